@@ -1,0 +1,15 @@
+package dev.salvor.rdb;
+
+/** Outcome of the CRC64 trailer check. */
+public enum ChecksumStatus {
+    /** Stored and computed checksums agree. */
+    OK,
+    /** They differ: the file was damaged somewhere (the parse still went on). */
+    MISMATCH,
+    /** The writer had rdbchecksum off (stored value 0). */
+    DISABLED,
+    /** RDB version 4 and older carry no checksum. */
+    ABSENT,
+    /** The reader did not reach the trailer. */
+    NOT_REACHED
+}

@@ -1,0 +1,29 @@
+package dev.salvor.rdb;
+
+/** What an {@link RdbToken#ELEMENT} holds, and so which accessors of the reader apply. */
+public enum ElementKind {
+    /** A string key's value: {@code item()}. */
+    STRING_VALUE,
+    /** A list element, head to tail: {@code item()}. */
+    LIST_ITEM,
+    /** A set member: {@code item()}. */
+    SET_MEMBER,
+    /** A sorted-set member: {@code item()}, {@code score()}. */
+    ZSET_ENTRY,
+    /** A hash field: {@code item()} is the field, {@code hashValue()} the value, {@code fieldExpireAtMs()}. */
+    HASH_ENTRY,
+    /** A stream entry: {@code streamId()}, {@code streamFieldCount()}, {@code streamField(i)}, {@code streamValue(i)}. */
+    STREAM_ENTRY,
+    /** Stream metadata after the entries: length, last id, first id, max deleted id, entries added. */
+    STREAM_META,
+    /** A consumer group: {@code groupName()}, {@code groupLastId()}, {@code groupEntriesRead()}, {@code pendingCount()}. */
+    STREAM_GROUP,
+    /** One entry of the current group's pending list: {@code pendingId()}, delivery time and count. */
+    STREAM_GROUP_PENDING,
+    /** A consumer of the current group: {@code consumerName()}, seen/active time, {@code pendingCount()}. */
+    STREAM_CONSUMER,
+    /** One pending id owned by the current consumer: {@code pendingId()}. */
+    STREAM_CONSUMER_PENDING,
+    /** A module value, framed but opaque: {@code moduleName()}, {@code moduleValueStart()}, {@code moduleValueEnd()}. */
+    MODULE_VALUE
+}

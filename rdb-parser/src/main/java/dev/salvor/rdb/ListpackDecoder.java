@@ -1,0 +1,131 @@
+package dev.salvor.rdb;
+
+import static dev.salvor.rdb.RdbFormatException.Reason.INVALID_LISTPACK;
+
+/**
+ * Walks a listpack (Redis 7+ small collections, quicklist v2 nodes, stream nodes), checking the
+ * header, every entry's encoding and back-length, the element count and the terminator.
+ */
+final class ListpackDecoder {
+    private static final int HEADER = 6;
+    private byte[] b;
+    private int end;
+    private int p;
+    private int declaredCount;
+    private int seen;
+
+    void open(byte[] blob, int length) throws BlobException {
+        if (length < HEADER + 1) throw new BlobException(INVALID_LISTPACK, 0, "blob of " + length + " bytes is shorter than a listpack header and terminator");
+        this.b = blob;
+        this.end = length;
+        long total = (b[0] & 0xffL) | (b[1] & 0xffL) << 8 | (b[2] & 0xffL) << 16 | (b[3] & 0xffL) << 24;
+        if (total != length) throw new BlobException(INVALID_LISTPACK, 0, "header says " + total + " bytes, blob has " + length);
+        if ((b[length - 1] & 0xff) != 0xff) throw new BlobException(INVALID_LISTPACK, length - 1, "expected terminator 0xff, found 0x" + Integer.toHexString(b[length - 1] & 0xff));
+        declaredCount = (b[4] & 0xff) | (b[5] & 0xff) << 8;
+        p = HEADER;
+        seen = 0;
+    }
+
+    /** Decodes the next element; false at the terminator (after checking the count). */
+    boolean next(StringRef out) throws BlobException {
+        final int limit = end - 1;
+        if (p >= limit) {
+            if (p != limit) throw new BlobException(INVALID_LISTPACK, p, "elements run past the terminator");
+            if (declaredCount != 0xffff && declaredCount != seen) throw new BlobException(INVALID_LISTPACK, 4, "header counts " + declaredCount + " elements, found " + seen);
+            return false;
+        }
+        final int start = p;
+        int q = p;
+        int enc = b[q] & 0xff;
+        int entryLen;
+        if (enc < 0x80) {
+            out.setInteger(enc);
+            entryLen = 1;
+        } else if (enc < 0xc0) {
+            int len = enc & 0x3f;
+            entryLen = 1 + len;
+            checkRoom(start, entryLen, limit);
+            out.setBytes(b, q + 1, len);
+        } else if (enc < 0xe0) {
+            checkRoom(start, 2, limit);
+            int v = (enc & 0x1f) << 8 | (b[q + 1] & 0xff);
+            if (v >= 1 << 12) v -= 1 << 13;
+            out.setInteger(v);
+            entryLen = 2;
+        } else if (enc < 0xf0) {
+            checkRoom(start, 2, limit);
+            int len = (enc & 0x0f) << 8 | (b[q + 1] & 0xff);
+            entryLen = 2 + len;
+            checkRoom(start, entryLen, limit);
+            out.setBytes(b, q + 2, len);
+        } else {
+            switch (enc) {
+                case 0xf0: {
+                    checkRoom(start, 5, limit);
+                    long len = (b[q + 1] & 0xffL) | (b[q + 2] & 0xffL) << 8 | (b[q + 3] & 0xffL) << 16 | (b[q + 4] & 0xffL) << 24;
+                    if (len > limit - q - 5) throw new BlobException(INVALID_LISTPACK, start, "string of " + len + " bytes passes the end");
+                    entryLen = 5 + (int) len;
+                    out.setBytes(b, q + 5, (int) len);
+                    break;
+                }
+                case 0xf1:
+                    checkRoom(start, 3, limit);
+                    out.setInteger((short) ((b[q + 1] & 0xff) | (b[q + 2] & 0xff) << 8));
+                    entryLen = 3;
+                    break;
+                case 0xf2:
+                    checkRoom(start, 4, limit);
+                    out.setInteger(((b[q + 1] & 0xff) << 8 | (b[q + 2] & 0xff) << 16 | (b[q + 3]) << 24) >> 8);
+                    entryLen = 4;
+                    break;
+                case 0xf3:
+                    checkRoom(start, 5, limit);
+                    out.setInteger((b[q + 1] & 0xff) | (b[q + 2] & 0xff) << 8 | (b[q + 3] & 0xff) << 16 | (b[q + 4]) << 24);
+                    entryLen = 5;
+                    break;
+                case 0xf4: {
+                    checkRoom(start, 9, limit);
+                    long x = 0;
+                    for (int i = 8; i >= 1; i--) x = x << 8 | (b[q + i] & 0xffL);
+                    out.setInteger(x);
+                    entryLen = 9;
+                    break;
+                }
+                case 0xff:
+                    throw new BlobException(INVALID_LISTPACK, start, "terminator before the end of the listpack");
+                default:
+                    throw new BlobException(INVALID_LISTPACK, start, "bad encoding byte 0x" + Integer.toHexString(enc));
+            }
+        }
+        q += entryLen;
+        int backLenSize = backLenSize(entryLen);
+        if (q + backLenSize > limit) throw new BlobException(INVALID_LISTPACK, q, "back-length passes the end");
+        long back = 0;
+        for (int i = 0; i < backLenSize; i++) back = back << 7 | (b[q + i] & 0x7f);
+        if (back != entryLen) throw new BlobException(INVALID_LISTPACK, q, "back-length says " + back + ", element is " + entryLen + " bytes");
+        p = q + backLenSize;
+        seen++;
+        return true;
+    }
+
+    private static void checkRoom(int start, int len, int limit) throws BlobException {
+        if (len > limit - start) throw new BlobException(INVALID_LISTPACK, start, "element of " + len + " bytes passes the end");
+    }
+
+    static int backLenSize(int len) {
+        if (len <= 127) return 1;
+        if (len < 16383) return 2;
+        if (len < 2097151) return 3;
+        if (len < 268435455) return 4;
+        return 5;
+    }
+
+    /** Position of the next element inside the blob (for error reports). */
+    int position() {
+        return p;
+    }
+
+    int seen() {
+        return seen;
+    }
+}

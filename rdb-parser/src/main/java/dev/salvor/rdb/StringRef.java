@@ -1,0 +1,154 @@
+package dev.salvor.rdb;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A Redis string as the reader saw it: a view of bytes, or an integer (int-encoded strings and
+ * ziplist/listpack/intset integers) whose decimal text is produced only when asked for.
+ *
+ * <p>A view is valid until the reader moves on; call {@link #toBytes()} to keep it.
+ */
+public final class StringRef {
+    private byte[] array;
+    private int offset;
+    private int length;
+    private boolean integer;
+    private long intValue;
+    private boolean textReady;
+    private byte[] scratch = new byte[32];
+
+    void setBytes(byte[] array, int offset, int length) {
+        this.array = array;
+        this.offset = offset;
+        this.length = length;
+        this.integer = false;
+        this.textReady = true;
+    }
+
+    void setInteger(long value) {
+        this.integer = true;
+        this.intValue = value;
+        this.textReady = false;
+    }
+
+    /** Copies the bytes into storage owned by this ref, so the view survives reader movement. */
+    void own() {
+        if (integer) return;
+        if (scratch.length < length) scratch = new byte[Math.max(length, scratch.length * 2)];
+        System.arraycopy(array, offset, scratch, 0, length);
+        array = scratch;
+        offset = 0;
+    }
+
+    /** Storage owned by this ref of at least {@code n} bytes, for decoders that fill it. */
+    byte[] ownedBuffer(int n) {
+        if (scratch.length < n) {
+            long grown = Math.min((long) scratch.length * 2, Integer.MAX_VALUE - 8);
+            scratch = new byte[(int) Math.max(n, grown)];
+        }
+        return scratch;
+    }
+
+    public boolean isInteger() {
+        return integer;
+    }
+
+    /** The integer value; only meaningful when {@link #isInteger()}. */
+    public long integer() {
+        return intValue;
+    }
+
+    private void materialize() {
+        if (textReady) return;
+        byte[] buf = scratchFor(20);
+        int n = writeDecimal(intValue, buf);
+        array = buf;
+        offset = 0;
+        length = n;
+        textReady = true;
+    }
+
+    private byte[] scratchFor(int n) {
+        if (scratch.length < n) scratch = new byte[32];
+        return scratch;
+    }
+
+    /** Writes the decimal text of {@code v} at the start of {@code buf} (at least 20 bytes). */
+    static int writeDecimal(long v, byte[] buf) {
+        if (v == Long.MIN_VALUE) {
+            byte[] s = "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(s, 0, buf, 0, s.length);
+            return s.length;
+        }
+        int pos = 0;
+        if (v < 0) {
+            buf[pos++] = '-';
+            v = -v;
+        }
+        int start = pos;
+        do {
+            buf[pos++] = (byte) ('0' + (v % 10));
+            v /= 10;
+        } while (v != 0);
+        for (int i = start, j = pos - 1; i < j; i++, j--) {
+            byte t = buf[i];
+            buf[i] = buf[j];
+            buf[j] = t;
+        }
+        return pos;
+    }
+
+    public byte[] array() {
+        materialize();
+        return array;
+    }
+
+    public int offset() {
+        materialize();
+        return offset;
+    }
+
+    public int length() {
+        materialize();
+        return length;
+    }
+
+    public byte byteAt(int i) {
+        materialize();
+        return array[offset + i];
+    }
+
+    /** A fresh copy of the bytes (integers as their decimal text). */
+    public byte[] toBytes() {
+        materialize();
+        return Arrays.copyOfRange(array, offset, offset + length);
+    }
+
+    /** Decodes as UTF-8 (lossy); for messages and tests. */
+    @Override
+    public String toString() {
+        materialize();
+        return new String(array, offset, length, StandardCharsets.UTF_8);
+    }
+
+    public boolean contentEquals(byte[] other) {
+        materialize();
+        return Arrays.equals(array, offset, offset + length, other, 0, other.length);
+    }
+
+    /** A short printable rendering of raw bytes for one-line messages. */
+    public static String printable(byte[] b, int off, int len, int max) {
+        StringBuilder sb = new StringBuilder(Math.min(len, max) + 8).append('"');
+        int n = Math.min(len, max);
+        for (int i = 0; i < n; i++) {
+            int c = b[off + i] & 0xff;
+            if (c == '"' || c == '\\') sb.append('\\').append((char) c);
+            else if (c >= 0x20 && c < 0x7f) sb.append((char) c);
+            else sb.append(String.format("\\x%02x", c));
+        }
+        sb.append('"');
+        if (len > max) sb.append("...(").append(len).append(" bytes)");
+        return sb.toString();
+    }
+}

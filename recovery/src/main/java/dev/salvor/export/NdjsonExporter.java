@@ -1,0 +1,338 @@
+package dev.salvor.export;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import dev.salvor.rdb.ElementKind;
+import dev.salvor.rdb.RdbReader;
+import dev.salvor.rdb.RdbToken;
+import dev.salvor.rdb.RedisType;
+import dev.salvor.rdb.StringRef;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Writes keys read by an {@link RdbReader} in Salvor's export format (one JSON object per key:
+ * db, key, type, expire_at_ms, value). Set, zset and hash elements are written in canonical order
+ * (sorted) while the value stays under {@code sortLimitBytes}; a larger value is written in file
+ * order as it streams, so memory stays bounded whatever the key size.
+ */
+public final class NdjsonExporter implements Closeable {
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM)
+            .build();
+
+    /** Values whose elements take more than this are written unsorted, in file order. */
+    public static final long DEFAULT_SORT_LIMIT = 64L << 20;
+    private static final int RECORD_BUFFER_LIMIT = 8 << 20;
+
+    private final OutputStream out;
+    private final RecordBuffer record;
+    private final JsonGenerator g;
+    private final ExportFormat format;
+    private final KeySelector selector;
+    private final long sortLimit;
+    private final ElementBuffer buffer = new ElementBuffer();
+    private long keysWritten;
+    private long keysSkipped;
+    private long functions;
+    private long elements;
+    private boolean first = true;
+
+    public NdjsonExporter(OutputStream out, ExportFormat format, KeySelector selector, long sortLimit) throws IOException {
+        this.out = out;
+        this.format = format;
+        this.selector = selector;
+        this.sortLimit = sortLimit;
+        this.record = new RecordBuffer(out, RECORD_BUFFER_LIMIT);
+        this.g = JSON.createGenerator(record, JsonEncoding.UTF8);
+        // Compact output: no spaces, and records separated by our own newlines.
+        this.g.setPrettyPrinter(new MinimalPrettyPrinter(""));
+        this.g.setRootValueSeparator(new SerializedString(""));
+        if (format == ExportFormat.JSON) out.write('[');
+    }
+
+    public NdjsonExporter(OutputStream out) throws IOException {
+        this(out, ExportFormat.NDJSON, KeySelector.ALL, DEFAULT_SORT_LIMIT);
+    }
+
+    /** Reads the whole input and writes every selected key and function. */
+    public ExportSummary export(RdbReader reader) throws IOException {
+        RdbToken t;
+        while ((t = reader.next()) != RdbToken.END) {
+            if (t == RdbToken.KEY) {
+                writeKey(reader, reader.db());
+            } else if (t == RdbToken.FUNCTION) {
+                writeFunction(reader.functionCode());
+            }
+        }
+        return summary();
+    }
+
+    public ExportSummary summary() {
+        return new ExportSummary(keysWritten, keysSkipped, functions, elements);
+    }
+
+    private void beginRecord() throws IOException {
+        if (format == ExportFormat.JSON && !first) record.write(',');
+        if (format == ExportFormat.JSON) record.write('\n');
+        first = false;
+    }
+
+    private void endRecord() throws IOException {
+        g.flush();
+        if (format == ExportFormat.NDJSON) record.write('\n');
+        record.commit();
+    }
+
+    /** Writes a function library record: {"record":"function","library":name,"code":text}. */
+    public void writeFunction(StringRef code) throws IOException {
+        beginRecord();
+        g.writeStartObject();
+        g.writeStringField("record", "function");
+        g.writeFieldName("library");
+        g.writeString(libraryName(code.toString()));
+        g.writeFieldName("code");
+        RedisStrings.write(g, code);
+        g.writeEndObject();
+        endRecord();
+        functions++;
+    }
+
+    /** The library name from a Lua library's shebang line ({@code #!lua name=mylib}). */
+    static String libraryName(String code) {
+        int nl = code.indexOf('\n');
+        String first = nl < 0 ? code : code.substring(0, nl);
+        for (String part : first.split("\\s+")) {
+            if (part.startsWith("name=")) return part.substring(5);
+        }
+        return "";
+    }
+
+    /**
+     * At a KEY token: writes the key's record (or skips it when not selected), consuming its value
+     * up to and including KEY_END. On a read error the unfinished record is dropped.
+     */
+    public boolean writeKey(RdbReader r, int db) throws IOException {
+        byte[] key = r.key();
+        RedisType type = r.type();
+        if (!selector.select(db, key, type)) {
+            r.skipValue();
+            keysSkipped++;
+            return false;
+        }
+        try {
+            beginRecord();
+            g.writeStartObject();
+            g.writeNumberField("db", db);
+            g.writeFieldName("key");
+            RedisStrings.write(g, key);
+            g.writeStringField("type", type.wireName());
+            if (r.expireAtMs() >= 0) g.writeNumberField("expire_at_ms", r.expireAtMs());
+            g.writeFieldName("value");
+            switch (type) {
+                case STRING -> writeString(r);
+                case LIST -> writeList(r);
+                case SET, ZSET, HASH -> writeSorted(r, type);
+                case STREAM -> writeStream(r);
+                case MODULE -> writeModule(r);
+            }
+            g.writeEndObject();
+            endRecord();
+        } catch (IOException | RuntimeException e) {
+            g.flush();
+            record.discard();
+            throw e;
+        }
+        keysWritten++;
+        return true;
+    }
+
+    private void writeString(RdbReader r) throws IOException {
+        RdbToken t = r.next();
+        if (t != RdbToken.ELEMENT) throw new IllegalStateException("string value missing");
+        RedisStrings.write(g, r.item());
+        elements++;
+        expectEnd(r);
+    }
+
+    private void expectEnd(RdbReader r) throws IOException {
+        RdbToken t = r.next();
+        if (t != RdbToken.KEY_END) throw new IllegalStateException("expected the end of the value, got " + t);
+    }
+
+    private void writeList(RdbReader r) throws IOException {
+        g.writeStartArray();
+        while (r.next() == RdbToken.ELEMENT) {
+            RedisStrings.write(g, r.item());
+            elements++;
+        }
+        g.writeEndArray();
+    }
+
+    private void writeSorted(RdbReader r, RedisType type) throws IOException {
+        g.writeStartArray();
+        buffer.clear();
+        boolean streaming = false;
+        while (r.next() == RdbToken.ELEMENT) {
+            elements++;
+            if (streaming) {
+                writeElement(r, type);
+                continue;
+            }
+            byte[] second = r.elementKind() == ElementKind.HASH_ENTRY ? r.hashValue().toBytes() : null;
+            buffer.add(r.item().toBytes(), second, r.score(), r.fieldExpireAtMs());
+            if (buffer.bytes() > sortLimit) {
+                for (ElementBuffer.Element e : buffer.inOrder()) writeBuffered(e, type);
+                buffer.clear();
+                streaming = true;
+            }
+        }
+        if (!streaming) {
+            List<ElementBuffer.Element> list = buffer.sorted(type == RedisType.ZSET ? ElementBuffer.BY_SCORE_THEN_MEMBER : ElementBuffer.BY_FIRST);
+            for (ElementBuffer.Element e : list) writeBuffered(e, type);
+        }
+        buffer.clear();
+        g.writeEndArray();
+    }
+
+    private void writeBuffered(ElementBuffer.Element e, RedisType type) throws IOException {
+        switch (type) {
+            case SET -> RedisStrings.write(g, e.first());
+            case ZSET -> {
+                g.writeStartArray();
+                RedisStrings.write(g, e.first());
+                RedisStrings.writeScore(g, e.score());
+                g.writeEndArray();
+            }
+            default -> {
+                g.writeStartArray();
+                RedisStrings.write(g, e.first());
+                RedisStrings.write(g, e.second());
+                if (e.expireAtMs() >= 0) g.writeNumber(e.expireAtMs());
+                g.writeEndArray();
+            }
+        }
+    }
+
+    private void writeElement(RdbReader r, RedisType type) throws IOException {
+        switch (type) {
+            case SET -> RedisStrings.write(g, r.item());
+            case ZSET -> {
+                g.writeStartArray();
+                RedisStrings.write(g, r.item());
+                RedisStrings.writeScore(g, r.score());
+                g.writeEndArray();
+            }
+            default -> {
+                g.writeStartArray();
+                RedisStrings.write(g, r.item());
+                RedisStrings.write(g, r.hashValue());
+                if (r.fieldExpireAtMs() >= 0) g.writeNumber(r.fieldExpireAtMs());
+                g.writeEndArray();
+            }
+        }
+    }
+
+    private void writeStream(RdbReader r) throws IOException {
+        g.writeStartObject();
+        g.writeFieldName("entries");
+        g.writeStartArray();
+        boolean entriesOpen = true;
+        boolean groupOpen = false;
+        boolean inConsumers = false;
+        while (r.next() == RdbToken.ELEMENT) {
+            elements++;
+            switch (r.elementKind()) {
+                case STREAM_ENTRY -> {
+                    g.writeStartArray();
+                    g.writeString(r.streamId().toString());
+                    g.writeStartArray();
+                    for (int i = 0; i < r.streamFieldCount(); i++) {
+                        g.writeStartArray();
+                        RedisStrings.write(g, r.streamField(i));
+                        RedisStrings.write(g, r.streamValue(i));
+                        g.writeEndArray();
+                    }
+                    g.writeEndArray();
+                    g.writeEndArray();
+                }
+                case STREAM_META -> {
+                    g.writeEndArray();
+                    entriesOpen = false;
+                    g.writeNumberField("length", r.streamLength());
+                    g.writeStringField("last_id", r.streamLastId().toString());
+                    g.writeFieldName("groups");
+                    g.writeStartArray();
+                }
+                case STREAM_GROUP -> {
+                    if (groupOpen) closeGroup(inConsumers);
+                    g.writeStartObject();
+                    g.writeFieldName("name");
+                    RedisStrings.write(g, r.groupName());
+                    g.writeStringField("last_delivered_id", r.groupLastId().toString());
+                    g.writeFieldName("pending");
+                    g.writeStartArray();
+                    groupOpen = true;
+                    inConsumers = false;
+                }
+                case STREAM_GROUP_PENDING -> g.writeString(r.pendingId().toString());
+                case STREAM_CONSUMER -> {
+                    if (!inConsumers) {
+                        g.writeEndArray();
+                        g.writeFieldName("consumers");
+                        g.writeStartArray();
+                        inConsumers = true;
+                    }
+                    RedisStrings.write(g, r.consumerName());
+                }
+                default -> {
+                    // Per-consumer pending ids are not part of the export format.
+                }
+            }
+        }
+        if (entriesOpen) throw new IllegalStateException("stream without metadata");
+        if (groupOpen) closeGroup(inConsumers);
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private void closeGroup(boolean inConsumers) throws IOException {
+        if (!inConsumers) {
+            g.writeEndArray();
+            g.writeFieldName("consumers");
+            g.writeStartArray();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private void writeModule(RdbReader r) throws IOException {
+        g.writeStartObject();
+        while (r.next() == RdbToken.ELEMENT) {
+            elements++;
+            g.writeStringField("module", r.moduleName());
+            g.writeNumberField("encoding_version", r.moduleVersion());
+            g.writeNumberField("value_offset", r.moduleValueStart());
+            g.writeNumberField("value_length", r.moduleValueEnd() - r.moduleValueStart());
+        }
+        g.writeEndObject();
+    }
+
+    /** Finishes the output (closing the array for JSON) and flushes it. */
+    @Override
+    public void close() throws IOException {
+        g.close();
+        if (format == ExportFormat.JSON) out.write(first ? "]\n".getBytes(StandardCharsets.US_ASCII) : "\n]\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.salvor.export;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.salvor.rdb.StringRef;
+
+import java.io.IOException;
+import java.util.Base64;
+
+/** Writes Redis strings as the export format wants them: JSON text when valid UTF-8, else base64. */
+public final class RedisStrings {
+    private RedisStrings() {
+    }
+
+    public static void write(JsonGenerator g, StringRef s) throws IOException {
+        write(g, s.array(), s.offset(), s.length());
+    }
+
+    public static void write(JsonGenerator g, byte[] b) throws IOException {
+        write(g, b, 0, b.length);
+    }
+
+    public static void write(JsonGenerator g, byte[] b, int off, int len) throws IOException {
+        if (Utf8.isValid(b, off, len)) {
+            g.writeUTF8String(b, off, len);
+        } else {
+            g.writeStartObject();
+            g.writeFieldName("base64");
+            g.writeString(Base64.getEncoder().encodeToString(len == b.length && off == 0 ? b : java.util.Arrays.copyOfRange(b, off, off + len)));
+            g.writeEndObject();
+        }
+    }
+
+    /** True when the bytes would be exported as a JSON string rather than base64. */
+    public static boolean isText(byte[] b, int off, int len) {
+        return Utf8.isValid(b, off, len);
+    }
+
+    public static void writeScore(JsonGenerator g, double score) throws IOException {
+        if (score == Double.POSITIVE_INFINITY) g.writeString("inf");
+        else if (score == Double.NEGATIVE_INFINITY) g.writeString("-inf");
+        else if (Double.isNaN(score)) g.writeString("nan");
+        else g.writeNumber(score);
+    }
+}
