@@ -1172,6 +1172,17 @@ public final class RdbReader implements Closeable {
         return functionCode;
     }
 
+    /** The library name from the code's shebang line ({@code #!lua name=mylib}), or "" when absent. */
+    public String functionLibraryName() {
+        String code = functionCode.toString();
+        int nl = code.indexOf('\n');
+        String first = nl < 0 ? code : code.substring(0, nl);
+        for (String part : first.split("\\s+")) {
+            if (part.startsWith("name=")) return part.substring(5);
+        }
+        return "";
+    }
+
     /** Module name (9 characters) for MODULE_AUX and module values. */
     public String moduleName() {
         return moduleName;

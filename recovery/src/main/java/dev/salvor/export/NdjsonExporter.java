@@ -72,7 +72,7 @@ public final class NdjsonExporter implements Closeable {
             if (t == RdbToken.KEY) {
                 writeKey(reader, reader.db());
             } else if (t == RdbToken.FUNCTION) {
-                writeFunction(reader.functionCode());
+                writeFunction(reader.functionLibraryName(), reader.functionCode());
             }
         }
         return summary();
@@ -95,27 +95,17 @@ public final class NdjsonExporter implements Closeable {
     }
 
     /** Writes a function library record: {"record":"function","library":name,"code":text}. */
-    public void writeFunction(StringRef code) throws IOException {
+    public void writeFunction(String library, StringRef code) throws IOException {
         beginRecord();
         g.writeStartObject();
         g.writeStringField("record", "function");
         g.writeFieldName("library");
-        g.writeString(libraryName(code.toString()));
+        g.writeString(library);
         g.writeFieldName("code");
         RedisStrings.write(g, code);
         g.writeEndObject();
         endRecord();
         functions++;
-    }
-
-    /** The library name from a Lua library's shebang line ({@code #!lua name=mylib}). */
-    static String libraryName(String code) {
-        int nl = code.indexOf('\n');
-        String first = nl < 0 ? code : code.substring(0, nl);
-        for (String part : first.split("\\s+")) {
-            if (part.startsWith("name=")) return part.substring(5);
-        }
-        return "";
     }
 
     /**
