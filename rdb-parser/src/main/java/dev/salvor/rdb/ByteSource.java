@@ -130,6 +130,21 @@ final class ByteSource {
         a = window.array();
     }
 
+    /** Consumes {@code n} bytes, pulling them through the window (so they are checksummed); false if the input ends first. */
+    boolean skip(long n) throws IOException {
+        while (n > 0) {
+            int avail = lim - pos;
+            if (avail == 0) {
+                if (!request(1)) return false;
+                avail = lim - pos;
+            }
+            int take = (int) Math.min(avail, n);
+            pos += take;
+            n -= take;
+        }
+        return true;
+    }
+
     boolean atEnd() throws IOException {
         return !request(1);
     }

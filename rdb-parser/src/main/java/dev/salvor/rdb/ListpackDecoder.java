@@ -9,20 +9,23 @@ import static dev.salvor.rdb.RdbFormatException.Reason.INVALID_LISTPACK;
 final class ListpackDecoder {
     private static final int HEADER = 6;
     private byte[] b;
+    private int base;
     private int end;
     private int p;
     private int declaredCount;
     private int seen;
 
-    void open(byte[] blob, int length) throws BlobException {
+    void open(byte[] blob, int offset, int length) throws BlobException {
         if (length < HEADER + 1) throw new BlobException(INVALID_LISTPACK, 0, "blob of " + length + " bytes is shorter than a listpack header and terminator");
         this.b = blob;
-        this.end = length;
-        long total = (b[0] & 0xffL) | (b[1] & 0xffL) << 8 | (b[2] & 0xffL) << 16 | (b[3] & 0xffL) << 24;
+        this.base = offset;
+        this.end = offset + length;
+        int o = offset;
+        long total = (b[o] & 0xffL) | (b[o + 1] & 0xffL) << 8 | (b[o + 2] & 0xffL) << 16 | (b[o + 3] & 0xffL) << 24;
         if (total != length) throw new BlobException(INVALID_LISTPACK, 0, "header says " + total + " bytes, blob has " + length);
-        if ((b[length - 1] & 0xff) != 0xff) throw new BlobException(INVALID_LISTPACK, length - 1, "expected terminator 0xff, found 0x" + Integer.toHexString(b[length - 1] & 0xff));
-        declaredCount = (b[4] & 0xff) | (b[5] & 0xff) << 8;
-        p = HEADER;
+        if ((b[end - 1] & 0xff) != 0xff) throw new BlobException(INVALID_LISTPACK, length - 1, "expected terminator 0xff, found 0x" + Integer.toHexString(b[end - 1] & 0xff));
+        declaredCount = (b[o + 4] & 0xff) | (b[o + 5] & 0xff) << 8;
+        p = o + HEADER;
         seen = 0;
     }
 
@@ -30,7 +33,7 @@ final class ListpackDecoder {
     boolean next(StringRef out) throws BlobException {
         final int limit = end - 1;
         if (p >= limit) {
-            if (p != limit) throw new BlobException(INVALID_LISTPACK, p, "elements run past the terminator");
+            if (p != limit) throw new BlobException(INVALID_LISTPACK, p - base, "elements run past the terminator");
             if (declaredCount != 0xffff && declaredCount != seen) throw new BlobException(INVALID_LISTPACK, 4, "header counts " + declaredCount + " elements, found " + seen);
             return false;
         }
@@ -63,7 +66,7 @@ final class ListpackDecoder {
                 case 0xf0: {
                     checkRoom(start, 5, limit);
                     long len = (b[q + 1] & 0xffL) | (b[q + 2] & 0xffL) << 8 | (b[q + 3] & 0xffL) << 16 | (b[q + 4] & 0xffL) << 24;
-                    if (len > limit - q - 5) throw new BlobException(INVALID_LISTPACK, start, "string of " + len + " bytes passes the end");
+                    if (len > limit - q - 5) throw new BlobException(INVALID_LISTPACK, start - base, "string of " + len + " bytes passes the end");
                     entryLen = 5 + (int) len;
                     out.setBytes(b, q + 5, (int) len);
                     break;
@@ -92,24 +95,24 @@ final class ListpackDecoder {
                     break;
                 }
                 case 0xff:
-                    throw new BlobException(INVALID_LISTPACK, start, "terminator before the end of the listpack");
+                    throw new BlobException(INVALID_LISTPACK, start - base, "terminator before the end of the listpack");
                 default:
-                    throw new BlobException(INVALID_LISTPACK, start, "bad encoding byte 0x" + Integer.toHexString(enc));
+                    throw new BlobException(INVALID_LISTPACK, start - base, "bad encoding byte 0x" + Integer.toHexString(enc));
             }
         }
         q += entryLen;
         int backLenSize = backLenSize(entryLen);
-        if (q + backLenSize > limit) throw new BlobException(INVALID_LISTPACK, q, "back-length passes the end");
+        if (q + backLenSize > limit) throw new BlobException(INVALID_LISTPACK, q - base, "back-length passes the end");
         long back = 0;
         for (int i = 0; i < backLenSize; i++) back = back << 7 | (b[q + i] & 0x7f);
-        if (back != entryLen) throw new BlobException(INVALID_LISTPACK, q, "back-length says " + back + ", element is " + entryLen + " bytes");
+        if (back != entryLen) throw new BlobException(INVALID_LISTPACK, q - base, "back-length says " + back + ", element is " + entryLen + " bytes");
         p = q + backLenSize;
         seen++;
         return true;
     }
 
-    private static void checkRoom(int start, int len, int limit) throws BlobException {
-        if (len > limit - start) throw new BlobException(INVALID_LISTPACK, start, "element of " + len + " bytes passes the end");
+    private void checkRoom(int start, int len, int limit) throws BlobException {
+        if (len > limit - start) throw new BlobException(INVALID_LISTPACK, start - base, "element of " + len + " bytes passes the end");
     }
 
     static int backLenSize(int len) {
@@ -122,7 +125,7 @@ final class ListpackDecoder {
 
     /** Position of the next element inside the blob (for error reports). */
     int position() {
-        return p;
+        return p - base;
     }
 
     int seen() {

@@ -6,7 +6,7 @@ package dev.salvor.rdb;
  */
 public record RdbLimits(int maxStringLength, int maxKeyLength, int windowSize) {
     /** Redis's own proto-max-bulk-len default is 512 MB; keys are rarely more than a few KB. */
-    public static final RdbLimits DEFAULT = new RdbLimits(512 << 20, 512 << 20, 1 << 20);
+    public static final RdbLimits DEFAULT = new RdbLimits(512 << 20, 512 << 20, 256 << 10);
 
     public RdbLimits {
         if (maxStringLength <= 0 || maxKeyLength <= 0 || windowSize < 4096) throw new IllegalArgumentException("limits must be positive and the window at least 4 KiB");

@@ -67,6 +67,7 @@ public final class RdbReader implements Closeable {
     private final boolean dumpPayload;
 
     private State state = State.START;
+    private boolean skim;
     private RdbToken token;
     private long tokenOffset;
     private int version;
@@ -112,6 +113,8 @@ public final class RdbReader implements Closeable {
     private boolean stringDone;
     private long hashMinExpire;
     private byte[] blob = new byte[256];
+    private byte[] blobArray;
+    private int blobStart;
     private int blobLength;
     private long blobOffset;
     private long blobDataOffset;
@@ -327,20 +330,24 @@ public final class RdbReader implements Closeable {
         byte[] dst = out.ownedBuffer((int) ulen);
         String problem = Lzf.decompress(in.a, in.pos, (int) clen, dst, (int) ulen);
         if (problem != null) throw error(LZF_FAILURE, start, what + ": " + problem);
-        in.pos += (int) clen;
         out.setBytes(dst, 0, (int) ulen);
+        in.pos += (int) clen;
     }
 
-    /** Reads a string that must be an encoded blob (ziplist, listpack, ...) into {@link #blob}. */
+    /**
+     * Reads a string that must be an encoded blob (ziplist, listpack, ...). Plain blobs are decoded
+     * in place in the window (nothing else is read until the blob is finished); LZF blobs are
+     * decompressed into {@link #blob}.
+     */
     private void readBlob(String what) throws IOException {
         blobOffset = in.offset();
         string(scratchRef, what, limits.maxStringLength());
         if (scratchRef.isInteger()) throw error(BAD_ENCODING, blobOffset, what + ": expected an encoded blob, found an integer");
-        blobCompressed = scratchRef.array() != in.a;
         int len = scratchRef.length();
+        blobArray = scratchRef.array();
+        blobStart = scratchRef.offset();
+        blobCompressed = blobArray != in.a;
         blobDataOffset = in.offset() - len;
-        if (blob.length < len) blob = new byte[Math.max(len, Math.min(blob.length * 2, Integer.MAX_VALUE - 8))];
-        System.arraycopy(scratchRef.array(), scratchRef.offset(), blob, 0, len);
         blobLength = len;
     }
 
@@ -382,12 +389,51 @@ public final class RdbReader implements Closeable {
 
     private double scoreOf(StringRef ref, long at) throws RdbFormatException {
         if (ref.isInteger()) return ref.integer();
-        String s = new String(ref.array(), ref.offset(), ref.length(), StandardCharsets.US_ASCII);
+        byte[] a = ref.array();
+        int off = ref.offset(), len = ref.length();
+        double fast = fastDecimal(a, off, len);
+        if (!Double.isNaN(fast)) return fast;
+        String s = new String(a, off, len, StandardCharsets.US_ASCII);
         try {
             return parseScore(s);
         } catch (NumberFormatException e) {
-            throw error(BAD_ENCODING, at, "zset score is not a number: " + s);
+            throw error(BAD_ENCODING, at, "zset score is not a number: " + StringRef.printable(a, off, len, 40));
         }
+    }
+
+    private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+    /**
+     * Exact parse of the common score text {@code [-]digits[.digits]} with at most 15 significant
+     * digits (both the mantissa and 10^k are exact doubles, so one division rounds correctly);
+     * NaN when the text needs the general parser.
+     */
+    static double fastDecimal(byte[] a, int off, int len) {
+        if (len == 0 || len > 17) return Double.NaN;
+        int i = off, end = off + len;
+        boolean neg = false;
+        if (a[i] == '-') {
+            neg = true;
+            if (++i == end) return Double.NaN;
+        }
+        long m = 0;
+        int digits = 0, frac = -1;
+        for (; i < end; i++) {
+            int c = a[i];
+            if (c >= '0' && c <= '9') {
+                m = m * 10 + (c - '0');
+                digits++;
+                if (frac >= 0) frac++;
+            } else if (c == '.' && frac < 0) {
+                frac = 0;
+            } else {
+                return Double.NaN;
+            }
+        }
+        if (digits == 0 || digits > 15 || frac == 0) return Double.NaN;
+        double v = frac > 0 ? m / POW10[frac] : m;
+        return neg ? -v : v;
     }
 
     private StreamId rawStreamId(String what) throws IOException {
@@ -432,7 +478,11 @@ public final class RdbReader implements Closeable {
                 return readTopLevel();
             case VALUE:
                 tokenOffset = in.offset();
-                if (nextElement()) return token = RdbToken.ELEMENT;
+                if (skim) {
+                    skimValue();
+                } else if (nextElement()) {
+                    return token = RdbToken.ELEMENT;
+                }
                 keyEndOffset = in.offset();
                 state = dumpPayload ? State.DONE : State.TOP;
                 return token = RdbToken.KEY_END;
@@ -698,7 +748,7 @@ public final class RdbReader implements Closeable {
                 break;
             case SET_INTSET:
                 openBlob(3, "intset");
-                sizeHint = intset.count();
+                if (!skim) sizeHint = intset.count();
                 break;
             case HASH_ZIPMAP:
                 openBlob(4, "zipmap");
@@ -723,14 +773,18 @@ public final class RdbReader implements Closeable {
     }
 
     private void openBlob(int kind, String what) throws IOException {
+        if (skim) {
+            skipString(what);
+            return;
+        }
         readBlob(what);
         blobKind = kind;
         try {
             switch (kind) {
-                case 1: ziplist.open(blob, blobLength); break;
-                case 2: listpack.open(blob, blobLength); break;
-                case 3: intset.open(blob, blobLength); break;
-                case 4: zipmap.open(blob, blobLength); break;
+                case 1: ziplist.open(blobArray, blobStart, blobLength); break;
+                case 2: listpack.open(blobArray, blobStart, blobLength); break;
+                case 3: intset.open(blobArray, blobStart, blobLength); break;
+                case 4: zipmap.open(blobArray, blobStart, blobLength); break;
                 default: throw new IllegalStateException("blob kind " + kind);
             }
         } catch (BlobException e) {
@@ -900,7 +954,7 @@ public final class RdbReader implements Closeable {
                 long container = length("quicklist node container");
                 if (container == 1) {
                     readBlob("quicklist plain node");
-                    item.setBytes(blob, 0, blobLength);
+                    item.setBytes(blobArray, blobStart, blobLength);
                     blobKind = 5;
                     elementKind = ElementKind.LIST_ITEM;
                     return true;
@@ -1089,6 +1143,117 @@ public final class RdbReader implements Closeable {
         streamId = new StreamId(masterId.ms() + msDiff, masterId.seq() + seqDiff);
         elementKind = ElementKind.STREAM_ENTRY;
         return true;
+    }
+
+    /**
+     * Skim mode: values are walked by their framing only (lengths, counts, opcodes) and no ELEMENT
+     * tokens are produced; LZF data and encoded blobs are not decoded. Every byte still goes
+     * through the CRC64, so a file whose checksum matches is proven intact at a fraction of the
+     * cost of a full decode. Takes effect from the next key.
+     */
+    public RdbReader skim(boolean on) {
+        this.skim = on;
+        return this;
+    }
+
+    private void skipString(String what) throws IOException {
+        long start = in.offset();
+        int b = u8(what);
+        if (b >>> 6 == 3) {
+            switch (b & 0x3f) {
+                case 0: skipBytes(1, what); return;
+                case 1: skipBytes(2, what); return;
+                case 2: skipBytes(4, what); return;
+                case 3: {
+                    long clen = length(what + " (compressed length)");
+                    long ulen = length(what + " (uncompressed length)");
+                    if (ulen > limits.maxStringLength()) throw error(LIMIT_EXCEEDED, start, what + ": LZF string of " + ulen + " bytes exceeds the limit of " + limits.maxStringLength());
+                    if (clen == 0 || ulen > clen * Lzf.MAX_EXPANSION + 1) throw error(LZF_FAILURE, start, what + ": " + clen + " compressed bytes cannot expand to " + ulen);
+                    if (clen > in.remainingBound()) throw error(TRUNCATED, start, what + ": LZF data of " + clen + " bytes is longer than the " + in.remainingBound() + " bytes left");
+                    skipBytes(clen, what);
+                    return;
+                }
+                default:
+                    throw error(BAD_ENCODING, start, what + ": unknown string encoding 0x" + Integer.toHexString(b));
+            }
+        }
+        in.pos--;
+        skipBytes(boundedLength(what, limits.maxStringLength()), what);
+    }
+
+    private void skipBytes(long n, String what) throws IOException {
+        if (in.lim - in.pos >= n) {
+            in.pos += (int) n;
+        } else if (!in.skip(n)) {
+            throw truncated(what);
+        }
+    }
+
+    /** Walks the current value by its framing alone (see {@link #skim(boolean)}). */
+    private void skimValue() throws IOException {
+        switch (encoding) {
+            case STRING -> skipString("string value");
+            case LIST_LINKED, SET_PLAIN -> {
+                for (; remaining > 0; remaining--) skipString("element");
+            }
+            case ZSET_TEXT_SCORES -> {
+                for (; remaining > 0; remaining--) {
+                    skipString("zset member");
+                    int len = u8("zset score");
+                    if (len < 253) skipBytes(len, "zset score");
+                }
+            }
+            case ZSET_2 -> {
+                for (; remaining > 0; remaining--) {
+                    skipString("zset member");
+                    skipBytes(8, "zset score");
+                }
+            }
+            case HASH_PLAIN -> {
+                for (; remaining > 0; remaining--) {
+                    skipString("hash field");
+                    skipString("hash value");
+                }
+            }
+            case HASH_2 -> {
+                for (; remaining > 0; remaining--) {
+                    skipString("hash field");
+                    skipString("hash value");
+                    skipBytes(8, "hash field expiry");
+                }
+            }
+            case HASH_METADATA, HASH_METADATA_PRE_GA -> {
+                for (; remaining > 0; remaining--) {
+                    rawLength("hash field TTL");
+                    skipString("hash field");
+                    skipString("hash value");
+                }
+            }
+            case LIST_QUICKLIST, LIST_QUICKLIST_2 -> {
+                for (; nodesRemaining > 0; nodesRemaining--) {
+                    if (encoding == RdbEncoding.LIST_QUICKLIST_2) {
+                        long at = in.offset();
+                        long container = length("quicklist node container");
+                        if (container != 1 && container != 2) throw error(BAD_ENCODING, at, "quicklist node container " + container + ", expected 1 (plain) or 2 (packed)");
+                    }
+                    skipString("quicklist node");
+                }
+            }
+            case STREAM_LISTPACKS, STREAM_LISTPACKS_2, STREAM_LISTPACKS_3 -> {
+                for (; nodesRemaining > 0; nodesRemaining--) {
+                    skipString("stream node master id");
+                    skipString("stream listpack");
+                }
+                streamPhase = StreamPhase.META;
+                while (nextStreamElement()) {
+                    // metadata, groups, pending entries and consumers are read (and checked) as usual
+                }
+            }
+            case MODULE_2 -> skipModuleOpcodes("module " + moduleName + " value");
+            default -> {
+                // Blob encodings were read whole (and their headers checked) when the value was opened.
+            }
+        }
     }
 
     /** Consumes the rest of the current key's value (still validating it). */

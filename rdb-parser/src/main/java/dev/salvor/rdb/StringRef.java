@@ -35,6 +35,8 @@ public final class StringRef {
     /** Copies the bytes into storage owned by this ref, so the view survives reader movement. */
     void own() {
         if (integer) return;
+        materialize();
+        if (array == scratch) return;
         if (scratch.length < length) scratch = new byte[Math.max(length, scratch.length * 2)];
         System.arraycopy(array, offset, scratch, 0, length);
         array = scratch;

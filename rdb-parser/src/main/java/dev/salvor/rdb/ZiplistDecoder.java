@@ -9,23 +9,25 @@ import static dev.salvor.rdb.RdbFormatException.Reason.INVALID_ZIPLIST;
 final class ZiplistDecoder {
     private static final int HEADER = 10;
     private byte[] b;
+    private int base;
     private int end;
     private int p;
     private int prevEntryLen;
     private int declaredCount;
     private int seen;
 
-    void open(byte[] blob, int length) throws BlobException {
+    void open(byte[] blob, int offset, int length) throws BlobException {
         if (length < HEADER + 1) throw new BlobException(INVALID_ZIPLIST, 0, "blob of " + length + " bytes is shorter than a ziplist header and end marker");
         this.b = blob;
-        this.end = length;
-        long zlbytes = u32(0);
-        long zltail = u32(4);
+        this.base = offset;
+        this.end = offset + length;
+        long zlbytes = u32(offset);
+        long zltail = u32(offset + 4);
         if (zlbytes != length) throw new BlobException(INVALID_ZIPLIST, 0, "header says " + zlbytes + " bytes, blob has " + length);
         if (zltail < HEADER - 0 || zltail >= length) throw new BlobException(INVALID_ZIPLIST, 4, "tail offset " + zltail + " outside the " + length + "-byte ziplist");
-        if ((b[length - 1] & 0xff) != 0xff) throw new BlobException(INVALID_ZIPLIST, length - 1, "expected end marker 0xff, found 0x" + Integer.toHexString(b[length - 1] & 0xff));
-        declaredCount = (b[8] & 0xff) | (b[9] & 0xff) << 8;
-        p = HEADER;
+        if ((b[end - 1] & 0xff) != 0xff) throw new BlobException(INVALID_ZIPLIST, length - 1, "expected end marker 0xff, found 0x" + Integer.toHexString(b[end - 1] & 0xff));
+        declaredCount = (b[offset + 8] & 0xff) | (b[offset + 9] & 0xff) << 8;
+        p = offset + HEADER;
         prevEntryLen = 0;
         seen = 0;
     }
@@ -38,7 +40,7 @@ final class ZiplistDecoder {
     boolean next(StringRef out) throws BlobException {
         final int limit = end - 1; // the end marker
         if (p >= limit) {
-            if (p != limit) throw new BlobException(INVALID_ZIPLIST, p, "entries run past the end marker");
+            if (p != limit) throw new BlobException(INVALID_ZIPLIST, p - base, "entries run past the end marker");
             if (declaredCount != 0xffff && declaredCount != seen) throw new BlobException(INVALID_ZIPLIST, 8, "header counts " + declaredCount + " entries, found " + seen);
             return false;
         }
@@ -46,14 +48,14 @@ final class ZiplistDecoder {
         int q = p;
         int prevLen = b[q++] & 0xff;
         if (prevLen == 0xfe) {
-            if (q + 4 > limit) throw new BlobException(INVALID_ZIPLIST, entryStart, "prev-length field passes the end");
+            if (q + 4 > limit) throw new BlobException(INVALID_ZIPLIST, entryStart - base, "prev-length field passes the end");
             prevLen = (int) ((b[q] & 0xffL) | (b[q + 1] & 0xffL) << 8 | (b[q + 2] & 0xffL) << 16 | (b[q + 3] & 0xffL) << 24);
             q += 4;
         } else if (prevLen == 0xff) {
-            throw new BlobException(INVALID_ZIPLIST, entryStart, "unexpected end marker inside the entries");
+            throw new BlobException(INVALID_ZIPLIST, entryStart - base, "unexpected end marker inside the entries");
         }
-        if (prevLen != prevEntryLen) throw new BlobException(INVALID_ZIPLIST, entryStart, "prev-length " + prevLen + " but the previous entry is " + prevEntryLen + " bytes");
-        if (q >= limit) throw new BlobException(INVALID_ZIPLIST, q, "entry encoding passes the end");
+        if (prevLen != prevEntryLen) throw new BlobException(INVALID_ZIPLIST, entryStart - base, "prev-length " + prevLen + " but the previous entry is " + prevEntryLen + " bytes");
+        if (q >= limit) throw new BlobException(INVALID_ZIPLIST, q - base, "entry encoding passes the end");
         int enc = b[q] & 0xff;
         switch (enc >>> 6) {
             case 0: {
@@ -63,18 +65,18 @@ final class ZiplistDecoder {
                 break;
             }
             case 1: {
-                if (q + 2 > limit) throw new BlobException(INVALID_ZIPLIST, q, "14-bit length passes the end");
+                if (q + 2 > limit) throw new BlobException(INVALID_ZIPLIST, q - base, "14-bit length passes the end");
                 int len = (enc & 0x3f) << 8 | (b[q + 1] & 0xff);
                 q += 2;
                 q = string(out, q, len, limit, entryStart);
                 break;
             }
             case 2: {
-                if (enc != 0x80) throw new BlobException(INVALID_ZIPLIST, q, "bad string encoding byte 0x" + Integer.toHexString(enc));
-                if (q + 5 > limit) throw new BlobException(INVALID_ZIPLIST, q, "32-bit length passes the end");
+                if (enc != 0x80) throw new BlobException(INVALID_ZIPLIST, q - base, "bad string encoding byte 0x" + Integer.toHexString(enc));
+                if (q + 5 > limit) throw new BlobException(INVALID_ZIPLIST, q - base, "32-bit length passes the end");
                 long len = (b[q + 1] & 0xffL) << 24 | (b[q + 2] & 0xffL) << 16 | (b[q + 3] & 0xffL) << 8 | (b[q + 4] & 0xffL);
                 q += 5;
-                if (len > limit - q) throw new BlobException(INVALID_ZIPLIST, q, "string of " + len + " bytes passes the end");
+                if (len > limit - q) throw new BlobException(INVALID_ZIPLIST, q - base, "string of " + len + " bytes passes the end");
                 q = string(out, q, (int) len, limit, entryStart);
                 break;
             }
@@ -93,9 +95,9 @@ final class ZiplistDecoder {
                             need = 0;
                             break;
                         }
-                        throw new BlobException(INVALID_ZIPLIST, q - 1, "bad integer encoding byte 0x" + Integer.toHexString(enc));
+                        throw new BlobException(INVALID_ZIPLIST, q - 1 - base, "bad integer encoding byte 0x" + Integer.toHexString(enc));
                 }
-                if (q + need > limit) throw new BlobException(INVALID_ZIPLIST, q, "integer passes the end");
+                if (q + need > limit) throw new BlobException(INVALID_ZIPLIST, q - base, "integer passes the end");
                 switch (enc) {
                     case 0xc0: v = (short) ((b[q] & 0xff) | (b[q + 1] & 0xff) << 8); break;
                     case 0xd0: v = (b[q] & 0xff) | (b[q + 1] & 0xff) << 8 | (b[q + 2] & 0xff) << 16 | (b[q + 3]) << 24; break;
@@ -120,7 +122,7 @@ final class ZiplistDecoder {
     }
 
     private int string(StringRef out, int q, int len, int limit, int entryStart) throws BlobException {
-        if (len > limit - q) throw new BlobException(INVALID_ZIPLIST, entryStart, "string of " + len + " bytes passes the end");
+        if (len > limit - q) throw new BlobException(INVALID_ZIPLIST, entryStart - base, "string of " + len + " bytes passes the end");
         out.setBytes(b, q, len);
         return q + len;
     }

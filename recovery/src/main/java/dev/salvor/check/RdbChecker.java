@@ -11,14 +11,42 @@ import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
- * Full validation of an RDB file: every length, encoding and element is decoded and checked, the
- * CRC64 trailer is compared, and bytes after the trailer are flagged.
+ * Full validation of an RDB file.
+ *
+ * <p>When the input can be read twice, a first pass walks only the framing while the CRC64 runs
+ * over every byte: a matching checksum proves the bytes are exactly what the server wrote, which
+ * is the common case and costs little more than reading the file. Only when the checksum does not
+ * match (or the file has none) is every value fully decoded and validated, to locate the damage.
  */
 public final class RdbChecker {
+    /** Opens the input afresh for another pass. */
+    @FunctionalInterface
+    public interface Reopener {
+        RdbReader open() throws IOException;
+    }
+
     private RdbChecker() {
     }
 
+    /** Two-phase check of an input that can be reopened (a plain file). */
+    public static CheckReport check(Reopener input, LongConsumer progress) throws IOException {
+        CheckReport fast;
+        try (RdbReader r = input.open()) {
+            r.skim(true);
+            fast = walk(r, progress, false);
+        }
+        if (fast.clean() && fast.checksum() == ChecksumStatus.OK) return fast;
+        try (RdbReader r = input.open()) {
+            return walk(r, progress, true);
+        }
+    }
+
+    /** Single full pass (for inputs that can be read only once). */
     public static CheckReport check(RdbReader reader, LongConsumer progress) throws IOException {
+        return walk(reader, progress, true);
+    }
+
+    private static CheckReport walk(RdbReader reader, LongConsumer progress, boolean deep) throws IOException {
         List<Problem> problems = new ArrayList<>();
         long keys = 0;
         boolean complete = false;
@@ -30,7 +58,7 @@ public final class RdbChecker {
                     keys++;
                     long elements = 0;
                     while (reader.next() == RdbToken.ELEMENT) elements++;
-                    if (elements == 0) {
+                    if (deep && elements == 0) {
                         problems.add(new Problem(reader.tokenOffset(), reader.db(), reader.key(), "empty value",
                                 "a " + reader.type().wireName() + " with no elements (Redis skips such keys when loading)"));
                     }

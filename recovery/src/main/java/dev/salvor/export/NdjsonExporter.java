@@ -20,9 +20,10 @@ import java.util.List;
 
 /**
  * Writes keys read by an {@link RdbReader} in Salvor's export format (one JSON object per key:
- * db, key, type, expire_at_ms, value). Set, zset and hash elements are written in canonical order
- * (sorted) while the value stays under {@code sortLimitBytes}; a larger value is written in file
- * order as it streams, so memory stays bounded whatever the key size.
+ * db, key, type, expire_at_ms, value). Keys and elements stream out in the file's order; with
+ * sorting on, set, zset and hash elements are written in the canonical order of the format (by
+ * bytes, or by score then member) as long as a value stays under the sort limit, and a larger
+ * value falls back to file order so memory stays bounded whatever the key size.
  */
 public final class NdjsonExporter implements Closeable {
     private static final JsonFactory JSON = JsonFactory.builder()
@@ -31,8 +32,10 @@ public final class NdjsonExporter implements Closeable {
             .disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM)
             .build();
 
-    /** Values whose elements take more than this are written unsorted, in file order. */
+    /** With sorting on, values whose elements take more than this are written in file order. */
     public static final long DEFAULT_SORT_LIMIT = 64L << 20;
+    /** Sorting off: elements in file order. */
+    public static final long NO_SORT = -1;
     private static final int RECORD_BUFFER_LIMIT = 8 << 20;
 
     private final OutputStream out;
@@ -62,7 +65,7 @@ public final class NdjsonExporter implements Closeable {
     }
 
     public NdjsonExporter(OutputStream out) throws IOException {
-        this(out, ExportFormat.NDJSON, KeySelector.ALL, DEFAULT_SORT_LIMIT);
+        this(out, ExportFormat.NDJSON, KeySelector.ALL, NO_SORT);
     }
 
     /** Reads the whole input and writes every selected key and function. */
@@ -132,7 +135,10 @@ public final class NdjsonExporter implements Closeable {
             switch (type) {
                 case STRING -> writeString(r);
                 case LIST -> writeList(r);
-                case SET, ZSET, HASH -> writeSorted(r, type);
+                case SET, ZSET, HASH -> {
+                    if (sortLimit < 0) writeUnsorted(r, type);
+                    else writeSorted(r, type);
+                }
                 case STREAM -> writeStream(r);
                 case MODULE -> writeModule(r);
             }
@@ -165,6 +171,15 @@ public final class NdjsonExporter implements Closeable {
         while (r.next() == RdbToken.ELEMENT) {
             RedisStrings.write(g, r.item());
             elements++;
+        }
+        g.writeEndArray();
+    }
+
+    private void writeUnsorted(RdbReader r, RedisType type) throws IOException {
+        g.writeStartArray();
+        while (r.next() == RdbToken.ELEMENT) {
+            elements++;
+            writeElement(r, type);
         }
         g.writeEndArray();
     }

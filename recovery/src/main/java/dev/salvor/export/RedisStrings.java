@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.salvor.rdb.StringRef;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Base64;
 
 /** Writes Redis strings as the export format wants them: JSON text when valid UTF-8, else base64. */
@@ -12,6 +13,11 @@ public final class RedisStrings {
     }
 
     public static void write(JsonGenerator g, StringRef s) throws IOException {
+        // Integers are plain digits: nothing to validate or escape.
+        if (s.isInteger()) {
+            g.writeRawUTF8String(s.array(), s.offset(), s.length());
+            return;
+        }
         write(g, s.array(), s.offset(), s.length());
     }
 
@@ -20,13 +26,15 @@ public final class RedisStrings {
     }
 
     public static void write(JsonGenerator g, byte[] b, int off, int len) throws IOException {
-        if (Utf8.isValid(b, off, len)) {
-            g.writeUTF8String(b, off, len);
-        } else {
-            g.writeStartObject();
-            g.writeFieldName("base64");
-            g.writeString(Base64.getEncoder().encodeToString(len == b.length && off == 0 ? b : java.util.Arrays.copyOfRange(b, off, off + len)));
-            g.writeEndObject();
+        switch (Utf8.classify(b, off, len)) {
+            case Utf8.PLAIN -> g.writeRawUTF8String(b, off, len);
+            case Utf8.NEEDS_ESCAPE -> g.writeUTF8String(b, off, len);
+            default -> {
+                g.writeStartObject();
+                g.writeFieldName("base64");
+                g.writeString(Base64.getEncoder().encodeToString(off == 0 && len == b.length ? b : Arrays.copyOfRange(b, off, off + len)));
+                g.writeEndObject();
+            }
         }
     }
 
