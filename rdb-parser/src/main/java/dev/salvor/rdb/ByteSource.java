@@ -32,6 +32,12 @@ final class ByteSource {
         this(channel, null, size, windowSize);
     }
 
+    /** A channel already positioned at absolute offset {@code start}. */
+    ByteSource(ScatteringByteChannel channel, long start, long size, int windowSize) {
+        this(channel, null, size, windowSize);
+        this.base = start;
+    }
+
     ByteSource(InputStream stream, long size, int windowSize) {
         this(null, stream, size, windowSize);
     }
@@ -47,15 +53,23 @@ final class ByteSource {
 
     /** An in-memory source (DUMP payloads, tests). */
     ByteSource(byte[] bytes, int off, int len) {
+        this(bytes, off, len, 0, len);
+    }
+
+    /**
+     * An in-memory slice whose first byte sits at absolute offset {@code absoluteStart} of a
+     * larger input of {@code totalSize} bytes (salvage probes).
+     */
+    ByteSource(byte[] bytes, int off, int len, long absoluteStart, long totalSize) {
         this.channel = null;
         this.stream = null;
-        this.size = len;
+        this.size = totalSize;
         this.initialCapacity = Math.max(len, 16);
         this.window = Unpooled.wrappedBuffer(bytes, off, len);
         this.a = bytes;
         this.pos = off;
         this.lim = off + len;
-        this.base = -off;
+        this.base = absoluteStart - off;
         this.crcPos = off;
         this.eof = true;
     }

@@ -11,5 +11,7 @@ public enum ChecksumStatus {
     /** RDB version 4 and older carry no checksum. */
     ABSENT,
     /** The reader did not reach the trailer. */
-    NOT_REACHED
+    NOT_REACHED,
+    /** The reader started in the middle of the file (salvage), so the checksum cannot be compared. */
+    UNVERIFIABLE
 }

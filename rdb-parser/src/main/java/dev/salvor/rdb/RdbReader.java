@@ -70,6 +70,7 @@ public final class RdbReader implements Closeable {
     private boolean skim;
     private RdbToken token;
     private long tokenOffset;
+    private long recordOffset;
     private int version;
     private RdbFlavor flavor = RdbFlavor.REDIS;
     private String magic;
@@ -185,6 +186,53 @@ public final class RdbReader implements Closeable {
             ch.close();
             throw e;
         }
+    }
+
+    /** The header facts a reader needs to resume in the middle of a file. */
+    public record Context(int version, RdbFlavor flavor, int db) {
+    }
+
+    /** Header facts and current database, for {@link #resume}. */
+    public Context context() {
+        return new Context(version, flavor, db);
+    }
+
+    /**
+     * Opens {@code file} at {@code offset}, the first byte of a top-level record, as if everything
+     * before it had been read with the given context. The checksum cannot be verified.
+     */
+    public static RdbReader resume(Path file, long offset, Context ctx) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        try {
+            ch.position(offset);
+            RdbReader r = new RdbReader(new ByteSource(ch, offset, ch.size(), RdbLimits.DEFAULT.windowSize()), file.toString(), RdbLimits.DEFAULT, ch, false);
+            r.startAt(ctx);
+            return r;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A reader over {@code buf[off, off+len)}, which holds bytes from absolute offset
+     * {@code absoluteStart} of an input of {@code totalSize} bytes, starting at a top-level record.
+     * Used to try candidate resynchronisation points without touching the file.
+     */
+    public static RdbReader probe(byte[] buf, int off, int len, long absoluteStart, long totalSize, String source, Context ctx) {
+        RdbReader r = new RdbReader(new ByteSource(buf, off, len, absoluteStart, totalSize), source, RdbLimits.DEFAULT, null, false);
+        r.startAt(ctx);
+        return r;
+    }
+
+    private void startAt(Context ctx) {
+        version = ctx.version();
+        flavor = ctx.flavor();
+        db = ctx.db();
+        magic = null;
+        state = State.TOP;
+        checksumStatus = ChecksumStatus.UNVERIFIABLE;
+        in.crcOff();
     }
 
     /** Reads from a stream; {@code size} is the byte count when known, else -1. */
@@ -534,6 +582,8 @@ public final class RdbReader implements Closeable {
 
     private RdbToken readTopLevel() throws IOException {
         long entryStart = in.offset();
+        recordOffset = entryStart;
+        key = null;
         expireAtMs = -1;
         lruIdle = -1;
         lfuFreq = -1;
@@ -679,7 +729,9 @@ public final class RdbReader implements Closeable {
 
     private RdbToken readEof(long opOffset) throws IOException {
         eofOffset = opOffset;
-        if (version >= 5) {
+        if (checksumStatus == ChecksumStatus.UNVERIFIABLE) {
+            if (version >= 5) storedChecksum = le(8, "CRC64 checksum");
+        } else if (version >= 5) {
             long computed = in.crcUpToHere();
             long stored = le(8, "CRC64 checksum");
             in.crcOff();
@@ -1272,6 +1324,19 @@ public final class RdbReader implements Closeable {
     /** Where the current token starts; for KEY, the first byte of its expiry/LRU/LFU prefixes. */
     public long tokenOffset() {
         return tokenOffset;
+    }
+
+    /**
+     * Where the current top-level record began (for a key, its first prefix opcode); set as soon
+     * as the record is entered, so it is valid in the error path too.
+     */
+    public long recordOffset() {
+        return recordOffset;
+    }
+
+    /** Whether the reader is inside a key's value (between KEY and KEY_END). */
+    public boolean inValue() {
+        return state == State.VALUE;
     }
 
     /** Absolute offset of the next unread byte. */

@@ -3,6 +3,7 @@ package dev.salvor.export;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
@@ -50,6 +51,9 @@ public final class NdjsonExporter implements Closeable {
     private long functions;
     private long elements;
     private boolean first = true;
+    private boolean keepPartial;
+    private boolean lastKeyPartial;
+    private RedisType currentType;
 
     public NdjsonExporter(OutputStream out, ExportFormat format, KeySelector selector, long sortLimit) throws IOException {
         this.out = out;
@@ -79,6 +83,20 @@ public final class NdjsonExporter implements Closeable {
             }
         }
         return summary();
+    }
+
+    /**
+     * Salvage mode: when a key's value breaks off after some elements were read, its record is
+     * closed with what was read and marked {@code "partial": true} instead of being dropped.
+     */
+    public NdjsonExporter keepPartial(boolean on) {
+        this.keepPartial = on;
+        return this;
+    }
+
+    /** Whether the last key that failed was written as a partial record. */
+    public boolean lastKeyPartial() {
+        return lastKeyPartial;
     }
 
     public ExportSummary summary() {
@@ -123,6 +141,9 @@ public final class NdjsonExporter implements Closeable {
             keysSkipped++;
             return false;
         }
+        lastKeyPartial = false;
+        currentType = type;
+        long elementsBefore = elements;
         try {
             beginRecord();
             g.writeStartObject();
@@ -144,6 +165,16 @@ public final class NdjsonExporter implements Closeable {
             }
             g.writeEndObject();
             endRecord();
+        } catch (dev.salvor.rdb.RdbFormatException e) {
+            if (keepPartial && elements > elementsBefore && type != RedisType.STRING && type != RedisType.MODULE) {
+                closePartialRecord();
+                lastKeyPartial = true;
+                keysWritten++;
+            } else {
+                g.flush();
+                record.discard();
+            }
+            throw e;
         } catch (IOException | RuntimeException e) {
             g.flush();
             record.discard();
@@ -151,6 +182,24 @@ public final class NdjsonExporter implements Closeable {
         }
         keysWritten++;
         return true;
+    }
+
+    /** Closes whatever arrays and objects are open, marks the record partial and sends it on. */
+    private void closePartialRecord() throws IOException {
+        if (!buffer.isEmpty()) {
+            List<ElementBuffer.Element> list = buffer.sorted(currentType == RedisType.ZSET ? ElementBuffer.BY_SCORE_THEN_MEMBER : ElementBuffer.BY_FIRST);
+            for (ElementBuffer.Element e : list) writeBuffered(e, currentType);
+            buffer.clear();
+        }
+        JsonStreamContext c = g.getOutputContext();
+        while (c.getParent() != null && !c.getParent().inRoot()) {
+            if (c.inArray()) g.writeEndArray();
+            else g.writeEndObject();
+            c = g.getOutputContext();
+        }
+        g.writeBooleanField("partial", true);
+        g.writeEndObject();
+        endRecord();
     }
 
     private void writeString(RdbReader r) throws IOException {

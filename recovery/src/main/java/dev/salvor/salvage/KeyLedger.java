@@ -1,0 +1,71 @@
+package dev.salvor.salvage;
+
+/**
+ * The keys already read from a file, as 64-bit hashes in an open-addressing table (8 bytes a
+ * key), so resynchronisation can refuse a candidate that would repeat a key. A hash collision can
+ * only make a candidate look like a repeat: it costs recall, never precision.
+ */
+final class KeyLedger {
+    /** A key of one database. */
+    record KeyId(long hash) {
+        static KeyId of(int db, byte[] key) {
+            return new KeyId(KeyLedger.hash(db, key));
+        }
+    }
+
+    private long[] slots = new long[1 << 12];
+    private int size;
+
+    static long hash(int db, byte[] key) {
+        long h = 0xcbf29ce484222325L ^ db;
+        for (byte b : key) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        return h == 0 ? 1 : h; // 0 marks an empty slot
+    }
+
+    void add(KeyId id) {
+        if (size * 2 >= slots.length) grow();
+        insert(slots, id.hash());
+    }
+
+    private boolean insert(long[] table, long h) {
+        int mask = table.length - 1;
+        int i = (int) h & mask;
+        while (table[i] != 0) {
+            if (table[i] == h) return false;
+            i = (i + 1) & mask;
+        }
+        table[i] = h;
+        if (table == slots) size++;
+        return true;
+    }
+
+    private void grow() {
+        long[] old = slots;
+        slots = new long[old.length * 2];
+        size = 0;
+        for (long h : old) {
+            if (h != 0) insert(slots, h);
+        }
+    }
+
+    boolean contains(KeyId id) {
+        long h = id.hash();
+        int mask = slots.length - 1;
+        int i = (int) h & mask;
+        while (slots[i] != 0) {
+            if (slots[i] == h) return true;
+            i = (i + 1) & mask;
+        }
+        return false;
+    }
+
+    int size() {
+        return size;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.salvor.salvage;
+
+import dev.salvor.rdb.RdbFormatException;
+import dev.salvor.rdb.RdbReader;
+import dev.salvor.rdb.RdbToken;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Finds where intact records resume after damage: the first offset from which a complete,
+ * structurally valid record parses and is confirmed by further valid records (or by a proper end
+ * of file). Candidates are tried in memory on a window of the file, never by allocating from the
+ * damaged bytes.
+ *
+ * <p>Precision before recall: a chain is refused when it repeats a key, when it uses a key
+ * already read from the file, or when its first record is made of zero bytes only (a zeroed page
+ * parses as endless empty-key records).
+ */
+final class Resynchronizer {
+    /** Records that must follow a candidate for it to count (fewer only when EOF follows). */
+    static final int CONFIRMATIONS = 2;
+    private static final int WINDOW = 4 << 20;
+    private static final int MAX_WINDOW = 256 << 20;
+
+    private final FileChannel channel;
+    private final long fileSize;
+    private final String source;
+    private final KeyLedger seenKeys;
+
+    Resynchronizer(FileChannel channel, long fileSize, String source, KeyLedger seenKeys) {
+        this.channel = channel;
+        this.fileSize = fileSize;
+        this.source = source;
+        this.seenKeys = seenKeys;
+    }
+
+    /** Result of a search: the offset where reading resumes, or -1 when nothing intact follows. */
+    record Found(long offset, int db) {
+    }
+
+    Found find(long from, RdbReader.Context ctx) throws IOException {
+        long windowStart = from;
+        int window = WINDOW;
+        while (windowStart < fileSize) {
+            int len = (int) Math.min(window, fileSize - windowStart);
+            byte[] buf = read(windowStart, len);
+            boolean windowTooSmall = false;
+            for (int i = 0; i < len; i++) {
+                if (!plausibleStart(buf[i] & 0xff)) continue;
+                Probe p = probe(buf, i, len, windowStart, ctx);
+                if (p == Probe.ACCEPT) return new Found(windowStart + i, ctx.db());
+                if (p == Probe.NEED_MORE && len < fileSize - windowStart && window < MAX_WINDOW) {
+                    windowTooSmall = true;
+                    break;
+                }
+            }
+            if (windowTooSmall) {
+                window *= 2;
+                continue;
+            }
+            if (windowStart + len >= fileSize) break;
+            // Keep an overlap so a record straddling the window edge is tried again whole.
+            windowStart += Math.max(1, len - (1 << 16));
+            window = WINDOW;
+        }
+        return new Found(-1, ctx.db());
+    }
+
+    private byte[] read(long at, int len) throws IOException {
+        byte[] buf = new byte[len];
+        ByteBuffer bb = ByteBuffer.wrap(buf);
+        long pos = at;
+        while (bb.hasRemaining()) {
+            int r = channel.read(bb, pos);
+            if (r < 0) break;
+            pos += r;
+        }
+        return buf;
+    }
+
+    /** First bytes that can open a record: a value type or an opcode. */
+    static boolean plausibleStart(int b) {
+        return b <= 7 || (b >= 9 && b <= 25) || b >= 0xf3;
+    }
+
+    private enum Probe { ACCEPT, REJECT, NEED_MORE }
+
+    private Probe probe(byte[] buf, int i, int len, long windowStart, RdbReader.Context ctx) {
+        long candidate = windowStart + i;
+        if (i + 3 <= len && buf[i] == 0 && buf[i + 1] == 0 && buf[i + 2] == 0) return Probe.REJECT;
+        RdbReader r = RdbReader.probe(buf, i, len - i, candidate, fileSize, source, ctx);
+        Set<KeyLedger.KeyId> chainKeys = new HashSet<>();
+        int records = 0;
+        int keys = 0;
+        boolean inKey = false;
+        try {
+            RdbToken t;
+            while ((t = r.next()) != RdbToken.END) {
+                switch (t) {
+                    case KEY -> {
+                        KeyLedger.KeyId id = KeyLedger.KeyId.of(r.db(), r.key());
+                        if (!chainKeys.add(id) || seenKeys.contains(id)) return Probe.REJECT;
+                        inKey = true;
+                        r.skipValue();
+                        inKey = false;
+                        keys++;
+                        records++;
+                    }
+                    case EOF -> {
+                        // A proper end: the trailer must end exactly at the end of the file.
+                        if (r.offset() != fileSize) return Probe.REJECT;
+                        if (records == 0 && candidate + 9 < fileSize - 9) return Probe.REJECT;
+                        return Probe.ACCEPT;
+                    }
+                    case ELEMENT, KEY_END -> {
+                    }
+                    default -> records++;
+                }
+                if (records > CONFIRMATIONS && keys > 0) return Probe.ACCEPT;
+            }
+            return Probe.REJECT;
+        } catch (RdbFormatException e) {
+            // Ran off the end of the window while the file goes on: try again with more bytes.
+            if (e.reason() == RdbFormatException.Reason.TRUNCATED && windowStart + len < fileSize && (records > 0 || inKey)) return Probe.NEED_MORE;
+            return Probe.REJECT;
+        } catch (IOException e) {
+            return Probe.REJECT;
+        }
+    }
+}

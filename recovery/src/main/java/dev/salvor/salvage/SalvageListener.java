@@ -1,0 +1,37 @@
+package dev.salvor.salvage;
+
+import dev.salvor.rdb.RdbFormatException;
+import dev.salvor.rdb.RdbReader;
+
+import java.io.IOException;
+
+/** Receives what a salvage run reads, in file order. */
+public interface SalvageListener {
+    /** After the header (or after it was found damaged and guessed). */
+    default void start(RdbReader.Context context, String magic, boolean headerDamaged) throws IOException {
+    }
+
+    /** A top-level record other than a key (AUX, SELECT_DB, FUNCTION, ...), fully read. */
+    default void record(RdbReader reader) throws IOException {
+    }
+
+    /** At a KEY token: read the value to KEY_END (or skip it). An exception means damage. */
+    void key(RdbReader reader) throws IOException;
+
+    /**
+     * The key being read in {@link #key} hit damage; the elements already read were intact.
+     *
+     * @return true when the listener kept something of it (a partial key)
+     */
+    default boolean keyInterrupted(RdbReader reader, RdbFormatException error) throws IOException {
+        return false;
+    }
+
+    /** A damaged region, once its end is known. */
+    default void damaged(CorruptRegion region) throws IOException {
+    }
+
+    /** The end of the input (EOF record or end of file). */
+    default void end(SalvageReport report) throws IOException {
+    }
+}

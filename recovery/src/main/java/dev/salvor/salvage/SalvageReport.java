@@ -1,0 +1,30 @@
+package dev.salvor.salvage;
+
+import dev.salvor.rdb.ChecksumStatus;
+import dev.salvor.rdb.RdbFlavor;
+
+import java.util.List;
+
+/**
+ * What a salvage run found and kept.
+ *
+ * @param headerDamaged   the 9-byte header was unreadable; version and flavor were inferred
+ * @param keysRecovered   keys read whole
+ * @param keysPartial     keys cut by damage of which the intact leading elements were kept
+ * @param keysLost        keys known to be lost (their name was readable, their value was not)
+ * @param lostKeys        names of lost or partial keys, as far as readable (capped)
+ * @param checksum        the file's own CRC64 status (UNVERIFIABLE once a resynchronisation happened)
+ */
+public record SalvageReport(String source, long sizeBytes, int version, RdbFlavor flavor, boolean headerDamaged,
+                            long keysRecovered, long keysPartial, long keysLost, List<byte[]> lostKeys,
+                            List<byte[]> partialKeys, List<CorruptRegion> regions, ChecksumStatus checksum,
+                            boolean reachedEof) {
+    /** Total bytes in damaged regions. */
+    public long bytesDamaged() {
+        return regions.stream().mapToLong(CorruptRegion::length).sum();
+    }
+
+    public boolean clean() {
+        return regions.isEmpty() && checksum != ChecksumStatus.MISMATCH && reachedEof;
+    }
+}
