@@ -17,144 +17,245 @@ import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
- * Reads an RDB file past its damage: records are read normally until one fails; the failing
- * record's bytes start a {@link CorruptRegion}; the {@link Resynchronizer} finds where intact
- * records resume; reading goes on from there, to the end of the file. Needs a seekable file.
+ * Reads an RDB file past its damage, in two passes over a seekable file.
+ *
+ * <p>The scan reads records normally until one fails (a format error, or a key that repeats one
+ * already read, which a zeroed page produces); the failing record's bytes start a
+ * {@link CorruptRegion}; the {@link Resynchronizer} finds where intact records resume; the scan
+ * goes on from there to the end of the file. When a record fails at its very first bytes for a
+ * reason other than truncation, the key just before it most likely absorbed the damage (its
+ * length ran into foreign bytes), so that key is moved into the region too: precision first.
+ *
+ * <p>The replay then feeds the listener only the intact segments, so nothing that was later found
+ * suspect has been written anywhere.
  */
 public final class RdbSalvager {
     private static final int MAX_NAMES = 10_000;
+    /** An error this close to its record's start means the record never began properly. */
+    private static final int MISALIGNED_WITHIN = 3;
 
     private final Path file;
-    private final SalvageListener listener;
     private final LongConsumer progress;
 
     private final KeyLedger ledger = new KeyLedger();
     private final List<CorruptRegion> regions = new ArrayList<>();
+    private final List<Segment> segments = new ArrayList<>();
     private final List<byte[]> lostKeys = new ArrayList<>();
-    private final List<byte[]> partialKeys = new ArrayList<>();
     private long recovered;
-    private long partial;
     private long lost;
-    private byte[] lastGoodKey;
-    private PendingRegion pending;
 
-    private record PendingRegion(long start, long end, String reason, String detail, long errorOffset,
-                                 byte[] lastGoodKey, byte[] lostKey, boolean truncation) {
+    /** Intact records from {@code start} (a record boundary, db {@code db} in effect) to {@code end}. */
+    private record Segment(long start, long end, int db, boolean endsInPartialKey) {
     }
 
-    private RdbSalvager(Path file, SalvageListener listener, LongConsumer progress) {
+    private RdbSalvager(Path file, LongConsumer progress) {
         this.file = file;
-        this.listener = listener;
         this.progress = progress;
     }
 
     public static SalvageReport salvage(Path file, SalvageListener listener, LongConsumer progress) throws IOException {
-        return new RdbSalvager(file, listener, progress).run();
+        return new RdbSalvager(file, progress).run(listener);
     }
 
-    private SalvageReport run() throws IOException {
+    private SalvageReport run(SalvageListener listener) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            Resynchronizer resync = new Resynchronizer(ch, size, file.toString(), ledger);
-            RdbReader reader = RdbReader.open(file);
-            RdbReader.Context ctx;
-            boolean headerDamaged = false;
-            String magic;
-            try {
-                reader.next();
-                ctx = reader.context();
-                magic = reader.magic();
-            } catch (RdbFormatException e) {
-                reader.close();
-                headerDamaged = true;
-                ctx = guessContext(ch);
-                magic = null;
-                listener.start(ctx, null, true);
-                reader = resumeAfter(resync, 0, size, e, ctx, null);
-            }
-            if (!headerDamaged) listener.start(ctx, magic, false);
-            boolean reachedEof = false;
-            ChecksumStatus checksum = ChecksumStatus.NOT_REACHED;
-            long nextReport = 0;
-            while (reader != null) {
-                try {
-                    RdbToken t = reader.next();
-                    if (t == RdbToken.END) break;
-                    if (t == RdbToken.KEY) {
-                        listener.key(reader);
-                        if (reader.inValue()) reader.skipValue();
-                        byte[] key = reader.key();
-                        ledger.add(KeyLedger.KeyId.of(reader.db(), key));
-                        recovered++;
-                        noteGoodKey(key);
-                    } else if (t == RdbToken.EOF) {
-                        reachedEof = true;
-                        checksum = reader.checksumStatus();
-                        listener.record(reader);
-                    } else {
-                        listener.record(reader);
-                    }
-                    if (progress != null && reader.offset() >= nextReport) {
-                        progress.accept(reader.offset());
-                        nextReport = reader.offset() + (4 << 20);
-                    }
-                } catch (RdbFormatException e) {
-                    RdbReader failed = reader;
-                    byte[] lostKey = failed.inValue() ? failed.key() : null;
-                    if (lostKey != null) {
-                        boolean kept = listener.keyInterrupted(failed, e);
-                        if (kept) {
-                            partial++;
-                            if (partialKeys.size() < MAX_NAMES) partialKeys.add(lostKey);
-                            ledger.add(KeyLedger.KeyId.of(failed.db(), lostKey));
-                        } else {
-                            lost++;
-                            if (lostKeys.size() < MAX_NAMES) lostKeys.add(lostKey);
-                        }
-                    }
-                    RdbReader.Context here = failed.context();
-                    long start = failed.recordOffset();
-                    failed.close();
-                    reader = resumeAfter(resync, start, size, e, here, lostKey);
-                }
-            }
-            if (reader != null) reader.close();
-            flushPending(null);
-            if (!regions.isEmpty() && checksum != ChecksumStatus.NOT_REACHED) checksum = ChecksumStatus.UNVERIFIABLE;
-            if (progress != null) progress.accept(size);
-            SalvageReport report = new SalvageReport(file.toString(), size, ctx.version(), ctx.flavor(), headerDamaged,
-                    recovered, partial, lost, lostKeys, partialKeys, List.copyOf(regions), checksum, reachedEof);
-            listener.end(report);
-            return report;
+            Scan scan = scan(ch, size);
+            return replay(scan, listener, size);
         }
     }
 
-    private RdbReader resumeAfter(Resynchronizer resync, long start, long size, RdbFormatException e,
-                                  RdbReader.Context ctx, byte[] lostKey) throws IOException {
-        Resynchronizer.Found found = resync.find(Math.max(start + 1, headerEnd(start)), ctx);
-        long end = found.offset() < 0 ? size : found.offset();
-        flushPending(null);
-        pending = new PendingRegion(start, end, e.reason().text(), e.detail(), e.offset(), lastGoodKey, lostKey, found.offset() < 0);
-        if (found.offset() < 0) return null;
-        return RdbReader.resume(file, found.offset(), new RdbReader.Context(ctx.version(), ctx.flavor(), found.db()));
+    // ------------------------------------------------------------------ pass 1: scan
+
+    private record Scan(RdbReader.Context context, String magic, boolean headerDamaged, boolean reachedEof,
+                        ChecksumStatus checksum) {
     }
 
-    private static long headerEnd(long start) {
-        return start == 0 ? 9 : start + 1;
+    private Scan scan(FileChannel ch, long size) throws IOException {
+        Resynchronizer resync = new Resynchronizer(ch, size, file.toString(), ledger);
+        RdbReader reader = RdbReader.open(file).skim(false);
+        RdbReader.Context ctx;
+        String magic;
+        boolean headerDamaged = false;
+        long segStart;
+        try {
+            reader.next();
+            ctx = reader.context();
+            magic = reader.magic();
+            segStart = 0;
+        } catch (RdbFormatException e) {
+            reader.close();
+            headerDamaged = true;
+            ctx = guessContext(ch);
+            magic = null;
+            Resynchronizer.Found found = resync.find(1, ctx);
+            long end = found.offset() < 0 ? size : found.offset();
+            regions.add(new CorruptRegion(0, end, e.reason().text(), e.detail(), e.offset(), null, null, null, found.offset() < 0));
+            if (found.offset() < 0) return new Scan(ctx, null, true, false, ChecksumStatus.NOT_REACHED);
+            reader = RdbReader.resume(file, found.offset(), ctx);
+            segStart = found.offset();
+        }
+        int segDb = ctx.db();
+        boolean reachedEof = false;
+        ChecksumStatus checksum = ChecksumStatus.NOT_REACHED;
+        byte[] lastKey = null;
+        long lastKeyStart = -1;
+        int lastKeyDb = 0;
+        long lastKeyEnd = -1;
+        long nextReport = 0;
+        while (reader != null) {
+            try {
+                RdbToken t = reader.next();
+                if (t == RdbToken.END) {
+                    segments.add(new Segment(segStart, reader.offset(), segDb, false));
+                    break;
+                }
+                if (t == RdbToken.KEY) {
+                    KeyLedger.KeyId id = KeyLedger.KeyId.of(reader.db(), reader.key());
+                    if (ledger.contains(id)) {
+                        throw new RdbFormatException(RdbFormatException.Reason.BAD_ENCODING, file.toString(), reader.recordOffset(),
+                                reader.db(), reader.key(), "key repeats one already read (a database holds each key once)");
+                    }
+                    reader.skipValue();
+                    ledger.add(id);
+                    recovered++;
+                    lastKey = reader.key();
+                    lastKeyStart = reader.recordOffset();
+                    lastKeyEnd = reader.keyEndOffset();
+                    lastKeyDb = reader.db();
+                } else if (t == RdbToken.EOF) {
+                    reachedEof = true;
+                    checksum = reader.checksumStatus();
+                }
+                if (progress != null && reader.offset() >= nextReport) {
+                    progress.accept(reader.offset() / 2);
+                    nextReport = reader.offset() + (4 << 20);
+                }
+            } catch (RdbFormatException e) {
+                RdbReader failed = reader;
+                reader = null;
+                long start = failed.recordOffset();
+                byte[] lostKey = failed.inValue() || failed.token() == RdbToken.KEY ? failed.key() : null;
+                boolean partialKey = failed.inValue() && failed.elementCount() > 0;
+                RdbReader.Context here = failed.context();
+                failed.close();
+                byte[] before = lastKey;
+                if (e.reason() != RdbFormatException.Reason.TRUNCATED && lastKey != null && lastKeyEnd == start
+                        && e.offset() - start < MISALIGNED_WITHIN && lostKey == null && lastKeyStart >= segStart) {
+                    // The record after this key never began: the key's own length most likely ran
+                    // into the damage. Treat the key as part of the damaged region.
+                    start = lastKeyStart;
+                    lostKey = lastKey;
+                    recovered--;
+                    here = new RdbReader.Context(here.version(), here.flavor(), lastKeyDb);
+                    before = null;
+                    partialKey = false;
+                }
+                if (start > segStart || partialKey) {
+                    segments.add(new Segment(segStart, start, segDb, partialKey));
+                }
+                if (lostKey != null && !partialKey) {
+                    lost++;
+                    if (lostKeys.size() < MAX_NAMES) lostKeys.add(lostKey);
+                }
+                Resynchronizer.Found found = resync.find(start + 1, here);
+                long end = found.offset() < 0 ? size : found.offset();
+                regions.add(new CorruptRegion(start, end, e.reason().text(), e.detail(), e.offset(), before, null, lostKey, found.offset() < 0));
+                lastKey = null;
+                if (found.offset() >= 0) {
+                    segStart = found.offset();
+                    segDb = found.db();
+                    reader = RdbReader.resume(file, segStart, new RdbReader.Context(here.version(), here.flavor(), segDb));
+                }
+            }
+        }
+        if (reader != null) reader.close();
+        if (!regions.isEmpty() && checksum != ChecksumStatus.NOT_REACHED) checksum = ChecksumStatus.UNVERIFIABLE;
+        return new Scan(ctx, magic, headerDamaged, reachedEof, checksum);
     }
 
-    private void noteGoodKey(byte[] key) throws IOException {
-        flushPending(key);
-        lastGoodKey = key;
+    // ------------------------------------------------------------------ pass 2: replay
+
+    private SalvageReport replay(Scan scan, SalvageListener listener, long size) throws IOException {
+        listener.start(scan.context(), scan.magic(), scan.headerDamaged());
+        long partial = 0;
+        List<byte[]> partialKeys = new ArrayList<>();
+        int regionIndex = 0;
+        for (Segment seg : segments) {
+            try (RdbReader r = seg.start() == 0 ? RdbReader.open(file)
+                    : RdbReader.resume(file, seg.start(), new RdbReader.Context(scan.context().version(), scan.context().flavor(), seg.db()))) {
+                if (seg.start() == 0) r.next(); // header
+                // Records starting before the limit belong to the segment (plus the partial key at its end).
+                long limit = seg.end() + (seg.endsInPartialKey() ? 1 : 0);
+                while (true) {
+                    RdbToken t;
+                    try {
+                        if (r.offset() >= limit && !r.inValue()) break;
+                        t = r.next();
+                        if (t == RdbToken.END) break;
+                        if (t == RdbToken.KEY) {
+                            if (r.recordOffset() >= limit) break;
+                            listener.key(r);
+                            if (r.inValue()) r.skipValue();
+                        } else {
+                            listener.record(r);
+                        }
+                    } catch (RdbFormatException e) {
+                        if (seg.endsInPartialKey() && r.inValue() && listener.keyInterrupted(r, e)) {
+                            partial++;
+                            if (partialKeys.size() < MAX_NAMES) partialKeys.add(r.key());
+                        } else if (seg.endsInPartialKey() && r.inValue()) {
+                            lost++;
+                            if (lostKeys.size() < MAX_NAMES) lostKeys.add(r.key());
+                        }
+                        break;
+                    }
+                    if (progress != null) progress.accept(size / 2 + r.offset() / 2);
+                }
+            }
+            while (regionIndex < regions.size() && regions.get(regionIndex).start() <= seg.end()) {
+                regionIndex++;
+            }
+        }
+        List<CorruptRegion> finalRegions = withFollowingKeys();
+        for (CorruptRegion region : finalRegions) listener.damaged(region);
+        if (progress != null) progress.accept(size);
+        SalvageReport report = new SalvageReport(file.toString(), size, scan.context().version(), scan.context().flavor(),
+                scan.headerDamaged(), recovered - partial, partial, lost, lostKeys, partialKeys, finalRegions,
+                scan.checksum(), scan.reachedEof());
+        listener.end(report);
+        return report;
     }
 
-    private void flushPending(byte[] firstGoodKey) throws IOException {
-        if (pending == null) return;
-        CorruptRegion region = new CorruptRegion(pending.start, pending.end, pending.reason, pending.detail,
-                pending.errorOffset, pending.lastGoodKey, firstGoodKey, pending.lostKey, pending.truncation);
-        pending = null;
-        regions.add(region);
-        listener.damaged(region);
+    /** Names the first intact key after each region (read from the segment that follows it). */
+    private List<CorruptRegion> withFollowingKeys() throws IOException {
+        List<CorruptRegion> out = new ArrayList<>(regions.size());
+        for (CorruptRegion r : regions) {
+            byte[] first = null;
+            if (!r.truncation()) {
+                for (Segment s : segments) {
+                    if (s.start() == r.end()) {
+                        first = firstKey(s);
+                        break;
+                    }
+                }
+            }
+            out.add(new CorruptRegion(r.start(), r.end(), r.reason(), r.detail(), r.errorOffset(), r.lastGoodKey(), first,
+                    r.lostKey(), r.truncation()));
+        }
+        return out;
+    }
+
+    private byte[] firstKey(Segment s) throws IOException {
+        try (RdbReader r = RdbReader.resume(file, s.start(), new RdbReader.Context(9, RdbFlavor.REDIS, s.db())).skim(true)) {
+            RdbToken t;
+            while ((t = r.next()) != RdbToken.END && r.recordOffset() < s.end()) {
+                if (t == RdbToken.KEY) return r.key();
+            }
+        } catch (RdbFormatException e) {
+            return null;
+        }
+        return null;
     }
 
     /** When the header is unreadable: take what digits survive, else assume a Redis RDB 9 layout. */

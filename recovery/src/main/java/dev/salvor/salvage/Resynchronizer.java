@@ -21,8 +21,15 @@ import java.util.Set;
  * parses as endless empty-key records).
  */
 final class Resynchronizer {
-    /** Records that must follow a candidate for it to count (fewer only when EOF follows). */
-    static final int CONFIRMATIONS = 2;
+    /**
+     * Keys that must follow a candidate's first key for it to count (fewer only when a proper end
+     * of file follows). Garbage and misaligned real bytes do parse as a few records by chance;
+     * sixteen in a row do not.
+     */
+    static final int CONFIRMATIONS = 16;
+    /** Expiry times a real server writes: from 2000 to 2200 (Unix ms). */
+    private static final long MIN_PLAUSIBLE_EXPIRY = 946_684_800_000L;
+    private static final long MAX_PLAUSIBLE_EXPIRY = 7_258_118_400_000L;
     private static final int WINDOW = 4 << 20;
     private static final int MAX_WINDOW = 256 << 20;
 
@@ -89,6 +96,52 @@ final class Resynchronizer {
 
     private enum Probe { ACCEPT, REJECT, NEED_MORE }
 
+    /**
+     * The first key after damage is the one most likely to be garbage that happens to end where
+     * real records start, so its name must look like a name: non-empty UTF-8 text without control
+     * characters. A binary-named key right after damage is lost rather than risk inventing one.
+     */
+    static boolean plausibleFirstName(byte[] key) {
+        if (key.length == 0) return false;
+        int i = 0;
+        while (i < key.length) {
+            int c = key[i] & 0xff;
+            if (c < 0x80) {
+                if (c < 0x20 || c == 0x7f) return false;
+                i++;
+            } else {
+                int n = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+                if (n == 0 || i + n > key.length) return false;
+                for (int k = 1; k < n; k++) {
+                    if ((key[i + k] & 0xc0) != 0x80) return false;
+                }
+                i += n;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether a server writing RDB {@code version} ever writes value type {@code type}: each
+     * version writes only the encodings current at the time, which rules out most garbage.
+     */
+    static boolean writtenBy(int version, int type) {
+        if (version >= 80) return type == 0 || type == 2 || type == 4 || type == 5 || type == 7 || type == 11
+                || (type >= 16 && type <= 22);
+        if (version >= 10) {
+            if (type == 0 || type == 2 || type == 4 || type == 5 || type == 7 || type == 11) return true;
+            if (type == 15) return false;
+            if (type >= 16 && type <= 19) return true;
+            if (type == 20 || type == 21) return version >= 11;
+            return type >= 22 && type <= 25 && version >= 12 || type >= 26 && version >= 13;
+        }
+        if (version >= 7) {
+            return type == 0 || type == 2 || type == 4 || type == 11 || type == 12 || type == 13 || type == 14
+                    || (version >= 8 ? type == 5 || type == 7 : type == 3) || (version >= 9 && type == 15);
+        }
+        return type <= 4 || (type >= 9 && type <= 13);
+    }
+
     private Probe probe(byte[] buf, int i, int len, long windowStart, RdbReader.Context ctx) {
         long candidate = windowStart + i;
         if (i + 3 <= len && buf[i] == 0 && buf[i + 1] == 0 && buf[i + 2] == 0) return Probe.REJECT;
@@ -102,6 +155,10 @@ final class Resynchronizer {
             while ((t = r.next()) != RdbToken.END) {
                 switch (t) {
                     case KEY -> {
+                        if (!writtenBy(ctx.version(), r.encoding().rdbType())) return Probe.REJECT;
+                        long exp = r.expireAtMs();
+                        if (exp >= 0 && (exp < MIN_PLAUSIBLE_EXPIRY || exp > MAX_PLAUSIBLE_EXPIRY)) return Probe.REJECT;
+                        if (keys == 0 && !plausibleFirstName(r.key())) return Probe.REJECT;
                         KeyLedger.KeyId id = KeyLedger.KeyId.of(r.db(), r.key());
                         if (!chainKeys.add(id) || seenKeys.contains(id)) return Probe.REJECT;
                         inKey = true;
@@ -116,11 +173,15 @@ final class Resynchronizer {
                         if (records == 0 && candidate + 9 < fileSize - 9) return Probe.REJECT;
                         return Probe.ACCEPT;
                     }
+                    // Aux fields and functions precede the keys: inside the keyspace they mean garbage.
+                    case AUX, FUNCTION, HEADER -> {
+                        return Probe.REJECT;
+                    }
                     case ELEMENT, KEY_END -> {
                     }
                     default -> records++;
                 }
-                if (records > CONFIRMATIONS && keys > 0) return Probe.ACCEPT;
+                if (keys > CONFIRMATIONS) return Probe.ACCEPT;
             }
             return Probe.REJECT;
         } catch (RdbFormatException e) {
