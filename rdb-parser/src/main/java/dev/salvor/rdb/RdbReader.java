@@ -121,6 +121,7 @@ public final class RdbReader implements Closeable {
     private long blobDataOffset;
     private boolean blobCompressed;
     private int blobKind; // 0 none, 1 ziplist, 2 listpack, 3 intset, 4 zipmap, 5 plain node
+    private int containersOpened;
     private final ZiplistDecoder ziplist = new ZiplistDecoder();
     private final ListpackDecoder listpack = new ListpackDecoder();
     private final IntsetDecoder intset = new IntsetDecoder();
@@ -757,6 +758,7 @@ public final class RdbReader implements Closeable {
         encoding = enc;
         valueOffset = in.offset();
         elementCount = 0;
+        containersOpened = 0;
         sizeHint = -1;
         stringDone = false;
         blobKind = 0;
@@ -829,6 +831,7 @@ public final class RdbReader implements Closeable {
             skipString(what);
             return;
         }
+        containersOpened++;
         readBlob(what);
         blobKind = kind;
         try {
@@ -1005,6 +1008,7 @@ public final class RdbReader implements Closeable {
                 long at = in.offset();
                 long container = length("quicklist node container");
                 if (container == 1) {
+                    containersOpened++;
                     readBlob("quicklist plain node");
                     item.setBytes(blobArray, blobStart, blobLength);
                     blobKind = 5;
@@ -1468,6 +1472,15 @@ public final class RdbReader implements Closeable {
     /** After KEY_END: offset just past the value. */
     public long keyEndOffset() {
         return keyEndOffset;
+    }
+
+    /**
+     * Encoded containers (ziplists, listpacks, quicklist nodes, stream nodes) opened so far for
+     * the current key. Each is validated as a unit, so after damage the elements of containers
+     * before the current one are known intact.
+     */
+    public int containersOpened() {
+        return containersOpened;
     }
 
     /** Elements delivered so far for the current key. */

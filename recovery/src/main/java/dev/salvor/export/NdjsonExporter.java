@@ -3,7 +3,6 @@ package dev.salvor.export;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
@@ -31,6 +30,7 @@ public final class NdjsonExporter implements Closeable {
             .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
             .disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM)
+            .disable(StreamWriteFeature.AUTO_CLOSE_CONTENT)
             .build();
 
     /** With sorting on, values whose elements take more than this are written in file order. */
@@ -41,7 +41,7 @@ public final class NdjsonExporter implements Closeable {
 
     private final OutputStream out;
     private final RecordBuffer record;
-    private final JsonGenerator g;
+    private JsonGenerator g;
     private final ExportFormat format;
     private final KeySelector selector;
     private final long sortLimit;
@@ -51,9 +51,6 @@ public final class NdjsonExporter implements Closeable {
     private long functions;
     private long elements;
     private boolean first = true;
-    private boolean keepPartial;
-    private boolean lastKeyPartial;
-    private RedisType currentType;
 
     public NdjsonExporter(OutputStream out, ExportFormat format, KeySelector selector, long sortLimit) throws IOException {
         this.out = out;
@@ -61,11 +58,23 @@ public final class NdjsonExporter implements Closeable {
         this.selector = selector;
         this.sortLimit = sortLimit;
         this.record = new RecordBuffer(out, RECORD_BUFFER_LIMIT);
-        this.g = JSON.createGenerator(record, JsonEncoding.UTF8);
-        // Compact output: no spaces, and records separated by our own newlines.
-        this.g.setPrettyPrinter(new MinimalPrettyPrinter(""));
-        this.g.setRootValueSeparator(new SerializedString(""));
+        this.g = newGenerator();
         if (format == ExportFormat.JSON) out.write('[');
+    }
+
+    private JsonGenerator newGenerator() throws IOException {
+        JsonGenerator gen = JSON.createGenerator(record, JsonEncoding.UTF8);
+        // Compact output: no spaces, and records separated by our own newlines.
+        gen.setPrettyPrinter(new MinimalPrettyPrinter(""));
+        gen.setRootValueSeparator(new SerializedString(""));
+        return gen;
+    }
+
+    /** Drops the unfinished record; the generator's nesting state went with it, so start a new one. */
+    private void abandonRecord() throws IOException {
+        g.flush();
+        record.discard();
+        g = newGenerator();
     }
 
     public NdjsonExporter(OutputStream out) throws IOException {
@@ -83,20 +92,6 @@ public final class NdjsonExporter implements Closeable {
             }
         }
         return summary();
-    }
-
-    /**
-     * Salvage mode: when a key's value breaks off after some elements were read, its record is
-     * closed with what was read and marked {@code "partial": true} instead of being dropped.
-     */
-    public NdjsonExporter keepPartial(boolean on) {
-        this.keepPartial = on;
-        return this;
-    }
-
-    /** Whether the last key that failed was written as a partial record. */
-    public boolean lastKeyPartial() {
-        return lastKeyPartial;
     }
 
     public ExportSummary summary() {
@@ -141,9 +136,6 @@ public final class NdjsonExporter implements Closeable {
             keysSkipped++;
             return false;
         }
-        lastKeyPartial = false;
-        currentType = type;
-        long elementsBefore = elements;
         try {
             beginRecord();
             g.writeStartObject();
@@ -165,41 +157,41 @@ public final class NdjsonExporter implements Closeable {
             }
             g.writeEndObject();
             endRecord();
-        } catch (dev.salvor.rdb.RdbFormatException e) {
-            if (keepPartial && elements > elementsBefore && type != RedisType.STRING && type != RedisType.MODULE) {
-                closePartialRecord();
-                lastKeyPartial = true;
-                keysWritten++;
-            } else {
-                g.flush();
-                record.discard();
-            }
-            throw e;
         } catch (IOException | RuntimeException e) {
-            g.flush();
-            record.discard();
+            abandonRecord();
             throw e;
         }
         keysWritten++;
         return true;
     }
 
-    /** Closes whatever arrays and objects are open, marks the record partial and sends it on. */
-    private void closePartialRecord() throws IOException {
-        if (!buffer.isEmpty()) {
-            List<ElementBuffer.Element> list = buffer.sorted(currentType == RedisType.ZSET ? ElementBuffer.BY_SCORE_THEN_MEMBER : ElementBuffer.BY_FIRST);
-            for (ElementBuffer.Element e : list) writeBuffered(e, currentType);
-            buffer.clear();
+    /**
+     * Writes a collection held in memory (the intact part of a damaged key), in the same shape as
+     * a streamed one, with {@code "partial": true} when asked.
+     */
+    public void writeElements(int db, byte[] key, RedisType type, long expireAtMs, List<ValueElement> values, boolean partial)
+            throws IOException {
+        beginRecord();
+        g.writeStartObject();
+        g.writeNumberField("db", db);
+        g.writeFieldName("key");
+        RedisStrings.write(g, key);
+        g.writeStringField("type", type.wireName());
+        if (expireAtMs >= 0) g.writeNumberField("expire_at_ms", expireAtMs);
+        g.writeFieldName("value");
+        g.writeStartArray();
+        for (ValueElement e : values) {
+            switch (type) {
+                case LIST, SET -> RedisStrings.write(g, e.item());
+                default -> writeBuffered(new ElementBuffer.Element(e.item(), e.value(), e.score(), e.fieldExpireAtMs()), type);
+            }
         }
-        JsonStreamContext c = g.getOutputContext();
-        while (c.getParent() != null && !c.getParent().inRoot()) {
-            if (c.inArray()) g.writeEndArray();
-            else g.writeEndObject();
-            c = g.getOutputContext();
-        }
-        g.writeBooleanField("partial", true);
+        g.writeEndArray();
+        if (partial) g.writeBooleanField("partial", true);
         g.writeEndObject();
         endRecord();
+        keysWritten++;
+        elements += values.size();
     }
 
     private void writeString(RdbReader r) throws IOException {

@@ -6,13 +6,14 @@ import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
 
 import java.io.IOException;
+import java.nio.file.Path;
 
-/** Exports what a salvage run recovers, with partial keys marked (for {@code export --salvage}). */
+/** Exports what a salvage run recovers; the intact part of a damaged key is marked partial. */
 public final class ExportingListener implements SalvageListener {
     private final NdjsonExporter exporter;
 
     public ExportingListener(NdjsonExporter exporter) {
-        this.exporter = exporter.keepPartial(true);
+        this.exporter = exporter;
     }
 
     @Override
@@ -26,7 +27,10 @@ public final class ExportingListener implements SalvageListener {
     }
 
     @Override
-    public boolean keyInterrupted(RdbReader reader, RdbFormatException error) {
-        return exporter.lastKeyPartial();
+    public boolean keyInterrupted(RdbReader reader, RdbFormatException error) throws IOException {
+        PartialKey p = PartialKey.read(Path.of(reader.source()), reader.recordOffset(), reader.context(), error.reason());
+        if (p == null) return false;
+        exporter.writeElements(p.db(), p.key(), p.type(), p.expireAtMs(), p.elements(), true);
+        return true;
     }
 }

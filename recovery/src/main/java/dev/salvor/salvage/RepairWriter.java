@@ -1,11 +1,9 @@
 package dev.salvor.salvage;
 
-import dev.salvor.rdb.ElementKind;
+import dev.salvor.export.ValueElement;
 import dev.salvor.rdb.RdbFlavor;
 import dev.salvor.rdb.RdbFormatException;
 import dev.salvor.rdb.RdbReader;
-import dev.salvor.rdb.RdbToken;
-import dev.salvor.rdb.RedisType;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,8 +19,6 @@ import java.util.List;
  * in plain encodings every server of that version loads, and a new CRC64 trailer.
  */
 public final class RepairWriter implements SalvageListener {
-    /** Partial values larger than this are not re-encoded (they stay in the quarantine). */
-    private static final long MAX_PARTIAL_BYTES = 256L << 20;
     private static final int RDB_TYPE_LIST = 1;
     private static final int RDB_TYPE_SET = 2;
     private static final int RDB_TYPE_ZSET = 3;
@@ -93,58 +89,36 @@ public final class RepairWriter implements SalvageListener {
         }
     }
 
-    /**
-     * Re-reads the interrupted key from its start and re-encodes the elements that precede the
-     * damage. Strings, streams and module values are not re-encoded (a part of them is no value).
-     */
+    /** Re-encodes the intact part of an interrupted key (see {@link PartialKey}). */
     @Override
     public boolean keyInterrupted(RdbReader failed, RdbFormatException error) throws IOException {
-        RedisType type = failed.type();
-        if (type == RedisType.STRING || type == RedisType.STREAM || type == RedisType.MODULE) return false;
-        List<byte[][]> elements = new ArrayList<>();
-        List<Double> scores = new ArrayList<>();
-        long bytes = 0;
-        byte[] key = failed.key();
-        long expireAt = failed.expireAtMs();
-        boolean withTtl = false;
-        try (RdbReader again = RdbReader.resume(java.nio.file.Path.of(failed.source()), failed.recordOffset(), failed.context())) {
-            if (again.next() != RdbToken.KEY) return false;
-            try {
-                while (again.next() == RdbToken.ELEMENT) {
-                    byte[] a = again.item().toBytes();
-                    byte[] b = again.elementKind() == ElementKind.HASH_ENTRY ? again.hashValue().toBytes() : null;
-                    if (again.fieldExpireAtMs() >= 0) withTtl = true;
-                    elements.add(new byte[][] {a, b});
-                    scores.add(again.score());
-                    bytes += a.length + (b == null ? 0 : b.length) + 32;
-                    if (bytes > MAX_PARTIAL_BYTES) {
-                        notes.add("partial key too large to re-encode: " + new String(key, StandardCharsets.UTF_8));
-                        return false;
-                    }
-                }
-            } catch (RdbFormatException expected) {
-                // the same damage again: everything before it is collected
-            }
-        }
-        if (elements.isEmpty()) return false;
-        if (withTtl) notes.add("field TTLs of partial hash " + new String(key, StandardCharsets.UTF_8) + " were not kept");
-        selectDb(failed.db());
-        if (expireAt >= 0) {
+        PartialKey p = PartialKey.read(java.nio.file.Path.of(failed.source()), failed.recordOffset(), failed.context(), error.reason());
+        if (p == null) return false;
+        write(p);
+        partialWritten++;
+        return true;
+    }
+
+    private void write(PartialKey p) throws IOException {
+        selectDb(p.db());
+        if (p.expireAtMs() >= 0) {
             out.u8(OP_EXPIRETIME_MS);
-            out.le64(expireAt);
+            out.le64(p.expireAtMs());
         }
-        switch (type) {
-            case LIST -> writeStrings(RDB_TYPE_LIST, key, elements, false);
-            case SET -> writeStrings(RDB_TYPE_SET, key, elements, false);
-            case HASH -> writeStrings(RDB_TYPE_HASH, key, elements, true);
+        boolean fieldTtls = p.elements().stream().anyMatch(e -> e.fieldExpireAtMs() >= 0);
+        if (fieldTtls) notes.add("field TTLs of partial hash " + new String(p.key(), StandardCharsets.UTF_8) + " were not kept");
+        switch (p.type()) {
+            case LIST -> writeStrings(RDB_TYPE_LIST, p.key(), p.elements(), false);
+            case SET -> writeStrings(RDB_TYPE_SET, p.key(), p.elements(), false);
+            case HASH -> writeStrings(RDB_TYPE_HASH, p.key(), p.elements(), true);
             case ZSET -> {
                 boolean binary = context.version() >= 8;
                 out.u8(binary ? RDB_TYPE_ZSET_2 : RDB_TYPE_ZSET);
-                out.string(key);
-                out.length(elements.size());
-                for (int i = 0; i < elements.size(); i++) {
-                    out.string(elements.get(i)[0]);
-                    double s = scores.get(i);
+                out.string(p.key());
+                out.length(p.elements().size());
+                for (ValueElement e : p.elements()) {
+                    out.string(e.item());
+                    double s = e.score();
                     if (binary) {
                         out.le64(Double.doubleToRawLongBits(s));
                     } else if (s == Double.POSITIVE_INFINITY) {
@@ -158,21 +132,17 @@ public final class RepairWriter implements SalvageListener {
                     }
                 }
             }
-            default -> {
-                return false;
-            }
+            default -> throw new IllegalStateException("no partial form for " + p.type());
         }
-        partialWritten++;
-        return true;
     }
 
-    private void writeStrings(int rdbType, byte[] key, List<byte[][]> elements, boolean pairs) throws IOException {
+    private void writeStrings(int rdbType, byte[] key, List<ValueElement> elements, boolean pairs) throws IOException {
         out.u8(rdbType);
         out.string(key);
         out.length(elements.size());
-        for (byte[][] e : elements) {
-            out.string(e[0]);
-            if (pairs) out.string(e[1]);
+        for (ValueElement e : elements) {
+            out.string(e.item());
+            if (pairs) out.string(e.value());
         }
     }
 

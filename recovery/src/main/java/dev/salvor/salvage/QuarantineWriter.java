@@ -1,0 +1,61 @@
+package dev.salvor.salvage;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Keeps the raw bytes of every damaged region, back to back, so nothing skipped is lost; each
+ * region's place in the quarantine file is listed in the report.
+ */
+public final class QuarantineWriter implements SalvageListener {
+    /** Where one region's bytes sit in the quarantine file. */
+    public record Entry(long sourceStart, long sourceEnd, long quarantineOffset) {
+    }
+
+    private final FileChannel input;
+    private final OutputStream out;
+    private final List<Entry> entries = new ArrayList<>();
+    private long written;
+
+    public QuarantineWriter(FileChannel input, OutputStream out) {
+        this.input = input;
+        this.out = out;
+    }
+
+    @Override
+    public void key(dev.salvor.rdb.RdbReader reader) {
+        // Recovered keys are not quarantined.
+    }
+
+    @Override
+    public void damaged(CorruptRegion region) throws IOException {
+        entries.add(new Entry(region.start(), region.end(), written));
+        byte[] buf = new byte[(int) Math.min(1 << 20, Math.max(1, region.length()))];
+        long pos = region.start();
+        while (pos < region.end()) {
+            ByteBuffer bb = ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, region.end() - pos));
+            int n = input.read(bb, pos);
+            if (n < 0) break;
+            out.write(buf, 0, n);
+            pos += n;
+            written += n;
+        }
+    }
+
+    @Override
+    public void end(SalvageReport report) throws IOException {
+        out.flush();
+    }
+
+    public List<Entry> entries() {
+        return entries;
+    }
+
+    public long bytesWritten() {
+        return written;
+    }
+}
