@@ -1,0 +1,80 @@
+package dev.salvor.bench;
+
+import dev.salvor.check.CheckReport;
+import dev.salvor.check.RdbChecker;
+import dev.salvor.export.ExportSummary;
+import dev.salvor.export.NdjsonExporter;
+import dev.salvor.rdb.RdbReader;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Single-thread throughput of {@code check} and {@code export} over an RDB file named by the
+ * {@code rdb} parameter (benchmarks/run-benchmarks.sh makes a large one with a real redis-server).
+ * Each operation reads the whole file once; MB/s = file size / time per operation.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2)
+@Measurement(iterations = 3)
+@Fork(value = 1, jvmArgs = {"-Xmx256m"})
+public class RdbThroughputBenchmark {
+    @Param("")
+    public String rdb;
+
+    private Path file;
+    private long size;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        if (rdb.isEmpty()) throw new IllegalStateException("pass -p rdb=/path/to/file.rdb");
+        file = Path.of(rdb);
+        size = Files.size(file);
+    }
+
+    @TearDown(Level.Trial)
+    public void report() {
+        System.out.printf("%nfile: %s (%d bytes)%n", file, size);
+    }
+
+    /** Framing walk plus CRC64 over every byte (the clean-file path of {@code salvor check}). */
+    @Benchmark
+    public CheckReport check() throws IOException {
+        return RdbChecker.check(() -> RdbReader.open(file), null);
+    }
+
+    /** Full decode of every value (the damaged-file path of {@code salvor check}). */
+    @Benchmark
+    public CheckReport checkDeep() throws IOException {
+        try (RdbReader r = RdbReader.open(file)) {
+            return RdbChecker.check(r, null);
+        }
+    }
+
+    /** NDJSON export to a discarding sink. */
+    @Benchmark
+    public ExportSummary exportNdjson() throws IOException {
+        try (RdbReader r = RdbReader.open(file);
+             NdjsonExporter e = new NdjsonExporter(OutputStream.nullOutputStream())) {
+            return e.export(r);
+        }
+    }
+}
