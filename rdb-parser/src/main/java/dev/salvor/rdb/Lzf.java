@@ -23,11 +23,7 @@ final class Lzf {
                 int run = ctrl + 1;
                 if (op + run > outLen) return "literal run overflows the declared length " + outLen;
                 if (ip + run > inEnd) return "literal run of " + run + " bytes passes the end of the compressed data";
-                if (run <= 8) {
-                    for (int k = 0; k < run; k++) out[op + k] = in[ip + k];
-                } else {
-                    System.arraycopy(in, ip, out, op, run);
-                }
+                System.arraycopy(in, ip, out, op, run);
                 ip += run;
                 op += run;
             } else {
@@ -41,11 +37,11 @@ final class Lzf {
                 len += 2;
                 if (ref < 0) return "back reference points before the start of the output";
                 if (op + len > outLen) return "back reference overflows the declared length " + outLen;
-                if (ref + len <= op && len > 16) {
+                if (ref + len <= op) {
                     System.arraycopy(out, ref, out, op, len);
                     op += len;
                 } else {
-                    // Short or overlapping copy: byte by byte, which also repeats a pattern correctly.
+                    // Overlapping copy: byte by byte, which repeats the pattern as LZF intends.
                     for (int k = 0; k < len; k++) out[op + k] = out[ref + k];
                     op += len;
                 }

@@ -24,7 +24,11 @@ public class RdbFormatException extends IOException {
         UNSUPPORTED("unsupported"),
         CHECKSUM_MISMATCH("checksum mismatch"),
         TRUNCATED("truncated"),
-        LIMIT_EXCEEDED("limit exceeded");
+        LIMIT_EXCEEDED("limit exceeded"),
+        /** Salvage only: a key that parses but covers a zeroed 4 KiB page of a damaged file. */
+        ZEROED_PAGE("zeroed page"),
+        /** Salvage only: a key that repeats one already read. */
+        DUPLICATE_KEY("duplicate key");
 
         private final String text;
 

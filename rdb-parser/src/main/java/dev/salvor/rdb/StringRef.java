@@ -76,6 +76,15 @@ public final class StringRef {
         return scratch;
     }
 
+    private static final byte[] DIGIT_PAIRS = new byte[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+            DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
+
     /** Writes the decimal text of {@code v} at the start of {@code buf} (at least 20 bytes). */
     static int writeDecimal(long v, byte[] buf) {
         if (v == Long.MIN_VALUE) {
@@ -83,22 +92,28 @@ public final class StringRef {
             System.arraycopy(s, 0, buf, 0, s.length);
             return s.length;
         }
-        int pos = 0;
-        if (v < 0) {
-            buf[pos++] = '-';
-            v = -v;
+        boolean neg = v < 0;
+        long u = neg ? -v : v;
+        int digits = 1;
+        for (long t = u; t >= 10; t /= 10) digits++;
+        int len = digits + (neg ? 1 : 0);
+        int pos = len;
+        // Two digits per division.
+        while (u >= 100) {
+            int pair = (int) (u % 100);
+            u /= 100;
+            buf[--pos] = DIGIT_PAIRS[2 * pair + 1];
+            buf[--pos] = DIGIT_PAIRS[2 * pair];
         }
-        int start = pos;
-        do {
-            buf[pos++] = (byte) ('0' + (v % 10));
-            v /= 10;
-        } while (v != 0);
-        for (int i = start, j = pos - 1; i < j; i++, j--) {
-            byte t = buf[i];
-            buf[i] = buf[j];
-            buf[j] = t;
+        if (u >= 10) {
+            int pair = (int) u;
+            buf[--pos] = DIGIT_PAIRS[2 * pair + 1];
+            buf[--pos] = DIGIT_PAIRS[2 * pair];
+        } else {
+            buf[--pos] = (byte) ('0' + u);
         }
-        return pos;
+        if (neg) buf[0] = '-';
+        return len;
     }
 
     public byte[] array() {

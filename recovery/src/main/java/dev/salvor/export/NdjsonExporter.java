@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import dev.salvor.rdb.ElementKind;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
@@ -64,8 +63,7 @@ public final class NdjsonExporter implements Closeable {
 
     private JsonGenerator newGenerator() throws IOException {
         JsonGenerator gen = JSON.createGenerator(record, JsonEncoding.UTF8);
-        // Compact output: no spaces, and records separated by our own newlines.
-        gen.setPrettyPrinter(new MinimalPrettyPrinter(""));
+        // Records are separated by our own newlines, not by the generator.
         gen.setRootValueSeparator(new SerializedString(""));
         return gen;
     }

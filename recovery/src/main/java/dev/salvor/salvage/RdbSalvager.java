@@ -71,7 +71,10 @@ public final class RdbSalvager {
                         ChecksumStatus checksum) {
     }
 
+    private ZeroPages zeroPages = ZeroPages.NONE;
+
     private Scan scan(FileChannel ch, long size) throws IOException {
+        zeroPages = ZeroPages.ifDamaged(ch, size);
         Resynchronizer resync = new Resynchronizer(ch, size, file.toString(), ledger);
         RdbReader reader = RdbReader.open(file).skim(false);
         RdbReader.Context ctx;
@@ -113,10 +116,15 @@ public final class RdbSalvager {
                 if (t == RdbToken.KEY) {
                     KeyLedger.KeyId id = KeyLedger.KeyId.of(reader.db(), reader.key());
                     if (ledger.contains(id)) {
-                        throw new RdbFormatException(RdbFormatException.Reason.BAD_ENCODING, file.toString(), reader.recordOffset(),
+                        throw new RdbFormatException(RdbFormatException.Reason.DUPLICATE_KEY, file.toString(), reader.recordOffset(),
                                 reader.db(), reader.key(), "key repeats one already read (a database holds each key once)");
                     }
                     reader.skipValue();
+                    long zero = zeroPages.firstWithin(reader.recordOffset(), reader.keyEndOffset());
+                    if (zero >= 0) {
+                        throw new RdbFormatException(RdbFormatException.Reason.ZEROED_PAGE, file.toString(), zero, reader.db(), reader.key(),
+                                "the key's bytes include the all-zero 4 KiB page at " + zero + " of a file whose checksum does not match");
+                    }
                     ledger.add(id);
                     recovered++;
                     lastKey = reader.key();
@@ -135,12 +143,13 @@ public final class RdbSalvager {
                 RdbReader failed = reader;
                 reader = null;
                 long start = failed.recordOffset();
-                byte[] lostKey = failed.inValue() || failed.token() == RdbToken.KEY ? failed.key() : null;
-                boolean partialKey = failed.inValue() && failed.elementCount() > 0;
+                boolean keyLevel = e.reason() == RdbFormatException.Reason.ZEROED_PAGE || e.reason() == RdbFormatException.Reason.DUPLICATE_KEY;
+                byte[] lostKey = keyLevel ? e.key() : failed.inValue() || failed.token() == RdbToken.KEY ? failed.key() : null;
+                boolean partialKey = !keyLevel && failed.inValue() && failed.elementCount() > 0;
                 RdbReader.Context here = failed.context();
                 failed.close();
                 byte[] before = lastKey;
-                if (e.reason() != RdbFormatException.Reason.TRUNCATED && lastKey != null && lastKeyEnd == start
+                if (!keyLevel && e.reason() != RdbFormatException.Reason.TRUNCATED && lastKey != null && lastKeyEnd == start
                         && e.offset() - start < MISALIGNED_WITHIN && lostKey == null && lastKeyStart >= segStart) {
                     // The record after this key never began: the key's own length most likely ran
                     // into the damage. Treat the key as part of the damaged region.
