@@ -102,6 +102,7 @@ public final class RdbSalvager {
         boolean reachedEof = false;
         ChecksumStatus checksum = ChecksumStatus.NOT_REACHED;
         byte[] lastKey = null;
+        boolean lastKeyUnchecked = false;
         long lastKeyStart = -1;
         int lastKeyDb = 0;
         long lastKeyEnd = -1;
@@ -128,6 +129,7 @@ public final class RdbSalvager {
                     ledger.add(id);
                     recovered++;
                     lastKey = reader.key();
+                    lastKeyUnchecked = endsUnchecked(reader);
                     lastKeyStart = reader.recordOffset();
                     lastKeyEnd = reader.keyEndOffset();
                     lastKeyDb = reader.db();
@@ -149,7 +151,7 @@ public final class RdbSalvager {
                 RdbReader.Context here = failed.context();
                 failed.close();
                 byte[] before = lastKey;
-                if (!keyLevel && e.reason() != RdbFormatException.Reason.TRUNCATED && lastKey != null && lastKeyEnd == start
+                if (!keyLevel && e.reason() != RdbFormatException.Reason.TRUNCATED && lastKey != null && lastKeyUnchecked && lastKeyEnd == start
                         && e.offset() - start < MISALIGNED_WITHIN && lostKey == null && lastKeyStart >= segStart) {
                     // The record after this key never began: the key's own length most likely ran
                     // into the damage. Treat the key as part of the damaged region.
@@ -181,6 +183,20 @@ public final class RdbSalvager {
         if (reader != null) reader.close();
         if (!regions.isEmpty() && checksum != ChecksumStatus.NOT_REACHED) checksum = ChecksumStatus.UNVERIFIABLE;
         return new Scan(ctx, magic, headerDamaged, reachedEof, checksum);
+    }
+
+    /**
+     * Whether the key just read ends in bytes no structure check covers (raw string bytes or a
+     * binary score), so that a wrong length could have gone unnoticed. Values ending in an
+     * integer, LZF data or a validated container (listpack, ziplist, intset, quicklist, stream)
+     * would have failed themselves.
+     */
+    private static boolean endsUnchecked(RdbReader r) {
+        return switch (r.encoding()) {
+            case STRING -> r.lastStringRaw();
+            case LIST_LINKED, SET_PLAIN, ZSET_TEXT_SCORES, ZSET_2, HASH_PLAIN, HASH_2, HASH_METADATA, HASH_METADATA_PRE_GA, MODULE_2 -> true;
+            default -> false;
+        };
     }
 
     // ------------------------------------------------------------------ pass 2: replay
@@ -230,7 +246,7 @@ public final class RdbSalvager {
         for (CorruptRegion region : finalRegions) listener.damaged(region);
         if (progress != null) progress.accept(size);
         SalvageReport report = new SalvageReport(file.toString(), size, scan.context().version(), scan.context().flavor(),
-                scan.headerDamaged(), recovered - partial, partial, lost, lostKeys, partialKeys, finalRegions,
+                scan.headerDamaged(), recovered, partial, lost, lostKeys, partialKeys, finalRegions,
                 scan.checksum(), scan.reachedEof());
         listener.end(report);
         return report;
