@@ -68,6 +68,7 @@ public final class RdbReader implements Closeable {
 
     private State state = State.START;
     private boolean skim;
+    private boolean lastStringRaw;
     private RdbToken token;
     private long tokenOffset;
     private long recordOffset;
@@ -350,6 +351,7 @@ public final class RdbReader implements Closeable {
         long start = in.offset();
         int b = u8(what);
         int kind = b >>> 6;
+        lastStringRaw = kind != 3;
         if (kind == 3) {
             switch (b & 0x3f) {
                 case 0: out.setInteger((byte) u8(what)); return;
@@ -376,7 +378,7 @@ public final class RdbReader implements Closeable {
             throw error(LZF_FAILURE, start, what + ": " + clen + " compressed bytes cannot expand to " + ulen);
         }
         need((int) clen, what + " (LZF data)");
-        byte[] dst = out.ownedBuffer((int) ulen);
+        byte[] dst = out.ownedBuffer((int) ulen + Lzf.SLACK);
         String problem = Lzf.decompress(in.a, in.pos, (int) clen, dst, (int) ulen);
         if (problem != null) throw error(LZF_FAILURE, start, what + ": " + problem);
         out.setBytes(dst, 0, (int) ulen);
@@ -1336,6 +1338,11 @@ public final class RdbReader implements Closeable {
      */
     public long recordOffset() {
         return recordOffset;
+    }
+
+    /** Whether the last string read was stored as plain bytes (not an integer, not LZF). */
+    public boolean lastStringRaw() {
+        return lastStringRaw;
     }
 
     /** Whether the reader is inside a key's value (between KEY and KEY_END). */
