@@ -5,7 +5,12 @@ import dev.salvor.rdb.RdbFormatException;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
 
+import dev.salvor.salvage.CorruptRegion;
+import dev.salvor.salvage.RdbSalvager;
+import dev.salvor.salvage.SalvageReport;
+
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
@@ -39,6 +44,33 @@ public final class RdbChecker {
         try (RdbReader r = input.open()) {
             return walk(r, progress, true);
         }
+    }
+
+    /**
+     * Check of a plain file that reports every damaged region, not only the first: when the
+     * full pass stops at damage, the salvage scan reads on past each region to the end.
+     */
+    public static CheckReport checkFile(Path file, LongConsumer progress) throws IOException {
+        CheckReport first = check(() -> RdbReader.open(file), progress);
+        if (first.complete() || first.problems().isEmpty()) return first;
+        SalvageReport salvage = RdbSalvager.salvage(file, reader -> reader.skipValue(), null);
+        List<Problem> problems = new ArrayList<>();
+        for (CorruptRegion c : salvage.regions()) {
+            String where = "damaged region [" + c.start() + ", " + c.end() + ")"
+                    + (c.lastGoodKey() != null ? ", last good key before it " + printable(c.lastGoodKey()) : "")
+                    + (c.firstGoodKey() != null ? ", first good key after it " + printable(c.firstGoodKey()) : "")
+                    + (c.truncation() ? ", runs to the end of the file (truncated tail)" : "");
+            problems.add(new Problem(c.errorOffset(), -1, c.lostKey(), c.reason(), c.detail() + "; " + where));
+        }
+        if (salvage.checksum() == ChecksumStatus.MISMATCH) {
+            problems.add(new Problem(first.sizeBytes() - 8, -1, null, "checksum mismatch", "stored CRC64 differs from the computed one"));
+        }
+        return new CheckReport(first.source(), first.sizeBytes(), first.version(), salvage.keysRecovered() + salvage.keysPartial(),
+                first.checksum(), true, problems);
+    }
+
+    private static String printable(byte[] key) {
+        return dev.salvor.rdb.StringRef.printable(key, 0, key.length, 60);
     }
 
     /** Single full pass (for inputs that can be read only once). */

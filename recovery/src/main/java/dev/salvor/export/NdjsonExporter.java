@@ -50,6 +50,7 @@ public final class NdjsonExporter implements Closeable {
     private long functions;
     private long elements;
     private boolean first = true;
+    private boolean closed;
 
     public NdjsonExporter(OutputStream out, ExportFormat format, KeySelector selector, long sortLimit) throws IOException {
         this.out = out;
@@ -375,6 +376,8 @@ public final class NdjsonExporter implements Closeable {
     /** Finishes the output (closing the array for JSON) and flushes it. */
     @Override
     public void close() throws IOException {
+        if (closed) return;
+        closed = true;
         g.close();
         if (format == ExportFormat.JSON) out.write(first ? "]\n".getBytes(StandardCharsets.US_ASCII) : "\n]\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();

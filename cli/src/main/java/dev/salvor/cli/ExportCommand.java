@@ -1,0 +1,124 @@
+package dev.salvor.cli;
+
+import dev.salvor.export.ExportFormat;
+import dev.salvor.export.ExportSummary;
+import dev.salvor.export.NdjsonExporter;
+import dev.salvor.io.AtomicOutput;
+import dev.salvor.io.InputSource;
+import dev.salvor.rdb.RdbReader;
+import dev.salvor.salvage.ExportingListener;
+import dev.salvor.salvage.RdbSalvager;
+import dev.salvor.salvage.SalvageReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code salvor export FILE}: the keys as JSON, one object per key. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Export keys as NDJSON (one object per key: db, key, type, expire_at_ms, value) or as one JSON array.")
+public final class ExportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "RDB file (may be compressed or archived), or - for stdin.")
+    String input;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "ndjson (default) or json.", converter = FormatConverter.class)
+    ExportFormat format = ExportFormat.NDJSON;
+
+    @Option(names = "--sorted", description = "Write set, zset and hash elements in canonical order (sorted by bytes, or by score then member).")
+    boolean sorted;
+
+    @Option(names = "--salvage", description = "Read past damage: export every intact key, mark cut keys \"partial\": true.")
+    boolean salvage;
+
+    @Mixin
+    OutputOptions output;
+
+    @Mixin
+    FilterOptions filter;
+
+    @Mixin
+    ProgressOptions progress;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Path> cleanup = new ArrayList<>();
+        try (InputSource src = InputSource.open(input, System.in)) {
+            if (output.output != null) AtomicOutput.checkNotSameFile(src.file(), output.output);
+            if (output.output == null || output.output.toString().equals("-")) {
+                try (OutputStream out = AtomicOutput.stdout(System.out)) {
+                    return run(src, out, cleanup);
+                }
+            }
+            try (AtomicOutput out = AtomicOutput.create(output.output, output.force)) {
+                int code = run(src, out.stream(), cleanup);
+                out.commit();
+                return code;
+            }
+        } finally {
+            for (Path p : cleanup) Files.deleteIfExists(p);
+        }
+    }
+
+    private int run(InputSource src, OutputStream out, List<Path> cleanup) throws Exception {
+        long sortLimit = sorted ? NdjsonExporter.DEFAULT_SORT_LIMIT : NdjsonExporter.NO_SORT;
+        try (NdjsonExporter exporter = new NdjsonExporter(out, format, filter.filter(), sortLimit);
+             ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size())) {
+            if (salvage) {
+                Path file = src.seekable(cleanup);
+                SalvageReport report = RdbSalvager.salvage(file, new ExportingListener(exporter), bar);
+                spec.commandLine().getErr().printf("salvor: %,d keys recovered, %,d partial, %,d lost, %d damaged region%s%n",
+                        report.keysRecovered(), report.keysPartial(), report.keysLost(), report.regions().size(), report.regions().size() == 1 ? "" : "s");
+                return report.clean() ? ExitCodes.OK : ExitCodes.FOUND;
+            }
+            try (RdbReader reader = Inputs.rdb(src)) {
+                exportWithProgress(exporter, reader, bar);
+                if (reader.checksumStatus() == dev.salvor.rdb.ChecksumStatus.MISMATCH) {
+                    spec.commandLine().getErr().printf("salvor: %s: CRC64 checksum mismatch (stored %016x, computed %016x): "
+                            + "some value may not be what was written; 'salvor check' locates what it can%n",
+                            reader.source(), reader.storedChecksum(), reader.computedChecksum());
+                    return ExitCodes.FOUND;
+                }
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    private static ExportSummary exportWithProgress(NdjsonExporter exporter, RdbReader reader, ProgressBar bar) throws java.io.IOException {
+        if (bar == ProgressBar.NONE) return exporter.export(reader);
+        dev.salvor.rdb.RdbToken t;
+        long next = 0;
+        while ((t = reader.next()) != dev.salvor.rdb.RdbToken.END) {
+            if (t == dev.salvor.rdb.RdbToken.KEY) exporter.writeKey(reader, reader.db());
+            else if (t == dev.salvor.rdb.RdbToken.FUNCTION) exporter.writeFunction(reader.functionLibraryName(), reader.functionCode());
+            if (reader.offset() >= next) {
+                bar.accept(reader.offset());
+                next = reader.offset() + (1 << 22);
+            }
+        }
+        return exporter.summary();
+    }
+
+    /** ndjson or json. */
+    public static final class FormatConverter implements picocli.CommandLine.ITypeConverter<ExportFormat> {
+        @Override
+        public ExportFormat convert(String value) {
+            return switch (value.toLowerCase()) {
+                case "ndjson" -> ExportFormat.NDJSON;
+                case "json" -> ExportFormat.JSON;
+                default -> throw new picocli.CommandLine.TypeConversionException("unknown format '" + value + "' (expected ndjson or json)");
+            };
+        }
+    }
+}

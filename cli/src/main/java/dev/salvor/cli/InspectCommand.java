@@ -1,0 +1,146 @@
+package dev.salvor.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.salvor.inspect.Inspection;
+import dev.salvor.inspect.RdbInspector;
+import dev.salvor.io.InputSource;
+import dev.salvor.rdb.RdbReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.Callable;
+
+/** {@code salvor inspect FILE}: what the file is and what it holds. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Describe an RDB file: version, aux fields, functions, modules, keys per db, type and encoding, expiries, checksum.")
+public final class InspectCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "RDB file (may be compressed or archived), or - for stdin.")
+    String input;
+
+    @Mixin
+    JsonOption json;
+
+    @Mixin
+    ProgressOptions progress;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Inspection in;
+        java.util.List<String> wrappers;
+        try (InputSource src = InputSource.open(input, System.in);
+             RdbReader reader = Inputs.rdb(src);
+             ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size())) {
+            wrappers = src.wrappers();
+            reader.skim(true);
+            in = RdbInspector.inspect(reader, bar);
+        }
+        if (json.json) printJson(out, in, wrappers);
+        else printText(out, in, wrappers);
+        return in.clean() ? ExitCodes.OK : ExitCodes.FOUND;
+    }
+
+    private static void printText(PrintWriter out, Inspection in, java.util.List<String> wrappers) {
+        out.printf("file:       %s (%s)%s%n", in.source(), in.sizeBytes() >= 0 ? String.format("%,d bytes", in.sizeBytes()) : "size unknown",
+                wrappers.isEmpty() ? "" : ", unwrapped from " + String.join(" + ", wrappers));
+        out.printf("format:     RDB version %d (%s, %s)%n", in.version(), in.magic(), in.flavor().name().toLowerCase());
+        for (Map.Entry<String, String> aux : in.auxFields()) out.printf("aux:        %s = %s%n", aux.getKey(), aux.getValue());
+        if (!in.functions().isEmpty()) out.printf("functions:  %s%n", String.join(", ", in.functions()));
+        if (!in.modules().isEmpty()) {
+            StringJoiner j = new StringJoiner(", ");
+            in.modules().forEach((m, n) -> j.add(m + " (" + n + " keys)"));
+            out.printf("modules:    %s%n", j);
+        }
+        out.printf("keys:       %,d (%,d with expiry)%n", in.keys(), in.expiringKeys());
+        in.databases().forEach((db, s) -> out.printf("  db%-3d     %,d keys, %,d expiring%n", db, s.keys(), s.expiringKeys()));
+        StringJoiner types = new StringJoiner(", ");
+        in.keysByType().forEach((t, n) -> types.add(t + " " + n));
+        out.printf("types:      %s%n", types);
+        StringJoiner enc = new StringJoiner(", ");
+        in.keysByEncoding().forEach((t, n) -> enc.add(t + " " + n));
+        out.printf("encodings:  %s%n", enc);
+        if (in.slotInfoRecords() > 0) out.printf("slot info:  %d records (cluster mode)%n", in.slotInfoRecords());
+        out.printf("checksum:   %s%n", checksumText(in));
+        if (in.error() != null) out.printf("DAMAGED:    %s%n", in.error().getMessage());
+        else if (in.trailingData()) out.printf("DAMAGED:    bytes follow the checksum at offset %d%n", in.bytesRead());
+        else out.printf("status:     %s%n", in.clean() ? "clean" : "damaged");
+    }
+
+    private static String checksumText(Inspection in) {
+        return switch (in.checksum()) {
+            case OK -> String.format("ok (crc64 %016x)", in.storedChecksum());
+            case MISMATCH -> String.format("MISMATCH: stored %016x, computed %016x", in.storedChecksum(), in.computedChecksum());
+            case DISABLED -> "not written (rdbchecksum no)";
+            case ABSENT -> "none (RDB version before 5)";
+            default -> "not reached";
+        };
+    }
+
+    private static void printJson(PrintWriter out, Inspection in, java.util.List<String> wrappers) throws java.io.IOException {
+        JsonGenerator g = new JsonFactory().createGenerator(out);
+        g.useDefaultPrettyPrinter();
+        g.writeStartObject();
+        g.writeStringField("file", in.source());
+        g.writeNumberField("size_bytes", in.sizeBytes());
+        g.writeArrayFieldStart("unwrapped_from");
+        for (String w : wrappers) g.writeString(w);
+        g.writeEndArray();
+        g.writeStringField("kind", "rdb");
+        g.writeNumberField("rdb_version", in.version());
+        g.writeStringField("magic", in.magic());
+        g.writeStringField("flavor", in.flavor().name().toLowerCase());
+        g.writeObjectFieldStart("aux");
+        for (Map.Entry<String, String> aux : in.auxFields()) g.writeStringField(aux.getKey(), aux.getValue());
+        g.writeEndObject();
+        g.writeArrayFieldStart("functions");
+        for (String f : in.functions()) g.writeString(f);
+        g.writeEndArray();
+        g.writeObjectFieldStart("modules");
+        for (Map.Entry<String, Long> m : in.modules().entrySet()) g.writeNumberField(m.getKey(), m.getValue());
+        g.writeEndObject();
+        g.writeNumberField("keys", in.keys());
+        g.writeNumberField("expiring_keys", in.expiringKeys());
+        g.writeObjectFieldStart("databases");
+        for (Map.Entry<Integer, Inspection.DbStats> e : in.databases().entrySet()) {
+            g.writeObjectFieldStart(Integer.toString(e.getKey()));
+            g.writeNumberField("keys", e.getValue().keys());
+            g.writeNumberField("expiring_keys", e.getValue().expiringKeys());
+            g.writeNumberField("resize_db_size", e.getValue().resizeDbSize());
+            g.writeNumberField("resize_expires_size", e.getValue().resizeExpiresSize());
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+        g.writeObjectFieldStart("keys_by_type");
+        for (Map.Entry<String, Long> e : in.keysByType().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
+        g.writeEndObject();
+        g.writeObjectFieldStart("keys_by_encoding");
+        for (Map.Entry<String, Long> e : in.keysByEncoding().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
+        g.writeEndObject();
+        g.writeNumberField("slot_info_records", in.slotInfoRecords());
+        g.writeStringField("checksum", in.checksum().name().toLowerCase());
+        g.writeStringField("stored_checksum", String.format("%016x", in.storedChecksum()));
+        g.writeStringField("computed_checksum", String.format("%016x", in.computedChecksum()));
+        g.writeBooleanField("trailing_data", in.trailingData());
+        g.writeBooleanField("clean", in.clean());
+        if (in.error() != null) {
+            g.writeObjectFieldStart("error");
+            g.writeNumberField("offset", in.error().offset());
+            g.writeStringField("reason", in.error().reason().text());
+            g.writeStringField("message", in.error().getMessage());
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+        g.flush();
+        out.println();
+    }
+}

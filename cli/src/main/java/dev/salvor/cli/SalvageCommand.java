@@ -1,0 +1,121 @@
+package dev.salvor.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.salvor.io.AtomicOutput;
+import dev.salvor.io.InputSource;
+import dev.salvor.salvage.CorruptRegion;
+import dev.salvor.salvage.ListenerChain;
+import dev.salvor.salvage.QuarantineWriter;
+import dev.salvor.salvage.RdbSalvager;
+import dev.salvor.salvage.RepairWriter;
+import dev.salvor.salvage.SalvageReport;
+import dev.salvor.salvage.SalvageReportJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code salvor salvage RDB -o OUT}: every intact key past the damage, in an RDB Redis loads. */
+@Command(name = "salvage", mixinStandardHelpOptions = true,
+        description = "Recover every intact key of a damaged RDB: writes a repaired RDB (same version, new checksum), "
+                + "a salvage report (every damaged region, lost and partial keys) and a quarantine file with the raw bytes "
+                + "of every skipped range. The input is never modified.")
+public final class SalvageCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "RDB", description = "The damaged RDB file (may be compressed or archived).")
+    String input;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "The repaired RDB file to write.")
+    Path output;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Salvage report (default: salvage-report.json beside OUT).")
+    Path reportFile;
+
+    @Option(names = "--quarantine", paramLabel = "FILE", description = "Raw bytes of the damaged regions (default: OUT.quarantine).")
+    Path quarantineFile;
+
+    @Option(names = "--force", description = "Replace existing output files.")
+    boolean force;
+
+    @Mixin
+    JsonOption json;
+
+    @Mixin
+    ProgressOptions progress;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = output.toAbsolutePath().getParent();
+        Path report = reportFile != null ? reportFile : dir.resolve("salvage-report.json");
+        Path quarantine = quarantineFile != null ? quarantineFile : Path.of(output + ".quarantine");
+        List<Path> cleanup = new ArrayList<>();
+        try (InputSource src = InputSource.open(input, System.in)) {
+            Path file = src.seekable(cleanup);
+            for (Path out : List.of(output, report, quarantine)) AtomicOutput.checkNotSameFile(file, out);
+            SalvageReport result;
+            RepairWriter writer;
+            QuarantineWriter quarantined;
+            try (FileChannel in = FileChannel.open(file);
+                 AtomicOutput repaired = AtomicOutput.create(output, force);
+                 AtomicOutput quar = AtomicOutput.create(quarantine, force);
+                 AtomicOutput rep = AtomicOutput.create(report, force);
+                 ProgressBar bar = progress.bar(spec.commandLine().getErr(), Files.size(file))) {
+                writer = new RepairWriter(in, repaired.stream());
+                quarantined = new QuarantineWriter(in, quar.stream());
+                result = RdbSalvager.salvage(file, new ListenerChain(writer, quarantined), bar);
+                SalvageReportJson.write(result, quarantined.entries(), quarantine.toString(), output.toString(), writer.notes(), rep.stream());
+                repaired.commit();
+                quar.commit();
+                rep.commit();
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json.json) printJson(out, result, report);
+            else printText(out, result, report, quarantine);
+            return result.clean() ? ExitCodes.OK : ExitCodes.FOUND;
+        } finally {
+            for (Path p : cleanup) Files.deleteIfExists(p);
+        }
+    }
+
+    private void printText(PrintWriter out, SalvageReport r, Path report, Path quarantine) {
+        out.printf("%s: RDB version %d, %,d bytes%s%n", input, r.version(), r.sizeBytes(), r.headerDamaged() ? " (header damaged; version inferred)" : "");
+        for (CorruptRegion c : r.regions()) {
+            out.printf("damaged [%d, %d) %,d bytes: %s at offset %d: %s%s%n", c.start(), c.end(), c.length(), c.reason(), c.errorOffset(), c.detail(),
+                    c.truncation() ? " (truncated tail)" : "");
+        }
+        if (r.regions().isEmpty() && !r.clean()) out.println("no damaged region found, but the file is not clean (checksum " + r.checksum().name().toLowerCase() + ")");
+        out.printf("recovered %,d keys, %,d partial, %,d lost%n", r.keysRecovered(), r.keysPartial(), r.keysLost());
+        out.printf("wrote %s, %s, %s%n", output, report, quarantine);
+    }
+
+    private void printJson(PrintWriter out, SalvageReport r, Path report) throws java.io.IOException {
+        JsonGenerator g = new JsonFactory().createGenerator(out);
+        g.useDefaultPrettyPrinter();
+        g.writeStartObject();
+        g.writeStringField("file", input);
+        g.writeStringField("repaired_file", output.toString());
+        g.writeStringField("report_file", report.toString());
+        g.writeNumberField("recovered", r.keysRecovered());
+        g.writeNumberField("partial", r.keysPartial());
+        g.writeNumberField("lost", r.keysLost());
+        g.writeNumberField("damaged_regions", r.regions().size());
+        g.writeNumberField("damaged_bytes", r.bytesDamaged());
+        g.writeBooleanField("clean", r.clean());
+        g.writeEndObject();
+        g.flush();
+        out.println();
+    }
+}

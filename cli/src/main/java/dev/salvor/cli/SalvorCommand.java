@@ -1,0 +1,79 @@
+package dev.salvor.cli;
+
+import dev.salvor.rdb.RdbFormatException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+
+import java.io.IOException;
+
+/** {@code salvor}: forensic recovery of Redis persistence files. */
+@Command(name = "salvor",
+        mixinStandardHelpOptions = true,
+        versionProvider = SalvorCommand.Version.class,
+        description = "Forensic recovery of Redis and Valkey RDB and AOF files.",
+        subcommands = {InspectCommand.class, CheckCommand.class, ExportCommand.class, SalvageCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:clean or identical", "1:damage or differences found", "2:usage or I/O error"})
+public final class SalvorCommand implements Runnable {
+    @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (also used by tests, in-process). */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new SalvorCommand());
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("salvor: " + ex.getMessage());
+            c.getErr().println("(see 'salvor " + (c.getCommandName().equals("salvor") ? "" : c.getCommandName() + " ") + "--help')");
+            return ExitCodes.ERROR;
+        });
+        return cl;
+    }
+
+    /** A failure becomes one line on stderr and an exit code; stack traces only with --debug. */
+    static final class ErrorHandler implements IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
+            boolean debug = parsed.hasMatchedOption("--debug") || System.getenv("SALVOR_DEBUG") != null
+                    || parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--debug");
+            if (debug) ex.printStackTrace(cl.getErr());
+            if (ex instanceof RdbFormatException) {
+                cl.getErr().println("salvor: " + ex.getMessage());
+                return ExitCodes.FOUND;
+            }
+            if (ex instanceof IOException || ex instanceof java.io.UncheckedIOException) {
+                cl.getErr().println("salvor: " + ex.getMessage());
+                return ExitCodes.ERROR;
+            }
+            cl.getErr().println("salvor: internal error: " + ex + (debug ? "" : " (run with --debug for details)"));
+            return ExitCodes.ERROR;
+        }
+    }
+
+    /** The version from the jar manifest. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = SalvorCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"salvor " + (v != null ? v : "(development build)"), "Java " + System.getProperty("java.version")};
+        }
+    }
+}
