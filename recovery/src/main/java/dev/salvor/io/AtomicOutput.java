@@ -39,7 +39,7 @@ public final class AtomicOutput implements Closeable {
         if (Files.isDirectory(abs)) throw new InputException(target + ": is a directory");
         if (Files.exists(abs) && !force) throw new InputException(target + ": already exists (use --force to replace it)");
         Path dir = abs.getParent();
-        if (dir != null && !Files.isDirectory(dir)) throw new InputException(target + ": directory " + dir + " does not exist");
+        if (dir != null) Files.createDirectories(dir);
         Path temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
         try {
             // createTempFile makes the file private; an output is an ordinary file.
