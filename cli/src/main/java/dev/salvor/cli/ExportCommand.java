@@ -101,7 +101,7 @@ public final class ExportCommand implements Callable<Integer> {
         long next = 0;
         while ((t = reader.next()) != dev.salvor.rdb.RdbToken.END) {
             if (t == dev.salvor.rdb.RdbToken.KEY) exporter.writeKey(reader, reader.db());
-            else if (t == dev.salvor.rdb.RdbToken.FUNCTION) exporter.writeFunction(reader.functionLibraryName(), reader.functionCode());
+            else if (t == dev.salvor.rdb.RdbToken.FUNCTION && exporter.includeFunctions()) exporter.writeFunction(reader.functionLibraryName(), reader.functionCode());
             if (reader.offset() >= next) {
                 bar.accept(reader.offset());
                 next = reader.offset() + (1 << 22);

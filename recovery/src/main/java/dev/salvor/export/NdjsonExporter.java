@@ -86,11 +86,21 @@ public final class NdjsonExporter implements Closeable {
         while ((t = reader.next()) != RdbToken.END) {
             if (t == RdbToken.KEY) {
                 writeKey(reader, reader.db());
-            } else if (t == RdbToken.FUNCTION) {
+            } else if (t == RdbToken.FUNCTION && includeFunctions()) {
                 writeFunction(reader.functionLibraryName(), reader.functionCode());
             }
         }
         return summary();
+    }
+
+    /** Function libraries are written unless the export is narrowed to some keys. */
+    public boolean includeFunctions() {
+        return selector == KeySelector.ALL || selector instanceof Narrowing n && !n.narrows();
+    }
+
+    /** A selector that can tell whether it lets everything through. */
+    public interface Narrowing extends KeySelector {
+        boolean narrows();
     }
 
     public ExportSummary summary() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.salvor.rdb.StringRef;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 
@@ -14,7 +15,7 @@ public final class RedisStrings {
 
     public static void write(JsonGenerator g, StringRef s) throws IOException {
         // Integers are plain digits: nothing to validate or escape.
-        if (s.isInteger()) {
+        if (s.isInteger() && byteGenerator(g)) {
             g.writeRawUTF8String(s.array(), s.offset(), s.length());
             return;
         }
@@ -26,7 +27,13 @@ public final class RedisStrings {
     }
 
     public static void write(JsonGenerator g, byte[] b, int off, int len) throws IOException {
-        switch (Utf8.classify(b, off, len)) {
+        int kind = Utf8.classify(b, off, len);
+        if (kind != Utf8.INVALID && !byteGenerator(g)) {
+            // A character-based generator (text reports) takes the text, not the bytes.
+            g.writeString(new String(b, off, len, StandardCharsets.UTF_8));
+            return;
+        }
+        switch (kind) {
             case Utf8.PLAIN -> g.writeRawUTF8String(b, off, len);
             case Utf8.NEEDS_ESCAPE -> g.writeUTF8String(b, off, len);
             default -> {
@@ -36,6 +43,10 @@ public final class RedisStrings {
                 g.writeEndObject();
             }
         }
+    }
+
+    private static boolean byteGenerator(JsonGenerator g) {
+        return g.getOutputTarget() instanceof java.io.OutputStream;
     }
 
     /** True when the bytes would be exported as a JSON string rather than base64. */

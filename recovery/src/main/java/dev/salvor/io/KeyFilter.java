@@ -1,6 +1,6 @@
 package dev.salvor.io;
 
-import dev.salvor.export.KeySelector;
+import dev.salvor.export.NdjsonExporter;
 import dev.salvor.rdb.RedisType;
 
 import java.nio.charset.StandardCharsets;
@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 /** Keys chosen by database, Redis glob and type; an empty criterion accepts everything. */
-public final class KeyFilter implements KeySelector {
+public final class KeyFilter implements NdjsonExporter.Narrowing {
     private final Set<Integer> dbs;
     private final List<RedisGlob> globs;
     private final Set<RedisType> types;
@@ -37,7 +37,8 @@ public final class KeyFilter implements KeySelector {
         return false;
     }
 
-    public boolean isEverything() {
-        return dbs.isEmpty() && globs.isEmpty() && types.size() == RedisType.values().length;
+    @Override
+    public boolean narrows() {
+        return !(dbs.isEmpty() && globs.isEmpty() && types.size() == RedisType.values().length);
     }
 }

@@ -18,7 +18,7 @@ public final class ExportingListener implements SalvageListener {
 
     @Override
     public void record(RdbReader reader) throws IOException {
-        if (reader.token() == RdbToken.FUNCTION) exporter.writeFunction(reader.functionLibraryName(), reader.functionCode());
+        if (reader.token() == RdbToken.FUNCTION && exporter.includeFunctions()) exporter.writeFunction(reader.functionLibraryName(), reader.functionCode());
     }
 
     @Override

@@ -1,0 +1,195 @@
+package dev.salvor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.salvor.fixtures.Fixtures;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
+import org.apache.commons.compress.compressors.CompressorStreamFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+class CommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path RDB74 = Fixtures.resolve("rdb/redis-7.4/dataset.rdb");
+    private static final Path DEMO = demo();
+
+    @TempDir
+    Path tmp;
+
+    private static Path demo() {
+        // The demo file lives in the repository (fixtures/demo), next to the module.
+        Path p = Path.of("..", "fixtures", "demo", "damaged.rdb");
+        return Files.exists(p) ? p : Path.of("fixtures", "demo", "damaged.rdb");
+    }
+
+    @Test
+    void inspectDescribesACleanFile() throws Exception {
+        CliRunner.Result r = CliRunner.run("inspect", RDB74.toString(), "--json");
+        assertThat(r.exitCode()).isEqualTo(0);
+        JsonNode j = JSON.readTree(r.out());
+        assertThat(j.get("rdb_version").asInt()).isEqualTo(12);
+        assertThat(j.get("keys").asLong()).isEqualTo(550);
+        assertThat(j.get("aux").get("redis-ver").asText()).isEqualTo("7.4.1");
+        assertThat(j.get("keys_by_type").get("stream").asInt()).isEqualTo(8);
+        assertThat(j.get("databases").get("15").get("keys").asInt()).isEqualTo(5);
+        assertThat(j.get("checksum").asText()).isEqualTo("ok");
+        assertThat(j.get("functions")).hasSize(2);
+        CliRunner.Result text = CliRunner.run("inspect", RDB74.toString());
+        assertThat(text.out()).contains("RDB version 12").contains("status:     clean");
+    }
+
+    @Test
+    void checkReportsEveryRegionOfTheDemoAndExitsOne() throws Exception {
+        CliRunner.Result r = CliRunner.run("check", DEMO.toString(), "--json");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        JsonNode j = JSON.readTree(r.out());
+        assertThat(j.get("clean").asBoolean()).isFalse();
+        assertThat(j.get("problems").size()).isGreaterThanOrEqualTo(2);
+        for (JsonNode p : j.get("problems")) assertThat(p.get("offset").asLong()).isBetween(0L, Files.size(DEMO));
+        assertThat(CliRunner.run("check", RDB74.toString()).exitCode()).isEqualTo(0);
+    }
+
+    @Test
+    void missingFileIsOneLineAndExitTwo() {
+        CliRunner.Result r = CliRunner.run("check", tmp.resolve("nope.rdb").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip().lines()).hasSize(1).allMatch(l -> l.startsWith("salvor: ") && l.contains("nope.rdb"));
+        assertThat(CliRunner.run("frobnicate").exitCode()).isEqualTo(2);
+        assertThat(CliRunner.run("export", RDB74.toString(), "--type", "tree").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void garbageInputNamesFileAndOffset() throws Exception {
+        Path junk = tmp.resolve("junk.rdb");
+        Files.writeString(junk, "this is not a snapshot");
+        CliRunner.Result r = CliRunner.run("export", junk.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("junk.rdb").contains("byte offset 0").doesNotContain("Exception");
+    }
+
+    @Test
+    void exportFiltersByDbGlobAndType() throws Exception {
+        Path out = tmp.resolve("out.ndjson");
+        CliRunner.Result r = CliRunner.run("export", RDB74.toString(), "--db", "0", "--match", "zset:*", "--type", "zset", "-o", out.toString());
+        assertThat(r.exitCode()).isEqualTo(0);
+        var lines = Files.readAllLines(out);
+        assertThat(lines).isNotEmpty();
+        for (String l : lines) {
+            JsonNode n = JSON.readTree(l);
+            assertThat(n.get("db").asInt()).isEqualTo(0);
+            assertThat(n.get("type").asText()).isEqualTo("zset");
+            assertThat(n.get("key").asText()).startsWith("zset:");
+        }
+        // An existing output is kept unless --force.
+        CliRunner.Result again = CliRunner.run("export", RDB74.toString(), "-o", out.toString());
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.err()).contains("--force");
+        assertThat(Files.readAllLines(out)).isEqualTo(lines);
+        assertThat(CliRunner.run("export", RDB74.toString(), "-o", out.toString(), "--force").exitCode()).isEqualTo(0);
+        assertThat(Files.readAllLines(out).size()).isGreaterThan(lines.size());
+    }
+
+    @Test
+    void jsonFormatIsOneArray() throws Exception {
+        Path out = tmp.resolve("out.json");
+        assertThat(CliRunner.run("export", RDB74.toString(), "--format", "json", "-o", out.toString()).exitCode()).isEqualTo(0);
+        JsonNode all = JSON.readTree(out.toFile());
+        assertThat(all.isArray()).isTrue();
+        assertThat(all.size()).isEqualTo(550 + 2); // keys and two function libraries
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gz", "bzip2", "xz", "zstd", "lz4-framed", "tar", "zip", "tar.gz"})
+    void readsCompressedAndArchivedInputsByContent(String wrapper) throws Exception {
+        Path wrapped = tmp.resolve("backup.bin"); // the name says nothing: detection is by content
+        byte[] raw = Files.readAllBytes(RDB74);
+        switch (wrapper) {
+            case "tar" -> tar(raw, Files.newOutputStream(wrapped));
+            case "zip" -> {
+                try (ZipArchiveOutputStream z = new ZipArchiveOutputStream(Files.newOutputStream(wrapped))) {
+                    ZipArchiveEntry e = new ZipArchiveEntry("dump.rdb");
+                    z.putArchiveEntry(e);
+                    z.write(raw);
+                    z.closeArchiveEntry();
+                }
+            }
+            case "tar.gz" -> tar(raw, new CompressorStreamFactory().createCompressorOutputStream("gz", Files.newOutputStream(wrapped)));
+            default -> {
+                try (OutputStream o = new CompressorStreamFactory().createCompressorOutputStream(wrapper, Files.newOutputStream(wrapped))) {
+                    o.write(raw);
+                }
+            }
+        }
+        CliRunner.Result plain = CliRunner.run("export", RDB74.toString());
+        CliRunner.Result unwrapped = CliRunner.run("export", wrapped.toString());
+        assertThat(unwrapped.exitCode()).as(unwrapped.err()).isEqualTo(0);
+        assertThat(unwrapped.out()).isEqualTo(plain.out());
+        assertThat(CliRunner.run("check", wrapped.toString()).exitCode()).isEqualTo(0);
+    }
+
+    private static void tar(byte[] raw, OutputStream out) throws Exception {
+        try (TarArchiveOutputStream t = new TarArchiveOutputStream(out)) {
+            TarArchiveEntry e = new TarArchiveEntry("backup/dump.rdb");
+            e.setSize(raw.length);
+            t.putArchiveEntry(e);
+            t.write(raw);
+            t.closeArchiveEntry();
+        }
+    }
+
+    @Test
+    void salvageWritesRepairedFileReportAndQuarantineWithoutTouchingTheInput() throws Exception {
+        byte[] before = Files.readAllBytes(DEMO);
+        Path out = tmp.resolve("out/repaired.rdb");
+        CliRunner.Result r = CliRunner.run("salvage", DEMO.toString(), "-o", out.toString(), "--json");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        JsonNode j = JSON.readTree(r.out());
+        assertThat(j.get("recovered").asLong()).isGreaterThan(600);
+        assertThat(Files.readAllBytes(DEMO)).isEqualTo(before);
+        JsonNode report = JSON.readTree(tmp.resolve("out/salvage-report.json").toFile());
+        long quarantined = 0;
+        for (JsonNode region : report.get("regions")) quarantined += region.get("length").asLong();
+        assertThat(Files.size(Path.of(out + ".quarantine"))).isEqualTo(quarantined).isGreaterThan(0);
+        // The repaired file is clean, and exporting it gives what export --salvage gives.
+        assertThat(CliRunner.run("check", out.toString()).exitCode()).isEqualTo(0);
+        CliRunner.Result salvaged = CliRunner.run("export", DEMO.toString(), "--salvage", "--sorted");
+        CliRunner.Result repaired = CliRunner.run("export", out.toString(), "--sorted");
+        assertThat(sortedLines(repaired.out())).isEqualTo(sortedLines(salvaged.out().replace(",\"partial\":true", "")));
+        // Refuses to write over the input.
+        assertThat(CliRunner.run("salvage", DEMO.toString(), "-o", DEMO.toString(), "--force").exitCode()).isEqualTo(2);
+        assertThat(Files.readAllBytes(DEMO)).isEqualTo(before);
+    }
+
+    private static String[] sortedLines(String s) {
+        String[] l = s.split("\n");
+        Arrays.sort(l);
+        return l;
+    }
+
+    @Test
+    void stdinIsReadWithDash() throws Exception {
+        var saved = System.in;
+        try (var in = Files.newInputStream(RDB74)) {
+            System.setIn(in);
+            CliRunner.Result r = CliRunner.run("inspect", "-", "--json");
+            assertThat(r.exitCode()).isEqualTo(0);
+            assertThat(JSON.readTree(r.out()).get("keys").asLong()).isEqualTo(550);
+        } finally {
+            System.setIn(saved);
+        }
+        assertThat(new String(Files.readAllBytes(RDB74), 0, 5, StandardCharsets.US_ASCII)).isEqualTo("REDIS");
+    }
+}
