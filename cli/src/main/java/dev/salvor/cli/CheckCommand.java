@@ -27,6 +27,9 @@ public final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.ParentCommand
+    SalvorCommand root;
+
     @Parameters(paramLabel = "FILE", description = "RDB file (may be compressed or archived), or - for stdin.")
     String input;
 
@@ -39,7 +42,7 @@ public final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CheckReport report;
-        try (InputSource src = InputSource.open(input, System.in);
+        try (InputSource src = InputSource.open(input, root.stdin);
              ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size())) {
             Path file = src.file();
             if (file != null) {

@@ -30,6 +30,9 @@ public final class ExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.ParentCommand
+    SalvorCommand root;
+
     @Parameters(paramLabel = "FILE", description = "RDB file (may be compressed or archived), or - for stdin.")
     String input;
 
@@ -54,10 +57,10 @@ public final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Path> cleanup = new ArrayList<>();
-        try (InputSource src = InputSource.open(input, System.in)) {
+        try (InputSource src = InputSource.open(input, root.stdin)) {
             if (output.output != null) AtomicOutput.checkNotSameFile(src.file(), output.output);
             if (output.output == null || output.output.toString().equals("-")) {
-                try (OutputStream out = AtomicOutput.stdout(System.out)) {
+                try (OutputStream out = AtomicOutput.stdout(root.stdout)) {
                     return run(src, out, cleanup);
                 }
             }

@@ -24,6 +24,9 @@ public final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.ParentCommand
+    SalvorCommand root;
+
     @Parameters(paramLabel = "FILE", description = "RDB file (may be compressed or archived), or - for stdin.")
     String input;
 
@@ -38,7 +41,7 @@ public final class InspectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Inspection in;
         java.util.List<String> wrappers;
-        try (InputSource src = InputSource.open(input, System.in);
+        try (InputSource src = InputSource.open(input, root.stdin);
              RdbReader reader = Inputs.rdb(src);
              ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size())) {
             wrappers = src.wrappers();

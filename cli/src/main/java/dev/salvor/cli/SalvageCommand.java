@@ -35,6 +35,9 @@ public final class SalvageCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.ParentCommand
+    SalvorCommand root;
+
     @Parameters(paramLabel = "RDB", description = "The damaged RDB file (may be compressed or archived).")
     String input;
 
@@ -62,7 +65,7 @@ public final class SalvageCommand implements Callable<Integer> {
         Path report = reportFile != null ? reportFile : dir.resolve("salvage-report.json");
         Path quarantine = quarantineFile != null ? quarantineFile : Path.of(output + ".quarantine");
         List<Path> cleanup = new ArrayList<>();
-        try (InputSource src = InputSource.open(input, System.in)) {
+        try (InputSource src = InputSource.open(input, root.stdin)) {
             Path file = src.seekable(cleanup);
             for (Path out : List.of(output, report, quarantine)) AtomicOutput.checkNotSameFile(file, out);
             SalvageReport result;

@@ -25,6 +25,11 @@ public final class SalvorCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Where commands write bytes (exports); standard output unless a test sets another. */
+    java.io.OutputStream stdout = System.out;
+    /** Where {@code -} inputs come from. */
+    java.io.InputStream stdin = System.in;
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
@@ -37,7 +42,11 @@ public final class SalvorCommand implements Runnable {
 
     /** The configured command line (also used by tests, in-process). */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new SalvorCommand());
+        return commandLine(new SalvorCommand());
+    }
+
+    static CommandLine commandLine(SalvorCommand root) {
+        CommandLine cl = new CommandLine(root);
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
