@@ -45,14 +45,36 @@ public record AofLayout(Path path, AofManifest manifest, List<AofSegment> segmen
         }
     }
 
-    /** Whether a path holds an AOF rather than an RDB: a directory, a manifest, or RESP / annotation bytes. */
+    /**
+     * Whether a path holds an AOF rather than an RDB: a directory, a manifest, RESP or annotation
+     * bytes, or an RDB preamble followed by commands (an AOF of Redis 4 to 6 with
+     * aof-use-rdb-preamble: it ends with a command's CRLF where a snapshot ends with its checksum).
+     */
     public static boolean isAof(Path path) throws IOException {
         if (Files.isDirectory(path)) return true;
-        try (InputStream in = Files.newInputStream(path)) {
-            byte[] head = in.readNBytes(5);
-            if (head.length == 0) return false;
-            String s = new String(head, StandardCharsets.ISO_8859_1);
-            return head[0] == '*' || head[0] == '#' || s.equals("file ");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(path)) {
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(6);
+            ch.read(head, 0);
+            if (head.position() == 0) return false;
+            String s = new String(head.array(), 0, head.position(), StandardCharsets.ISO_8859_1);
+            if (s.charAt(0) == '*' || s.charAt(0) == '#' || s.startsWith("file ")) return true;
+            if (!(s.startsWith("REDIS") || s.startsWith("VALKEY")) || ch.size() < 12) return false;
+            java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(2);
+            ch.read(tail, ch.size() - 2);
+            if (tail.get(0) != '\r' || tail.get(1) != '\n') return false;
+        }
+        return preambleFollowedByCommands(path);
+    }
+
+    private static boolean preambleFollowedByCommands(Path path) throws IOException {
+        try (dev.salvor.rdb.RdbReader rdb = dev.salvor.rdb.RdbReader.open(path).skim(true)) {
+            while (rdb.next() != dev.salvor.rdb.RdbToken.END) {
+                if (rdb.inValue()) rdb.skipValue();
+            }
+            byte[] next = rdb.bufferedUnread();
+            return next.length > 0 && (next[0] == '*' || next[0] == '#');
+        } catch (dev.salvor.rdb.RdbFormatException e) {
+            return false;
         }
     }
 }

@@ -338,6 +338,7 @@ public final class AofReader implements Closeable {
 
     private void checkCommand() throws AofFormatException {
         CommandTable.Command c = CommandTable.get().lookup(argv);
+        if (c == null && CommandTable.isModuleCommandName(argv[0])) return;
         if (c == null) {
             throw error(UNKNOWN_COMMAND, start, "no Redis or Valkey version has a command "
                     + dev.salvor.rdb.StringRef.printable(argv[0], 0, argv[0].length, 40));

@@ -65,6 +65,21 @@ public final class CommandTable {
         return new CommandTable(Map.copyOf(m));
     }
 
+    /**
+     * Module commands are named {@code module.command} and are not in any server's table; a name
+     * of that shape is accepted with any arity.
+     */
+    public static boolean isModuleCommandName(byte[] name) {
+        if (name.length < 3 || name.length > 64) return false;
+        boolean dot = false;
+        for (byte b : name) {
+            int c = b & 0xff;
+            if (c == '.') dot = true;
+            else if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) return false;
+        }
+        return dot && name[0] != '.' && name[name.length - 1] != '.';
+    }
+
     /** The command named by {@code name} (any case), or null. */
     public Command lookup(String name) {
         return commands.get(name.toLowerCase(Locale.ROOT));

@@ -30,7 +30,7 @@ public final class CheckCommand implements Callable<Integer> {
     @picocli.CommandLine.ParentCommand
     SalvorCommand root;
 
-    @Parameters(paramLabel = "FILE", description = "RDB file (may be compressed or archived), or - for stdin.")
+    @Parameters(paramLabel = "FILE", description = "RDB file (may be compressed or archived), - for stdin, or an AOF file, appendonlydir or manifest.")
     String input;
 
     @Mixin
@@ -41,6 +41,11 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!input.equals("-") && dev.salvor.aof.AofLayout.isAof(Path.of(input))) {
+            dev.salvor.repair.AofRepairReport r = AofCommands.check(Path.of(input));
+            AofCommands.printCheck(spec.commandLine().getOut(), r, json.json);
+            return r.clean() ? ExitCodes.OK : ExitCodes.FOUND;
+        }
         CheckReport report;
         try (InputSource src = InputSource.open(input, root.stdin);
              ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size())) {

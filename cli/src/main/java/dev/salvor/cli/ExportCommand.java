@@ -33,7 +33,7 @@ public final class ExportCommand implements Callable<Integer> {
     @picocli.CommandLine.ParentCommand
     SalvorCommand root;
 
-    @Parameters(paramLabel = "FILE", description = "RDB file (may be compressed or archived), or - for stdin.")
+    @Parameters(paramLabel = "FILE", description = "RDB file (may be compressed or archived), - for stdin, or an AOF file, appendonlydir or manifest.")
     String input;
 
     @Option(names = "--format", paramLabel = "FORMAT", description = "ndjson (default) or json.", converter = FormatConverter.class)
@@ -56,6 +56,7 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!input.equals("-") && dev.salvor.aof.AofLayout.isAof(Path.of(input))) return exportAof();
         List<Path> cleanup = new ArrayList<>();
         try (InputSource src = InputSource.open(input, root.stdin)) {
             if (output.output != null) AtomicOutput.checkNotSameFile(src.file(), output.output);
@@ -72,6 +73,26 @@ public final class ExportCommand implements Callable<Integer> {
         } finally {
             for (Path p : cleanup) Files.deleteIfExists(p);
         }
+    }
+
+    /** An AOF exports its intact commands, one JSON record each; damage is reported on stderr. */
+    private int exportAof() throws Exception {
+        dev.salvor.repair.AofRepairReport r;
+        if (output.output == null || output.output.toString().equals("-")) {
+            try (OutputStream out = AtomicOutput.stdout(root.stdout)) {
+                r = AofCommands.export(Path.of(input), out);
+            }
+        } else {
+            AtomicOutput.checkNotSameFile(Path.of(input), output.output);
+            try (AtomicOutput out = AtomicOutput.create(output.output, output.force)) {
+                r = AofCommands.export(Path.of(input), out.stream());
+                out.commit();
+            }
+        }
+        for (dev.salvor.repair.AofRegion g : r.regions()) {
+            spec.commandLine().getErr().printf("salvor: %s: %s at byte offset %d: %s (skipped %,d bytes)%n", g.segment(), g.reason(), g.start(), g.detail(), g.length());
+        }
+        return r.clean() ? ExitCodes.OK : ExitCodes.FOUND;
     }
 
     private int run(InputSource src, OutputStream out, List<Path> cleanup) throws Exception {

@@ -27,7 +27,7 @@ public final class InspectCommand implements Callable<Integer> {
     @picocli.CommandLine.ParentCommand
     SalvorCommand root;
 
-    @Parameters(paramLabel = "FILE", description = "RDB file (may be compressed or archived), or - for stdin.")
+    @Parameters(paramLabel = "FILE", description = "RDB file (may be compressed or archived), - for stdin, or an AOF file, appendonlydir or manifest.")
     String input;
 
     @Mixin
@@ -39,6 +39,9 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (!input.equals("-") && dev.salvor.aof.AofLayout.isAof(java.nio.file.Path.of(input))) {
+            return AofCommands.inspect(java.nio.file.Path.of(input), out, json.json) ? ExitCodes.OK : ExitCodes.FOUND;
+        }
         Inspection in;
         java.util.List<String> wrappers;
         try (InputSource src = InputSource.open(input, root.stdin);

@@ -206,7 +206,10 @@ public final class AofRepairer implements AofScanner.AofListener {
             txBuffer.clear();
             inTx = false;
         }
-        if (out != null) out.flush();
+        if (out != null) {
+            out.flush();
+            out.close();
+        }
     }
 
     private void emit(byte[] b) throws IOException {

@@ -83,8 +83,10 @@ public final class AofScanner {
                     long resume = resync(file, segment.name(), Math.max(start + 1, e.reason() == AofFormatException.Reason.BAD_PREAMBLE ? e.offset() : start + 1), size);
                     long end = resume < 0 ? size : resume;
                     boolean tail = resume < 0;
-                    String reason = tail && e.reason() != AofFormatException.Reason.BAD_PREAMBLE ? AofFormatException.Reason.TRUNCATED_TAIL.text() : e.reason().text();
-                    listener.damaged(new AofRegion(segment.name(), start, end, line, reason, e.detail(), commandIndex, tail, 0));
+                    String reason = e.reason().text();
+                    listener.damaged(new AofRegion(segment.name(), start, end, line, reason,
+                            e.detail() + (tail && e.reason() != AofFormatException.Reason.TRUNCATED_TAIL ? "; no intact command follows" : ""),
+                            commandIndex, tail, 0));
                     if (resume >= 0) reader = AofReader.openAt(file, segment.name(), resume, db, tx);
                 }
             }

@@ -1,0 +1,217 @@
+package dev.salvor.cli;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
+import dev.salvor.aof.AofLayout;
+import dev.salvor.aof.AofReader;
+import dev.salvor.aof.AofSegment;
+import dev.salvor.export.RedisStrings;
+import dev.salvor.repair.AofRegion;
+import dev.salvor.repair.AofRepairReport;
+import dev.salvor.repair.AofRepairer;
+import dev.salvor.repair.AofScanner;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** The AOF side of check, export and inspect (the commands pick it when the input is an AOF). */
+final class AofCommands {
+    private AofCommands() {
+    }
+
+    static AofRepairReport check(Path path) throws IOException {
+        return new AofRepairer(AofLayout.of(path), null, false, -1, Set.of()).run();
+    }
+
+    static void printCheck(PrintWriter out, AofRepairReport r, boolean json) throws IOException {
+        if (json) {
+            JsonGenerator g = new JsonFactory().createGenerator(out);
+            g.useDefaultPrettyPrinter();
+            writeReport(g, r);
+            g.flush();
+            out.println();
+            return;
+        }
+        out.printf("%s: %s AOF, %d file%s, %,d commands read%n", r.source(), r.multiPart() ? "multi-part" : "single-file",
+                r.segments().size(), r.segments().size() == 1 ? "" : "s", r.commandsRead());
+        for (AofRegion g : r.regions()) {
+            out.printf("%s [offset %d%s .. %d] %s: %s; last good command #%d%s%s%n", g.segment(), g.start(),
+                    g.startLine() > 0 ? ", line " + g.startLine() : "", g.end(), g.reason(), g.detail(), g.lastGoodCommand(),
+                    g.truncatedTail() ? "; truncated tail" : "; damage in the middle, intact commands follow",
+                    g.commandsLost() > 0 ? "; " + g.commandsLost() + " commands of its transaction dropped" : "");
+        }
+        if (r.clean()) out.println("clean");
+        else out.printf("%d damaged region%s; ok_up_to=%d (in %s); salvor repair keeps every intact command after it%n",
+                r.regions().size(), r.regions().size() == 1 ? "" : "s", r.okUpTo(), r.regions().get(0).segment());
+    }
+
+    static void writeReport(JsonGenerator g, AofRepairReport r) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("file", r.source());
+        g.writeStringField("kind", "aof");
+        g.writeBooleanField("multi_part", r.multiPart());
+        g.writeArrayFieldStart("segments");
+        for (String s : r.segments()) g.writeString(s);
+        g.writeEndArray();
+        g.writeNumberField("commands_read", r.commandsRead());
+        g.writeNumberField("commands_kept", r.commandsKept());
+        g.writeNumberField("commands_dropped", r.commandsDropped());
+        g.writeNumberField("transactions_dropped", r.transactionsDropped());
+        g.writeObjectFieldStart("dropped_by_name");
+        for (Map.Entry<String, Long> e : r.droppedByName().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
+        g.writeEndObject();
+        if (r.untilMs() >= 0) {
+            g.writeNumberField("until_ms", r.untilMs());
+            g.writeBooleanField("stopped_at_until", r.stoppedAtUntil());
+        }
+        g.writeBooleanField("clean", r.clean());
+        if (!r.clean()) {
+            g.writeNumberField("ok_up_to", r.okUpTo());
+            g.writeNumberField("ok_up_to_line", r.regions().get(0).startLine());
+        }
+        g.writeArrayFieldStart("regions");
+        for (AofRegion x : r.regions()) {
+            g.writeStartObject();
+            g.writeStringField("file", x.segment());
+            g.writeNumberField("start", x.start());
+            g.writeNumberField("end", x.end());
+            g.writeNumberField("start_line", x.startLine());
+            g.writeNumberField("length", x.length());
+            g.writeStringField("reason", x.reason());
+            g.writeStringField("detail", x.detail());
+            g.writeNumberField("last_good_command", x.lastGoodCommand());
+            g.writeBooleanField("truncated_tail", x.truncatedTail());
+            g.writeNumberField("commands_lost", x.commandsLost());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** Exports every intact command as {"segment","offset","line","db","time_ms","tx","argv"}. */
+    static AofRepairReport export(Path path, OutputStream out) throws IOException {
+        AofLayout layout = AofLayout.of(path);
+        JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8);
+        g.setRootValueSeparator(new SerializedString(""));
+        java.util.List<AofRegion> regions = new java.util.ArrayList<>();
+        long[] count = new long[1];
+        new AofScanner().scan(layout.segments(), new AofScanner.AofListener() {
+            @Override
+            public void command(AofSegment segment, AofReader r, long index) throws IOException {
+                count[0]++;
+                g.writeStartObject();
+                g.writeStringField("segment", segment.name());
+                g.writeNumberField("offset", r.start());
+                g.writeNumberField("line", r.line());
+                g.writeNumberField("db", r.db());
+                if (r.timestampMs() >= 0) g.writeNumberField("time_ms", r.timestampMs());
+                if (r.txId() > 0) g.writeNumberField("tx", r.txId());
+                g.writeArrayFieldStart("argv");
+                for (byte[] a : r.argv()) RedisStrings.write(g, a);
+                g.writeEndArray();
+                g.writeEndObject();
+                g.flush();
+                out.write('\n');
+            }
+
+            @Override
+            public void damaged(AofRegion region) {
+                regions.add(region);
+            }
+        });
+        g.flush();
+        return new AofRepairReport(path.toString(), layout.multiPart(), layout.segments().stream().map(AofSegment::name).toList(),
+                count[0], count[0], 0, 0, Map.of(), -1, false, regions);
+    }
+
+    /** Segments, command counts by name, databases, time range, transactions. */
+    static boolean inspect(Path path, PrintWriter out, boolean json) throws IOException {
+        AofLayout layout = AofLayout.of(path);
+        Map<String, Long> byName = new TreeMap<>();
+        Map<Integer, Long> byDb = new TreeMap<>();
+        long[] stats = new long[5]; // commands, transactions, first ts, last ts, preambles
+        stats[2] = -1;
+        java.util.List<AofRegion> regions = new java.util.ArrayList<>();
+        new AofScanner().scan(layout.segments(), new AofScanner.AofListener() {
+            @Override
+            public void command(AofSegment segment, AofReader r, long index) {
+                stats[0]++;
+                String name = r.commandName();
+                byName.merge(name, 1L, Long::sum);
+                byDb.merge(r.db(), 1L, Long::sum);
+                if (name.equals("multi")) stats[1]++;
+                if (r.timestampMs() >= 0) {
+                    if (stats[2] < 0) stats[2] = r.timestampMs();
+                    stats[3] = r.timestampMs();
+                }
+            }
+
+            @Override
+            public void preamble(AofSegment segment, long start, long end) {
+                stats[4]++;
+            }
+
+            @Override
+            public void damaged(AofRegion region) {
+                regions.add(region);
+            }
+        });
+        if (json) {
+            JsonGenerator g = new JsonFactory().createGenerator(out);
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeStringField("file", path.toString());
+            g.writeStringField("kind", "aof");
+            g.writeBooleanField("multi_part", layout.multiPart());
+            g.writeArrayFieldStart("segments");
+            for (AofSegment s : layout.segments()) {
+                g.writeStartObject();
+                g.writeStringField("file", s.name());
+                g.writeStringField("kind", s.kind().name().toLowerCase());
+                g.writeNumberField("seq", s.seq());
+                g.writeNumberField("size_bytes", java.nio.file.Files.size(s.file()));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeNumberField("rdb_preambles", stats[4]);
+            g.writeNumberField("commands", stats[0]);
+            g.writeNumberField("transactions", stats[1]);
+            if (stats[2] >= 0) {
+                g.writeNumberField("first_timestamp_ms", stats[2]);
+                g.writeNumberField("last_timestamp_ms", stats[3]);
+            }
+            g.writeObjectFieldStart("commands_by_name");
+            for (Map.Entry<String, Long> e : byName.entrySet()) g.writeNumberField(e.getKey(), e.getValue());
+            g.writeEndObject();
+            g.writeObjectFieldStart("commands_by_db");
+            for (Map.Entry<Integer, Long> e : byDb.entrySet()) g.writeNumberField(Integer.toString(e.getKey()), e.getValue());
+            g.writeEndObject();
+            g.writeNumberField("damaged_regions", regions.size());
+            g.writeBooleanField("clean", regions.isEmpty());
+            g.writeEndObject();
+            g.flush();
+            out.println();
+        } else {
+            out.printf("file:       %s (%s AOF)%n", path, layout.multiPart() ? "multi-part" : "single-file");
+            for (AofSegment s : layout.segments()) out.printf("  %-8s %s (%,d bytes)%n", s.kind().name().toLowerCase(), s.name(), java.nio.file.Files.size(s.file()));
+            out.printf("preambles:  %d RDB preamble%s%n", stats[4], stats[4] == 1 ? "" : "s");
+            out.printf("commands:   %,d (%,d transactions)%n", stats[0], stats[1]);
+            StringBuilder names = new StringBuilder();
+            byName.forEach((n, c) -> names.append(names.length() == 0 ? "" : ", ").append(n).append(' ').append(c));
+            out.printf("by name:    %s%n", names);
+            StringBuilder dbs = new StringBuilder();
+            byDb.forEach((d, c) -> dbs.append(dbs.length() == 0 ? "" : ", ").append("db").append(d).append(' ').append(c));
+            out.printf("by db:      %s%n", dbs);
+            if (stats[2] >= 0) out.printf("time:       %s .. %s%n", java.time.Instant.ofEpochMilli(stats[2]), java.time.Instant.ofEpochMilli(stats[3]));
+            out.printf("status:     %s%n", regions.isEmpty() ? "clean" : regions.size() + " damaged region(s): run salvor check");
+        }
+        return regions.isEmpty();
+    }
+}
