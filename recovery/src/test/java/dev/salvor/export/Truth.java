@@ -18,13 +18,13 @@ import java.util.Map;
  * strings by bytes (text or base64), scores as doubles, sets/hashes/zsets as unordered, streams
  * by entries, length, last id and groups (pending and consumers unordered).
  */
-final class Truth {
+public final class Truth {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Truth() {
     }
 
-    static Map<String, String> load(String ndjson) throws IOException {
+    public static Map<String, String> load(String ndjson) throws IOException {
         Map<String, String> out = new HashMap<>();
         for (String line : ndjson.split("\n")) {
             if (line.isBlank()) continue;
@@ -36,7 +36,7 @@ final class Truth {
         return out;
     }
 
-    static Map<String, String> load(Path file) throws IOException {
+    public static Map<String, String> load(Path file) throws IOException {
         return load(Files.readString(file, StandardCharsets.UTF_8));
     }
 
