@@ -26,3 +26,15 @@ echo
 java -jar benchmarks/target/benchmarks.jar RdbThroughputBenchmark -p rdb="$rdb" -rf text -rff benchmarks/target/jmh.txt >/dev/null
 echo "JMH (single thread, ms per whole-file operation; MB/s = $((size / 1000000)) MB / time):"
 grep -E "^RdbThroughput|^Benchmark" benchmarks/target/jmh.txt
+echo
+aof=$root/benchmarks/target/bench-aof-0.1.aof
+[ -f "$aof" ] || benchmarks/scripts/make-big-aof.sh 0.1 "$aof"
+aofsize=$(stat -c %s "$aof")
+t_aof=$(timed ./salvor check "$aof")
+t_ref_aof=$(timed redis-check-aof "$aof")
+echo "| command (file: $(basename "$aof"), $((aofsize / 1000000)) MB) | seconds | MB/s |"
+echo "| --- | --- | --- |"
+echo "| redis-check-aof | $t_ref_aof | $(python3 -c "print(f'{$aofsize/1e6/$t_ref_aof:.0f}')") |"
+echo "| salvor check (AOF) | $t_aof | $(python3 -c "print(f'{$aofsize/1e6/$t_aof:.0f}')") |"
+java -jar benchmarks/target/benchmarks.jar AofThroughputBenchmark -p aof="$aof" -rf text -rff benchmarks/target/jmh-aof.txt >/dev/null
+grep -E "^AofThroughput|^Benchmark" benchmarks/target/jmh-aof.txt

@@ -44,17 +44,20 @@ public final class AofReader implements Closeable {
     private final long size;
     private final boolean validate;
     private byte[] a;
+    private int mark = -1;
     private int pos;
     private int lim;
     private long base;
     private boolean eof;
-    private long line = 1;
 
     private AofToken token;
     private long start;
     private long end;
-    private long startLine;
     private byte[][] argv;
+    private long[] argOff = new long[16];
+    private int[] argLen = new int[16];
+    private int argc;
+    private long markOffset;
     private String annotation;
     private int db;
     private long txCounter;
@@ -123,7 +126,6 @@ public final class AofReader implements Closeable {
         r.lim = off + len;
         r.base = absoluteStart - off;
         r.eof = true;
-        r.line = 0;
         return r;
     }
 
@@ -135,7 +137,6 @@ public final class AofReader implements Closeable {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
         AofReader r = new AofReader(segment, ch, ch.size(), true);
         try {
-            r.line = 1 + countNewlines(ch, offset);
             ch.position(offset);
         } catch (IOException | RuntimeException e) {
             ch.close();
@@ -149,6 +150,7 @@ public final class AofReader implements Closeable {
     private static long countNewlines(FileChannel ch, long upTo) throws IOException {
         byte[] buf = new byte[1 << 16];
         long n = 0;
+        long saved = ch.position();
         for (long p = 0; p < upTo; ) {
             int r = ch.read(ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, upTo - p)), p);
             if (r <= 0) break;
@@ -157,6 +159,7 @@ public final class AofReader implements Closeable {
             }
             p += r;
         }
+        ch.position(saved);
         return n;
     }
 
@@ -175,11 +178,15 @@ public final class AofReader implements Closeable {
     private boolean request(int n) throws IOException {
         if (lim - pos >= n) return true;
         if (eof || channel == null) return false;
-        int keep = lim - pos;
-        if (pos > 0) System.arraycopy(a, pos, a, 0, keep);
-        base += pos;
+        // The command being read stays in the window (its arguments are views into it).
+        int from = mark >= 0 ? Math.min(mark, pos) : pos;
+        int keep = lim - from;
+        if (from > 0) System.arraycopy(a, from, a, 0, keep);
+        base += from;
         lim = keep;
-        pos = 0;
+        pos -= from;
+        if (mark >= 0) mark -= from;
+        n += pos;
         while (lim < n && !eof) {
             if (lim == a.length) {
                 // Grow with the data that arrives, never by the requested size alone.
@@ -191,7 +198,7 @@ public final class AofReader implements Closeable {
             if (r < 0) eof = true;
             else lim += r;
         }
-        if (a.length > 4 * WINDOW && lim - pos <= WINDOW) {
+        if (a.length > 4 * WINDOW && lim - pos <= WINDOW && mark < 0) {
             byte[] small = new byte[WINDOW];
             System.arraycopy(a, pos, small, 0, lim - pos);
             lim -= pos;
@@ -199,7 +206,7 @@ public final class AofReader implements Closeable {
             pos = 0;
             a = small;
         }
-        return lim - pos >= n;
+        return lim - pos >= n - pos;
     }
 
     private long remaining() {
@@ -207,7 +214,7 @@ public final class AofReader implements Closeable {
     }
 
     private AofFormatException error(AofFormatException.Reason reason, long at, String detail) {
-        return new AofFormatException(reason, segment, at, line, detail);
+        return new AofFormatException(reason, segment, at, lineAt(at), detail);
     }
 
     private AofFormatException shortRead(String what) {
@@ -215,17 +222,27 @@ public final class AofReader implements Closeable {
     }
 
     private void advance(int n) {
-        // Line numbers count the newlines of everything consumed, payloads included.
-        byte[] b = a;
-        int stop = pos + n;
-        for (int i = pos; i < stop; i++) {
-            if (b[i] == '\n') line++;
-        }
-        pos = stop;
+        pos += n;
     }
 
     /** Reads {@code <digits>\r\n} after a prefix byte; -1 when malformed. */
     private long number(String what) throws IOException {
+        // Fast path: the digits and CRLF are already in the window.
+        byte[] b = a;
+        int p = pos;
+        long fast = 0;
+        int n = 0;
+        while (p < lim && n < 19) {
+            int c = b[p];
+            if (c < '0' || c > '9') break;
+            fast = fast * 10 + (c - '0');
+            p++;
+            n++;
+        }
+        if (n > 0 && n < 19 && p + 1 < lim && b[p] == '\r' && b[p + 1] == '\n') {
+            pos = p + 2;
+            return fast;
+        }
         long v = 0;
         int digits = 0;
         while (true) {
@@ -240,7 +257,6 @@ public final class AofReader implements Closeable {
                 if (!request(2)) throw shortRead(what);
                 if (a[pos + 1] != '\n') throw error(MISSING_CRLF, offset(), "expected LF after CR of the " + what + ", found " + printable(a[pos + 1]));
                 pos += 2;
-                line++;
                 return v;
             } else {
                 throw error(BAD_LENGTH, offset(), "expected digits of the " + what + ", found " + printable((byte) c));
@@ -258,19 +274,19 @@ public final class AofReader implements Closeable {
     public AofToken next() throws IOException {
         annotation = null;
         argv = null;
+        argc = 0;
+        mark = -1;
         if (preambleError != null) {
             RdbFormatException e = preambleError;
             preambleError = null;
-            throw new AofFormatException(BAD_PREAMBLE, segment, e.offset(), 0, e.getMessage());
+            throw new AofFormatException(BAD_PREAMBLE, segment, e.offset(), lineAt(e.offset()), e.getMessage());
         }
         if (preambleEnd > 0 && token == null) {
             start = 0;
             end = preambleEnd;
-            startLine = 1;
             return token = AofToken.PREAMBLE;
         }
         start = offset();
-        startLine = line;
         if (!request(1)) {
             end = start;
             if (inMulti && validate) throw error(UNTERMINATED_MULTI, multiStart, "MULTI at byte offset " + multiStart + " has no EXEC before the end of " + segment);
@@ -283,7 +299,14 @@ public final class AofReader implements Closeable {
         long argc = number("argument count");
         if (argc < 1 || argc > MAX_ARGC) throw error(BAD_LENGTH, start, "argument count " + argc + " is out of range");
         if (argc * 4 > remaining()) throw error(TRUNCATED_TAIL, start, argc + " arguments cannot fit in the " + remaining() + " bytes left");
-        byte[][] args = new byte[(int) Math.min(argc, 1024)][];
+        mark = pos - 1;
+        markOffset = start;
+        if (argOff.length < argc) {
+            int cap = (int) Math.min(Math.max(argc, argOff.length * 2L), MAX_ARGC);
+            argOff = new long[cap];
+            argLen = new int[cap];
+        }
+        argc = (int) argc;
         for (int i = 0; i < argc; i++) {
             if (!request(1)) throw shortRead("argument " + (i + 1) + " of " + argc);
             if (a[pos] != '$') throw error(BAD_PREFIX, offset(), "expected '$' starting argument " + (i + 1) + " of " + argc + ", found " + printable(a[pos]));
@@ -297,19 +320,16 @@ public final class AofReader implements Closeable {
                 throw error(MISSING_CRLF, offset() + len, "expected CRLF after a bulk of " + len + " bytes, found "
                         + printable(a[pos + (int) len]) + " " + printable(a[pos + (int) len + 1]));
             }
-            if (i == args.length) {
-                byte[][] grown = new byte[(int) Math.min(argc, args.length * 2L)][];
-                System.arraycopy(args, 0, grown, 0, args.length);
-                args = grown;
-            }
-            args[i] = java.util.Arrays.copyOfRange(a, pos, pos + (int) len);
+            argOff[i] = offset();
+            argLen[i] = (int) len;
             advance((int) len + 2);
         }
-        argv = args;
+        this.argc = (int) argc;
         end = offset();
         if (validate) checkCommand();
         track();
         commands++;
+        mark = -1;
         return token = AofToken.COMMAND;
     }
 
@@ -337,15 +357,34 @@ public final class AofReader implements Closeable {
     }
 
     private void checkCommand() throws AofFormatException {
-        CommandTable.Command c = CommandTable.get().lookup(argv);
-        if (c == null && CommandTable.isModuleCommandName(argv[0])) return;
+        String name = commandName();
+        CommandTable.Command c = CommandTable.get().lookup(name, argc > 1 ? argString(1) : null);
+        if (c == null && CommandTable.isModuleCommandName(arg(0))) return;
         if (c == null) {
-            throw error(UNKNOWN_COMMAND, start, "no Redis or Valkey version has a command "
-                    + dev.salvor.rdb.StringRef.printable(argv[0], 0, argv[0].length, 40));
+            byte[] n = arg(0);
+            throw error(UNKNOWN_COMMAND, start, "no Redis or Valkey version has a command " + dev.salvor.rdb.StringRef.printable(n, 0, n.length, 40));
         }
-        if (!c.acceptsArgc(argv.length)) {
-            throw error(WRONG_ARITY, start, c.name() + " does not take " + argv.length + " arguments (arity " + java.util.Arrays.toString(c.arities()) + ")");
+        if (!c.acceptsArgc(argc)) {
+            throw error(WRONG_ARITY, start, c.name() + " does not take " + argc + " arguments (arity " + java.util.Arrays.toString(c.arities()) + ")");
         }
+    }
+
+    private int idx(int i) {
+        return (int) (argOff[i] - base);
+    }
+
+    /** Argument {@code i} as a fresh array. */
+    public byte[] arg(int i) {
+        int at = idx(i);
+        return java.util.Arrays.copyOfRange(a, at, at + argLen[i]);
+    }
+
+    private String argString(int i) {
+        return new String(a, idx(i), Math.min(argLen[i], 64), StandardCharsets.ISO_8859_1);
+    }
+
+    public int argc() {
+        return argc;
     }
 
     private void track() {
@@ -353,7 +392,7 @@ public final class AofReader implements Closeable {
         switch (name) {
             case "select" -> {
                 try {
-                    db = Integer.parseInt(new String(argv[1], StandardCharsets.US_ASCII));
+                    db = Integer.parseInt(new String(a, idx(1), argLen[1], StandardCharsets.US_ASCII));
                 } catch (NumberFormatException ignored) {
                     // Redis would have refused it; the db stays as it was
                 }
@@ -394,18 +433,36 @@ public final class AofReader implements Closeable {
         return end;
     }
 
-    /** 1-based line of the current token's first byte (0 in probes). */
+    /**
+     * 1-based line of the current token's first byte, counted from the file when asked (the scan
+     * itself does not count lines); 0 when the reader has no file (probes, streams).
+     */
     public long line() {
-        return startLine;
+        return lineAt(start);
     }
 
+    private long lineAt(long offset) {
+        if (!(channel instanceof FileChannel ch) || offset < 0) return 0;
+        try {
+            return 1 + countNewlines(ch, offset);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** The command's arguments (name first), copied out of the reader. */
     public byte[][] argv() {
+        if (argv == null && argc > 0) {
+            byte[][] out = new byte[argc][];
+            for (int i = 0; i < argc; i++) out[i] = arg(i);
+            argv = out;
+        }
         return argv;
     }
 
     /** The command name in lower case. */
     public String commandName() {
-        return new String(argv[0], StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+        return new String(a, idx(0), Math.min(argLen[0], 64), StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
     }
 
     public String annotation() {

@@ -28,9 +28,16 @@ public final class CommandTable {
 
     private static volatile CommandTable instance;
     private final Map<String, Command> commands;
+    private final java.util.Set<String> containers;
 
     private CommandTable(Map<String, Command> commands) {
         this.commands = commands;
+        java.util.Set<String> c = new java.util.HashSet<>();
+        for (String n : commands.keySet()) {
+            int bar = n.indexOf('|');
+            if (bar > 0) c.add(n.substring(0, bar));
+        }
+        this.containers = java.util.Set.copyOf(c);
     }
 
     public static CommandTable get() {
@@ -83,6 +90,19 @@ public final class CommandTable {
     /** The command named by {@code name} (any case), or null. */
     public Command lookup(String name) {
         return commands.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** By name and first argument: container commands (CONFIG SET) by their subcommand when the table has it. */
+    public Command lookup(String name, String firstArg) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        Command top = commands.get(lower);
+        if (top == null || firstArg == null || !hasSubcommands(lower)) return top;
+        Command sub = commands.get(lower + "|" + firstArg.toLowerCase(Locale.ROOT));
+        return sub != null ? sub : top;
+    }
+
+    private boolean hasSubcommands(String name) {
+        return containers.contains(name);
     }
 
     /** The command for a whole argv: container commands (CONFIG SET) by their subcommand when the table has it. */

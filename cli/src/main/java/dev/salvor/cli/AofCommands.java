@@ -109,7 +109,6 @@ final class AofCommands {
                 g.writeStartObject();
                 g.writeStringField("segment", segment.name());
                 g.writeNumberField("offset", r.start());
-                g.writeNumberField("line", r.line());
                 g.writeNumberField("db", r.db());
                 if (r.timestampMs() >= 0) g.writeNumberField("time_ms", r.timestampMs());
                 if (r.txId() > 0) g.writeNumberField("tx", r.txId());

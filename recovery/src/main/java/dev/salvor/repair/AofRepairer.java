@@ -36,6 +36,7 @@ public final class AofRepairer implements AofScanner.AofListener {
     private final long untilMs;
     private final Set<String> drop;
 
+    private static final byte[] EMPTY = new byte[0];
     private OutputStream out;
     private final List<byte[]> txBuffer = new ArrayList<>();
     private boolean inTx;
@@ -105,7 +106,8 @@ public final class AofRepairer implements AofScanner.AofListener {
             return;
         }
         String name = reader.commandName();
-        byte[] encoded = encode(reader.argv());
+        // A check writes nothing: no need to encode.
+        byte[] encoded = out == null ? EMPTY : encode(reader.argv());
         if (orphanTail) {
             // The transaction this belongs to lost its start to damage.
             dropped++;
