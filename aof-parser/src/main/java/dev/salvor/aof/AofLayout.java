@@ -74,7 +74,20 @@ public record AofLayout(Path path, AofManifest manifest, List<AofSegment> segmen
             byte[] next = rdb.bufferedUnread();
             return next.length > 0 && (next[0] == '*' || next[0] == '#');
         } catch (dev.salvor.rdb.RdbFormatException e) {
-            return false;
+            // A damaged preamble: the tail still tells, since a snapshot ends with its checksum,
+            // not with RESP commands.
+            return tailLooksLikeCommands(path);
+        }
+    }
+
+    private static boolean tailLooksLikeCommands(Path path) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(path)) {
+            int n = (int) Math.min(4096, ch.size());
+            java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(n);
+            ch.read(tail, ch.size() - n);
+            String t = new String(tail.array(), 0, tail.position(), StandardCharsets.ISO_8859_1);
+            int star = t.lastIndexOf("\r\n*");
+            return star >= 0 && star + 3 < t.length() && Character.isDigit(t.charAt(star + 3)) && t.indexOf("\r\n$", star) > star;
         }
     }
 }

@@ -60,6 +60,9 @@ public final class RepairCommand implements Callable<Integer> {
     @Option(names = "--drop", paramLabel = "CMD", split = ",", description = "Leave out these commands, e.g. FLUSHALL,FLUSHDB to undo an accidental flush.")
     List<String> drop = List.of();
 
+    @Option(names = "--report", paramLabel = "FILE", description = "Repair report (default: repair-report.json beside OUT).")
+    Path reportFile;
+
     @Option(names = "--force", description = "Replace existing outputs.")
     boolean force;
 
@@ -70,8 +73,8 @@ public final class RepairCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AofLayout layout = AofLayout.of(input);
         long untilMs = until == null ? -1 : parseTime(until);
-        Path outDir = layout.multiPart() ? output.toAbsolutePath() : output.toAbsolutePath().getParent();
-        Path report = outDir.resolve("repair-report.json");
+        Path outDir = output.toAbsolutePath().getParent();
+        Path report = reportFile != null ? reportFile : outDir.resolve("repair-report.json");
         Path quarantine = Path.of(output.toAbsolutePath() + ".quarantine");
         for (AofSegment s : layout.segments()) AtomicOutput.checkNotSameFile(s.file(), layout.multiPart() ? output.resolve(s.name()) : output);
         if (layout.multiPart()) {
@@ -81,6 +84,7 @@ public final class RepairCommand implements Callable<Integer> {
         }
         AofRepairReport r;
         if (layout.multiPart()) {
+            if (output.toAbsolutePath().getParent() != null) Files.createDirectories(output.toAbsolutePath().getParent());
             Path tmp = Files.createTempDirectory(output.toAbsolutePath().getParent() == null ? Path.of(".") : output.toAbsolutePath().getParent(), "." + output.getFileName() + ".");
             try {
                 r = new AofRepairer(layout, seg -> Files.newOutputStream(tmp.resolve(seg.name())), keepPartial, untilMs, new HashSet<>(drop)).run();
