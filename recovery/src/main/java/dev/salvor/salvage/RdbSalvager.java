@@ -31,8 +31,6 @@ import java.util.function.LongConsumer;
  */
 public final class RdbSalvager {
     private static final int MAX_NAMES = 10_000;
-    /** An error this close to its record's start means the record never began properly. */
-    private static final int MISALIGNED_WITHIN = 3;
 
     private final Path file;
     private final LongConsumer progress;
@@ -45,7 +43,7 @@ public final class RdbSalvager {
     private long lost;
 
     /** Intact records from {@code start} (a record boundary, db {@code db} in effect) to {@code end}. */
-    private record Segment(long start, long end, int db, boolean endsInPartialKey) {
+    private record Segment(long start, long end, int db, boolean endsInPartialKey, boolean cutAtTail) {
     }
 
     private RdbSalvager(Path file, LongConsumer progress) {
@@ -111,7 +109,7 @@ public final class RdbSalvager {
             try {
                 RdbToken t = reader.next();
                 if (t == RdbToken.END) {
-                    segments.add(new Segment(segStart, reader.offset(), segDb, false));
+                    segments.add(new Segment(segStart, reader.offset(), segDb, false, false));
                     break;
                 }
                 if (t == RdbToken.KEY) {
@@ -152,9 +150,13 @@ public final class RdbSalvager {
                 failed.close();
                 byte[] before = lastKey;
                 if (!keyLevel && e.reason() != RdbFormatException.Reason.TRUNCATED && lastKey != null && lastKeyUnchecked && lastKeyEnd == start
-                        && e.offset() - start < MISALIGNED_WITHIN && lostKey == null && lastKeyStart >= segStart) {
-                    // The record after this key never began: the key's own length most likely ran
-                    // into the damage. Treat the key as part of the damaged region.
+                        && lastKeyStart >= segStart) {
+                    // Damage found in the record right after a key whose value ends in unchecked
+                    // bytes: that key's lengths may have run into the damage, so it goes too.
+                    if (lostKey != null) {
+                        lost++;
+                        if (lostKeys.size() < MAX_NAMES) lostKeys.add(lostKey);
+                    }
                     start = lastKeyStart;
                     lostKey = lastKey;
                     recovered--;
@@ -162,14 +164,17 @@ public final class RdbSalvager {
                     before = null;
                     partialKey = false;
                 }
+                Resynchronizer.Found found = resync.find(start + 1, here);
+                // A length running past the end is a truncation only when nothing intact follows;
+                // otherwise it is a misaligned read, and the elements before it are not trusted.
+                boolean cutAtTail = found.offset() < 0;
                 if (start > segStart || partialKey) {
-                    segments.add(new Segment(segStart, start, segDb, partialKey));
+                    segments.add(new Segment(segStart, start, segDb, partialKey, cutAtTail));
                 }
                 if (lostKey != null && !partialKey) {
                     lost++;
                     if (lostKeys.size() < MAX_NAMES) lostKeys.add(lostKey);
                 }
-                Resynchronizer.Found found = resync.find(start + 1, here);
                 long end = found.offset() < 0 ? size : found.offset();
                 regions.add(new CorruptRegion(start, end, e.reason().text(), e.detail(), e.offset(), before, null, lostKey, found.offset() < 0));
                 lastKey = null;
@@ -226,7 +231,9 @@ public final class RdbSalvager {
                             listener.record(r);
                         }
                     } catch (RdbFormatException e) {
-                        if (seg.endsInPartialKey() && r.inValue() && listener.keyInterrupted(r, e)) {
+                        RdbFormatException trusted = seg.cutAtTail() || e.reason() != RdbFormatException.Reason.TRUNCATED ? e
+                                : new RdbFormatException(RdbFormatException.Reason.BAD_LENGTH, e.source(), e.offset(), e.db(), e.key(), e.detail());
+                        if (seg.endsInPartialKey() && r.inValue() && listener.keyInterrupted(r, trusted)) {
                             partial++;
                             if (partialKeys.size() < MAX_NAMES) partialKeys.add(r.key());
                         } else if (seg.endsInPartialKey() && r.inValue()) {
