@@ -42,8 +42,8 @@ final class AofCommands {
         out.printf("%s: %s AOF, %d file%s, %,d commands read%n", r.source(), r.multiPart() ? "multi-part" : "single-file",
                 r.segments().size(), r.segments().size() == 1 ? "" : "s", r.commandsRead());
         for (AofRegion g : r.regions()) {
-            out.printf("%s [offset %d%s .. %d] %s: %s; last good command #%d%s%s%n", g.segment(), g.start(),
-                    g.startLine() > 0 ? ", line " + g.startLine() : "", g.end(), g.reason(), g.detail(), g.lastGoodCommand(),
+            out.printf("%s [offset %d, line %d .. offset %d, line %d] %s: %s; last good command #%d%s%s%n", g.segment(), g.start(),
+                    g.startLine(), g.end(), g.endLine(), g.reason(), g.detail(), g.lastGoodCommand(),
                     g.truncatedTail() ? "; truncated tail" : "; damage in the middle, intact commands follow",
                     g.commandsLost() > 0 ? "; " + g.commandsLost() + " commands of its transaction dropped" : "");
         }
@@ -83,6 +83,7 @@ final class AofCommands {
             g.writeNumberField("start", x.start());
             g.writeNumberField("end", x.end());
             g.writeNumberField("start_line", x.startLine());
+            g.writeNumberField("end_line", x.endLine());
             g.writeNumberField("length", x.length());
             g.writeStringField("reason", x.reason());
             g.writeStringField("detail", x.detail());

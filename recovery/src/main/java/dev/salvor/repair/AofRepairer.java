@@ -187,7 +187,7 @@ public final class AofRepairer implements AofScanner.AofListener {
                 }
             }
         }
-        regions.add(lost == 0 ? region : new AofRegion(region.segment(), region.start(), region.end(), region.startLine(), region.reason(),
+        regions.add(lost == 0 ? region : new AofRegion(region.segment(), region.start(), region.end(), region.startLine(), region.endLine(), region.reason(),
                 region.detail(), region.lastGoodCommand(), region.truncatedTail(), lost));
     }
 

@@ -77,14 +77,14 @@ public final class AofScanner {
                     reader = null;
                     if (e.reason() == AofFormatException.Reason.UNTERMINATED_MULTI) {
                         // Everything was read; the open transaction is reported and left to the listener.
-                        listener.damaged(new AofRegion(segment.name(), start, size, 0, e.reason().text(), e.detail(), commandIndex, false, 0));
+                        listener.damaged(new AofRegion(segment.name(), start, size, lineOf(file, start), lineOf(file, size), e.reason().text(), e.detail(), commandIndex, false, 0));
                         break;
                     }
                     long resume = resync(file, segment.name(), Math.max(start + 1, e.reason() == AofFormatException.Reason.BAD_PREAMBLE ? e.offset() : start + 1), size);
                     long end = resume < 0 ? size : resume;
                     boolean tail = resume < 0;
                     String reason = e.reason().text();
-                    listener.damaged(new AofRegion(segment.name(), start, end, line, reason,
+                    listener.damaged(new AofRegion(segment.name(), start, end, line, lineOf(file, end), reason,
                             e.detail() + (tail && e.reason() != AofFormatException.Reason.TRUNCATED_TAIL ? "; no intact command follows" : ""),
                             commandIndex, tail, 0));
                     if (resume >= 0) reader = AofReader.openAt(file, segment.name(), resume, db, tx);
@@ -94,6 +94,23 @@ public final class AofScanner {
             if (reader != null) reader.close();
         }
         listener.segmentEnd(segment);
+    }
+
+    /** 1-based line number of {@code offset} in {@code file}. */
+    static long lineOf(Path file, long offset) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            byte[] buf = new byte[1 << 16];
+            long n = 1;
+            for (long p = 0; p < offset; ) {
+                int r = ch.read(ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, offset - p)), p);
+                if (r <= 0) break;
+                for (int i = 0; i < r; i++) {
+                    if (buf[i] == '\n') n++;
+                }
+                p += r;
+            }
+            return n;
+        }
     }
 
     /** The first offset at or after {@code from} where intact commands resume, or -1. */
