@@ -100,7 +100,7 @@ public final class RepairCommand implements Callable<Integer> {
             }
         } else {
             try (AtomicOutput out = AtomicOutput.create(output, force)) {
-                r = new AofRepairer(layout, seg -> new NonClosing(out.stream()), keepPartial, untilMs, new HashSet<>(drop)).run();
+                r = new AofRepairer(layout, seg -> AtomicOutput.unclosable(out.stream()), keepPartial, untilMs, new HashSet<>(drop)).run();
                 out.commit();
             }
         }
@@ -167,23 +167,6 @@ public final class RepairCommand implements Callable<Integer> {
         if (!Files.exists(p)) return;
         try (var walk = Files.walk(p)) {
             for (Path x : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(x);
-        }
-    }
-
-    /** The segment writer must not close the shared single-file stream. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
         }
     }
 }

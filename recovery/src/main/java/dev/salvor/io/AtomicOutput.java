@@ -64,7 +64,12 @@ public final class AtomicOutput implements Closeable {
 
     /** Standard output, for {@code -}: written directly. */
     public static OutputStream stdout(OutputStream out) {
-        return new BufferedOutputStream(new FilterOutputStream(out) {
+        return new BufferedOutputStream(unclosable(out), 1 << 16);
+    }
+
+    /** A view of {@code out} whose close only flushes (for streams shared by several writers). */
+    public static OutputStream unclosable(OutputStream out) {
+        return new FilterOutputStream(out) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 out.write(b, off, len);
@@ -74,7 +79,7 @@ public final class AtomicOutput implements Closeable {
             public void close() throws IOException {
                 flush();
             }
-        }, 1 << 16);
+        };
     }
 
     public OutputStream stream() {
