@@ -1,0 +1,144 @@
+package dev.salvor.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
+import dev.salvor.diff.DiffEngine;
+import dev.salvor.diff.Difference;
+import dev.salvor.diff.KeySource;
+import dev.salvor.diff.LiveSource;
+import dev.salvor.diff.RdbFileSource;
+import dev.salvor.export.RedisStrings;
+import dev.salvor.io.InputSource;
+import dev.salvor.rdb.StringRef;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code salvor diff A B}: what differs between two backups, or a backup and a live server. */
+@Command(name = "diff", mixinStandardHelpOptions = true,
+        description = "Compare two sources key by key: RDB files (compressed or archived too) or live servers "
+                + "(redis://[user:password@]host:port, rediss:// for TLS). Exit 0 identical, 1 different.")
+public final class DiffCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    SalvorCommand root;
+
+    @Parameters(index = "0", paramLabel = "A", description = "RDB file or redis:// URL.")
+    String a;
+
+    @Parameters(index = "1", paramLabel = "B", description = "RDB file or redis:// URL.")
+    String b;
+
+    @Option(names = "--ttl-tolerance", paramLabel = "MS", description = "Expiries this close count as equal (default: 2000 ms).")
+    long ttlToleranceMs = 2000;
+
+    @Option(names = "--ignore-ttl", description = "Do not compare expiries.")
+    boolean ignoreTtl;
+
+    @Option(names = "--password-file", paramLabel = "FILE", description = "Password for redis:// sources without one (else $REDISCLI_AUTH).")
+    Path passwordFile;
+
+    @Mixin
+    FilterOptions filter;
+
+    @Mixin
+    JsonOption json;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Path> cleanup = new ArrayList<>();
+        try (KeySource sa = open(a, "A", cleanup); KeySource sb = open(b, "B", cleanup)) {
+            DiffEngine.Report report = new DiffEngine(ttlToleranceMs, ignoreTtl).diff(sa, sb, filter.filter());
+            if (json.json) printJson(report);
+            else printText(report);
+            return report.identical() ? ExitCodes.OK : ExitCodes.FOUND;
+        } finally {
+            for (Path p : cleanup) Files.deleteIfExists(p);
+        }
+    }
+
+    private KeySource open(String spec, String side, List<Path> cleanup) throws Exception {
+        if (spec.startsWith("redis://") || spec.startsWith("rediss://")) return new LiveSource(spec, password());
+        try (InputSource src = InputSource.open(spec, root.stdin)) {
+            return new RdbFileSource(src.seekable(cleanup), src.name());
+        }
+    }
+
+    private char[] password() throws Exception {
+        if (passwordFile != null) return Files.readString(passwordFile, StandardCharsets.UTF_8).strip().toCharArray();
+        String env = System.getenv("REDISCLI_AUTH");
+        return env == null || env.isEmpty() ? null : env.toCharArray();
+    }
+
+    private void printText(DiffEngine.Report r) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("A: %s (%,d keys, read in %d ms)%nB: %s (%,d keys, read in %d ms)%n", r.a(), r.keysA(), r.millisA(), r.b(), r.keysB(), r.millisB());
+        for (Difference d : r.differences()) {
+            out.printf("%-19s db%d %s%s%n", d.kind().name().toLowerCase().replace('_', ' '), d.db(), StringRef.printable(d.key(), 0, d.key().length, 80),
+                    d.kind() == Difference.Kind.TYPE_DIFFERS ? " (" + d.typeA() + " -> " + d.typeB() + ")" : "");
+            for (String detail : d.details()) out.printf("    %s%n", detail);
+        }
+        if (r.identical()) out.println("identical");
+        else {
+            StringBuilder sb = new StringBuilder();
+            for (Map.Entry<String, Long> e : r.countsByKind().entrySet()) sb.append(sb.length() == 0 ? "" : ", ").append(e.getValue()).append(' ').append(e.getKey().replace('_', ' '));
+            out.println("different: " + sb);
+        }
+    }
+
+    private void printJson(DiffEngine.Report r) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        JsonGenerator g = new JsonFactory().createGenerator(out);
+        g.setRootValueSeparator(new SerializedString("\n"));
+        g.writeStartObject();
+        g.writeStringField("record", "summary");
+        g.writeStringField("a", r.a());
+        g.writeStringField("b", r.b());
+        g.writeNumberField("keys_a", r.keysA());
+        g.writeNumberField("keys_b", r.keysB());
+        g.writeNumberField("millis_a", r.millisA());
+        g.writeNumberField("millis_b", r.millisB());
+        g.writeBooleanField("identical", r.identical());
+        g.writeObjectFieldStart("by_kind");
+        for (Map.Entry<String, Long> e : r.countsByKind().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
+        g.writeEndObject();
+        g.writeObjectFieldStart("by_db_and_type");
+        for (Map.Entry<String, Long> e : r.countsByDbAndType().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
+        g.writeEndObject();
+        g.writeEndObject();
+        for (Difference d : r.differences()) {
+            g.writeStartObject();
+            g.writeStringField("record", "difference");
+            g.writeStringField("kind", d.kind().name().toLowerCase());
+            g.writeNumberField("db", d.db());
+            g.writeFieldName("key");
+            RedisStrings.write(g, d.key());
+            if (d.typeA() != null) g.writeStringField("type_a", d.typeA());
+            if (d.typeB() != null) g.writeStringField("type_b", d.typeB());
+            if (d.expireA() >= 0) g.writeNumberField("expire_at_ms_a", d.expireA());
+            if (d.expireB() >= 0) g.writeNumberField("expire_at_ms_b", d.expireB());
+            g.writeArrayFieldStart("details");
+            for (String s : d.details()) g.writeString(s);
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.flush();
+        out.println();
+    }
+}

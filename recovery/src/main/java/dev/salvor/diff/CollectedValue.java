@@ -1,0 +1,58 @@
+package dev.salvor.diff;
+
+import dev.salvor.export.RedisStrings;
+import dev.salvor.rdb.ElementKind;
+import dev.salvor.rdb.RdbReader;
+import dev.salvor.rdb.RdbToken;
+import dev.salvor.rdb.RedisType;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * A whole value held in memory for element-level comparison: each element as a comparable text
+ * (members, fields with values, entries with fields), in stored order.
+ */
+public record CollectedValue(RedisType type, long expireAtMs, List<String[]> elements) {
+    /** At a KEY token: reads the value to KEY_END. */
+    public static CollectedValue of(RdbReader r) throws IOException {
+        RedisType type = r.type();
+        long exp = r.expireAtMs();
+        List<String[]> out = new ArrayList<>();
+        String group = null;
+        while (r.next() == RdbToken.ELEMENT) {
+            ElementKind k = r.elementKind();
+            switch (k) {
+                case ZSET_ENTRY -> out.add(new String[] {text(r.item().toBytes()), Double.toString(r.score())});
+                case HASH_ENTRY -> out.add(new String[] {text(r.item().toBytes()), text(r.hashValue().toBytes()),
+                        r.fieldExpireAtMs() >= 0 ? Long.toString(r.fieldExpireAtMs()) : ""});
+                case STREAM_ENTRY -> {
+                    StringBuilder sb = new StringBuilder();
+                    for (int i = 0; i < r.streamFieldCount(); i++) {
+                        sb.append(text(r.streamField(i).toBytes())).append('=').append(text(r.streamValue(i).toBytes())).append(' ');
+                    }
+                    out.add(new String[] {"entry " + r.streamId(), sb.toString().trim()});
+                }
+                case STREAM_META -> out.add(new String[] {"meta", "length " + r.streamLength() + ", last id " + r.streamLastId()});
+                case STREAM_GROUP -> {
+                    group = text(r.groupName().toBytes());
+                    out.add(new String[] {"group " + group, "last delivered " + r.groupLastId()});
+                }
+                case STREAM_GROUP_PENDING -> out.add(new String[] {"group " + group + " pending " + r.pendingId(), ""});
+                case STREAM_CONSUMER -> out.add(new String[] {"group " + group + " consumer " + text(r.consumerName().toBytes()), ""});
+                case STREAM_CONSUMER_PENDING -> {
+                }
+                default -> out.add(new String[] {text(r.item().toBytes())});
+            }
+        }
+        return new CollectedValue(type, exp, out);
+    }
+
+    /** Text for reports: the string itself when it is UTF-8, else base64 marked as such. */
+    static String text(byte[] b) {
+        return RedisStrings.isText(b, 0, b.length) ? new String(b, StandardCharsets.UTF_8) : "base64:" + Base64.getEncoder().encodeToString(b);
+    }
+}

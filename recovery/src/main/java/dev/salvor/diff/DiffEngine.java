@@ -1,0 +1,126 @@
+package dev.salvor.diff;
+
+import dev.salvor.export.KeySelector;
+import dev.salvor.rdb.RedisType;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Compares two sources key by key. Side A is held as one fingerprint per key (never values);
+ * side B streams past it. Values are read whole only for keys whose fingerprints differ, to
+ * give the element-level difference. On a live side, differing keys are read once more at the
+ * end: a key whose value moved meanwhile is reported as changed during the read.
+ */
+public final class DiffEngine {
+    /** A key of one database, compared by bytes. */
+    private record Ref(int db, byte[] key) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Ref r && r.db == db && Arrays.equals(r.key, key);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * db + Arrays.hashCode(key);
+        }
+    }
+
+    /** Result of a comparison. */
+    public record Report(String a, String b, long keysA, long keysB, List<Difference> differences,
+                         Map<String, Long> countsByKind, Map<String, Long> countsByDbAndType,
+                         long millisA, long millisB) {
+        public boolean identical() {
+            return differences.stream().allMatch(d -> d.kind() == Difference.Kind.CHANGED_DURING_READ);
+        }
+    }
+
+    private final long ttlToleranceMs;
+    private final boolean ignoreTtl;
+
+    public DiffEngine(long ttlToleranceMs, boolean ignoreTtl) {
+        this.ttlToleranceMs = ttlToleranceMs;
+        this.ignoreTtl = ignoreTtl;
+    }
+
+    public Report diff(KeySource a, KeySource b, KeySelector selector) throws IOException {
+        Map<Ref, KeyRecord> left = new HashMap<>();
+        long t0 = System.nanoTime();
+        a.scan(selector, r -> left.put(new Ref(r.db(), r.key()), r));
+        long keysA = left.size();
+        long t1 = System.nanoTime();
+        List<KeyRecord[]> suspect = new ArrayList<>();
+        List<Difference> diffs = new ArrayList<>();
+        long[] keysB = new long[1];
+        b.scan(selector, r -> {
+            keysB[0]++;
+            KeyRecord l = left.remove(new Ref(r.db(), r.key()));
+            if (l == null) {
+                diffs.add(new Difference(Difference.Kind.ONLY_IN_B, r.db(), r.key(), null, r.digest().type().wireName(), -1, r.expireAtMs(), List.of()));
+            } else if (l.digest().type() != r.digest().type() || !l.digest().equals(r.digest())
+                    || !ignoreTtl && !sameExpiry(l.expireAtMs(), r.expireAtMs())) {
+                suspect.add(new KeyRecord[] {l, r});
+            }
+        });
+        long t2 = System.nanoTime();
+        for (KeyRecord l : left.values()) {
+            diffs.add(new Difference(Difference.Kind.ONLY_IN_A, l.db(), l.key(), l.digest().type().wireName(), null, l.expireAtMs(), -1, List.of()));
+        }
+        for (KeyRecord[] p : suspect) diffs.add(detail(a, b, p[0], p[1]));
+        // Keys only on one side of a live server may have been written or deleted meanwhile.
+        List<Difference> settled = new ArrayList<>(diffs.size());
+        for (Difference d : diffs) settled.add(recheck(a, b, d));
+        settled.sort((x, y) -> x.db() != y.db() ? Integer.compare(x.db(), y.db()) : Arrays.compareUnsigned(x.key(), y.key()));
+        Map<String, Long> byKind = new TreeMap<>();
+        Map<String, Long> byDbType = new TreeMap<>();
+        for (Difference d : settled) {
+            byKind.merge(d.kind().name().toLowerCase(), 1L, Long::sum);
+            if (d.kind() != Difference.Kind.CHANGED_DURING_READ) {
+                byDbType.merge("db" + d.db() + "/" + (d.typeA() != null ? d.typeA() : d.typeB()), 1L, Long::sum);
+            }
+        }
+        return new Report(a.describe(), b.describe(), keysA, keysB[0], settled, byKind, byDbType, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+    }
+
+    private boolean sameExpiry(long x, long y) {
+        if (x < 0 || y < 0) return x < 0 && y < 0;
+        return Math.abs(x - y) <= ttlToleranceMs;
+    }
+
+    private Difference detail(KeySource a, KeySource b, KeyRecord l, KeyRecord r) throws IOException {
+        String ta = l.digest().type().wireName(), tb = r.digest().type().wireName();
+        if (l.digest().type() != r.digest().type()) {
+            return new Difference(Difference.Kind.TYPE_DIFFERS, l.db(), l.key(), ta, tb, l.expireAtMs(), r.expireAtMs(), List.of());
+        }
+        if (!l.digest().equals(r.digest())) {
+            CollectedValue va = a.fetch(l), vb = b.fetch(r);
+            List<String> details = va == null || vb == null ? List.of("the key is gone on one side now") : ElementDiff.of(va, vb);
+            return new Difference(Difference.Kind.VALUE_DIFFERS, l.db(), l.key(), ta, tb, l.expireAtMs(), r.expireAtMs(), details);
+        }
+        return new Difference(Difference.Kind.EXPIRY_DIFFERS, l.db(), l.key(), ta, tb, l.expireAtMs(), r.expireAtMs(),
+                List.of("expire_at_ms " + l.expireAtMs() + " -> " + r.expireAtMs()));
+    }
+
+    /** A difference on a live side that is no longer what was read is a change during the read. */
+    private Difference recheck(KeySource a, KeySource b, Difference d) throws IOException {
+        for (KeySource s : new KeySource[] {a, b}) {
+            if (!(s instanceof LiveSource live)) continue;
+            boolean isA = s == a;
+            KeyRecord probe = new KeyRecord(d.db(), d.key(), -1, null, -1);
+            KeyRecord now = live.refetch(probe);
+            String typeSeen = isA ? d.typeA() : d.typeB();
+            boolean existedSeen = typeSeen != null;
+            if (existedSeen != (now != null) || now != null && !now.digest().type().wireName().equals(typeSeen)) {
+                return new Difference(Difference.Kind.CHANGED_DURING_READ, d.db(), d.key(), d.typeA(), d.typeB(), d.expireA(), d.expireB(),
+                        List.of("changed on " + s.describe() + " while it was read"));
+            }
+        }
+        return d;
+    }
+
+}

@@ -1,0 +1,18 @@
+package dev.salvor.diff;
+
+import java.util.List;
+
+/**
+ * One key that differs between the two sides.
+ *
+ * @param details element-level differences ("list[3]: a -> b", "member x: only in B", ...), capped
+ */
+public record Difference(Kind kind, int db, byte[] key, String typeA, String typeB, long expireA, long expireB,
+                         List<String> details) {
+    /** How a key differs. */
+    public enum Kind {
+        ONLY_IN_A, ONLY_IN_B, TYPE_DIFFERS, VALUE_DIFFERS, EXPIRY_DIFFERS,
+        /** The key changed on a live server while it was read: not counted as a difference. */
+        CHANGED_DURING_READ
+    }
+}

@@ -1,0 +1,68 @@
+package dev.salvor.diff;
+
+import dev.salvor.rdb.RedisType;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Element-level differences between two values of the same type. */
+final class ElementDiff {
+    static final int MAX_DETAILS = 50;
+
+    private ElementDiff() {
+    }
+
+    static List<String> of(CollectedValue a, CollectedValue b) {
+        List<String> out = new ArrayList<>();
+        if (a.type() == RedisType.LIST || a.type() == RedisType.STRING) {
+            int n = Math.max(a.elements().size(), b.elements().size());
+            for (int i = 0; i < n && out.size() < MAX_DETAILS; i++) {
+                String x = i < a.elements().size() ? a.elements().get(i)[0] : null;
+                String y = i < b.elements().size() ? b.elements().get(i)[0] : null;
+                if (x == null) out.add(label(a.type(), i) + ": only in B: " + y);
+                else if (y == null) out.add(label(a.type(), i) + ": only in A: " + x);
+                else if (!x.equals(y)) out.add(label(a.type(), i) + ": " + x + " -> " + y);
+            }
+            return out;
+        }
+        // Sets, zsets, hashes and streams: by member, field, entry id or group part.
+        Map<String, String> ma = index(a), mb = index(b);
+        String what = switch (a.type()) {
+            case SET -> "member";
+            case ZSET -> "member";
+            case HASH -> "field";
+            default -> "";
+        };
+        for (Map.Entry<String, String> e : ma.entrySet()) {
+            if (out.size() >= MAX_DETAILS) break;
+            String other = mb.get(e.getKey());
+            String name = (what.isEmpty() ? "" : what + " ") + e.getKey();
+            if (other == null) out.add(name + ": only in A");
+            else if (!other.equals(e.getValue())) out.add(name + ": " + e.getValue() + " -> " + other);
+        }
+        for (String k : mb.keySet()) {
+            if (out.size() >= MAX_DETAILS) break;
+            if (!ma.containsKey(k)) out.add((what.isEmpty() ? "" : what + " ") + k + ": only in B");
+        }
+        return out;
+    }
+
+    private static String label(RedisType t, int i) {
+        return t == RedisType.STRING ? "value" : "list[" + i + "]";
+    }
+
+    private static Map<String, String> index(CollectedValue v) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String[] e : v.elements()) {
+            StringBuilder rest = new StringBuilder();
+            for (int i = 1; i < e.length; i++) {
+                if (i > 1) rest.append(" ttl ");
+                rest.append(e[i]);
+            }
+            m.put(e[0], rest.toString());
+        }
+        return m;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.salvor.diff;
+
+import dev.salvor.export.KeySelector;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.function.Consumer;
+
+/** One side of a diff: an RDB file or a live server. */
+public interface KeySource extends Closeable {
+    /** A short name for reports; never contains a password. */
+    String describe();
+
+    /** Every selected key, fingerprinted. */
+    void scan(KeySelector selector, Consumer<KeyRecord> sink) throws IOException;
+
+    /** The value of a key, whole, for element-level detail; null when the key is gone. */
+    CollectedValue fetch(KeyRecord record) throws IOException;
+
+    /** Whether values can change while being read (live servers). */
+    boolean live();
+}

@@ -1,0 +1,181 @@
+package dev.salvor.diff;
+
+import dev.salvor.export.KeySelector;
+import dev.salvor.rdb.RdbReader;
+import dev.salvor.rdb.RdbToken;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * A live Redis or Valkey server as a diff source, through Lettuce: SCAN per database with
+ * pipelined DUMP and PEXPIRETIME (PTTL before 7.0); each DUMP payload is decoded by the same RDB
+ * parser that reads files, so both sides share one value model. The password comes from the URL
+ * or the caller and is never part of {@link #describe()} or any message.
+ */
+public final class LiveSource implements KeySource {
+    private static final int BATCH = 500;
+
+    private final RedisClient client;
+    private final RedisURI uri;
+    private final String name;
+    private boolean hasPexpiretime;
+
+    /** {@code redis://[user:password@]host:port[/db]} or {@code rediss://} for TLS. */
+    public LiveSource(String url, char[] password) {
+        RedisURI u = RedisURI.create(url);
+        if (password != null && u.getPassword() == null) u.setPassword(password);
+        u.setTimeout(Duration.ofSeconds(60));
+        this.uri = u;
+        this.name = (u.isSsl() ? "rediss://" : "redis://") + u.getHost() + ":" + u.getPort();
+        this.client = RedisClient.create();
+    }
+
+    @Override
+    public String describe() {
+        return name;
+    }
+
+    private StatefulRedisConnection<byte[], byte[]> connect(int db) throws IOException {
+        RedisURI u = RedisURI.builder(uri).withDatabase(db).build();
+        try {
+            return client.connect(ByteArrayCodec.INSTANCE, u);
+        } catch (RuntimeException e) {
+            throw new IOException(name + ": cannot connect: " + scrub(e.getMessage()));
+        }
+    }
+
+    private String scrub(String message) {
+        if (message == null) return "";
+        char[] pw = uri.getPassword();
+        return pw == null || pw.length == 0 ? message : message.replace(new String(pw), "***");
+    }
+
+    /** Databases that hold keys, from INFO keyspace. */
+    private List<Integer> databases() throws IOException {
+        try (StatefulRedisConnection<byte[], byte[]> c = connect(0)) {
+            String info = c.sync().info("keyspace");
+            String server = c.sync().info("server");
+            String ver = server.lines().filter(l -> l.startsWith("redis_version:")).findFirst().orElse("redis_version:0").substring(14).trim();
+            hasPexpiretime = Integer.parseInt(ver.split("\\.")[0]) >= 7;
+            List<Integer> dbs = new ArrayList<>();
+            for (String line : info.split("\r?\n")) {
+                if (line.startsWith("db")) dbs.add(Integer.parseInt(line.substring(2, line.indexOf(':'))));
+            }
+            return dbs;
+        } catch (RuntimeException e) {
+            throw new IOException(name + ": " + scrub(e.getMessage()));
+        }
+    }
+
+    @Override
+    public void scan(KeySelector selector, Consumer<KeyRecord> sink) throws IOException {
+        for (int db : databases()) {
+            if (selector instanceof dev.salvor.io.KeyFilter f && !f.acceptsDb(db)) continue;
+            try (StatefulRedisConnection<byte[], byte[]> c = connect(db)) {
+                RedisAsyncCommands<byte[], byte[]> async = c.async();
+                ScanCursor cursor = ScanCursor.INITIAL;
+                do {
+                    KeyScanCursor<byte[]> page = await(async.scan(cursor, ScanArgs.Builder.limit(BATCH)));
+                    cursor = page;
+                    List<byte[]> keys = page.getKeys();
+                    c.setAutoFlushCommands(false);
+                    List<RedisFuture<byte[]>> dumps = new ArrayList<>(keys.size());
+                    List<RedisFuture<Long>> ttls = new ArrayList<>(keys.size());
+                    for (byte[] k : keys) {
+                        dumps.add(async.dump(k));
+                        ttls.add(hasPexpiretime ? async.pexpiretime(k) : async.pttl(k));
+                    }
+                    c.flushCommands();
+                    c.setAutoFlushCommands(true);
+                    long now = System.currentTimeMillis();
+                    for (int i = 0; i < keys.size(); i++) {
+                        byte[] payload = await(dumps.get(i));
+                        if (payload == null) continue; // deleted since SCAN returned it
+                        Long t = await(ttls.get(i));
+                        long exp = t == null || t < 0 ? -1 : hasPexpiretime ? t : now + t;
+                        KeyRecord rec = record(db, keys.get(i), payload, exp, selector);
+                        if (rec != null) sink.accept(rec);
+                    }
+                } while (!cursor.isFinished());
+            }
+        }
+    }
+
+    private KeyRecord record(int db, byte[] key, byte[] payload, long exp, KeySelector selector) throws IOException {
+        try (RdbReader r = RdbReader.ofDumpPayload(payload, name + " DUMP " + new String(key, StandardCharsets.UTF_8))) {
+            if (r.next() != RdbToken.KEY) return null;
+            if (!selector.select(db, key, r.type())) return null;
+            return new KeyRecord(db, key, exp, ValueDigest.of(r), -1);
+        }
+    }
+
+    @Override
+    public CollectedValue fetch(KeyRecord record) throws IOException {
+        try (StatefulRedisConnection<byte[], byte[]> c = connect(record.db())) {
+            byte[] payload = c.sync().dump(record.key());
+            if (payload == null) return null;
+            Long t = hasPexpiretime ? c.sync().pexpiretime(record.key()) : c.sync().pttl(record.key());
+            try (RdbReader r = RdbReader.ofDumpPayload(payload, name)) {
+                r.next();
+                CollectedValue v = CollectedValue.of(r);
+                long exp = t == null || t < 0 ? -1 : hasPexpiretime ? t : System.currentTimeMillis() + t;
+                return new CollectedValue(v.type(), exp, v.elements());
+            }
+        } catch (RuntimeException e) {
+            throw new IOException(name + ": " + scrub(e.getMessage()));
+        }
+    }
+
+    /** The current fingerprint of a key (to tell a change during the read from a difference). */
+    public KeyRecord refetch(KeyRecord record) throws IOException {
+        try (StatefulRedisConnection<byte[], byte[]> c = connect(record.db())) {
+            byte[] payload = c.sync().dump(record.key());
+            if (payload == null) return null;
+            Long t = hasPexpiretime ? c.sync().pexpiretime(record.key()) : c.sync().pttl(record.key());
+            long exp = t == null || t < 0 ? -1 : hasPexpiretime ? t : System.currentTimeMillis() + t;
+            return record(record.db(), record.key(), payload, exp, dev.salvor.export.KeySelector.ALL);
+        } catch (RuntimeException e) {
+            throw new IOException(name + ": " + scrub(e.getMessage()));
+        }
+    }
+
+    private <T> T await(RedisFuture<T> f) throws IOException {
+        try {
+            return f.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException(name + ": " + scrub(e.getCause().getMessage()));
+        } catch (TimeoutException e) {
+            throw new IOException(name + ": no reply within 60 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(name + ": interrupted");
+        }
+    }
+
+    @Override
+    public boolean live() {
+        return true;
+    }
+
+    @Override
+    public void close() {
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+}

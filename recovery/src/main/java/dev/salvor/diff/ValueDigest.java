@@ -1,0 +1,102 @@
+package dev.salvor.diff;
+
+import dev.salvor.rdb.RdbReader;
+import dev.salvor.rdb.RdbToken;
+import dev.salvor.rdb.RedisType;
+import dev.salvor.rdb.StringRef;
+
+import java.io.IOException;
+
+/**
+ * A 128-bit fingerprint of a value, computed from the same element stream the exporter reads,
+ * so a file, a DUMP payload from a live server and anything else the reader reads compare
+ * alike. Lists and streams are hashed in order; sets, zsets and hashes as a sum of per-element
+ * hashes, so their storage order does not matter.
+ */
+public record ValueDigest(RedisType type, long h1, long h2, long elements) {
+    private static final long P1 = 0x9e3779b97f4a7c15L;
+    private static final long P2 = 0xc2b2ae3d27d4eb4fL;
+
+    /** At a KEY token: consumes the value to KEY_END and fingerprints it. */
+    public static ValueDigest of(RdbReader r) throws IOException {
+        RedisType type = r.type();
+        boolean ordered = type == RedisType.LIST || type == RedisType.STREAM || type == RedisType.STRING || type == RedisType.MODULE;
+        long a = 0, b = 0, n = 0;
+        long[] e = new long[2];
+        while (r.next() == RdbToken.ELEMENT) {
+            e[0] = 0x243f6a8885a308d3L;
+            e[1] = 0x13198a2e03707344L;
+            switch (r.elementKind()) {
+                case ZSET_ENTRY -> {
+                    mix(e, r.item());
+                    mixLong(e, Double.doubleToLongBits(r.score() == 0.0 ? 0.0 : r.score()));
+                }
+                case HASH_ENTRY -> {
+                    mix(e, r.item());
+                    mix(e, r.hashValue());
+                    mixLong(e, r.fieldExpireAtMs());
+                }
+                case STREAM_ENTRY -> {
+                    mixLong(e, r.streamId().ms());
+                    mixLong(e, r.streamId().seq());
+                    for (int i = 0; i < r.streamFieldCount(); i++) {
+                        mix(e, r.streamField(i));
+                        mix(e, r.streamValue(i));
+                    }
+                }
+                case STREAM_META -> {
+                    mixLong(e, r.streamLength());
+                    mixLong(e, r.streamLastId().ms());
+                    mixLong(e, r.streamLastId().seq());
+                }
+                case STREAM_GROUP -> {
+                    mix(e, r.groupName());
+                    mixLong(e, r.groupLastId().ms());
+                    mixLong(e, r.groupLastId().seq());
+                }
+                case STREAM_GROUP_PENDING, STREAM_CONSUMER_PENDING -> {
+                    mixLong(e, r.pendingId().ms());
+                    mixLong(e, r.pendingId().seq());
+                }
+                case STREAM_CONSUMER -> mix(e, r.consumerName());
+                case MODULE_VALUE -> mixLong(e, r.moduleValueEnd() - r.moduleValueStart());
+                default -> mix(e, r.item());
+            }
+            if (ordered) {
+                a = (a ^ e[0]) * P1 + n;
+                b = (b ^ e[1]) * P2 + n;
+            } else {
+                a += fmix(e[0]);
+                b += fmix(e[1]);
+            }
+            n++;
+        }
+        return new ValueDigest(type, a, b, n);
+    }
+
+    private static void mix(long[] e, StringRef s) {
+        byte[] b = s.array();
+        int off = s.offset(), len = s.length();
+        long x = e[0], y = e[1];
+        for (int i = 0; i < len; i++) {
+            x = (x ^ (b[off + i] & 0xff)) * 0x100000001b3L;
+            y = (y + (b[off + i] & 0xff)) * P2;
+        }
+        e[0] = fmix(x ^ len);
+        e[1] = fmix(y + len);
+    }
+
+    private static void mixLong(long[] e, long v) {
+        e[0] = fmix(e[0] ^ v);
+        e[1] = fmix(e[1] + v * P1);
+    }
+
+    private static long fmix(long k) {
+        k ^= k >>> 33;
+        k *= 0xff51afd7ed558ccdL;
+        k ^= k >>> 33;
+        k *= 0xc4ceb9fe1a85ec53L;
+        k ^= k >>> 33;
+        return k;
+    }
+}
