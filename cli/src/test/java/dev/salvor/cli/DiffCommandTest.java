@@ -1,0 +1,125 @@
+package dev.salvor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.salvor.fixtures.Fixtures;
+import dev.salvor.fixtures.RedisServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A real redis-server loads a real RDB; diff against the same RDB finds nothing; after a known
+ * set of changes across databases and types, diff (file against live, and file against the
+ * server's new snapshot) reports exactly that set.
+ */
+class DiffCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path RDB = Fixtures.resolve("rdb/redis-7.0/dataset.rdb");
+
+    @TempDir
+    Path tmp;
+
+    /** kind by "db/key" from the NDJSON output of diff --json. */
+    static Map<String, String> differences(String out) throws Exception {
+        Map<String, String> m = new HashMap<>();
+        for (String line : out.strip().split("\n")) {
+            JsonNode n = JSON.readTree(line);
+            if (n.get("record").asText().equals("difference")) m.put(n.get("db").asInt() + "/" + n.get("key").asText(), n.get("kind").asText());
+        }
+        return m;
+    }
+
+    @Test
+    void diffAgainstALiveServerReportsExactlyWhatChanged() throws Exception {
+        Path dir = tmp.resolve("server");
+        Files.createDirectories(dir);
+        Files.copy(RDB, dir.resolve("dump.rdb"));
+        try (RedisServer redis = RedisServer.start(dir, "--dbfilename", "dump.rdb")) {
+            String url = redis.url();
+            CliRunner.Result same = CliRunner.run("diff", RDB.toString(), url);
+            assertThat(same.exitCode()).as(same.out() + same.err()).isEqualTo(0);
+            assertThat(same.out()).contains("identical");
+
+            Map<String, String> expected = new HashMap<>();
+            redis.call("SELECT", 1);
+            redis.call("SET", "db1:str:03", "changed");
+            expected.put("1/db1:str:03", "value_differs");
+            redis.call("DEL", "db1:str:04");
+            expected.put("1/db1:str:04", "only_in_a");
+            redis.call("SET", "db1:new", "added");
+            expected.put("1/db1:new", "only_in_b");
+            redis.call("DEL", "db1:str:05");
+            redis.call("SADD", "db1:str:05", "now a set");
+            expected.put("1/db1:str:05", "type_differs");
+            redis.call("SADD", "db1:set", "one more member");
+            expected.put("1/db1:set", "value_differs");
+            redis.call("HSET", "db1:hash", "newfield", "v");
+            expected.put("1/db1:hash", "value_differs");
+            redis.call("LPUSH", "db1:list", "head");
+            expected.put("1/db1:list", "value_differs");
+            redis.call("ZINCRBY", "db1:zset", "5", member(redis, "db1:zset"));
+            expected.put("1/db1:zset", "value_differs");
+            redis.call("XADD", "db1:stream", "*", "f", "v");
+            expected.put("1/db1:stream", "value_differs");
+            redis.call("SELECT", 5);
+            redis.call("PEXPIREAT", "db5:exp:03", "1993456003000");
+            expected.put("5/db5:exp:03", "expiry_differs");
+            redis.call("PERSIST", "db5:exp:04");
+            expected.put("5/db5:exp:04", "expiry_differs");
+
+            CliRunner.Result live = CliRunner.run("diff", RDB.toString(), url, "--json");
+            assertThat(live.exitCode()).isEqualTo(1);
+            assertThat(differences(live.out())).isEqualTo(expected);
+            JsonNode summary = JSON.readTree(live.out().lines().findFirst().orElseThrow());
+            assertThat(summary.get("identical").asBoolean()).isFalse();
+
+            // The element-level detail names the change.
+            CliRunner.Result text = CliRunner.run("diff", RDB.toString(), url, "--db", "1", "--match", "db1:hash");
+            assertThat(text.out()).contains("field newfield: only in B");
+
+            // The server's own snapshot now differs from the backup in the same way.
+            Path after = redis.save();
+            Path copy = tmp.resolve("after.rdb");
+            Files.copy(after, copy);
+            CliRunner.Result files = CliRunner.run("diff", RDB.toString(), copy.toString(), "--json");
+            assertThat(differences(files.out())).isEqualTo(expected);
+            // Expiry differences within the tolerance, or ignored, do not count.
+            assertThat(differences(CliRunner.run("diff", RDB.toString(), copy.toString(), "--json", "--ignore-ttl").out()))
+                    .doesNotContainValue("expiry_differs");
+        }
+    }
+
+    private static String member(RedisServer redis, String zset) throws Exception {
+        @SuppressWarnings("unchecked")
+        java.util.List<Object> m = (java.util.List<Object>) redis.call("ZRANGE", zset, "0", "0");
+        return new String((byte[]) m.get(0), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void passwordProtectedServerWorksAndThePasswordIsNeverPrinted() throws Exception {
+        Path dir = tmp.resolve("auth");
+        Files.createDirectories(dir);
+        Files.copy(RDB, dir.resolve("dump.rdb"));
+        String password = "s3cret-Passw0rd";
+        try (RedisServer redis = RedisServer.startWithPassword(dir, password, "--dbfilename", "dump.rdb")) {
+            CliRunner.Result inUrl = CliRunner.run("diff", RDB.toString(), "redis://:" + password + "@127.0.0.1:" + redis.port());
+            assertThat(inUrl.exitCode()).as(inUrl.err()).isEqualTo(0);
+            Path pwFile = tmp.resolve("pw");
+            Files.writeString(pwFile, password + "\n");
+            CliRunner.Result viaFile = CliRunner.run("diff", RDB.toString(), "redis://127.0.0.1:" + redis.port(), "--password-file", pwFile.toString(), "--json");
+            assertThat(viaFile.exitCode()).as(viaFile.err()).isEqualTo(0);
+            CliRunner.Result wrong = CliRunner.run("diff", RDB.toString(), "redis://:wrong-" + password + "@127.0.0.1:" + redis.port());
+            assertThat(wrong.exitCode()).isEqualTo(2);
+            for (CliRunner.Result r : new CliRunner.Result[] {inUrl, viaFile, wrong}) {
+                assertThat(r.out() + r.err()).doesNotContain(password);
+            }
+        }
+    }
+}
