@@ -47,6 +47,15 @@ class DiffCommandTest {
             assertThat(same.exitCode()).as(same.out() + same.err()).isEqualTo(0);
             assertThat(same.out()).contains("identical");
 
+            CliRunner.Result audit = CliRunner.run("audit", RDB.toString(), "--against", url, "-o", tmp.resolve("audit-pass").toString());
+            assertThat(audit.exitCode()).as(audit.out() + audit.err()).isEqualTo(0);
+            assertThat(audit.out()).startsWith("PASS");
+            assertThat(Files.readString(tmp.resolve("audit-pass/audit.html"))).contains("PASS").contains("<html");
+            CliRunner.Result sampled = CliRunner.run("audit", RDB.toString(), "--against", url, "--sample", "0.5", "-o", tmp.resolve("audit-sample").toString(), "--json");
+            JsonNode sj = JSON.readTree(sampled.out());
+            assertThat(sj.get("keys_backup").asLong()).isBetween(150L, 400L);
+            assertThat(sj.get("sample_statement").asText()).contains("99% probability");
+
             Map<String, String> expected = new HashMap<>();
             redis.call("SELECT", 1);
             redis.call("SET", "db1:str:03", "changed");
@@ -79,6 +88,13 @@ class DiffCommandTest {
             assertThat(differences(live.out())).isEqualTo(expected);
             JsonNode summary = JSON.readTree(live.out().lines().findFirst().orElseThrow());
             assertThat(summary.get("identical").asBoolean()).isFalse();
+            CliRunner.Result failed = CliRunner.run("audit", RDB.toString(), "--against", url, "-o", tmp.resolve("audit-fail").toString());
+            assertThat(failed.exitCode()).isEqualTo(1);
+            assertThat(failed.out()).startsWith("FAIL");
+            JsonNode aj = JSON.readTree(tmp.resolve("audit-fail/audit.json").toFile());
+            assertThat(aj.get("verdict").asText()).isEqualTo("FAIL");
+            assertThat(aj.get("differences_by_db_and_type").get("db1/string").asInt()).isEqualTo(4); // str:03, str:04, new, str:05 (was a string)
+            assertThat(Files.readString(tmp.resolve("audit-fail/audit.html"))).contains("<svg").contains("db1/hash");
 
             // The element-level detail names the change.
             CliRunner.Result text = CliRunner.run("diff", RDB.toString(), url, "--db", "1", "--match", "db1:hash");
