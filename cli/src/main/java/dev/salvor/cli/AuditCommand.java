@@ -62,8 +62,8 @@ public final class AuditCommand implements Callable<Integer> {
     @Option(names = "--ttl-tolerance", paramLabel = "MS", description = "Expiries this close count as equal (default: 2000 ms).")
     long ttlToleranceMs = 2000;
 
-    @Option(names = "--password-file", paramLabel = "FILE", description = "Password for the server (else $REDISCLI_AUTH).")
-    Path passwordFile;
+    @Mixin
+    PasswordOptions auth;
 
     @Option(names = "--force", description = "Replace existing audit files.")
     boolean force;
@@ -91,7 +91,7 @@ public final class AuditCommand implements Callable<Integer> {
             KeySelector base = filter.filter();
             KeySelector selector = sample >= 1 ? base : (db, key, type) -> base.select(db, key, type) && sampled(db, key);
             DiffEngine.Report diff;
-            try (KeySource a = new RdbFileSource(file, name); KeySource b = new LiveSource(against, password())) {
+            try (KeySource a = new RdbFileSource(file, name); KeySource b = new LiveSource(against, auth.password())) {
                 diff = new DiffEngine(ttlToleranceMs, false).diff(a, b, selector);
             }
             boolean pass = health.clean() && diff.identical();
@@ -118,12 +118,6 @@ public final class AuditCommand implements Callable<Integer> {
         } finally {
             for (Path p : cleanup) Files.deleteIfExists(p);
         }
-    }
-
-    private char[] password() throws Exception {
-        if (passwordFile != null) return Files.readString(passwordFile, StandardCharsets.UTF_8).strip().toCharArray();
-        String env = System.getenv("REDISCLI_AUTH");
-        return env == null || env.isEmpty() ? null : env.toCharArray();
     }
 
     /** The same keys are chosen on both sides: by a hash of db and key. */

@@ -51,8 +51,8 @@ public final class DiffCommand implements Callable<Integer> {
     @Option(names = "--ignore-ttl", description = "Do not compare expiries.")
     boolean ignoreTtl;
 
-    @Option(names = "--password-file", paramLabel = "FILE", description = "Password for redis:// sources without one (else $REDISCLI_AUTH).")
-    Path passwordFile;
+    @Mixin
+    PasswordOptions auth;
 
     @Mixin
     FilterOptions filter;
@@ -74,16 +74,10 @@ public final class DiffCommand implements Callable<Integer> {
     }
 
     private KeySource open(String spec, String side, List<Path> cleanup) throws Exception {
-        if (spec.startsWith("redis://") || spec.startsWith("rediss://")) return new LiveSource(spec, password());
+        if (spec.startsWith("redis://") || spec.startsWith("rediss://")) return new LiveSource(spec, auth.password());
         try (InputSource src = InputSource.open(spec, root.stdin)) {
             return new RdbFileSource(src.seekable(cleanup), src.name());
         }
-    }
-
-    private char[] password() throws Exception {
-        if (passwordFile != null) return Files.readString(passwordFile, StandardCharsets.UTF_8).strip().toCharArray();
-        String env = System.getenv("REDISCLI_AUTH");
-        return env == null || env.isEmpty() ? null : env.toCharArray();
     }
 
     private void printText(DiffEngine.Report r) {

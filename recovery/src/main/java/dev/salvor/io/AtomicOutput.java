@@ -41,11 +41,9 @@ public final class AtomicOutput implements Closeable {
         Path dir = abs.getParent();
         if (dir != null) Files.createDirectories(dir);
         Path temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-        try {
+        if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             // createTempFile makes the file private; an output is an ordinary file.
             Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException notPosix) {
-            // keep the default permissions
         }
         FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         OutputStream os = new BufferedOutputStream(new FilterOutputStream(Channels.newOutputStream(ch)) {
