@@ -9,9 +9,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-/** Has a real redis-server write an RDB with every type, small and large values, in several dbs. */
+/**
+ * Has a real redis-server write an RDB with every type, small and large values, in several dbs.
+ * Run {@link #main} to regenerate fixtures/.../rdb/salvage-7.0 (the salvage tests use those files).
+ */
 final class LiveDataset {
     private LiveDataset() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path out = Path.of(args[0]);
+        Files.createDirectories(out);
+        for (boolean compression : new boolean[] {false, true}) {
+            Path tmp = Files.createTempDirectory("salvor-live");
+            Path f = write(tmp, compression);
+            Files.copy(f, out.resolve(f.getFileName().toString()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     static Path write(Path dir, boolean compression) throws IOException {
@@ -65,7 +78,8 @@ final class LiveDataset {
                     redis.call(hash.toArray());
                     redis.call(zset.toArray());
                 }
-                for (int e = 0; e < 30; e++) redis.call("XADD", "stream:" + db, "*", "n", Integer.toString(e), "text", text(rnd, 20));
+                // Explicit ids: the file is the same on every run, so the damage falls in the same places.
+                for (int e = 0; e < 30; e++) redis.call("XADD", "stream:" + db, "1700000000000-" + (e + 1), "n", Integer.toString(e), "text", text(rnd, 20));
                 redis.call("XGROUP", "CREATE", "stream:" + db, "g1", "0");
                 redis.call("XREADGROUP", "GROUP", "g1", "alice", "COUNT", "5", "STREAMS", "stream:" + db, ">");
             }
