@@ -5,7 +5,6 @@ import dev.salvor.rdb.StringRef;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Base64;
 
 /** Writes Redis strings as the export format wants them: JSON text when valid UTF-8, else base64. */
@@ -39,7 +38,10 @@ public final class RedisStrings {
             default -> {
                 g.writeStartObject();
                 g.writeFieldName("base64");
-                g.writeString(Base64.getEncoder().encodeToString(off == 0 && len == b.length ? b : Arrays.copyOfRange(b, off, off + len)));
+                // Base64 text never needs escaping: hand Jackson the bytes, not a String.
+                java.nio.ByteBuffer enc = Base64.getEncoder().encode(java.nio.ByteBuffer.wrap(b, off, len));
+                if (byteGenerator(g)) g.writeRawUTF8String(enc.array(), enc.arrayOffset(), enc.remaining());
+                else g.writeString(new String(enc.array(), enc.arrayOffset(), enc.remaining(), StandardCharsets.US_ASCII));
                 g.writeEndObject();
             }
         }
