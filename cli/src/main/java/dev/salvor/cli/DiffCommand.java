@@ -51,6 +51,10 @@ public final class DiffCommand implements Callable<Integer> {
     @Option(names = "--ignore-ttl", description = "Do not compare expiries.")
     boolean ignoreTtl;
 
+    @Option(names = "--via", paramLabel = "METHOD", description = "How to read live servers: dump (SCAN + DUMP, default) or replication "
+            + "(one point-in-time snapshot through PSYNC, streamed into the parser).")
+    String via = "dump";
+
     @Mixin
     PasswordOptions auth;
 
@@ -74,7 +78,14 @@ public final class DiffCommand implements Callable<Integer> {
     }
 
     private KeySource open(String spec, String side, List<Path> cleanup) throws Exception {
-        if (spec.startsWith("redis://") || spec.startsWith("rediss://")) return new LiveSource(spec, auth.password());
+        // spec here is the source text; this.spec is the command spec
+        if (spec.startsWith("redis://") || spec.startsWith("rediss://")) {
+            return switch (via) {
+                case "dump" -> new LiveSource(spec, auth.password());
+                case "replication" -> new dev.salvor.diff.ReplicationSource(spec, auth.password());
+                default -> throw new picocli.CommandLine.ParameterException(this.spec.commandLine(), "--via takes dump or replication");
+            };
+        }
         try (InputSource src = InputSource.open(spec, root.stdin)) {
             return new RdbFileSource(src.seekable(cleanup), src.name());
         }

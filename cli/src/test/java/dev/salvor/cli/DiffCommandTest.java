@@ -96,6 +96,14 @@ class DiffCommandTest {
             assertThat(aj.get("differences_by_db_and_type").get("db1/string").asInt()).isEqualTo(4); // str:03, str:04, new, str:05 (was a string)
             assertThat(Files.readString(tmp.resolve("audit-fail/audit.html"))).contains("<svg").contains("db1/hash");
 
+            // Replication mode reads one snapshot through PSYNC, diskless ($EOF: mark) and disk-backed ($length).
+            for (String diskless : new String[] {"yes", "no"}) {
+                redis.call("CONFIG", "SET", "repl-diskless-sync", diskless);
+                redis.call("CONFIG", "SET", "repl-diskless-sync-delay", "0");
+                CliRunner.Result repl = CliRunner.run("diff", RDB.toString(), url, "--via", "replication", "--json");
+                assertThat(differences(repl.out())).as("diskless %s: %s", diskless, repl.err()).isEqualTo(expected);
+            }
+
             // The element-level detail names the change.
             CliRunner.Result text = CliRunner.run("diff", RDB.toString(), url, "--db", "1", "--match", "db1:hash");
             assertThat(text.out()).contains("field newfield: only in B");

@@ -1,0 +1,223 @@
+package dev.salvor.diff;
+
+import dev.salvor.export.KeySelector;
+import dev.salvor.rdb.RdbReader;
+import dev.salvor.rdb.RdbToken;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * A live server read as one consistent point-in-time snapshot through the replication protocol:
+ * the source asks for a full resynchronisation ({@code PSYNC ? -1}) and the RDB the server sends,
+ * disk-backed ({@code $<length>}) or diskless ({@code $EOF:<40-byte mark>}), streams straight
+ * into the RDB parser without being stored. Element-level detail comes from the live server
+ * (DUMP), like {@link LiveSource}.
+ */
+public final class ReplicationSource implements KeySource {
+    private final String host;
+    private final int port;
+    private final String user;
+    private final char[] password;
+    private final LiveSource live;
+    private final String name;
+
+    public ReplicationSource(String url, char[] password) {
+        io.lettuce.core.RedisURI u = io.lettuce.core.RedisURI.create(url);
+        this.host = u.getHost();
+        this.port = u.getPort();
+        this.user = u.getUsername();
+        this.password = u.getPassword() != null && u.getPassword().length > 0 ? u.getPassword() : password;
+        this.live = new LiveSource(url, password);
+        this.name = "replication://" + host + ":" + port;
+    }
+
+    @Override
+    public String describe() {
+        return name;
+    }
+
+    @Override
+    public void scan(KeySelector selector, Consumer<KeyRecord> sink) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 10_000);
+            socket.setSoTimeout(120_000);
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+            OutputStream out = socket.getOutputStream();
+            if (password != null) {
+                if (user != null && !user.isEmpty()) expectOk(command(in, out, "AUTH", user, new String(password)), "AUTH");
+                else expectOk(command(in, out, "AUTH", new String(password)), "AUTH");
+            }
+            expectOk(command(in, out, "REPLCONF", "capa", "eof", "capa", "psync2"), "REPLCONF");
+            String reply = command(in, out, "PSYNC", "?", "-1");
+            if (!reply.startsWith("+FULLRESYNC")) throw new IOException(name + ": expected +FULLRESYNC, got " + reply);
+            String header = readLine(in);
+            while (header.isEmpty()) header = readLine(in); // the master sends newlines while it prepares the snapshot
+            InputStream rdb;
+            long size;
+            if (header.startsWith("$EOF:")) {
+                byte[] mark = header.substring(5).getBytes(StandardCharsets.ISO_8859_1);
+                if (mark.length != 40) throw new IOException(name + ": bad diskless EOF mark");
+                rdb = new UntilMark(in, mark);
+                size = -1;
+            } else if (header.startsWith("$")) {
+                size = Long.parseLong(header.substring(1));
+                rdb = new Bounded(in, size);
+            } else {
+                throw new IOException(name + ": expected the RDB transfer header, got " + header);
+            }
+            try (RdbReader r = RdbReader.of(rdb, name, size)) {
+                RdbToken t;
+                while ((t = r.next()) != RdbToken.END) {
+                    if (t != RdbToken.KEY) continue;
+                    if (!selector.select(r.db(), r.key(), r.type())) {
+                        r.skipValue();
+                        continue;
+                    }
+                    int db = r.db();
+                    byte[] key = r.key();
+                    long exp = r.expireAtMs();
+                    sink.accept(new KeyRecord(db, key, exp, ValueDigest.of(r), -1));
+                }
+            }
+        }
+    }
+
+    private static void expectOk(String reply, String what) throws IOException {
+        if (!reply.startsWith("+")) throw new IOException(what + " refused: " + reply);
+    }
+
+    private static String command(InputStream in, OutputStream out, String... args) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        for (String a : args) {
+            byte[] x = a.getBytes(StandardCharsets.UTF_8);
+            b.writeBytes(("$" + x.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            b.writeBytes(x);
+            b.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.write(b.toByteArray());
+        out.flush();
+        return readLine(in);
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) != '\n') {
+            if (c < 0) throw new IOException("connection closed by the server");
+            if (c != '\r') sb.append((char) c);
+            if (sb.length() > 4096) throw new IOException("reply line too long");
+        }
+        return sb.toString();
+    }
+
+    /** The first {@code size} bytes of the stream. */
+    private static final class Bounded extends InputStream {
+        private final InputStream in;
+        private long left;
+
+        Bounded(InputStream in, long size) {
+            this.in = in;
+            this.left = size;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) return -1;
+            int c = in.read();
+            if (c >= 0) left--;
+            return c;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) return -1;
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n > 0) left -= n;
+            return n;
+        }
+    }
+
+    /**
+     * The stream up to (not including) a 40-byte end mark: the diskless transfer format. The
+     * replication stream goes on after the mark, so the mark is searched for as bytes arrive,
+     * and bytes are released only once they cannot be its start.
+     */
+    private static final class UntilMark extends InputStream {
+        private final InputStream in;
+        private final byte[] mark;
+        private final byte[] buf = new byte[1 << 16];
+        private int start;
+        private int end;
+        private boolean done;
+
+        UntilMark(InputStream in, byte[] mark) {
+            this.in = in;
+            this.mark = mark;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (done) return -1;
+            while (true) {
+                // Bytes before the first position where the mark could start are safe to hand out.
+                int safe = start;
+                while (safe < end) {
+                    int m = Math.min(mark.length, end - safe);
+                    if (Arrays.equals(buf, safe, safe + m, mark, 0, m)) break;
+                    safe++;
+                }
+                if (safe > start) {
+                    int n = Math.min(len, safe - start);
+                    System.arraycopy(buf, start, b, off, n);
+                    start += n;
+                    return n;
+                }
+                if (end - start >= mark.length) {
+                    // The whole mark is at start: the snapshot ends here.
+                    done = true;
+                    return -1;
+                }
+                if (start > 0) {
+                    System.arraycopy(buf, start, buf, 0, end - start);
+                    end -= start;
+                    start = 0;
+                }
+                int n = in.read(buf, end, buf.length - end);
+                if (n < 0) throw new IOException("the snapshot ended before its end mark");
+                end += n;
+            }
+        }
+    }
+
+    @Override
+    public CollectedValue fetch(KeyRecord record) throws IOException {
+        return live.fetch(record);
+    }
+
+    @Override
+    public boolean live() {
+        return false;
+    }
+
+    @Override
+    public void close() {
+        live.close();
+    }
+}
