@@ -55,13 +55,14 @@ public final class DiffEngine {
         long keysA = left.size();
         long t1 = System.nanoTime();
         List<KeyRecord[]> suspect = new ArrayList<>();
-        List<Difference> diffs = new ArrayList<>();
+        // Each difference with what each side held when it was read (null: absent).
+        List<Object[]> diffs = new ArrayList<>();
         long[] keysB = new long[1];
         b.scan(selector, r -> {
             keysB[0]++;
             KeyRecord l = left.remove(new Ref(r.db(), r.key()));
             if (l == null) {
-                diffs.add(new Difference(Difference.Kind.ONLY_IN_B, r.db(), r.key(), null, r.digest().type().wireName(), -1, r.expireAtMs(), List.of()));
+                diffs.add(new Object[] {new Difference(Difference.Kind.ONLY_IN_B, r.db(), r.key(), null, r.digest().type().wireName(), -1, r.expireAtMs(), List.of()), null, r});
             } else if (l.digest().type() != r.digest().type() || !l.digest().equals(r.digest())
                     || !ignoreTtl && !sameExpiry(l.expireAtMs(), r.expireAtMs())) {
                 suspect.add(new KeyRecord[] {l, r});
@@ -69,12 +70,13 @@ public final class DiffEngine {
         });
         long t2 = System.nanoTime();
         for (KeyRecord l : left.values()) {
-            diffs.add(new Difference(Difference.Kind.ONLY_IN_A, l.db(), l.key(), l.digest().type().wireName(), null, l.expireAtMs(), -1, List.of()));
+            diffs.add(new Object[] {new Difference(Difference.Kind.ONLY_IN_A, l.db(), l.key(), l.digest().type().wireName(), null, l.expireAtMs(), -1, List.of()), l, null});
         }
-        for (KeyRecord[] p : suspect) diffs.add(detail(a, b, p[0], p[1]));
-        // Keys only on one side of a live server may have been written or deleted meanwhile.
+        for (KeyRecord[] p : suspect) diffs.add(new Object[] {detail(a, b, p[0], p[1]), p[0], p[1]});
+        // A key that differs on a live server is read again: if it moved since it was read, the
+        // difference is a change during the read, not a difference between the sources.
         List<Difference> settled = new ArrayList<>(diffs.size());
-        for (Difference d : diffs) settled.add(recheck(a, b, d));
+        for (Object[] d : diffs) settled.add(recheck(a, b, (Difference) d[0], (KeyRecord) d[1], (KeyRecord) d[2]));
         settled.sort((x, y) -> x.db() != y.db() ? Integer.compare(x.db(), y.db()) : Arrays.compareUnsigned(x.key(), y.key()));
         Map<String, Long> byKind = new TreeMap<>();
         Map<String, Long> byDbType = new TreeMap<>();
@@ -107,20 +109,18 @@ public final class DiffEngine {
     }
 
     /** A difference on a live side that is no longer what was read is a change during the read. */
-    private Difference recheck(KeySource a, KeySource b, Difference d) throws IOException {
+    private Difference recheck(KeySource a, KeySource b, Difference d, KeyRecord seenA, KeyRecord seenB) throws IOException {
         for (KeySource s : new KeySource[] {a, b}) {
-            if (!(s instanceof LiveSource live)) continue;
-            boolean isA = s == a;
-            KeyRecord probe = new KeyRecord(d.db(), d.key(), -1, null, -1);
-            KeyRecord now = live.refetch(probe);
-            String typeSeen = isA ? d.typeA() : d.typeB();
-            boolean existedSeen = typeSeen != null;
-            if (existedSeen != (now != null) || now != null && !now.digest().type().wireName().equals(typeSeen)) {
+            if (!s.live()) continue;
+            KeyRecord seen = s == a ? seenA : seenB;
+            KeyRecord now = s.refetch(new KeyRecord(d.db(), d.key(), -1, null, -1));
+            boolean moved = (seen == null) != (now == null)
+                    || seen != null && (!seen.digest().equals(now.digest()) || !sameExpiry(seen.expireAtMs(), now.expireAtMs()));
+            if (moved) {
                 return new Difference(Difference.Kind.CHANGED_DURING_READ, d.db(), d.key(), d.typeA(), d.typeB(), d.expireA(), d.expireB(),
                         List.of("changed on " + s.describe() + " while it was read"));
             }
         }
         return d;
     }
-
 }

@@ -19,4 +19,9 @@ public interface KeySource extends Closeable {
 
     /** Whether values can change while being read (live servers). */
     boolean live();
+
+    /** For live sources: the key as it is now (null when gone), to tell a change during the read. */
+    default KeyRecord refetch(KeyRecord record) throws IOException {
+        throw new IOException(describe() + " cannot be read again");
+    }
 }

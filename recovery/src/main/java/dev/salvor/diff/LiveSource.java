@@ -144,6 +144,7 @@ public final class LiveSource implements KeySource {
     }
 
     /** The current fingerprint of a key (to tell a change during the read from a difference). */
+    @Override
     public KeyRecord refetch(KeyRecord record) throws IOException {
         try (StatefulRedisConnection<byte[], byte[]> c = connect(record.db())) {
             byte[] payload = c.sync().dump(record.key());
