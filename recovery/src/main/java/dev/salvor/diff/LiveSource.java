@@ -36,6 +36,9 @@ public final class LiveSource implements KeySource {
     private final RedisURI uri;
     private final String name;
     private boolean hasPexpiretime;
+    private boolean cluster;
+    private io.lettuce.core.cluster.RedisClusterClient clusterClient;
+    private io.lettuce.core.cluster.api.StatefulRedisClusterConnection<byte[], byte[]> clusterConnection;
 
     /** {@code redis://[user:password@]host:port[/db]} or {@code rediss://} for TLS. */
     public LiveSource(String url, char[] password) {
@@ -74,6 +77,7 @@ public final class LiveSource implements KeySource {
             String server = c.sync().info("server");
             String ver = server.lines().filter(l -> l.startsWith("redis_version:")).findFirst().orElse("redis_version:0").substring(14).trim();
             hasPexpiretime = Integer.parseInt(ver.split("\\.")[0]) >= 7;
+            cluster = c.sync().info("cluster").contains("cluster_enabled:1");
             List<Integer> dbs = new ArrayList<>();
             for (String line : info.split("\r?\n")) {
                 if (line.startsWith("db")) dbs.add(Integer.parseInt(line.substring(2, line.indexOf(':'))));
@@ -84,11 +88,41 @@ public final class LiveSource implements KeySource {
         }
     }
 
+    /** A Redis Cluster is found from any node; every master is read (cluster mode has only db 0). */
+    private io.lettuce.core.cluster.api.StatefulRedisClusterConnection<byte[], byte[]> clusterConnection() throws IOException {
+        if (clusterConnection == null) {
+            try {
+                clusterClient = io.lettuce.core.cluster.RedisClusterClient.create(uri);
+                clusterConnection = clusterClient.connect(ByteArrayCodec.INSTANCE);
+            } catch (RuntimeException e) {
+                throw new IOException(name + ": cannot connect to the cluster: " + scrub(e.getMessage()));
+            }
+        }
+        return clusterConnection;
+    }
+
     @Override
     public void scan(KeySelector selector, Consumer<KeyRecord> sink) throws IOException {
-        for (int db : databases()) {
+        List<Integer> dbs = databases();
+        if (cluster) {
+            if (selector instanceof dev.salvor.io.KeyFilter f && !f.acceptsDb(0)) return;
+            var cc = clusterConnection();
+            for (io.lettuce.core.cluster.models.partitions.RedisClusterNode node : cc.getPartitions()) {
+                if (!node.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.UPSTREAM)) continue;
+                scanConnection(cc.getConnection(node.getNodeId()), 0, selector, sink);
+            }
+            return;
+        }
+        for (int db : dbs) {
             if (selector instanceof dev.salvor.io.KeyFilter f && !f.acceptsDb(db)) continue;
             try (StatefulRedisConnection<byte[], byte[]> c = connect(db)) {
+                scanConnection(c, db, selector, sink);
+            }
+        }
+    }
+
+    private void scanConnection(StatefulRedisConnection<byte[], byte[]> c, int db, KeySelector selector, Consumer<KeyRecord> sink) throws IOException {
+            {
                 RedisAsyncCommands<byte[], byte[]> async = c.async();
                 ScanCursor cursor = ScanCursor.INITIAL;
                 do {
@@ -115,7 +149,27 @@ public final class LiveSource implements KeySource {
                     }
                 } while (!cursor.isFinished());
             }
+    }
+
+    /** DUMP and expiry of one key, through the cluster or the key's database. */
+    private byte[][] dumpNow(KeyRecord record) throws IOException {
+        if (cluster) {
+            var sync = clusterConnection().sync();
+            byte[] payload = sync.dump(record.key());
+            Long t = payload == null ? null : hasPexpiretime ? sync.pexpiretime(record.key()) : sync.pttl(record.key());
+            return new byte[][] {payload, t == null ? null : Long.toString(t).getBytes(StandardCharsets.US_ASCII)};
         }
+        try (StatefulRedisConnection<byte[], byte[]> c = connect(record.db())) {
+            byte[] payload = c.sync().dump(record.key());
+            Long t = payload == null ? null : hasPexpiretime ? c.sync().pexpiretime(record.key()) : c.sync().pttl(record.key());
+            return new byte[][] {payload, t == null ? null : Long.toString(t).getBytes(StandardCharsets.US_ASCII)};
+        }
+    }
+
+    private long expiryOf(byte[] ttlText) {
+        if (ttlText == null) return -1;
+        long t = Long.parseLong(new String(ttlText, StandardCharsets.US_ASCII));
+        return t < 0 ? -1 : hasPexpiretime ? t : System.currentTimeMillis() + t;
     }
 
     private KeyRecord record(int db, byte[] key, byte[] payload, long exp, KeySelector selector) throws IOException {
@@ -128,15 +182,13 @@ public final class LiveSource implements KeySource {
 
     @Override
     public CollectedValue fetch(KeyRecord record) throws IOException {
-        try (StatefulRedisConnection<byte[], byte[]> c = connect(record.db())) {
-            byte[] payload = c.sync().dump(record.key());
-            if (payload == null) return null;
-            Long t = hasPexpiretime ? c.sync().pexpiretime(record.key()) : c.sync().pttl(record.key());
-            try (RdbReader r = RdbReader.ofDumpPayload(payload, name)) {
+        try {
+            byte[][] d = dumpNow(record);
+            if (d[0] == null) return null;
+            try (RdbReader r = RdbReader.ofDumpPayload(d[0], name)) {
                 r.next();
                 CollectedValue v = CollectedValue.of(r);
-                long exp = t == null || t < 0 ? -1 : hasPexpiretime ? t : System.currentTimeMillis() + t;
-                return new CollectedValue(v.type(), exp, v.elements());
+                return new CollectedValue(v.type(), expiryOf(d[1]), v.elements());
             }
         } catch (RuntimeException e) {
             throw new IOException(name + ": " + scrub(e.getMessage()));
@@ -146,12 +198,10 @@ public final class LiveSource implements KeySource {
     /** The current fingerprint of a key (to tell a change during the read from a difference). */
     @Override
     public KeyRecord refetch(KeyRecord record) throws IOException {
-        try (StatefulRedisConnection<byte[], byte[]> c = connect(record.db())) {
-            byte[] payload = c.sync().dump(record.key());
-            if (payload == null) return null;
-            Long t = hasPexpiretime ? c.sync().pexpiretime(record.key()) : c.sync().pttl(record.key());
-            long exp = t == null || t < 0 ? -1 : hasPexpiretime ? t : System.currentTimeMillis() + t;
-            return record(record.db(), record.key(), payload, exp, dev.salvor.export.KeySelector.ALL);
+        try {
+            byte[][] d = dumpNow(record);
+            if (d[0] == null) return null;
+            return record(record.db(), record.key(), d[0], expiryOf(d[1]), dev.salvor.export.KeySelector.ALL);
         } catch (RuntimeException e) {
             throw new IOException(name + ": " + scrub(e.getMessage()));
         }
@@ -177,6 +227,8 @@ public final class LiveSource implements KeySource {
 
     @Override
     public void close() {
+        if (clusterConnection != null) clusterConnection.close();
+        if (clusterClient != null) clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 }

@@ -1,0 +1,74 @@
+package dev.salvor.diff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.salvor.export.KeySelector;
+import dev.salvor.fixtures.RedisServer;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A Redis Cluster of three real masters is found from any node and read whole. */
+class LiveSourceClusterTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyMasterOfAClusterIsRead() throws Exception {
+        List<RedisServer> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                nodes.add(RedisServer.start(tmp.resolve("node" + i), "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"));
+            }
+            List<String> cmd = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+            for (RedisServer n : nodes) cmd.add("127.0.0.1:" + n.port());
+            cmd.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String log = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(log).isEqualTo(0);
+            for (int tries = 0; tries < 100 && !new String((byte[]) nodes.get(0).call("CLUSTER", "INFO")).contains("cluster_state:ok"); tries++) {
+                Thread.sleep(100);
+            }
+
+            RedisClusterClient client = RedisClusterClient.create(RedisURI.create("127.0.0.1", nodes.get(0).port()));
+            try (StatefulRedisClusterConnection<String, String> c = client.connect()) {
+                for (int i = 0; i < 300; i++) c.sync().set("key:" + i, "value " + i);
+                c.sync().rpush("a-list", "x", "y");
+            }
+            // The same data in a standalone server's snapshot.
+            Path file;
+            try (RedisServer single = RedisServer.start(tmp.resolve("single"))) {
+                for (int i = 0; i < 300; i++) single.call("SET", "key:" + i, "value " + i);
+                single.call("RPUSH", "a-list", "x", "y");
+                file = single.save();
+            }
+            // Any node finds the whole cluster.
+            String url = "redis://127.0.0.1:" + nodes.get(2).port();
+            try (KeySource a = new RdbFileSource(file, "file"); KeySource b = new LiveSource(url, null)) {
+                DiffEngine.Report r = new DiffEngine(2000, false).diff(a, b, KeySelector.ALL);
+                assertThat(r.keysB()).isEqualTo(301);
+                assertThat(r.identical()).as("%s", r.differences()).isTrue();
+            }
+            try (StatefulRedisClusterConnection<String, String> c = client.connect()) {
+                c.sync().set("key:7", "changed");
+            }
+            try (KeySource a = new RdbFileSource(file, "file"); KeySource b = new LiveSource(url, null)) {
+                DiffEngine.Report r = new DiffEngine(2000, false).diff(a, b, KeySelector.ALL);
+                assertThat(r.differences()).hasSize(1);
+                assertThat(r.differences().get(0).kind()).isEqualTo(Difference.Kind.VALUE_DIFFERS);
+                assertThat(r.differences().get(0).details()).containsExactly("value: value 7 -> changed");
+            }
+            client.shutdown();
+        } finally {
+            for (RedisServer n : nodes) n.close();
+        }
+    }
+}
