@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Keys per second of `salvor diff RDB redis://...` against a live redis-server on loopback.
 # Usage: benchmarks/diff-benchmark.sh [KEYS]   (default 1,000,000; needs redis-server, redis-cli, python3)
+# DIFF_ARGS adds options, e.g. DIFF_ARGS="--max-memory 64m" JAVA_OPTS=-Xmx256m for bounded memory.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 keys=${1:-1000000}
@@ -28,6 +29,6 @@ for i in range(n):
 PY
 redis-cli -p "$port" save >/dev/null
 start=$(date +%s.%N)
-JAVA_OPTS=${JAVA_OPTS:--Xmx1g} ./salvor diff "$work/dump.rdb" "redis://127.0.0.1:$port" >/dev/null
+JAVA_OPTS=${JAVA_OPTS:--Xmx1g} ./salvor diff "$work/dump.rdb" "redis://127.0.0.1:$port" ${DIFF_ARGS:-} >/dev/null
 end=$(date +%s.%N)
 python3 -c "t=$end-$start; print(f'diff of {$keys:,} keys (RDB file against a live server on loopback): {t:.1f} s, {$keys/t:,.0f} keys/s')"

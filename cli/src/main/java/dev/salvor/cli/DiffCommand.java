@@ -55,6 +55,10 @@ public final class DiffCommand implements Callable<Integer> {
             + "(one point-in-time snapshot through PSYNC, streamed into the parser).")
     String via = "dump";
 
+    @Option(names = "--max-memory", paramLabel = "SIZE", description = "Keep key fingerprints within SIZE (e.g. 512m, 4g), spilling sorted runs "
+            + "to a temporary directory, so any number of keys can be compared (default: side A in memory).")
+    String maxMemory;
+
     @Mixin
     PasswordOptions auth;
 
@@ -68,7 +72,7 @@ public final class DiffCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Path> cleanup = new ArrayList<>();
         try (KeySource sa = open(a, "A", cleanup); KeySource sb = open(b, "B", cleanup)) {
-            DiffEngine.Report report = new DiffEngine(ttlToleranceMs, ignoreTtl).diff(sa, sb, filter.filter());
+            DiffEngine.Report report = new DiffEngine(ttlToleranceMs, ignoreTtl, maxMemory == null ? -1 : parseSize(maxMemory)).diff(sa, sb, filter.filter());
             if (json.json) printJson(report);
             else printText(report);
             return report.identical() ? ExitCodes.OK : ExitCodes.FOUND;
@@ -88,6 +92,20 @@ public final class DiffCommand implements Callable<Integer> {
         }
         try (InputSource src = InputSource.open(spec, root.stdin)) {
             return new RdbFileSource(src.seekable(cleanup), src.name());
+        }
+    }
+
+    /** 512m, 4g, 1048576: a size in bytes. */
+    static long parseSize(String s) {
+        String t = s.trim().toLowerCase();
+        long unit = t.endsWith("k") ? 1L << 10 : t.endsWith("m") ? 1L << 20 : t.endsWith("g") ? 1L << 30 : 1;
+        if (unit > 1) t = t.substring(0, t.length() - 1);
+        try {
+            long v = Long.parseLong(t) * unit;
+            if (v <= 0) throw new NumberFormatException();
+            return v;
+        } catch (NumberFormatException e) {
+            throw new picocli.CommandLine.TypeConversionException("--max-memory takes a size such as 512m or 4g, not '" + s + "'");
         }
     }
 

@@ -42,13 +42,31 @@ public final class DiffEngine {
 
     private final long ttlToleranceMs;
     private final boolean ignoreTtl;
+    private final long maxMemory;
+    private int spilledRuns;
 
     public DiffEngine(long ttlToleranceMs, boolean ignoreTtl) {
+        this(ttlToleranceMs, ignoreTtl, -1);
+    }
+
+    /**
+     * @param maxMemoryBytes with a budget, both sides' fingerprints are kept in sorted runs on disk
+     *                       (temporary directory) and merge-joined, so any number of keys fits;
+     *                       -1 keeps side A in a hash map in memory
+     */
+    public DiffEngine(long ttlToleranceMs, boolean ignoreTtl, long maxMemoryBytes) {
         this.ttlToleranceMs = ttlToleranceMs;
         this.ignoreTtl = ignoreTtl;
+        this.maxMemory = maxMemoryBytes;
+    }
+
+    /** Run files written by the last spilled diff (0 when everything fitted in memory). */
+    public int spilledRuns() {
+        return spilledRuns;
     }
 
     public Report diff(KeySource a, KeySource b, KeySelector selector) throws IOException {
+        if (maxMemory > 0) return diffSpilled(a, b, selector);
         Map<Ref, KeyRecord> left = new HashMap<>();
         long t0 = System.nanoTime();
         a.scan(selector, r -> left.put(new Ref(r.db(), r.key()), r));
@@ -73,6 +91,10 @@ public final class DiffEngine {
             diffs.add(new Object[] {new Difference(Difference.Kind.ONLY_IN_A, l.db(), l.key(), l.digest().type().wireName(), null, l.expireAtMs(), -1, List.of()), l, null});
         }
         for (KeyRecord[] p : suspect) diffs.add(new Object[] {detail(a, b, p[0], p[1]), p[0], p[1]});
+        return report(a, b, keysA, keysB[0], diffs, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+    }
+
+    private Report report(KeySource a, KeySource b, long keysA, long keysB, List<Object[]> diffs, long millisA, long millisB) throws IOException {
         // A key that differs on a live server is read again: if it moved since it was read, the
         // difference is a change during the read, not a difference between the sources.
         List<Difference> settled = new ArrayList<>(diffs.size());
@@ -86,7 +108,56 @@ public final class DiffEngine {
                 byDbType.merge("db" + d.db() + "/" + (d.typeA() != null ? d.typeA() : d.typeB()), 1L, Long::sum);
             }
         }
-        return new Report(a.describe(), b.describe(), keysA, keysB[0], settled, byKind, byDbType, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+        return new Report(a.describe(), b.describe(), keysA, keysB, settled, byKind, byDbType, millisA, millisB);
+    }
+
+    /** Both sides into sorted runs within the budget, then a merge join. */
+    private Report diffSpilled(KeySource a, KeySource b, KeySelector selector) throws IOException {
+        java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("salvor-diff");
+        try (SortedRuns ra = new SortedRuns(tmp, maxMemory / 2); SortedRuns rb = new SortedRuns(tmp, maxMemory / 2)) {
+            long t0 = System.nanoTime();
+            IOException[] failure = new IOException[1];
+            a.scan(selector, r -> add(ra, r, failure));
+            long t1 = System.nanoTime();
+            b.scan(selector, r -> add(rb, r, failure));
+            long t2 = System.nanoTime();
+            if (failure[0] != null) throw failure[0];
+            spilledRuns = ra.runs() + rb.runs();
+            List<Object[]> diffs = new ArrayList<>();
+            SortedRuns.Cursor ca = ra.sorted(), cb = rb.sorted();
+            KeyRecord x = ca.next(), y = cb.next();
+            while (x != null || y != null) {
+                int c = x == null ? 1 : y == null ? -1 : SortedRuns.ORDER.compare(x, y);
+                if (c < 0) {
+                    diffs.add(new Object[] {new Difference(Difference.Kind.ONLY_IN_A, x.db(), x.key(), x.digest().type().wireName(), null, x.expireAtMs(), -1, List.of()), x, null});
+                    x = ca.next();
+                } else if (c > 0) {
+                    diffs.add(new Object[] {new Difference(Difference.Kind.ONLY_IN_B, y.db(), y.key(), null, y.digest().type().wireName(), -1, y.expireAtMs(), List.of()), null, y});
+                    y = cb.next();
+                } else {
+                    if (!x.digest().equals(y.digest()) || !ignoreTtl && !sameExpiry(x.expireAtMs(), y.expireAtMs())) {
+                        diffs.add(new Object[] {detail(a, b, x, y), x, y});
+                    }
+                    x = ca.next();
+                    y = cb.next();
+                }
+            }
+            return report(a, b, ra.count(), rb.count(), diffs, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+        } finally {
+            try (var files = java.nio.file.Files.list(tmp)) {
+                for (java.nio.file.Path p : files.toList()) java.nio.file.Files.deleteIfExists(p);
+            }
+            java.nio.file.Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void add(SortedRuns runs, KeyRecord r, IOException[] failure) {
+        if (failure[0] != null) return;
+        try {
+            runs.add(r);
+        } catch (IOException e) {
+            failure[0] = e;
+        }
     }
 
     private boolean sameExpiry(long x, long y) {

@@ -71,6 +71,30 @@ class DiffEngineTest {
     }
 
     @Test
+    void spilledSortedRunsGiveTheSameAnswerAsMemory() throws IOException {
+        Path a = RDB, b = Fixtures.resolve("rdb/redis-7.0/dataset.rdb");
+        DiffEngine.Report inMemory;
+        try (KeySource sa = new RdbFileSource(a, "a"); KeySource sb = new RdbFileSource(b, "b")) {
+            inMemory = new DiffEngine(2000, false).diff(sa, sb, KeySelector.ALL);
+        }
+        DiffEngine spilled = new DiffEngine(2000, false, 16 << 10); // 16 KiB: dozens of runs
+        DiffEngine.Report onDisk;
+        try (KeySource sa = new RdbFileSource(a, "a"); KeySource sb = new RdbFileSource(b, "b")) {
+            onDisk = spilled.diff(sa, sb, KeySelector.ALL);
+        }
+        assertThat(spilled.spilledRuns()).isGreaterThan(10);
+        assertThat(onDisk.keysA()).isEqualTo(inMemory.keysA());
+        assertThat(onDisk.countsByKind()).isEqualTo(inMemory.countsByKind());
+        assertThat(onDisk.differences()).hasSameSizeAs(inMemory.differences());
+        for (int i = 0; i < onDisk.differences().size(); i++) {
+            Difference x = onDisk.differences().get(i), y = inMemory.differences().get(i);
+            assertThat(x.key()).isEqualTo(y.key());
+            assertThat(x.kind()).isEqualTo(y.kind());
+            assertThat(x.details()).isEqualTo(y.details());
+        }
+    }
+
+    @Test
     void aKeyThatChangesOnALiveSideDuringTheReadIsNotADifference() throws IOException {
         try (KeySource a = new RdbFileSource(RDB, "a"); KeySource b = new Flaky("str:len:00005")) {
             DiffEngine.Report r = new DiffEngine(2000, false).diff(a, b, KeySelector.ALL);
