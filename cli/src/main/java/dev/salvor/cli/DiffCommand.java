@@ -39,10 +39,10 @@ public final class DiffCommand implements Callable<Integer> {
     @ParentCommand
     SalvorCommand root;
 
-    @Parameters(index = "0", paramLabel = "A", description = "RDB file or redis:// URL.")
+    @Parameters(index = "0", paramLabel = "A", description = "RDB file, DUMP payload set (export --format dumps), or redis:// URL.")
     String a;
 
-    @Parameters(index = "1", paramLabel = "B", description = "RDB file or redis:// URL.")
+    @Parameters(index = "1", paramLabel = "B", description = "RDB file, DUMP payload set, or redis:// URL.")
     String b;
 
     @Option(names = "--ttl-tolerance", paramLabel = "MS", description = "Expiries this close count as equal (default: 2000 ms).")
@@ -91,7 +91,8 @@ public final class DiffCommand implements Callable<Integer> {
             };
         }
         try (InputSource src = InputSource.open(spec, root.stdin)) {
-            return new RdbFileSource(src.seekable(cleanup), src.name());
+            Path file = src.seekable(cleanup);
+            return dev.salvor.diff.DumpSet.looksLikeOne(file) ? new dev.salvor.diff.DumpSet.Source(file) : new RdbFileSource(file, src.name());
         }
     }
 

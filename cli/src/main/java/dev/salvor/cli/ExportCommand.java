@@ -36,7 +36,8 @@ public final class ExportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "RDB file (may be compressed or archived), - for stdin, or an AOF file, appendonlydir or manifest.")
     String input;
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "ndjson (default) or json.", converter = FormatConverter.class)
+    @Option(names = "--format", paramLabel = "FORMAT", description = "ndjson (default), json, or dumps (a DUMP payload set: db, key, expire_at_ms, dump in base64).",
+            converter = FormatConverter.class)
     ExportFormat format = ExportFormat.NDJSON;
 
     @Option(names = "--sorted", description = "Write set, zset and hash elements in canonical order (sorted by bytes, or by score then member).")
@@ -96,6 +97,10 @@ public final class ExportCommand implements Callable<Integer> {
     }
 
     private int run(InputSource src, OutputStream out, List<Path> cleanup) throws Exception {
+        if (format == ExportFormat.DUMPS) {
+            dev.salvor.diff.DumpSet.write(src.seekable(cleanup), filter.filter(), out);
+            return ExitCodes.OK;
+        }
         long sortLimit = sorted ? NdjsonExporter.DEFAULT_SORT_LIMIT : NdjsonExporter.NO_SORT;
         try (NdjsonExporter exporter = new NdjsonExporter(out, format, filter.filter(), sortLimit);
              ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size())) {
@@ -141,7 +146,8 @@ public final class ExportCommand implements Callable<Integer> {
             return switch (value.toLowerCase()) {
                 case "ndjson" -> ExportFormat.NDJSON;
                 case "json" -> ExportFormat.JSON;
-                default -> throw new picocli.CommandLine.TypeConversionException("unknown format '" + value + "' (expected ndjson or json)");
+                case "dumps" -> ExportFormat.DUMPS;
+                default -> throw new picocli.CommandLine.TypeConversionException("unknown format '" + value + "' (expected ndjson, json or dumps)");
             };
         }
     }

@@ -5,5 +5,7 @@ public enum ExportFormat {
     /** One JSON object per line (the documented format). */
     NDJSON,
     /** The same objects as one JSON array. */
-    JSON
+    JSON,
+    /** One line per key with its DUMP payload in base64 (what RESTORE takes). */
+    DUMPS
 }
