@@ -91,7 +91,7 @@ public final class AuditCommand implements Callable<Integer> {
             KeySelector base = filter.filter();
             KeySelector selector = sample >= 1 ? base : (db, key, type) -> base.select(db, key, type) && sampled(db, key);
             DiffEngine.Report diff;
-            try (KeySource a = new RdbFileSource(file, name); KeySource b = new LiveSource(against, auth.password())) {
+            try (KeySource a = new RdbFileSource(file, name); KeySource b = new LiveSource(against, auth.password(), auth.caCert)) {
                 diff = new DiffEngine(ttlToleranceMs, false).diff(a, b, selector);
             }
             boolean pass = health.clean() && diff.identical();

@@ -85,7 +85,7 @@ public final class DiffCommand implements Callable<Integer> {
         // spec here is the source text; this.spec is the command spec
         if (spec.startsWith("redis://") || spec.startsWith("rediss://")) {
             return switch (via) {
-                case "dump" -> new LiveSource(spec, auth.password());
+                case "dump" -> new LiveSource(spec, auth.password(), auth.caCert);
                 case "replication" -> new dev.salvor.diff.ReplicationSource(spec, auth.password());
                 default -> throw new picocli.CommandLine.ParameterException(this.spec.commandLine(), "--via takes dump or replication");
             };

@@ -42,13 +42,28 @@ public final class LiveSource implements KeySource {
 
     /** {@code redis://[user:password@]host:port[/db]} or {@code rediss://} for TLS. */
     public LiveSource(String url, char[] password) {
+        this(url, password, null);
+    }
+
+    /**
+     * @param caCert PEM certificate(s) to trust for {@code rediss://} (else the JVM's trust store);
+     *               {@code ?verifyPeer=NONE} in the URL turns verification off
+     */
+    public LiveSource(String url, char[] password, java.nio.file.Path caCert) {
         RedisURI u = RedisURI.create(url);
         if (password != null && u.getPassword() == null) u.setPassword(password);
         u.setTimeout(Duration.ofSeconds(60));
         this.uri = u;
         this.name = (u.isSsl() ? "rediss://" : "redis://") + u.getHost() + ":" + u.getPort();
         this.client = RedisClient.create();
+        if (caCert != null) {
+            io.lettuce.core.SslOptions ssl = io.lettuce.core.SslOptions.builder().trustManager(caCert.toFile()).build();
+            client.setOptions(io.lettuce.core.ClientOptions.builder().sslOptions(ssl).build());
+        }
+        this.caCert = caCert;
     }
+
+    private final java.nio.file.Path caCert;
 
     @Override
     public String describe() {
@@ -93,6 +108,10 @@ public final class LiveSource implements KeySource {
         if (clusterConnection == null) {
             try {
                 clusterClient = io.lettuce.core.cluster.RedisClusterClient.create(uri);
+                if (caCert != null) {
+                    io.lettuce.core.SslOptions ssl = io.lettuce.core.SslOptions.builder().trustManager(caCert.toFile()).build();
+                    clusterClient.setOptions(io.lettuce.core.cluster.ClusterClientOptions.builder().sslOptions(ssl).build());
+                }
                 clusterConnection = clusterClient.connect(ByteArrayCodec.INSTANCE);
             } catch (RuntimeException e) {
                 throw new IOException(name + ": cannot connect to the cluster: " + scrub(e.getMessage()));
