@@ -77,6 +77,11 @@ class DiffCommandTest {
             expected.put("1/db1:zset", "value_differs");
             redis.call("XADD", "db1:stream", "*", "f", "v");
             expected.put("1/db1:stream", "value_differs");
+            redis.call("SELECT", 0);
+            redis.call("XGROUP", "CREATE", "stream:small", "auditors", "0");
+            expected.put("0/stream:small", "value_differs");
+            redis.call("XGROUP", "DELCONSUMER", "stream:wide", "readers", consumer(redis, "stream:wide", "readers"));
+            expected.put("0/stream:wide", "value_differs");
             redis.call("SELECT", 5);
             redis.call("PEXPIREAT", "db5:exp:03", "1993456003000");
             expected.put("5/db5:exp:03", "expiry_differs");
@@ -94,6 +99,7 @@ class DiffCommandTest {
             JsonNode aj = JSON.readTree(tmp.resolve("audit-fail/audit.json").toFile());
             assertThat(aj.get("verdict").asText()).isEqualTo("FAIL");
             assertThat(aj.get("differences_by_db_and_type").get("db1/string").asInt()).isEqualTo(4); // str:03, str:04, new, str:05 (was a string)
+            assertThat(aj.get("differences_by_db_and_type").get("db0/stream").asInt()).isEqualTo(2);
             assertThat(Files.readString(tmp.resolve("audit-fail/audit.html"))).contains("<svg").contains("db1/hash");
 
             // Replication mode reads one snapshot through PSYNC, diskless ($EOF: mark) and disk-backed ($length).
@@ -107,6 +113,8 @@ class DiffCommandTest {
             // The element-level detail names the change.
             CliRunner.Result text = CliRunner.run("diff", RDB.toString(), url, "--db", "1", "--match", "db1:hash");
             assertThat(text.out()).contains("field newfield: only in B");
+            assertThat(CliRunner.run("diff", RDB.toString(), url, "--db", "0", "--match", "stream:small").out()).contains("group auditors: only in B");
+            assertThat(CliRunner.run("diff", RDB.toString(), url, "--db", "0", "--match", "stream:wide").out()).contains("consumer").contains("only in A");
 
             // The server's own snapshot now differs from the backup in the same way.
             Path after = redis.save();
@@ -118,6 +126,15 @@ class DiffCommandTest {
             assertThat(differences(CliRunner.run("diff", RDB.toString(), copy.toString(), "--json", "--ignore-ttl").out()))
                     .doesNotContainValue("expiry_differs");
         }
+    }
+
+    /** A consumer of a stream's group (the first one XINFO lists). */
+    private static String consumer(RedisServer redis, String stream, String group) throws Exception {
+        @SuppressWarnings("unchecked")
+        java.util.List<Object> consumers = (java.util.List<Object>) redis.call("XINFO", "CONSUMERS", stream, group);
+        @SuppressWarnings("unchecked")
+        java.util.List<Object> first = (java.util.List<Object>) consumers.get(0);
+        return new String((byte[]) first.get(1), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String member(RedisServer redis, String zset) throws Exception {

@@ -58,6 +58,7 @@ final class ElementDiff {
         for (String[] e : v.elements()) {
             StringBuilder rest = new StringBuilder();
             for (int i = 1; i < e.length; i++) {
+                if (e[i].isEmpty()) continue;
                 if (i > 1) rest.append(" ttl ");
                 rest.append(e[i]);
             }

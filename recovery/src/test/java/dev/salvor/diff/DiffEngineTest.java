@@ -70,6 +70,48 @@ class DiffEngineTest {
         }
     }
 
+    /** A minimal RDB 12 file with one hash whose fields carry TTLs (HASH_METADATA), built byte by byte. */
+    static Path hashWithTtls(Path dir, String name, long ttlOfB) throws IOException {
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+        o.writeBytes("REDIS0012".getBytes(StandardCharsets.US_ASCII));
+        o.write(0xfe);
+        o.write(0);
+        o.write(24);
+        o.write(1);
+        o.write('h');
+        long min = 1893456000000L;
+        for (int i = 0; i < 8; i++) o.write((int) (min >>> (8 * i)));
+        o.write(2);
+        o.write(0); // field a: no TTL
+        o.write(1);
+        o.write('a');
+        o.write(1);
+        o.write('1');
+        o.write(ttlOfB - min + 1 < 64 ? (int) (ttlOfB - min + 1) : 0);
+        o.write(1);
+        o.write('b');
+        o.write(1);
+        o.write('2');
+        o.write(0xff);
+        byte[] body = o.toByteArray();
+        long crc = dev.salvor.rdb.Crc64.of(body, 0, body.length);
+        for (int i = 0; i < 8; i++) o.write((int) (crc >>> (8 * i)));
+        Path f = dir.resolve(name);
+        java.nio.file.Files.write(f, o.toByteArray());
+        return f;
+    }
+
+    @Test
+    void hashFieldTtlDifferencesAreReported(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path a = hashWithTtls(dir, "a.rdb", 1893456000010L), b = hashWithTtls(dir, "b.rdb", 1893456000020L);
+        try (KeySource sa = new RdbFileSource(a, "a"); KeySource sb = new RdbFileSource(b, "b")) {
+            DiffEngine.Report r = new DiffEngine(0, false).diff(sa, sb, KeySelector.ALL);
+            assertThat(r.differences()).hasSize(1);
+            assertThat(r.differences().get(0).kind()).isEqualTo(Difference.Kind.VALUE_DIFFERS);
+            assertThat(r.differences().get(0).details()).containsExactly("field b: 2 ttl 1893456000010 -> 2 ttl 1893456000020");
+        }
+    }
+
     @Test
     void spilledSortedRunsGiveTheSameAnswerAsMemory() throws IOException {
         Path a = RDB, b = Fixtures.resolve("rdb/redis-7.0/dataset.rdb");
