@@ -110,6 +110,10 @@ class DiffCommandTest {
                 assertThat(differences(repl.out())).as("diskless %s: %s", diskless, repl.err()).isEqualTo(expected);
             }
 
+            // redis://host:port/N reads database N only.
+            CliRunner.Result db5 = CliRunner.run("diff", url + "/5", url + "/5", "--json");
+            assertThat(JSON.readTree(db5.out().lines().findFirst().orElseThrow()).get("keys_a").asLong()).isEqualTo((Long) redis.call("DBSIZE"));
+
             // The element-level detail names the change.
             CliRunner.Result text = CliRunner.run("diff", RDB.toString(), url, "--db", "1", "--match", "db1:hash");
             assertThat(text.out()).contains("field newfield: only in B");
@@ -156,6 +160,15 @@ class DiffCommandTest {
             Files.writeString(pwFile, password + "\n");
             CliRunner.Result viaFile = CliRunner.run("diff", RDB.toString(), "redis://127.0.0.1:" + redis.port(), "--password-file", pwFile.toString(), "--json");
             assertThat(viaFile.exitCode()).as(viaFile.err()).isEqualTo(0);
+            // REDISCLI_AUTH, as redis-cli reads it: a separate process with that environment.
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), SalvorCommand.class.getName(), "diff", RDB.toString(), "redis://127.0.0.1:" + redis.port());
+            pb.environment().put("REDISCLI_AUTH", password);
+            pb.redirectErrorStream(true);
+            Process proc = pb.start();
+            String envOut = new String(proc.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(proc.waitFor()).as(envOut).isEqualTo(0);
+            assertThat(envOut).contains("identical").doesNotContain(password);
             CliRunner.Result wrong = CliRunner.run("diff", RDB.toString(), "redis://:wrong-" + password + "@127.0.0.1:" + redis.port());
             assertThat(wrong.exitCode()).isEqualTo(2);
             for (CliRunner.Result r : new CliRunner.Result[] {inUrl, viaFile, wrong}) {

@@ -52,6 +52,9 @@ public final class LiveSource implements KeySource {
     public LiveSource(String url, char[] password, java.nio.file.Path caCert) {
         RedisURI u = RedisURI.create(url);
         if (password != null && u.getPassword() == null) u.setPassword(password);
+        // redis://host:port/N names one database; without it every database is read.
+        java.net.URI parsed = java.net.URI.create(url.replaceFirst("\\?.*$", ""));
+        this.onlyDb = parsed.getPath() != null && parsed.getPath().matches("/\\d+") ? Integer.parseInt(parsed.getPath().substring(1)) : -1;
         u.setTimeout(Duration.ofSeconds(60));
         this.uri = u;
         this.name = (u.isSsl() ? "rediss://" : "redis://") + u.getHost() + ":" + u.getPort();
@@ -64,6 +67,7 @@ public final class LiveSource implements KeySource {
     }
 
     private final java.nio.file.Path caCert;
+    private final int onlyDb;
 
     @Override
     public String describe() {
@@ -133,6 +137,7 @@ public final class LiveSource implements KeySource {
             return;
         }
         for (int db : dbs) {
+            if (onlyDb >= 0 && db != onlyDb) continue;
             if (selector instanceof dev.salvor.io.KeyFilter f && !f.acceptsDb(db)) continue;
             try (StatefulRedisConnection<byte[], byte[]> c = connect(db)) {
                 scanConnection(c, db, selector, sink);
