@@ -12,7 +12,6 @@ import dev.salvor.diff.KeySource;
 import dev.salvor.diff.LiveSource;
 import dev.salvor.diff.RdbFileSource;
 import dev.salvor.export.KeySelector;
-import dev.salvor.export.RedisStrings;
 import dev.salvor.io.AtomicOutput;
 import dev.salvor.io.InputSource;
 import dev.salvor.rdb.StringRef;
@@ -165,24 +164,10 @@ public final class AuditCommand implements Callable<Integer> {
         g.writeNumberField("keys_server", d.keysB());
         g.writeNumberField("millis_backup", d.millisA());
         g.writeNumberField("millis_server", d.millisB());
-        g.writeObjectFieldStart("differences_by_kind");
-        for (Map.Entry<String, Long> e : d.countsByKind().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
-        g.writeEndObject();
-        g.writeObjectFieldStart("differences_by_db_and_type");
-        for (Map.Entry<String, Long> e : d.countsByDbAndType().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
-        g.writeEndObject();
+        DiffJson.counts(g, "differences_by_kind", d.countsByKind());
+        DiffJson.counts(g, "differences_by_db_and_type", d.countsByDbAndType());
         g.writeArrayFieldStart("sample_differences");
-        for (Difference x : d.differences().subList(0, Math.min(SAMPLES, d.differences().size()))) {
-            g.writeStartObject();
-            g.writeStringField("kind", x.kind().name().toLowerCase());
-            g.writeNumberField("db", x.db());
-            g.writeFieldName("key");
-            RedisStrings.write(g, x.key());
-            g.writeArrayFieldStart("details");
-            for (String s : x.details()) g.writeString(s);
-            g.writeEndArray();
-            g.writeEndObject();
-        }
+        for (Difference x : d.differences().subList(0, Math.min(SAMPLES, d.differences().size()))) DiffJson.difference(g, x, false);
         g.writeEndArray();
         g.writeEndObject();
         g.flush();

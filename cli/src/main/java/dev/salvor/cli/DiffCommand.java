@@ -8,7 +8,6 @@ import dev.salvor.diff.Difference;
 import dev.salvor.diff.KeySource;
 import dev.salvor.diff.LiveSource;
 import dev.salvor.diff.RdbFileSource;
-import dev.salvor.export.RedisStrings;
 import dev.salvor.io.InputSource;
 import dev.salvor.rdb.StringRef;
 import picocli.CommandLine.Command;
@@ -139,29 +138,10 @@ public final class DiffCommand implements Callable<Integer> {
         g.writeNumberField("millis_a", r.millisA());
         g.writeNumberField("millis_b", r.millisB());
         g.writeBooleanField("identical", r.identical());
-        g.writeObjectFieldStart("by_kind");
-        for (Map.Entry<String, Long> e : r.countsByKind().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
+        DiffJson.counts(g, "by_kind", r.countsByKind());
+        DiffJson.counts(g, "by_db_and_type", r.countsByDbAndType());
         g.writeEndObject();
-        g.writeObjectFieldStart("by_db_and_type");
-        for (Map.Entry<String, Long> e : r.countsByDbAndType().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
-        g.writeEndObject();
-        g.writeEndObject();
-        for (Difference d : r.differences()) {
-            g.writeStartObject();
-            g.writeStringField("record", "difference");
-            g.writeStringField("kind", d.kind().name().toLowerCase());
-            g.writeNumberField("db", d.db());
-            g.writeFieldName("key");
-            RedisStrings.write(g, d.key());
-            if (d.typeA() != null) g.writeStringField("type_a", d.typeA());
-            if (d.typeB() != null) g.writeStringField("type_b", d.typeB());
-            if (d.expireA() >= 0) g.writeNumberField("expire_at_ms_a", d.expireA());
-            if (d.expireB() >= 0) g.writeNumberField("expire_at_ms_b", d.expireB());
-            g.writeArrayFieldStart("details");
-            for (String s : d.details()) g.writeString(s);
-            g.writeEndArray();
-            g.writeEndObject();
-        }
+        for (Difference d : r.differences()) DiffJson.difference(g, d, true);
         g.flush();
         out.println();
     }
