@@ -1,5 +1,7 @@
 package dev.salvor.aof;
 
+import dev.salvor.rdb.LocatedMessage;
+
 import java.io.IOException;
 
 /** Malformed or damaged AOF input, located by segment, byte offset and line; the message is one line. */
@@ -37,8 +39,7 @@ public class AofFormatException extends IOException {
     private final String detail;
 
     public AofFormatException(Reason reason, String segment, long offset, long line, String detail) {
-        super((segment != null ? segment + ": " : "") + reason.text() + " at byte offset " + offset
-                + (line > 0 ? " (line " + line + ")" : "") + ": " + detail.replace('\n', ' '));
+        super(LocatedMessage.format(segment, reason.text(), offset, line > 0 ? "line " + line : null, detail));
         this.reason = reason;
         this.segment = segment;
         this.offset = offset;

@@ -12,7 +12,6 @@ import dev.salvor.rdb.StringRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -30,8 +29,8 @@ public final class CheckCommand implements Callable<Integer> {
     @picocli.CommandLine.ParentCommand
     SalvorCommand root;
 
-    @Parameters(paramLabel = "FILE", description = "RDB file (may be compressed or archived), - for stdin, or an AOF file, appendonlydir or manifest.")
-    String input;
+    @Mixin
+    InputFile input;
 
     @Mixin
     JsonOption json;
@@ -41,13 +40,13 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!input.equals("-") && dev.salvor.aof.AofLayout.isAof(Path.of(input))) {
-            dev.salvor.repair.AofRepairReport r = AofCommands.check(Path.of(input));
+        if (input.isAof()) {
+            dev.salvor.repair.AofRepairReport r = AofCommands.check(input.path());
             AofCommands.printCheck(spec.commandLine().getOut(), r, json.json);
             return r.clean() ? ExitCodes.OK : ExitCodes.FOUND;
         }
         CheckReport report;
-        try (InputSource src = InputSource.open(input, root.stdin);
+        try (InputSource src = InputSource.open(input.name, root.stdin);
              ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size())) {
             Path file = src.file();
             if (file != null) {

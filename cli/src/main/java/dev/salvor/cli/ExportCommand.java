@@ -13,7 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.OutputStream;
@@ -33,8 +32,8 @@ public final class ExportCommand implements Callable<Integer> {
     @picocli.CommandLine.ParentCommand
     SalvorCommand root;
 
-    @Parameters(paramLabel = "FILE", description = "RDB file (may be compressed or archived), - for stdin, or an AOF file, appendonlydir or manifest.")
-    String input;
+    @Mixin
+    InputFile input;
 
     @Option(names = "--format", paramLabel = "FORMAT", description = "ndjson (default), json, or dumps (a DUMP payload set: db, key, expire_at_ms, dump in base64).",
             converter = FormatConverter.class)
@@ -57,9 +56,9 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!input.equals("-") && dev.salvor.aof.AofLayout.isAof(Path.of(input))) return exportAof();
+        if (input.isAof()) return exportAof();
         List<Path> cleanup = new ArrayList<>();
-        try (InputSource src = InputSource.open(input, root.stdin)) {
+        try (InputSource src = InputSource.open(input.name, root.stdin)) {
             if (output.output != null) AtomicOutput.checkNotSameFile(src.file(), output.output);
             if (output.output == null || output.output.toString().equals("-")) {
                 try (OutputStream out = AtomicOutput.stdout(root.stdout)) {
@@ -81,12 +80,12 @@ public final class ExportCommand implements Callable<Integer> {
         dev.salvor.repair.AofRepairReport r;
         if (output.output == null || output.output.toString().equals("-")) {
             try (OutputStream out = AtomicOutput.stdout(root.stdout)) {
-                r = AofCommands.export(Path.of(input), out);
+                r = AofCommands.export(input.path(), out);
             }
         } else {
-            AtomicOutput.checkNotSameFile(Path.of(input), output.output);
+            AtomicOutput.checkNotSameFile(input.path(), output.output);
             try (AtomicOutput out = AtomicOutput.create(output.output, output.force)) {
-                r = AofCommands.export(Path.of(input), out.stream());
+                r = AofCommands.export(input.path(), out.stream());
                 out.commit();
             }
         }

@@ -9,7 +9,6 @@ import dev.salvor.rdb.RdbReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -27,8 +26,8 @@ public final class InspectCommand implements Callable<Integer> {
     @picocli.CommandLine.ParentCommand
     SalvorCommand root;
 
-    @Parameters(paramLabel = "FILE", description = "RDB file (may be compressed or archived), - for stdin, or an AOF file, appendonlydir or manifest.")
-    String input;
+    @Mixin
+    InputFile input;
 
     @Mixin
     JsonOption json;
@@ -39,12 +38,12 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (!input.equals("-") && dev.salvor.aof.AofLayout.isAof(java.nio.file.Path.of(input))) {
-            return AofCommands.inspect(java.nio.file.Path.of(input), out, json.json) ? ExitCodes.OK : ExitCodes.FOUND;
+        if (input.isAof()) {
+            return AofCommands.inspect(input.path(), out, json.json) ? ExitCodes.OK : ExitCodes.FOUND;
         }
         Inspection in;
         java.util.List<String> wrappers;
-        try (InputSource src = InputSource.open(input, root.stdin);
+        try (InputSource src = InputSource.open(input.name, root.stdin);
              RdbReader reader = Inputs.rdb(src);
              ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size())) {
             wrappers = src.wrappers();

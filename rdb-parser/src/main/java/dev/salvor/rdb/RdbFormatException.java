@@ -59,14 +59,8 @@ public class RdbFormatException extends IOException {
     }
 
     private static String format(Reason reason, String source, long offset, int db, byte[] key, String detail) {
-        StringBuilder sb = new StringBuilder();
-        if (source != null) sb.append(source).append(": ");
-        sb.append(reason.text()).append(" at byte offset ").append(offset);
-        if (key != null) {
-            sb.append(" (db ").append(db).append(", key ").append(StringRef.printable(key, 0, key.length, 60)).append(')');
-        }
-        sb.append(": ").append(detail.replace('\n', ' '));
-        return sb.toString();
+        String where = key == null ? null : "db " + db + ", key " + StringRef.printable(key, 0, key.length, 60);
+        return LocatedMessage.format(source, reason.text(), offset, where, detail);
     }
 
     public Reason reason() {

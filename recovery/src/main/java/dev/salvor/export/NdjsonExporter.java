@@ -192,7 +192,7 @@ public final class NdjsonExporter implements Closeable {
         for (ValueElement e : values) {
             switch (type) {
                 case LIST, SET -> RedisStrings.write(g, e.item());
-                default -> writeBuffered(new ElementBuffer.Element(e.item(), e.value(), e.score(), e.fieldExpireAtMs()), type);
+                default -> writeMember(type, e.item(), e.value(), e.score(), e.fieldExpireAtMs());
             }
         }
         g.writeEndArray();
@@ -261,41 +261,43 @@ public final class NdjsonExporter implements Closeable {
     }
 
     private void writeBuffered(ElementBuffer.Element e, RedisType type) throws IOException {
+        writeMember(type, e.first(), e.second(), e.score(), e.expireAtMs());
+    }
+
+    private void writeElement(RdbReader r, RedisType type) throws IOException {
         switch (type) {
-            case SET -> RedisStrings.write(g, e.first());
+            case SET -> writeMember(type, r.item(), null, 0, -1);
+            case ZSET -> writeMember(type, r.item(), null, r.score(), -1);
+            default -> writeMember(type, r.item(), r.hashValue(), 0, r.fieldExpireAtMs());
+        }
+    }
+
+    /**
+     * One element of a set (member), zset ([member, score]) or hash ([field, value] or
+     * [field, value, expire_at_ms]). Strings come as the reader's views or as kept bytes.
+     */
+    private void writeMember(RedisType type, Object member, Object value, double score, long expireAtMs) throws IOException {
+        switch (type) {
+            case SET -> writeText(member);
             case ZSET -> {
                 g.writeStartArray();
-                RedisStrings.write(g, e.first());
-                RedisStrings.writeScore(g, e.score());
+                writeText(member);
+                RedisStrings.writeScore(g, score);
                 g.writeEndArray();
             }
             default -> {
                 g.writeStartArray();
-                RedisStrings.write(g, e.first());
-                RedisStrings.write(g, e.second());
-                if (e.expireAtMs() >= 0) g.writeNumber(e.expireAtMs());
+                writeText(member);
+                writeText(value);
+                if (expireAtMs >= 0) g.writeNumber(expireAtMs);
                 g.writeEndArray();
             }
         }
     }
 
-    private void writeElement(RdbReader r, RedisType type) throws IOException {
-        switch (type) {
-            case SET -> RedisStrings.write(g, r.item());
-            case ZSET -> {
-                g.writeStartArray();
-                RedisStrings.write(g, r.item());
-                RedisStrings.writeScore(g, r.score());
-                g.writeEndArray();
-            }
-            default -> {
-                g.writeStartArray();
-                RedisStrings.write(g, r.item());
-                RedisStrings.write(g, r.hashValue());
-                if (r.fieldExpireAtMs() >= 0) g.writeNumber(r.fieldExpireAtMs());
-                g.writeEndArray();
-            }
-        }
+    private void writeText(Object s) throws IOException {
+        if (s instanceof StringRef ref) RedisStrings.write(g, ref);
+        else RedisStrings.write(g, (byte[]) s);
     }
 
     private void writeStream(RdbReader r) throws IOException {

@@ -1,0 +1,21 @@
+package dev.salvor.cli;
+
+import dev.salvor.aof.AofLayout;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+
+/** The FILE operand of the commands that read either persistence format. */
+public final class InputFile {
+    @Parameters(paramLabel = "FILE", description = "RDB file (may be compressed or archived), - for stdin, or an AOF file, appendonlydir or manifest.")
+    String name;
+
+    /** Stdin is always read as RDB: an AOF is a directory or a manifest, found by looking at the path. */
+    boolean isAof() throws java.io.IOException {
+        return !name.equals("-") && AofLayout.isAof(path());
+    }
+
+    Path path() {
+        return Path.of(name);
+    }
+}
