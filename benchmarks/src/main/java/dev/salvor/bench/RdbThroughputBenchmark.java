@@ -3,7 +3,9 @@ package dev.salvor.bench;
 import dev.salvor.check.CheckReport;
 import dev.salvor.check.RdbChecker;
 import dev.salvor.export.ExportSummary;
+import dev.salvor.export.KeySelector;
 import dev.salvor.export.NdjsonExporter;
+import dev.salvor.export.ParallelExport;
 import dev.salvor.rdb.RdbReader;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -69,7 +71,14 @@ public class RdbThroughputBenchmark {
         }
     }
 
-    /** NDJSON export to a discarding sink. */
+    /** NDJSON export on every processor (what {@code salvor export} does with a plain file), to a discarding sink. */
+    @Benchmark
+    public ParallelExport.Result exportNdjsonParallel() throws IOException {
+        return new ParallelExport(file, KeySelector.ALL, Runtime.getRuntime().availableProcessors())
+                .run(OutputStream.nullOutputStream(), done -> { });
+    }
+
+    /** NDJSON export on one thread, to a discarding sink. */
     @Benchmark
     public ExportSummary exportNdjson() throws IOException {
         try (RdbReader r = RdbReader.open(file);

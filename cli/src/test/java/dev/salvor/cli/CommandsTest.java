@@ -103,6 +103,18 @@ class CommandsTest {
     }
 
     @Test
+    void exportOnSeveralThreadsEqualsOneThreadOnCleanAndDamagedFiles() throws Exception {
+        for (Path rdb : new Path[] {RDB74, DEMO}) {
+            CliRunner.Result one = CliRunner.run("export", rdb.toString(), "--threads", "1");
+            CliRunner.Result many = CliRunner.run("export", rdb.toString(), "--threads", "4");
+            assertThat(many.out()).as("%s", rdb).isEqualTo(one.out());
+            assertThat(many.err()).isEqualTo(one.err());
+            assertThat(many.exitCode()).isEqualTo(one.exitCode());
+        }
+        assertThat(CliRunner.run("export", RDB74.toString(), "--threads", "0").exitCode()).isEqualTo(2);
+    }
+
+    @Test
     void jsonFormatIsOneArray() throws Exception {
         Path out = tmp.resolve("out.json");
         assertThat(CliRunner.run("export", RDB74.toString(), "--format", "json", "-o", out.toString()).exitCode()).isEqualTo(0);

@@ -82,8 +82,16 @@ public final class NdjsonExporter implements Closeable {
 
     /** Reads the whole input and writes every selected key and function. */
     public ExportSummary export(RdbReader reader) throws IOException {
+        return export(reader, Long.MAX_VALUE);
+    }
+
+    /**
+     * Writes every selected key and function of the records that start before {@code end} (an
+     * offset where a top-level record begins), or up to the end of the file.
+     */
+    public ExportSummary export(RdbReader reader, long end) throws IOException {
         RdbToken t;
-        while ((t = reader.next()) != RdbToken.END) {
+        while (reader.offset() < end && (t = reader.next()) != RdbToken.END) {
             if (t == RdbToken.KEY) {
                 writeKey(reader, reader.db());
             } else if (t == RdbToken.FUNCTION && includeFunctions()) {
