@@ -1,5 +1,6 @@
 package dev.salvor.salvage;
 
+import dev.salvor.rdb.RdbFlavor;
 import dev.salvor.rdb.RdbFormatException;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
@@ -27,9 +28,21 @@ final class Resynchronizer {
      * sixteen in a row do not.
      */
     static final int CONFIRMATIONS = 16;
-    /** Expiry times a real server writes: from 2000 to 2200 (Unix ms). */
+    /**
+     * Keys that confirm a chain made only of bare string records (type 0, no expiry or other
+     * prefix). Such records are byte for byte the body of a plain hash, or the untimed entries of a
+     * hash with field TTLs (a 0 byte, a field, a value): when damage destroys such a key's header, a
+     * short chain of its fields passes for string keys. A chain that also holds any other kind of
+     * record needs only {@link #CONFIRMATIONS}. In files that can hold hashes with field TTLs
+     * (Redis RDB 12+, Valkey 80+), whose untimed entries are systematically bare records, a chain
+     * may not even start with bare records unless they run this long or reach the end of the
+     * file: the bare keys right after such damage are reported lost rather than risk inventing
+     * keys from a hash's fields.
+     */
+    static final int BARE_CONFIRMATIONS = 256;
+    /** Expiry times a real server writes: from 2000 to the end of year 9999 (a common "never"). */
     private static final long MIN_PLAUSIBLE_EXPIRY = 946_684_800_000L;
-    private static final long MAX_PLAUSIBLE_EXPIRY = 7_258_118_400_000L;
+    private static final long MAX_PLAUSIBLE_EXPIRY = 253_402_300_800_000L;
     private static final int WINDOW = 4 << 20;
     private static final int MAX_WINDOW = 256 << 20;
 
@@ -142,13 +155,29 @@ final class Resynchronizer {
         return type <= 4 || (type >= 9 && type <= 13);
     }
 
+    /**
+     * Whether the byte at {@code buf[i]} can be the last byte of an integer-encoded string (0xC0
+     * plus 1 byte, 0xC1 plus 2, 0xC2 plus 4): inside a plain collection body, the high byte 0 of
+     * an element like 137 reads as a string-key type byte. Refusing such a candidate costs at most
+     * the one record that really starts there.
+     */
+    static boolean tailOfInteger(byte[] buf, int i) {
+        return i >= 1 && buf[i - 1] == (byte) 0xc0 || i >= 2 && buf[i - 2] == (byte) 0xc1 || i >= 4 && buf[i - 4] == (byte) 0xc2;
+    }
+
     private Probe probe(byte[] buf, int i, int len, long windowStart, RdbReader.Context ctx) {
         long candidate = windowStart + i;
         if (i + 3 <= len && buf[i] == 0 && buf[i + 1] == 0 && buf[i + 2] == 0) return Probe.REJECT;
+        if (tailOfInteger(buf, i)) return Probe.REJECT;
         RdbReader r = RdbReader.probe(buf, i, len - i, candidate, fileSize, source, ctx);
         Set<KeyLedger.KeyId> chainKeys = new HashSet<>();
         int records = 0;
         int keys = 0;
+        boolean anchored = false;
+        // Where hashes with field TTLs exist, a chain that starts with bare records may be the
+        // untimed tail of such a hash: it counts only if the bare run is long or reaches the end.
+        boolean bareLead = false;
+        boolean fieldTtlBodies = ctx.flavor() == RdbFlavor.REDIS ? ctx.version() >= 12 : ctx.version() >= 80;
         boolean inKey = false;
         try {
             RdbToken t;
@@ -161,6 +190,12 @@ final class Resynchronizer {
                         if (keys == 0 && !plausibleFirstName(r.key())) return Probe.REJECT;
                         KeyLedger.KeyId id = KeyLedger.KeyId.of(r.db(), r.key());
                         if (!chainKeys.add(id) || seenKeys.contains(id)) return Probe.REJECT;
+                        boolean bare = r.encoding().rdbType() == 0 && exp < 0 && r.lruIdle() < 0 && r.lfuFreq() < 0;
+                        if (keys == 0 && bare && fieldTtlBodies) bareLead = true;
+                        if (!bare) {
+                            if (bareLead) return Probe.REJECT;
+                            anchored = true;
+                        }
                         inKey = true;
                         r.skipValue();
                         inKey = false;
@@ -179,9 +214,13 @@ final class Resynchronizer {
                     }
                     case ELEMENT, KEY_END -> {
                     }
-                    default -> records++;
+                    default -> {
+                        if (bareLead) return Probe.REJECT;
+                        records++;
+                        anchored = true;
+                    }
                 }
-                if (keys > CONFIRMATIONS) return Probe.ACCEPT;
+                if (keys > (anchored ? CONFIRMATIONS : BARE_CONFIRMATIONS)) return Probe.ACCEPT;
             }
             return Probe.REJECT;
         } catch (RdbFormatException e) {

@@ -8,6 +8,7 @@ import dev.salvor.export.ExportFormat;
 import dev.salvor.export.KeySelector;
 import dev.salvor.export.NdjsonExporter;
 import dev.salvor.fixtures.RedisServer;
+import dev.salvor.rdb.RdbFlavor;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
 
@@ -52,11 +53,12 @@ class RdbSalvagerTest {
     record Original(Path file, byte[] bytes, Map<String, String> truth, List<KeyRange> ranges) {
     }
 
-    record KeyRange(String id, long start, long end) {
+    /** A key's bytes; bare when it is a string record without expiry or other prefix. */
+    record KeyRange(String id, long start, long end, boolean bare) {
     }
 
     /** Real files of other server versions (from the fixtures); loaded back only where redis-server 7.0 reads them. */
-    static final List<String> VERSIONS = List.of("redis-4.0", "redis-6.2", "valkey-8.0");
+    static final List<String> VERSIONS = List.of("redis-2.8", "redis-3.2", "redis-4.0", "redis-5.0", "redis-6.2", "redis-7.2", "redis-7.4", "valkey-8.0");
 
     @BeforeAll
     static void writeDatasets() throws IOException {
@@ -75,8 +77,9 @@ class RdbSalvagerTest {
                 if (t == RdbToken.KEY) {
                     String id = id(r.db(), r.key());
                     long start = r.recordOffset();
+                    boolean bare = r.encoding().rdbType() == 0 && r.expireAtMs() < 0 && r.lruIdle() < 0 && r.lfuFreq() < 0;
                     r.skipValue();
-                    ranges.add(new KeyRange(id, start, r.keyEndOffset()));
+                    ranges.add(new KeyRange(id, start, r.keyEndOffset(), bare));
                 }
             }
         }
@@ -213,18 +216,21 @@ class RdbSalvagerTest {
                 assertThat(report.checksum()).isNotEqualTo(dev.salvor.rdb.ChecksumStatus.OK);
             }
         }
+        int version;
+        RdbFlavor flavor;
+        try (RdbReader r = RdbReader.open(o.file())) {
+            r.next();
+            version = r.version();
+            flavor = r.flavor();
+        }
+        Set<String> ambiguous = ambiguousBareRun(o.ranges(), damage, touched, flavor == RdbFlavor.REDIS ? version >= 12 : version >= 80);
         for (KeyRange k : o.ranges()) {
-            if (touched.contains(k.id()) || k.id().equals(predecessor)) continue;
+            if (touched.contains(k.id()) || k.id().equals(predecessor) || ambiguous.contains(k.id())) continue;
             assertThat(recovered).as("untouched key %s is recovered after %s", k.id(), damage.name()).containsKey(k.id());
         }
         assertThat(report.keysRecovered() + report.keysPartial()).isEqualTo(recovered.size());
         if (!damage.name().startsWith("flip")) assertThat(report.clean()).isFalse();
 
-        int version;
-        try (RdbReader r = RdbReader.open(o.file())) {
-            r.next();
-            version = r.version();
-        }
         if (version <= 10) {
             assertRepairedFileLoads(damaged, recovered.keySet());
         } else {
@@ -240,6 +246,22 @@ class RdbSalvagerTest {
             }
             assertThat(byKey(back.toString(StandardCharsets.UTF_8)).keySet()).isEqualTo(recovered.keySet());
         }
+    }
+
+    /**
+     * In files that can hold hashes with field TTLs, the bare string keys right after damage are
+     * indistinguishable from the untimed fields of a hash whose header the damage destroyed; unless
+     * they run to {@link Resynchronizer#BARE_CONFIRMATIONS} or to the end, salvage reports them lost.
+     */
+    private static Set<String> ambiguousBareRun(List<KeyRange> ranges, Damage damage, Set<String> touched, boolean fieldTtlBodies) {
+        Set<String> run = new HashSet<>();
+        if (!fieldTtlBodies) return run;
+        List<KeyRange> sorted = new ArrayList<>(ranges);
+        sorted.sort(java.util.Comparator.comparingLong(KeyRange::start));
+        int i = 0;
+        while (i < sorted.size() && (sorted.get(i).start() < damage.from() || touched.contains(sorted.get(i).id()))) i++;
+        while (i < sorted.size() && sorted.get(i).bare()) run.add(sorted.get(i++).id());
+        return i < sorted.size() && run.size() < Resynchronizer.BARE_CONFIRMATIONS ? run : Set.of();
     }
 
     private static Set<String> elements(String record) throws IOException {
