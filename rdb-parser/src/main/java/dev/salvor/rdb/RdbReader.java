@@ -132,6 +132,13 @@ public final class RdbReader implements Closeable {
     private enum StreamPhase { NODES, META, GROUPS, GROUP_PEL, CONSUMERS, CONSUMER_PEL, DONE }
     private StreamPhase streamPhase;
     private int streamVersion;
+    private long streamNodesStart = -1;
+    private long lastSeenEntryMs;
+    private long lastSeenEntrySeq;
+    private int completedNodes;
+    private long completedNodesEnd = -1;
+    private long completedLastMs;
+    private long completedLastSeq;
     private StreamId masterId;
     private long nodeEntriesLeft;
     private int masterFieldCount;
@@ -761,6 +768,8 @@ public final class RdbReader implements Closeable {
         valueOffset = in.offset();
         elementCount = 0;
         containersOpened = 0;
+        completedNodes = 0;
+        completedNodesEnd = -1;
         sizeHint = -1;
         stringDone = false;
         blobKind = 0;
@@ -815,6 +824,7 @@ public final class RdbReader implements Closeable {
                 streamVersion = enc == RdbEncoding.STREAM_LISTPACKS ? 1 : enc == RdbEncoding.STREAM_LISTPACKS_2 ? 2 : 3;
                 nodesRemaining = length("stream node count");
                 nodeEntriesLeft = 0;
+                streamNodesStart = in.offset();
                 streamPhase = StreamPhase.NODES;
                 break;
             case MODULE_2:
@@ -1060,6 +1070,10 @@ public final class RdbReader implements Closeable {
                         // All entries of the node read: the listpack must end here.
                         if (blobNext(scratchRef)) throw error(INVALID_STREAM, blobOffset, "stream listpack has elements after its last entry");
                         blobKind = 0;
+                        completedNodes++;
+                        completedNodesEnd = in.offset();
+                        completedLastMs = lastSeenEntryMs;
+                        completedLastSeq = lastSeenEntrySeq;
                     }
                     if (nodesRemaining == 0) {
                         streamPhase = StreamPhase.META;
@@ -1196,6 +1210,8 @@ public final class RdbReader implements Closeable {
         long lpCount = lpInt("entry element count");
         long expected = (flags & STREAM_ITEM_FLAG_SAMEFIELDS) != 0 ? n + 3 : 2L * n + 4;
         if (lpCount != expected) throw error(INVALID_STREAM, blobOffset, "stream entry back-count " + lpCount + ", expected " + expected);
+        lastSeenEntryMs = masterId.ms() + msDiff;
+        lastSeenEntrySeq = masterId.seq() + seqDiff;
         if ((flags & STREAM_ITEM_FLAG_DELETED) != 0) return false;
         entryFieldCount = n;
         streamId = new StreamId(masterId.ms() + msDiff, masterId.seq() + seqDiff);
@@ -1539,6 +1555,31 @@ public final class RdbReader implements Closeable {
 
     public StreamId streamLastId() {
         return streamLastId;
+    }
+
+    /** Where the stream's first node begins (after its node count). */
+    public long streamNodesStart() {
+        return streamNodesStart;
+    }
+
+    /** Stream nodes read completely and found valid so far (the first ones of the value). */
+    public int streamCompletedNodes() {
+        return completedNodes;
+    }
+
+    /** Where the last completely read stream node ends; -1 before one was. */
+    public long streamCompletedNodesEnd() {
+        return completedNodesEnd;
+    }
+
+    /** Id of the last entry, deleted ones included, of the last completely read stream node. */
+    public StreamId streamCompletedLastId() {
+        return new StreamId(completedLastMs, completedLastSeq);
+    }
+
+    /** 1, 2 or 3: the stream encoding's metadata layout (first id, max deleted id, entries added from 2). */
+    public int streamEncodingVersion() {
+        return streamVersion;
     }
 
     /** Null for stream encoding v1. */

@@ -9,6 +9,7 @@ import dev.salvor.rdb.ElementKind;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
 import dev.salvor.rdb.RedisType;
+import dev.salvor.rdb.StreamId;
 import dev.salvor.rdb.StringRef;
 
 import java.io.Closeable;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Writes keys read by an {@link RdbReader} in Salvor's export format (one JSON object per key:
@@ -318,19 +320,7 @@ public final class NdjsonExporter implements Closeable {
         while (r.next() == RdbToken.ELEMENT) {
             elements++;
             switch (r.elementKind()) {
-                case STREAM_ENTRY -> {
-                    g.writeStartArray();
-                    g.writeString(r.streamId().toString());
-                    g.writeStartArray();
-                    for (int i = 0; i < r.streamFieldCount(); i++) {
-                        g.writeStartArray();
-                        RedisStrings.write(g, r.streamField(i));
-                        RedisStrings.write(g, r.streamValue(i));
-                        g.writeEndArray();
-                    }
-                    g.writeEndArray();
-                    g.writeEndArray();
-                }
+                case STREAM_ENTRY -> writeStreamEntry(r.streamId(), r.streamFieldCount(), r::streamField, r::streamValue);
                 case STREAM_META -> {
                     g.writeEndArray();
                     entriesOpen = false;
@@ -369,6 +359,54 @@ public final class NdjsonExporter implements Closeable {
         if (groupOpen) closeGroup(inConsumers);
         g.writeEndArray();
         g.writeEndObject();
+    }
+
+    /** [id, [[field, value], ...]]; fields and values come as the reader's views or as kept bytes. */
+    private void writeStreamEntry(StreamId id, int fields, IntFunction<Object> field, IntFunction<Object> value) throws IOException {
+        g.writeStartArray();
+        g.writeString(id.toString());
+        g.writeStartArray();
+        for (int i = 0; i < fields; i++) {
+            g.writeStartArray();
+            writeText(field.apply(i));
+            writeText(value.apply(i));
+            g.writeEndArray();
+        }
+        g.writeEndArray();
+        g.writeEndArray();
+    }
+
+    /**
+     * Writes the intact entries of a damaged stream in the shape of a streamed one: its length and
+     * last id are those of the kept entries, and it has no consumer groups (they follow the
+     * entries in the file).
+     */
+    public void writeStreamEntries(int db, byte[] key, long expireAtMs, List<StreamEntry> entries, StreamId lastId, boolean partial)
+            throws IOException {
+        beginRecord();
+        g.writeStartObject();
+        g.writeNumberField("db", db);
+        g.writeFieldName("key");
+        RedisStrings.write(g, key);
+        g.writeStringField("type", RedisType.STREAM.wireName());
+        if (expireAtMs >= 0) g.writeNumberField("expire_at_ms", expireAtMs);
+        g.writeFieldName("value");
+        g.writeStartObject();
+        g.writeFieldName("entries");
+        g.writeStartArray();
+        for (StreamEntry e : entries) writeStreamEntry(e.id(), e.fields().size(), e.fields()::get, e.values()::get);
+        g.writeEndArray();
+        g.writeNumberField("length", entries.size());
+        g.writeStringField("last_id", lastId.toString());
+        g.writeFieldName("groups");
+        g.writeStartArray();
+        g.writeEndArray();
+        g.writeEndObject();
+        if (partial) g.writeBooleanField("partial", true);
+        g.writeEndObject();
+        endRecord();
+        keysWritten++;
+        elements += entries.size();
     }
 
     private void closeGroup(boolean inConsumers) throws IOException {

@@ -30,7 +30,8 @@ public final class ExportingListener implements SalvageListener {
     public boolean keyInterrupted(RdbReader reader, RdbFormatException error) throws IOException {
         PartialKey p = PartialKey.read(Path.of(reader.source()), reader.recordOffset(), reader.context(), error.reason());
         if (p == null) return false;
-        exporter.writeElements(p.db(), p.key(), p.type(), p.expireAtMs(), p.elements(), true);
+        if (p.stream() != null) exporter.writeStreamEntries(p.db(), p.key(), p.expireAtMs(), p.stream().entries(), p.stream().lastId(), true);
+        else exporter.writeElements(p.db(), p.key(), p.type(), p.expireAtMs(), p.elements(), true);
         return true;
     }
 }

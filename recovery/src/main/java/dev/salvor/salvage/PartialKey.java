@@ -1,5 +1,6 @@
 package dev.salvor.salvage;
 
+import dev.salvor.export.StreamEntry;
 import dev.salvor.export.ValueElement;
 import dev.salvor.rdb.ElementKind;
 import dev.salvor.rdb.RdbEncoding;
@@ -7,6 +8,7 @@ import dev.salvor.rdb.RdbFormatException;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
 import dev.salvor.rdb.RedisType;
+import dev.salvor.rdb.StreamId;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,10 +25,21 @@ import java.util.Set;
  * node as a unit, so the elements of every node before the damaged one are kept. Plain encodings
  * (sequences of strings) carry no internal check: after a truncation the elements before the cut
  * are intact, but after any other damage a misaligned read can look valid for a while, so nothing
- * is kept. Single-blob encodings (one listpack or ziplist) fail as a whole. Strings, streams and
- * module values are never partial.
+ * is kept. Single-blob encodings (one listpack or ziplist) fail as a whole. Streams keep the
+ * nodes before the damaged one (each node is a listpack checked as a whole). Strings and module
+ * values are never partial.
  */
-public record PartialKey(int db, byte[] key, RedisType type, long expireAtMs, List<ValueElement> elements) {
+public record PartialKey(int db, byte[] key, RedisType type, long expireAtMs, List<ValueElement> elements, PartialStream stream) {
+    /**
+     * The intact nodes of a stream: the first {@code nodes} nodes, bytes [nodesStart, nodesEnd) of
+     * the file (each node validates itself as a whole), their live entries, and the id of their
+     * last entry, deleted ones included. Metadata and consumer groups come after the nodes in the
+     * file, so a partial stream has none.
+     */
+    public record PartialStream(int rdbType, int encodingVersion, long nodesStart, long nodesEnd, int nodes, StreamId lastId,
+                                List<StreamEntry> entries) {
+    }
+
     /** Values larger than this are not collected (they stay in the quarantine). */
     static final long MAX_BYTES = 256L << 20;
 
@@ -37,7 +50,8 @@ public record PartialKey(int db, byte[] key, RedisType type, long expireAtMs, Li
             if (r.next() != RdbToken.KEY) return null;
             RedisType type = r.type();
             RdbEncoding enc = r.encoding();
-            if (type == RedisType.STRING || type == RedisType.STREAM || type == RedisType.MODULE) return null;
+            if (type == RedisType.STREAM) return readStream(r);
+            if (type == RedisType.STRING || type == RedisType.MODULE) return null;
             boolean nodes = enc == RdbEncoding.LIST_QUICKLIST || enc == RdbEncoding.LIST_QUICKLIST_2;
             boolean plain = switch (enc) {
                 case LIST_LINKED, SET_PLAIN, ZSET_TEXT_SCORES, ZSET_2, HASH_PLAIN, HASH_2, HASH_METADATA, HASH_METADATA_PRE_GA -> true;
@@ -70,8 +84,43 @@ public record PartialKey(int db, byte[] key, RedisType type, long expireAtMs, Li
                 // the damage again: the current node is not trusted
             }
             if (type == RedisType.SET || type == RedisType.HASH || type == RedisType.ZSET) kept = unique(kept);
-            return kept.isEmpty() ? null : new PartialKey(db, key, type, expireAt, kept);
+            return kept.isEmpty() ? null : new PartialKey(db, key, type, expireAt, kept, null);
         }
+    }
+
+    /** Keeps the stream nodes read whole before the damage; the node it hit is not trusted. */
+    private static PartialKey readStream(RdbReader r) throws IOException {
+        byte[] key = r.key();
+        int db = r.db();
+        long expireAt = r.expireAtMs();
+        int rdbType = r.encoding().rdbType();
+        List<StreamEntry> entries = new ArrayList<>();
+        List<Integer> nodeOf = new ArrayList<>();
+        long bytes = 0;
+        try {
+            while (r.next() == RdbToken.ELEMENT) {
+                if (r.elementKind() != ElementKind.STREAM_ENTRY) continue;
+                List<byte[]> fields = new ArrayList<>(r.streamFieldCount());
+                List<byte[]> values = new ArrayList<>(r.streamFieldCount());
+                for (int i = 0; i < r.streamFieldCount(); i++) {
+                    fields.add(r.streamField(i).toBytes());
+                    values.add(r.streamValue(i).toBytes());
+                    bytes += fields.get(i).length + values.get(i).length + 32;
+                }
+                if (bytes > MAX_BYTES) return null;
+                entries.add(new StreamEntry(r.streamId(), fields, values));
+                nodeOf.add(r.containersOpened());
+            }
+        } catch (RdbFormatException expected) {
+            // the damage again: what the completed nodes hold is kept
+        }
+        int nodes = r.streamCompletedNodes();
+        if (nodes == 0) return null;
+        int live = 0;
+        while (live < entries.size() && nodeOf.get(live) <= nodes) live++;
+        PartialStream stream = new PartialStream(rdbType, r.streamEncodingVersion(), r.streamNodesStart(), r.streamCompletedNodesEnd(), nodes,
+                r.streamCompletedLastId(), List.copyOf(entries.subList(0, live)));
+        return new PartialKey(db, key, RedisType.STREAM, expireAt, List.of(), stream);
     }
 
     /** Drops repeated members or fields (a value never holds them twice). */

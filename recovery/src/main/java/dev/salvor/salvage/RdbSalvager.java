@@ -149,8 +149,11 @@ public final class RdbSalvager {
                 RdbReader.Context here = failed.context();
                 failed.close();
                 byte[] before = lastKey;
-                if (!keyLevel && e.reason() != RdbFormatException.Reason.TRUNCATED && lastKey != null && lastKeyUnchecked && lastKeyEnd == start
-                        && lastKeyStart >= segStart) {
+                // A record whose value already passed a self-checking container (a whole quicklist
+                // or stream node) provably started where it did: the key before it is sound.
+                boolean provenStart = failed.inValue() && (failed.containersOpened() >= 2 || failed.streamCompletedNodes() >= 1);
+                if (!keyLevel && !provenStart && e.reason() != RdbFormatException.Reason.TRUNCATED && lastKey != null && lastKeyUnchecked
+                        && lastKeyEnd == start && lastKeyStart >= segStart) {
                     // Damage found in the record right after a key whose value ends in unchecked
                     // bytes: that key's lengths may have run into the damage, so it goes too.
                     if (lostKey != null) {

@@ -4,6 +4,7 @@ import dev.salvor.export.ValueElement;
 import dev.salvor.rdb.RdbFlavor;
 import dev.salvor.rdb.RdbFormatException;
 import dev.salvor.rdb.RdbReader;
+import dev.salvor.rdb.StreamId;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -105,6 +106,10 @@ public final class RepairWriter implements SalvageListener {
             out.u8(OP_EXPIRETIME_MS);
             out.le64(p.expireAtMs());
         }
+        if (p.stream() != null) {
+            writeStream(p.key(), p.stream());
+            return;
+        }
         boolean fieldTtls = p.elements().stream().anyMatch(e -> e.fieldExpireAtMs() >= 0);
         if (fieldTtls) notes.add("field TTLs of partial hash " + new String(p.key(), StandardCharsets.UTF_8) + " were not kept");
         switch (p.type()) {
@@ -134,6 +139,33 @@ public final class RepairWriter implements SalvageListener {
             }
             default -> throw new IllegalStateException("no partial form for " + p.type());
         }
+    }
+
+    /**
+     * A stream cut by damage: its intact nodes copied byte for byte, then metadata that fits them
+     * (length = their live entries, last id = their last entry, deleted ones included, so new ids
+     * stay above every stored one) and no consumer groups.
+     */
+    private void writeStream(byte[] key, PartialKey.PartialStream s) throws IOException {
+        out.u8(s.rdbType());
+        out.string(key);
+        out.length(s.nodes());
+        copy(s.nodesStart(), s.nodesEnd());
+        long length = s.entries().size();
+        out.length(length);
+        out.length(s.lastId().ms());
+        out.length(s.lastId().seq());
+        if (s.encodingVersion() >= 2) {
+            StreamId first = s.entries().isEmpty() ? StreamId.ZERO : s.entries().get(0).id();
+            out.length(first.ms());
+            out.length(first.seq());
+            out.length(0); // max deleted entry id: unknown, 0-0
+            out.length(0);
+            out.length(length); // entries added: at least the entries present
+        }
+        out.length(0); // consumer groups
+        notes.add("stream " + new String(key, StandardCharsets.UTF_8) + " kept its first " + s.nodes() + " node(s) (" + length
+                + " entries); its consumer groups were not kept");
     }
 
     private void writeStrings(int rdbType, byte[] key, List<ValueElement> elements, boolean pairs) throws IOException {
