@@ -101,6 +101,10 @@ public final class SalvageCommand implements Callable<Integer> {
         }
         if (r.regions().isEmpty() && !r.clean()) out.println("no damaged region found, but the file is not clean (checksum " + r.checksum().name().toLowerCase() + ")");
         out.printf("recovered %,d keys, %,d partial, %,d lost%n", r.keysRecovered(), r.keysPartial(), r.keysLost());
+        if (!r.expiryUnknownKeys().isEmpty()) {
+            out.printf("%,d key%s right after damage ha%s no expiry of its own; one may have been lost (see expiry_unknown_keys)%n",
+                    r.expiryUnknownKeys().size(), r.expiryUnknownKeys().size() == 1 ? "" : "s", r.expiryUnknownKeys().size() == 1 ? "s" : "ve");
+        }
         out.printf("wrote %s, %s, %s%n", output, report, quarantine);
     }
 
@@ -114,6 +118,7 @@ public final class SalvageCommand implements Callable<Integer> {
         g.writeNumberField("recovered", r.keysRecovered());
         g.writeNumberField("partial", r.keysPartial());
         g.writeNumberField("lost", r.keysLost());
+        g.writeNumberField("expiry_unknown", r.expiryUnknownKeys().size());
         g.writeNumberField("damaged_regions", r.regions().size());
         g.writeNumberField("damaged_bytes", r.bytesDamaged());
         g.writeBooleanField("clean", r.clean());

@@ -148,6 +148,14 @@ public final class NdjsonExporter implements Closeable {
      * up to and including KEY_END. On a read error the unfinished record is dropped.
      */
     public boolean writeKey(RdbReader r, int db) throws IOException {
+        return writeKey(r, db, false);
+    }
+
+    /**
+     * As {@link #writeKey(RdbReader, int)}; {@code expiryUnknown} adds {@code "expiry_unknown": true}
+     * (a salvaged key whose expiry prefix may have been lost to damage).
+     */
+    public boolean writeKey(RdbReader r, int db, boolean expiryUnknown) throws IOException {
         byte[] key = r.key();
         RedisType type = r.type();
         if (!selector.select(db, key, type)) {
@@ -174,6 +182,7 @@ public final class NdjsonExporter implements Closeable {
                 case STREAM -> writeStream(r);
                 case MODULE -> writeModule(r);
             }
+            if (expiryUnknown) g.writeBooleanField("expiry_unknown", true);
             g.writeEndObject();
             endRecord();
         } catch (IOException | RuntimeException e) {

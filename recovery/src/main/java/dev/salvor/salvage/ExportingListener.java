@@ -27,6 +27,11 @@ public final class ExportingListener implements SalvageListener {
     }
 
     @Override
+    public void keyAfterDamage(RdbReader reader) throws IOException {
+        exporter.writeKey(reader, reader.db(), true);
+    }
+
+    @Override
     public boolean keyInterrupted(RdbReader reader, RdbFormatException error) throws IOException {
         PartialKey p = PartialKey.read(Path.of(reader.source()), reader.recordOffset(), reader.context(), error.reason());
         if (p == null) return false;

@@ -36,6 +36,14 @@ public final class ListenerChain implements SalvageListener {
     }
 
     @Override
+    public void keyAfterDamage(RdbReader reader) throws IOException {
+        for (SalvageListener l : listeners) {
+            l.keyAfterDamage(reader);
+            if (reader.inValue()) reader.skipValue();
+        }
+    }
+
+    @Override
     public boolean keyInterrupted(RdbReader reader, RdbFormatException error) throws IOException {
         boolean kept = false;
         for (SalvageListener l : listeners) kept |= l.keyInterrupted(reader, error);

@@ -39,6 +39,7 @@ public final class RdbSalvager {
     private final List<CorruptRegion> regions = new ArrayList<>();
     private final List<Segment> segments = new ArrayList<>();
     private final List<byte[]> lostKeys = new ArrayList<>();
+    private final List<byte[]> expiryUnknown = new ArrayList<>();
     private long recovered;
     private long lost;
 
@@ -228,7 +229,12 @@ public final class RdbSalvager {
                         if (t == RdbToken.END) break;
                         if (t == RdbToken.KEY) {
                             if (r.recordOffset() >= limit) break;
-                            listener.key(r);
+                            if (seg.start() > 0 && r.recordOffset() == seg.start() && r.expireAtMs() < 0) {
+                                if (expiryUnknown.size() < MAX_NAMES) expiryUnknown.add(r.key());
+                                listener.keyAfterDamage(r);
+                            } else {
+                                listener.key(r);
+                            }
                             if (r.inValue()) r.skipValue();
                         } else {
                             listener.record(r);
@@ -257,7 +263,7 @@ public final class RdbSalvager {
         if (progress != null) progress.accept(size);
         SalvageReport report = new SalvageReport(file.toString(), size, scan.context().version(), scan.context().flavor(),
                 scan.headerDamaged(), recovered, partial, lost, lostKeys, partialKeys, finalRegions,
-                scan.checksum(), scan.reachedEof());
+                scan.checksum(), scan.reachedEof(), expiryUnknown);
         listener.end(report);
         return report;
     }

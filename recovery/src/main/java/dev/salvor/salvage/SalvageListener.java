@@ -19,6 +19,14 @@ public interface SalvageListener {
     void key(RdbReader reader) throws IOException;
 
     /**
+     * At the KEY token of the first key after a damaged region, when it has no expiry of its own:
+     * an expiry prefix may have been among the damaged bytes, so its expiry is unknown.
+     */
+    default void keyAfterDamage(RdbReader reader) throws IOException {
+        key(reader);
+    }
+
+    /**
      * The key being read in {@link #key} hit damage; the elements already read were intact.
      *
      * @return true when the listener kept something of it (a partial key)

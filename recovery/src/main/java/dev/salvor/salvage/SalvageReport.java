@@ -13,12 +13,14 @@ import java.util.List;
  * @param keysPartial     keys cut by damage of which the intact leading elements were kept
  * @param keysLost        keys known to be lost (their name was readable, their value was not)
  * @param lostKeys        names of lost or partial keys, as far as readable (capped)
+ * @param expiryUnknownKeys keys recovered right after a damaged region without an expiry of their
+ *                        own: an expiry prefix may have been among the damaged bytes (capped)
  * @param checksum        the file's own CRC64 status (UNVERIFIABLE once a resynchronisation happened)
  */
 public record SalvageReport(String source, long sizeBytes, int version, RdbFlavor flavor, boolean headerDamaged,
                             long keysRecovered, long keysPartial, long keysLost, List<byte[]> lostKeys,
                             List<byte[]> partialKeys, List<CorruptRegion> regions, ChecksumStatus checksum,
-                            boolean reachedEof) {
+                            boolean reachedEof, List<byte[]> expiryUnknownKeys) {
     /** Total bytes in damaged regions. */
     public long bytesDamaged() {
         return regions.stream().mapToLong(CorruptRegion::length).sum();

@@ -32,6 +32,7 @@ public final class SalvageReportJson {
             g.writeNumberField("recovered", r.keysRecovered());
             g.writeNumberField("partial", r.keysPartial());
             g.writeNumberField("lost", r.keysLost());
+            g.writeNumberField("expiry_unknown", r.expiryUnknownKeys().size());
             g.writeNumberField("damaged_regions", r.regions().size());
             g.writeNumberField("damaged_bytes", r.bytesDamaged());
             g.writeEndObject();
@@ -57,6 +58,9 @@ public final class SalvageReportJson {
             g.writeEndArray();
             g.writeArrayFieldStart("partial_keys");
             for (byte[] k : r.partialKeys()) RedisStrings.write(g, k);
+            g.writeEndArray();
+            g.writeArrayFieldStart("expiry_unknown_keys");
+            for (byte[] k : r.expiryUnknownKeys()) RedisStrings.write(g, k);
             g.writeEndArray();
             g.writeArrayFieldStart("lost_keys");
             for (byte[] k : r.lostKeys()) RedisStrings.write(g, k);

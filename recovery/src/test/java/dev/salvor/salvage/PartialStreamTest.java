@@ -99,7 +99,12 @@ class PartialStreamTest {
         for (int i = 0; i < entries.size(); i++) assertThat(entries.get(i)).isEqualTo(allEntries.get(i));
         assertThat(stream.get("value").get("length").asInt()).isEqualTo(entries.size());
         assertThat(stream.get("value").get("groups")).isEmpty();
-        for (int i = 0; i < 40; i++) assertThat(got.get("plain:" + i)).isEqualTo(truth.get("plain:" + i));
+        assertThat(report.expiryUnknownKeys()).hasSizeLessThanOrEqualTo(1); // the key right after the damage, if any
+        for (int i = 0; i < 40; i++) {
+            com.fasterxml.jackson.databind.node.ObjectNode plain = (com.fasterxml.jackson.databind.node.ObjectNode) got.get("plain:" + i);
+            plain.remove("expiry_unknown");
+            assertThat(plain).isEqualTo(truth.get("plain:" + i));
+        }
 
         try (RedisServer redis = RedisServer.start(repairedDir, "--dbfilename", "dump.rdb")) {
             assertThat(redis.call("XLEN", "events")).isEqualTo((long) entries.size());
