@@ -78,7 +78,11 @@ public final class StringRef {
 
     private static final byte[] DIGIT_PAIRS = new byte[200];
 
+    private static final long[] POW10 = new long[19];
+
     static {
+        POW10[0] = 1;
+        for (int i = 1; i < 19; i++) POW10[i] = POW10[i - 1] * 10;
         for (int i = 0; i < 100; i++) {
             DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
             DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
@@ -95,7 +99,7 @@ public final class StringRef {
         boolean neg = v < 0;
         long u = neg ? -v : v;
         int digits = 1;
-        for (long t = u; t >= 10; t /= 10) digits++;
+        while (digits < 19 && u >= POW10[digits]) digits++;
         int len = digits + (neg ? 1 : 0);
         int pos = len;
         // Two digits per division.

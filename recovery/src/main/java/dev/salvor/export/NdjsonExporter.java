@@ -34,6 +34,15 @@ public final class NdjsonExporter implements Closeable {
             .disable(StreamWriteFeature.AUTO_CLOSE_CONTENT)
             .build();
 
+    // Names written for every key, encoded once.
+    private static final SerializedString DB = new SerializedString("db");
+    private static final SerializedString KEY = new SerializedString("key");
+    private static final SerializedString TYPE = new SerializedString("type");
+    private static final SerializedString EXPIRE_AT_MS = new SerializedString("expire_at_ms");
+    private static final SerializedString VALUE = new SerializedString("value");
+    private static final SerializedString[] TYPE_NAMES = java.util.Arrays.stream(RedisType.values())
+            .map(t -> new SerializedString(t.wireName())).toArray(SerializedString[]::new);
+
     /** With sorting on, values whose elements take more than this are written in file order. */
     public static final long DEFAULT_SORT_LIMIT = 64L << 20;
     /** Sorting off: elements in file order. */
@@ -123,6 +132,23 @@ public final class NdjsonExporter implements Closeable {
         first = false;
     }
 
+    /** Opens a key's record up to its value: {"db":..,"key":..,"type":..,["expire_at_ms":..,]"value": */
+    private void beginKeyRecord(int db, byte[] key, RedisType type, long expireAtMs) throws IOException {
+        beginRecord();
+        g.writeStartObject();
+        g.writeFieldName(DB);
+        g.writeNumber(db);
+        g.writeFieldName(KEY);
+        RedisStrings.write(g, key);
+        g.writeFieldName(TYPE);
+        g.writeString(TYPE_NAMES[type.ordinal()]);
+        if (expireAtMs >= 0) {
+            g.writeFieldName(EXPIRE_AT_MS);
+            g.writeNumber(expireAtMs);
+        }
+        g.writeFieldName(VALUE);
+    }
+
     private void endRecord() throws IOException {
         g.flush();
         if (format == ExportFormat.NDJSON) record.write('\n');
@@ -164,14 +190,7 @@ public final class NdjsonExporter implements Closeable {
             return false;
         }
         try {
-            beginRecord();
-            g.writeStartObject();
-            g.writeNumberField("db", db);
-            g.writeFieldName("key");
-            RedisStrings.write(g, key);
-            g.writeStringField("type", type.wireName());
-            if (r.expireAtMs() >= 0) g.writeNumberField("expire_at_ms", r.expireAtMs());
-            g.writeFieldName("value");
+            beginKeyRecord(db, key, type, r.expireAtMs());
             switch (type) {
                 case STRING -> writeString(r);
                 case LIST -> writeList(r);
@@ -199,14 +218,7 @@ public final class NdjsonExporter implements Closeable {
      */
     public void writeElements(int db, byte[] key, RedisType type, long expireAtMs, List<ValueElement> values, boolean partial)
             throws IOException {
-        beginRecord();
-        g.writeStartObject();
-        g.writeNumberField("db", db);
-        g.writeFieldName("key");
-        RedisStrings.write(g, key);
-        g.writeStringField("type", type.wireName());
-        if (expireAtMs >= 0) g.writeNumberField("expire_at_ms", expireAtMs);
-        g.writeFieldName("value");
+        beginKeyRecord(db, key, type, expireAtMs);
         g.writeStartArray();
         for (ValueElement e : values) {
             switch (type) {
@@ -392,14 +404,7 @@ public final class NdjsonExporter implements Closeable {
      */
     public void writeStreamEntries(int db, byte[] key, long expireAtMs, List<StreamEntry> entries, StreamId lastId, boolean partial)
             throws IOException {
-        beginRecord();
-        g.writeStartObject();
-        g.writeNumberField("db", db);
-        g.writeFieldName("key");
-        RedisStrings.write(g, key);
-        g.writeStringField("type", RedisType.STREAM.wireName());
-        if (expireAtMs >= 0) g.writeNumberField("expire_at_ms", expireAtMs);
-        g.writeFieldName("value");
+        beginKeyRecord(db, key, RedisType.STREAM, expireAtMs);
         g.writeStartObject();
         g.writeFieldName("entries");
         g.writeStartArray();

@@ -32,6 +32,12 @@ public final class ParallelExport {
     static final long RANGE_BYTES = 1L << 20;
     private static final int CHUNK_BYTES = 256 << 10;
     private static final int CHUNKS_PER_RANGE = 16;
+    /**
+     * Ranges in flight per worker: while one worker is busy with a large key, the others go this
+     * far ahead. Output held meanwhile is at most ranges x chunks x chunk size (typically one or
+     * two chunks per range).
+     */
+    private static final int RANGES_AHEAD = 8;
 
     /** What an export found, besides the records: counts and the file's checksum verdict. */
     public record Result(ExportSummary summary, ChecksumStatus checksum, long storedChecksum, long computedChecksum) {
@@ -59,7 +65,7 @@ public final class ParallelExport {
      * first error in file order, after writing every record before it, as the one-thread export does.
      */
     public Result run(OutputStream out, LongConsumer progress) throws IOException {
-        BlockingQueue<Range> ordered = new ArrayBlockingQueue<>(2 * workers);
+        BlockingQueue<Range> ordered = new ArrayBlockingQueue<>(RANGES_AHEAD * workers);
         AtomicInteger threadNo = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "salvor-export-" + threadNo.incrementAndGet());
