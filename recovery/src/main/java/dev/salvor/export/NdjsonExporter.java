@@ -227,11 +227,16 @@ public final class NdjsonExporter implements Closeable {
             }
         }
         g.writeEndArray();
+        endHeldRecord(partial, values.size());
+    }
+
+    /** Closes the record of a value held in memory: the partial flag, the counts. */
+    private void endHeldRecord(boolean partial, int count) throws IOException {
         if (partial) g.writeBooleanField("partial", true);
         g.writeEndObject();
         endRecord();
         keysWritten++;
-        elements += values.size();
+        elements += count;
     }
 
     private void writeString(RdbReader r) throws IOException {
@@ -416,11 +421,7 @@ public final class NdjsonExporter implements Closeable {
         g.writeStartArray();
         g.writeEndArray();
         g.writeEndObject();
-        if (partial) g.writeBooleanField("partial", true);
-        g.writeEndObject();
-        endRecord();
-        keysWritten++;
-        elements += entries.size();
+        endHeldRecord(partial, entries.size());
     }
 
     private void closeGroup(boolean inConsumers) throws IOException {
