@@ -65,6 +65,30 @@ final class KeyLedger {
         return false;
     }
 
+    /** Forgets a key (one that was read, then found to be damage). */
+    void remove(KeyId id) {
+        long h = id.hash();
+        int mask = slots.length - 1;
+        int i = (int) h & mask;
+        while (slots[i] != h) {
+            if (slots[i] == 0) return;
+            i = (i + 1) & mask;
+        }
+        // Backward-shift deletion keeps every other key reachable from its home slot.
+        int j = i;
+        while (true) {
+            j = (j + 1) & mask;
+            if (slots[j] == 0) break;
+            int home = (int) slots[j] & mask;
+            boolean stays = i <= j ? i < home && home <= j : i < home || home <= j;
+            if (stays) continue;
+            slots[i] = slots[j];
+            i = j;
+        }
+        slots[i] = 0;
+        size--;
+    }
+
     int size() {
         return size;
     }

@@ -43,6 +43,14 @@ public final class RdbSalvager {
     private long recovered;
     private long lost;
 
+    /** The last keys read, kept until damage could still implicate them. */
+    private record RecentKey(KeyLedger.KeyId id, byte[] key, long start, long end, int db, boolean unchecked, boolean plausible) {
+    }
+
+    private static final int RECENT_KEYS = 8;
+    /** Elements a value reads cleanly before its start is taken as proven. */
+    private static final int PROVEN_ELEMENTS = 8;
+
     /** Intact records from {@code start} (a record boundary, db {@code db} in effect) to {@code end}. */
     private record Segment(long start, long end, int db, boolean endsInPartialKey, boolean cutAtTail) {
     }
@@ -100,11 +108,7 @@ public final class RdbSalvager {
         int segDb = ctx.db();
         boolean reachedEof = false;
         ChecksumStatus checksum = ChecksumStatus.NOT_REACHED;
-        byte[] lastKey = null;
-        boolean lastKeyUnchecked = false;
-        long lastKeyStart = -1;
-        int lastKeyDb = 0;
-        long lastKeyEnd = -1;
+        java.util.ArrayDeque<RecentKey> recent = new java.util.ArrayDeque<>();
         long nextReport = 0;
         while (reader != null) {
             try {
@@ -127,11 +131,9 @@ public final class RdbSalvager {
                     }
                     ledger.add(id);
                     recovered++;
-                    lastKey = reader.key();
-                    lastKeyUnchecked = endsUnchecked(reader);
-                    lastKeyStart = reader.recordOffset();
-                    lastKeyEnd = reader.keyEndOffset();
-                    lastKeyDb = reader.db();
+                    recent.addLast(new RecentKey(id, reader.key(), reader.recordOffset(), reader.keyEndOffset(), reader.db(),
+                            endsUnchecked(reader), Resynchronizer.plausibleKey(reader, reader.version())));
+                    if (recent.size() > RECENT_KEYS) recent.removeFirst();
                 } else if (t == RdbToken.EOF) {
                     reachedEof = true;
                     checksum = reader.checksumStatus();
@@ -149,24 +151,37 @@ public final class RdbSalvager {
                 boolean partialKey = !keyLevel && failed.inValue() && failed.elementCount() > 0;
                 RdbReader.Context here = failed.context();
                 failed.close();
-                byte[] before = lastKey;
+                byte[] before = recent.isEmpty() ? null : recent.peekLast().key();
                 // A record whose value already passed a self-checking container (a whole quicklist
-                // or stream node) provably started where it did: the key before it is sound.
-                boolean provenStart = failed.inValue() && (failed.containersOpened() >= 2 || failed.streamCompletedNodes() >= 1);
-                if (!keyLevel && !provenStart && e.reason() != RdbFormatException.Reason.TRUNCATED && lastKey != null && lastKeyUnchecked
-                        && lastKeyEnd == start && lastKeyStart >= segStart) {
-                    // Damage found in the record right after a key whose value ends in unchecked
-                    // bytes: that key's lengths may have run into the damage, so it goes too.
-                    if (lostKey != null) {
-                        lost++;
-                        if (lostKeys.size() < MAX_NAMES) lostKeys.add(lostKey);
+                // or stream node), or read many elements, started where it did: a misaligned start
+                // fails within a few bytes. The key before it is then sound.
+                boolean provenStart = failed.inValue() && (failed.containersOpened() >= 2 || failed.streamCompletedNodes() >= 1
+                        || failed.elementCount() >= PROVEN_ELEMENTS);
+                // A length that runs past the end of the file is a truncation only when nothing
+                // intact follows; otherwise it is a misaligned read like any other.
+                if (!keyLevel && !provenStart && !recent.isEmpty() && recent.peekLast().end() == start
+                        && (e.reason() != RdbFormatException.Reason.TRUNCATED || resync.find(start + 1, here).offset() >= 0)) {
+                    // Damage found right after a key whose value ends in unchecked bytes: that
+                    // key's lengths may have run into the damage, so it goes too. A key that no
+                    // server would have written (a misaligned read that parsed by chance) goes,
+                    // and so does the one before it, where the misalignment may have begun.
+                    while (!recent.isEmpty()) {
+                        RecentKey k = recent.peekLast();
+                        if (k.end() != start || k.start() < segStart || (!k.unchecked() && k.plausible())) break;
+                        recent.removeLast();
+                        ledger.remove(k.id());
+                        recovered--;
+                        if (lostKey != null) {
+                            lost++;
+                            if (lostKeys.size() < MAX_NAMES) lostKeys.add(lostKey);
+                        }
+                        start = k.start();
+                        lostKey = k.key();
+                        here = new RdbReader.Context(here.version(), here.flavor(), k.db());
+                        before = recent.isEmpty() ? null : recent.peekLast().key();
+                        partialKey = false;
+                        if (k.plausible()) break;
                     }
-                    start = lastKeyStart;
-                    lostKey = lastKey;
-                    recovered--;
-                    here = new RdbReader.Context(here.version(), here.flavor(), lastKeyDb);
-                    before = null;
-                    partialKey = false;
                 }
                 Resynchronizer.Found found = resync.find(start + 1, here);
                 // A length running past the end is a truncation only when nothing intact follows;
@@ -181,7 +196,7 @@ public final class RdbSalvager {
                 }
                 long end = found.offset() < 0 ? size : found.offset();
                 regions.add(new CorruptRegion(start, end, e.reason().text(), e.detail(), e.offset(), before, null, lostKey, found.offset() < 0));
-                lastKey = null;
+                recent.clear();
                 if (found.offset() >= 0) {
                     segStart = found.offset();
                     segDb = found.db();

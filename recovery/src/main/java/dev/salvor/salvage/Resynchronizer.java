@@ -1,6 +1,5 @@
 package dev.salvor.salvage;
 
-import dev.salvor.rdb.RdbFlavor;
 import dev.salvor.rdb.RdbFormatException;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
@@ -29,20 +28,21 @@ final class Resynchronizer {
      */
     static final int CONFIRMATIONS = 16;
     /**
-     * Keys that confirm a chain made only of bare string records (type 0, no expiry or other
-     * prefix). Such records are byte for byte the body of a plain hash, or the untimed entries of a
-     * hash with field TTLs (a 0 byte, a field, a value): when damage destroys such a key's header, a
-     * short chain of its fields passes for string keys. A chain that also holds any other kind of
-     * record needs only {@link #CONFIRMATIONS}. In files that can hold hashes with field TTLs
-     * (Redis RDB 12+, Valkey 80+), whose untimed entries are systematically bare records, a chain
-     * may not even start with bare records unless they run this long or reach the end of the
-     * file: the bare keys right after such damage are reported lost rather than risk inventing
-     * keys from a hash's fields.
+     * Keys that confirm a chain made only of bare records: plain-encoded values (string, and the
+     * plain list, set, zset and hash of older servers and large values) without expiry or other
+     * prefix. Such records are made of nothing but RDB strings, as is the body of a plain
+     * collection, and the untimed entries of a hash with field TTLs (a 0 byte, a field, a value)
+     * are exactly bare string records: when damage destroys such a key's header, its elements can
+     * read as a chain of keys. So a chain whose first record is bare counts only when the bare run
+     * reaches this length or the end of the file; otherwise the bare records right after the
+     * damage are reported lost, and the search goes on to the first other record.
      */
     static final int BARE_CONFIRMATIONS = 256;
     /** Expiry times a real server writes: from 2000 to the end of year 9999 (a common "never"). */
     private static final long MIN_PLAUSIBLE_EXPIRY = 946_684_800_000L;
     private static final long MAX_PLAUSIBLE_EXPIRY = 253_402_300_800_000L;
+    /** Redis's databases setting has no hard limit, but real servers stay far below this. */
+    private static final int MAX_PLAUSIBLE_DB = 1 << 16;
     private static final int WINDOW = 4 << 20;
     private static final int MAX_WINDOW = 256 << 20;
 
@@ -72,7 +72,7 @@ final class Resynchronizer {
             for (int i = 0; i < len; i++) {
                 if (!plausibleStart(buf[i] & 0xff)) continue;
                 Probe p = probe(buf, i, len, windowStart, ctx);
-                if (p == Probe.ACCEPT) return new Found(windowStart + i, ctx.db());
+                if (p == Probe.ACCEPT) return new Found(windowStart + i, dbSwitchedWithin(buf, (int) Math.max(0, from - 1 - windowStart), i, ctx));
                 if (p == Probe.NEED_MORE && len < fileSize - windowStart && window < MAX_WINDOW) {
                     windowTooSmall = true;
                     break;
@@ -88,6 +88,50 @@ final class Resynchronizer {
             window = WINDOW;
         }
         return new Found(-1, ctx.db());
+    }
+
+    /**
+     * The database in effect at {@code buf[end]}: the one at the damage, unless the skipped bytes
+     * {@code buf[from, end)} hold a SELECTDB with its RESIZEDB (RDB 7+) for a later database, which
+     * the keys after the damage then belong to. Without RESIZEDB (older files) a two-byte SELECTDB
+     * is too easily found in garbage to be trusted, and the database at the damage is kept.
+     */
+    static int dbSwitchedWithin(byte[] buf, int from, int end, RdbReader.Context ctx) {
+        if (ctx.version() < 7) return ctx.db();
+        for (int p = end - 1; p >= from; p--) {
+            if (buf[p] != (byte) 0xfe) continue;
+            int[] q = {p + 1};
+            long db = smallLength(buf, q, end);
+            if (db <= ctx.db() || db > MAX_PLAUSIBLE_DB || q[0] >= end || buf[q[0]] != (byte) 0xfb) continue;
+            q[0]++;
+            long size = smallLength(buf, q, end);
+            long expires = smallLength(buf, q, end);
+            if (size > 0 && expires >= 0 && expires <= size && q[0] <= end) return (int) db;
+        }
+        return ctx.db();
+    }
+
+    /** A length of the RDB length encoding (6, 14 or 32 bits) at {@code buf[at[0]]}, advancing it; -1 when none fits. */
+    private static long smallLength(byte[] buf, int[] at, int end) {
+        int p = at[0];
+        if (p < 0 || p >= end) return -1;
+        int b = buf[p] & 0xff;
+        switch (b >>> 6) {
+            case 0 -> {
+                at[0] = p + 1;
+                return b & 0x3f;
+            }
+            case 1 -> {
+                if (p + 1 >= end) return -1;
+                at[0] = p + 2;
+                return ((b & 0x3f) << 8) | (buf[p + 1] & 0xff);
+            }
+            default -> {
+                if (b != 0x80 || p + 4 >= end) return -1;
+                at[0] = p + 5;
+                return ((buf[p + 1] & 0xffL) << 24) | ((buf[p + 2] & 0xff) << 16) | ((buf[p + 3] & 0xff) << 8) | (buf[p + 4] & 0xff);
+            }
+        }
     }
 
     private byte[] read(long at, int len) throws IOException {
@@ -134,6 +178,13 @@ final class Resynchronizer {
         return true;
     }
 
+    /** Whether the key just read could have been written by a server: a text name, a type of the file's version, a plausible expiry. */
+    static boolean plausibleKey(RdbReader r, int version) {
+        long exp = r.expireAtMs();
+        return plausibleFirstName(r.key()) && writtenBy(version, r.encoding().rdbType())
+                && (exp < 0 || exp >= MIN_PLAUSIBLE_EXPIRY && exp <= MAX_PLAUSIBLE_EXPIRY);
+    }
+
     /**
      * Whether a server writing RDB {@code version} ever writes value type {@code type}: each
      * version writes only the encodings current at the time, which rules out most garbage.
@@ -174,14 +225,16 @@ final class Resynchronizer {
         int records = 0;
         int keys = 0;
         boolean anchored = false;
-        // Where hashes with field TTLs exist, a chain that starts with bare records may be the
-        // untimed tail of such a hash: it counts only if the bare run is long or reaches the end.
+        // A chain that starts with bare records may be the tail of a plain collection whose header
+        // the damage destroyed: it counts only if the bare run is long or reaches the end.
         boolean bareLead = false;
-        boolean fieldTtlBodies = ctx.flavor() == RdbFlavor.REDIS ? ctx.version() >= 12 : ctx.version() >= 80;
+        int chainDb = ctx.db();
+        boolean expectResize = false;
         boolean inKey = false;
         try {
             RdbToken t;
             while ((t = r.next()) != RdbToken.END) {
+                if (expectResize && t != RdbToken.RESIZE_DB) return Probe.REJECT;
                 switch (t) {
                     case KEY -> {
                         if (!writtenBy(ctx.version(), r.encoding().rdbType())) return Probe.REJECT;
@@ -190,8 +243,8 @@ final class Resynchronizer {
                         if (keys == 0 && !plausibleFirstName(r.key())) return Probe.REJECT;
                         KeyLedger.KeyId id = KeyLedger.KeyId.of(r.db(), r.key());
                         if (!chainKeys.add(id) || seenKeys.contains(id)) return Probe.REJECT;
-                        boolean bare = r.encoding().rdbType() == 0 && exp < 0 && r.lruIdle() < 0 && r.lfuFreq() < 0;
-                        if (keys == 0 && bare && fieldTtlBodies) bareLead = true;
+                        boolean bare = r.encoding().rdbType() <= 4 && exp < 0 && r.lruIdle() < 0 && r.lfuFreq() < 0;
+                        if (keys == 0 && bare) bareLead = true;
                         if (!bare) {
                             if (bareLead) return Probe.REJECT;
                             anchored = true;
@@ -213,6 +266,21 @@ final class Resynchronizer {
                         return Probe.REJECT;
                     }
                     case ELEMENT, KEY_END -> {
+                    }
+                    // Databases come in ascending order, and since RDB 7 each SELECTDB is followed
+                    // by its RESIZEDB with plausible sizes.
+                    case SELECT_DB -> {
+                        if (bareLead || r.db() <= chainDb || r.db() > MAX_PLAUSIBLE_DB) return Probe.REJECT;
+                        chainDb = r.db();
+                        expectResize = ctx.version() >= 7;
+                        records++;
+                        anchored = true;
+                    }
+                    case RESIZE_DB -> {
+                        if (bareLead || !expectResize || r.resizeDbSize() == 0 || r.resizeExpiresSize() > r.resizeDbSize()) return Probe.REJECT;
+                        expectResize = false;
+                        records++;
+                        anchored = true;
                     }
                     default -> {
                         if (bareLead) return Probe.REJECT;
