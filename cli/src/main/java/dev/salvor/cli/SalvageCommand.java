@@ -101,6 +101,10 @@ public final class SalvageCommand implements Callable<Integer> {
         }
         if (r.regions().isEmpty() && !r.clean()) out.println("no damaged region found, but the file is not clean (checksum " + r.checksum().name().toLowerCase() + ")");
         out.printf("recovered %,d keys, %,d partial, %,d lost%n", r.keysRecovered(), r.keysPartial(), r.keysLost());
+        for (SalvageReport.AssumedDb a : r.assumedDbs()) {
+            out.printf("%,d key%s read after damage at [%d, %d) %s put in db %d, the database before the damage (a SELECTDB lost in the damage would mean a later one)%n",
+                    a.keys(), a.keys() == 1 ? "" : "s", a.from(), a.to(), a.keys() == 1 ? "is" : "are", a.db());
+        }
         if (!r.expiryUnknownKeys().isEmpty()) {
             out.printf("%,d key%s right after damage ha%s no expiry of its own; one may have been lost (see expiry_unknown_keys)%n",
                     r.expiryUnknownKeys().size(), r.expiryUnknownKeys().size() == 1 ? "" : "s", r.expiryUnknownKeys().size() == 1 ? "s" : "ve");

@@ -40,6 +40,7 @@ public final class RdbSalvager {
     private final List<Segment> segments = new ArrayList<>();
     private final List<byte[]> lostKeys = new ArrayList<>();
     private final List<byte[]> expiryUnknown = new ArrayList<>();
+    private final List<SalvageReport.AssumedDb> assumedDbs = new ArrayList<>();
     private long recovered;
     private long lost;
 
@@ -98,7 +99,27 @@ public final class RdbSalvager {
             headerDamaged = true;
             ctx = guessContext(ch);
             magic = null;
-            Resynchronizer.Found found = resync.find(1, ctx);
+            Resynchronizer.Found found;
+            if (ctx != null) {
+                found = resync.find(1, ctx);
+            } else {
+                // No version survived: each version admits the value types its servers write, so
+                // the one under which intact records are found first is the file's; of several
+                // that tie, the oldest (a newer server loads an older version).
+                found = null;
+                for (int v : GUESSED_VERSIONS) {
+                    RdbReader.Context c = new RdbReader.Context(v, RdbFlavor.REDIS, 0);
+                    Resynchronizer.Found f = resync.find(1, c);
+                    if (f.offset() >= 0 && (found == null || found.offset() < 0 || f.offset() < found.offset())) {
+                        found = f;
+                        ctx = c;
+                    }
+                }
+                if (ctx == null) {
+                    ctx = new RdbReader.Context(9, RdbFlavor.REDIS, 0);
+                    found = new Resynchronizer.Found(-1, 0);
+                }
+            }
             long end = found.offset() < 0 ? size : found.offset();
             regions.add(new CorruptRegion(0, end, e.reason().text(), e.detail(), e.offset(), null, null, null, found.offset() < 0));
             if (found.offset() < 0) return new Scan(ctx, null, true, false, ChecksumStatus.NOT_REACHED);
@@ -109,13 +130,21 @@ public final class RdbSalvager {
         boolean reachedEof = false;
         ChecksumStatus checksum = ChecksumStatus.NOT_REACHED;
         java.util.ArrayDeque<RecentKey> recent = new java.util.ArrayDeque<>();
+        // After a region, the database is the one in effect before it until a SELECTDB says otherwise.
+        boolean dbAssumed = headerDamaged;
+        long assumedKeys = 0;
         long nextReport = 0;
         while (reader != null) {
             try {
                 RdbToken t = reader.next();
                 if (t == RdbToken.END) {
                     segments.add(new Segment(segStart, reader.offset(), segDb, false, false));
+                    if (dbAssumed && assumedKeys > 0) assumedDbs.add(new SalvageReport.AssumedDb(segStart, reader.offset(), segDb, assumedKeys));
                     break;
+                }
+                if (t == RdbToken.SELECT_DB && dbAssumed) {
+                    if (assumedKeys > 0) assumedDbs.add(new SalvageReport.AssumedDb(segStart, reader.tokenOffset(), segDb, assumedKeys));
+                    dbAssumed = false;
                 }
                 if (t == RdbToken.KEY) {
                     KeyLedger.KeyId id = KeyLedger.KeyId.of(reader.db(), reader.key());
@@ -131,6 +160,7 @@ public final class RdbSalvager {
                     }
                     ledger.add(id);
                     recovered++;
+                    if (dbAssumed) assumedKeys++;
                     recent.addLast(new RecentKey(id, reader.key(), reader.recordOffset(), reader.keyEndOffset(), reader.db(),
                             endsUnchecked(reader), Resynchronizer.plausibleKey(reader, reader.version())));
                     if (recent.size() > RECENT_KEYS) recent.removeFirst();
@@ -159,7 +189,9 @@ public final class RdbSalvager {
                         || failed.elementCount() >= PROVEN_ELEMENTS);
                 // A length that runs past the end of the file is a truncation only when nothing
                 // intact follows; otherwise it is a misaligned read like any other.
-                if (!keyLevel && !provenStart && !recent.isEmpty() && recent.peekLast().end() == start
+                // A repeated key right after an unchecked one is as much a sign of misalignment.
+                boolean misalignedAt = !keyLevel || e.reason() == RdbFormatException.Reason.DUPLICATE_KEY;
+                if (misalignedAt && !provenStart && !recent.isEmpty() && recent.peekLast().end() == start
                         && (e.reason() != RdbFormatException.Reason.TRUNCATED || resync.find(start + 1, here).offset() >= 0)) {
                     // Damage found right after a key whose value ends in unchecked bytes: that
                     // key's lengths may have run into the damage, so it goes too. A key that no
@@ -171,6 +203,7 @@ public final class RdbSalvager {
                         recent.removeLast();
                         ledger.remove(k.id());
                         recovered--;
+                        if (dbAssumed) assumedKeys--;
                         if (lostKey != null) {
                             lost++;
                             if (lostKeys.size() < MAX_NAMES) lostKeys.add(lostKey);
@@ -190,6 +223,7 @@ public final class RdbSalvager {
                 if (start > segStart || partialKey) {
                     segments.add(new Segment(segStart, start, segDb, partialKey, cutAtTail));
                 }
+                if (dbAssumed && assumedKeys > 0) assumedDbs.add(new SalvageReport.AssumedDb(segStart, start, segDb, assumedKeys));
                 if (lostKey != null && !partialKey) {
                     lost++;
                     if (lostKeys.size() < MAX_NAMES) lostKeys.add(lostKey);
@@ -200,6 +234,9 @@ public final class RdbSalvager {
                 if (found.offset() >= 0) {
                     segStart = found.offset();
                     segDb = found.db();
+                    // A SELECTDB found among the skipped bytes settles it; otherwise it is assumed.
+                    dbAssumed = found.db() == here.db();
+                    assumedKeys = 0;
                     reader = RdbReader.resume(file, segStart, new RdbReader.Context(here.version(), here.flavor(), segDb));
                 }
             }
@@ -278,7 +315,7 @@ public final class RdbSalvager {
         if (progress != null) progress.accept(size);
         SalvageReport report = new SalvageReport(file.toString(), size, scan.context().version(), scan.context().flavor(),
                 scan.headerDamaged(), recovered, partial, lost, lostKeys, partialKeys, finalRegions,
-                scan.checksum(), scan.reachedEof(), expiryUnknown);
+                scan.checksum(), scan.reachedEof(), expiryUnknown, assumedDbs);
         listener.end(report);
         return report;
     }
@@ -314,21 +351,19 @@ public final class RdbSalvager {
         return null;
     }
 
-    /** When the header is unreadable: take what digits survive, else assume a Redis RDB 9 layout. */
+    /** The versions a header-less file is tried as, oldest first (Redis 2.6 to 7.4+). */
+    private static final int[] GUESSED_VERSIONS = {6, 7, 8, 9, 10, 11, 12};
+
+    /** When the header is unreadable: the version from what digits survive, or null when none do. */
     private static RdbReader.Context guessContext(FileChannel ch) throws IOException {
         ByteBuffer head = ByteBuffer.allocate(9);
         ch.read(head, 0);
         String h = new String(head.array(), 0, head.position(), StandardCharsets.ISO_8859_1);
-        int version = 9;
-        RdbFlavor flavor = RdbFlavor.REDIS;
-        if (h.startsWith("VALKEY")) {
-            flavor = RdbFlavor.VALKEY;
-            version = parseDigits(h, 6, 80);
-        } else if (h.length() == 9) {
-            version = parseDigits(h, 5, 9);
-            if (version >= 80) flavor = RdbFlavor.VALKEY;
-        }
-        return new RdbReader.Context(version, flavor, 0);
+        if (h.startsWith("VALKEY")) return new RdbReader.Context(parseDigits(h, 6, 80), RdbFlavor.VALKEY, 0);
+        if (h.length() < 9) return null;
+        int version = parseDigits(h, 5, -1);
+        if (version < 0) return null;
+        return new RdbReader.Context(version, version >= 80 ? RdbFlavor.VALKEY : RdbFlavor.REDIS, 0);
     }
 
     private static int parseDigits(String h, int from, int fallback) {

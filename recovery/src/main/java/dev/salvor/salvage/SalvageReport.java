@@ -13,6 +13,8 @@ import java.util.List;
  * @param keysPartial     keys cut by damage of which the intact leading elements were kept
  * @param keysLost        keys known to be lost (their name was readable, their value was not)
  * @param lostKeys        names of lost or partial keys, as far as readable (capped)
+ * @param assumedDbs      stretches read after damage whose database is the one in effect before it:
+ *                        a SELECTDB among the damaged bytes would put their keys in a later one
  * @param expiryUnknownKeys keys recovered right after a damaged region without an expiry of their
  *                        own: an expiry prefix may have been among the damaged bytes (capped)
  * @param checksum        the file's own CRC64 status (UNVERIFIABLE once a resynchronisation happened)
@@ -20,7 +22,11 @@ import java.util.List;
 public record SalvageReport(String source, long sizeBytes, int version, RdbFlavor flavor, boolean headerDamaged,
                             long keysRecovered, long keysPartial, long keysLost, List<byte[]> lostKeys,
                             List<byte[]> partialKeys, List<CorruptRegion> regions, ChecksumStatus checksum,
-                            boolean reachedEof, List<byte[]> expiryUnknownKeys) {
+                            boolean reachedEof, List<byte[]> expiryUnknownKeys, List<AssumedDb> assumedDbs) {
+    /** Keys read from {@code from} to {@code to} were put in database {@code db} without a SELECTDB to say so. */
+    public record AssumedDb(long from, long to, int db, long keys) {
+    }
+
     /** Total bytes in damaged regions. */
     public long bytesDamaged() {
         return regions.stream().mapToLong(CorruptRegion::length).sum();

@@ -62,6 +62,16 @@ public final class SalvageReportJson {
             g.writeArrayFieldStart("expiry_unknown_keys");
             for (byte[] k : r.expiryUnknownKeys()) RedisStrings.write(g, k);
             g.writeEndArray();
+            g.writeArrayFieldStart("assumed_db");
+            for (SalvageReport.AssumedDb a : r.assumedDbs()) {
+                g.writeStartObject();
+                g.writeNumberField("from", a.from());
+                g.writeNumberField("to", a.to());
+                g.writeNumberField("db", a.db());
+                g.writeNumberField("keys", a.keys());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
             g.writeArrayFieldStart("lost_keys");
             for (byte[] k : r.lostKeys()) RedisStrings.write(g, k);
             g.writeEndArray();
