@@ -166,6 +166,7 @@ public final class RdbReader implements Closeable {
     private long seenTimeMs;
     private long activeTimeMs;
     private long moduleValueStart;
+    private boolean expiryInSeconds;
     private long moduleValueEnd;
 
     // Trailer.
@@ -603,9 +604,11 @@ public final class RdbReader implements Closeable {
             switch (op) {
                 case OP_EXPIRETIME_MS:
                     expireAtMs = le(8, "millisecond expiry");
+                    expiryInSeconds = false;
                     continue;
                 case OP_EXPIRETIME:
                     expireAtMs = le(4, "second expiry") * 1000L;
+                    expiryInSeconds = true;
                     continue;
                 case OP_IDLE:
                     lruIdle = length("LRU idle time");
@@ -1473,6 +1476,11 @@ public final class RdbReader implements Closeable {
     }
 
     /** LRU idle seconds from the IDLE opcode, or -1. */
+    /** Whether the current key's expiry came in the old 4-byte seconds form (servers before 2.6). */
+    public boolean expiryInSeconds() {
+        return expiryInSeconds;
+    }
+
     public long lruIdle() {
         return lruIdle;
     }

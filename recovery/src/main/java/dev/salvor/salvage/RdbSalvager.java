@@ -186,7 +186,7 @@ public final class RdbSalvager {
                 // or stream node), or read many elements, started where it did: a misaligned start
                 // fails within a few bytes. The key before it is then sound.
                 boolean provenStart = failed.inValue() && (failed.containersOpened() >= 2 || failed.streamCompletedNodes() >= 1
-                        || failed.elementCount() >= PROVEN_ELEMENTS);
+                        || failed.elementCount() >= PROVEN_ELEMENTS && failed.key() != null && Resynchronizer.plausibleFirstName(failed.key()));
                 // A length that runs past the end of the file is a truncation only when nothing
                 // intact follows; otherwise it is a misaligned read like any other.
                 // A repeated key right after an unchecked one is as much a sign of misalignment.
@@ -255,7 +255,9 @@ public final class RdbSalvager {
     private static boolean endsUnchecked(RdbReader r) {
         return switch (r.encoding()) {
             case STRING -> r.lastStringRaw();
-            case LIST_LINKED, SET_PLAIN, ZSET_TEXT_SCORES, ZSET_2, HASH_PLAIN, HASH_2, HASH_METADATA, HASH_METADATA_PRE_GA, MODULE_2 -> true;
+            // A stream ends in its metadata and consumer groups: lengths and ids no check covers.
+            case LIST_LINKED, SET_PLAIN, ZSET_TEXT_SCORES, ZSET_2, HASH_PLAIN, HASH_2, HASH_METADATA, HASH_METADATA_PRE_GA, MODULE_2,
+                 STREAM_LISTPACKS, STREAM_LISTPACKS_2, STREAM_LISTPACKS_3 -> true;
             default -> false;
         };
     }

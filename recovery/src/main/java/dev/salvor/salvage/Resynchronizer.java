@@ -65,14 +65,32 @@ final class Resynchronizer {
     Found find(long from, RdbReader.Context ctx) throws IOException {
         long windowStart = from;
         int window = WINDOW;
+        // The database in effect at the candidate: the one at the damage, unless the skipped bytes
+        // hold a SELECTDB with its RESIZEDB (RDB 7+) for a later one. Without RESIZEDB (older
+        // files) a two-byte SELECTDB is too easily found in garbage to be trusted.
+        int db = ctx.db();
         while (windowStart < fileSize) {
             int len = (int) Math.min(window, fileSize - windowStart);
             byte[] buf = read(windowStart, len);
             boolean windowTooSmall = false;
+            int pendingDb = -1;
+            int pendingEnd = -1;
             for (int i = 0; i < len; i++) {
+                if (pendingDb >= 0 && pendingEnd <= i) {
+                    db = pendingDb;
+                    pendingDb = -1;
+                }
+                if (ctx.version() >= 7 && buf[i] == (byte) 0xfe) {
+                    long sel = selectDbAt(buf, i, len, db);
+                    if (sel >= 0) {
+                        pendingDb = (int) (sel >>> 32);
+                        pendingEnd = (int) sel;
+                    }
+                }
                 if (!plausibleStart(buf[i] & 0xff)) continue;
-                Probe p = probe(buf, i, len, windowStart, ctx);
-                if (p == Probe.ACCEPT) return new Found(windowStart + i, dbSwitchedWithin(buf, (int) Math.max(0, from - 1 - windowStart), i, ctx));
+                RdbReader.Context here = db == ctx.db() ? ctx : new RdbReader.Context(ctx.version(), ctx.flavor(), db);
+                Probe p = probe(buf, i, len, windowStart, here);
+                if (p == Probe.ACCEPT) return new Found(windowStart + i, db);
                 if (p == Probe.NEED_MORE && len < fileSize - windowStart && window < MAX_WINDOW) {
                     windowTooSmall = true;
                     break;
@@ -80,6 +98,7 @@ final class Resynchronizer {
             }
             if (windowTooSmall) {
                 window *= 2;
+                db = ctx.db();
                 continue;
             }
             if (windowStart + len >= fileSize) break;
@@ -91,24 +110,18 @@ final class Resynchronizer {
     }
 
     /**
-     * The database in effect at {@code buf[end]}: the one at the damage, unless the skipped bytes
-     * {@code buf[from, end)} hold a SELECTDB with its RESIZEDB (RDB 7+) for a later database, which
-     * the keys after the damage then belong to. Without RESIZEDB (older files) a two-byte SELECTDB
-     * is too easily found in garbage to be trusted, and the database at the damage is kept.
+     * A SELECTDB of a database after {@code db} at {@code buf[p]}, followed by its RESIZEDB with
+     * plausible sizes: (database << 32 | end offset), or -1.
      */
-    static int dbSwitchedWithin(byte[] buf, int from, int end, RdbReader.Context ctx) {
-        if (ctx.version() < 7) return ctx.db();
-        for (int p = end - 1; p >= from; p--) {
-            if (buf[p] != (byte) 0xfe) continue;
-            int[] q = {p + 1};
-            long db = smallLength(buf, q, end);
-            if (db <= ctx.db() || db > MAX_PLAUSIBLE_DB || q[0] >= end || buf[q[0]] != (byte) 0xfb) continue;
-            q[0]++;
-            long size = smallLength(buf, q, end);
-            long expires = smallLength(buf, q, end);
-            if (size > 0 && expires >= 0 && expires <= size && q[0] <= end) return (int) db;
-        }
-        return ctx.db();
+    static long selectDbAt(byte[] buf, int p, int limit, int db) {
+        int[] q = {p + 1};
+        long next = smallLength(buf, q, limit);
+        if (next <= db || next > MAX_PLAUSIBLE_DB || q[0] >= limit || buf[q[0]] != (byte) 0xfb) return -1;
+        q[0]++;
+        long size = smallLength(buf, q, limit);
+        long expires = smallLength(buf, q, limit);
+        if (size <= 0 || expires < 0 || expires > size || q[0] > limit) return -1;
+        return next << 32 | q[0];
     }
 
     /** A length of the RDB length encoding (6, 14 or 32 bits) at {@code buf[at[0]]}, advancing it; -1 when none fits. */
@@ -182,7 +195,7 @@ final class Resynchronizer {
     static boolean plausibleKey(RdbReader r, int version) {
         long exp = r.expireAtMs();
         return plausibleFirstName(r.key()) && writtenBy(version, r.encoding().rdbType())
-                && (exp < 0 || exp >= MIN_PLAUSIBLE_EXPIRY && exp <= MAX_PLAUSIBLE_EXPIRY);
+                && (exp < 0 || exp >= MIN_PLAUSIBLE_EXPIRY && exp <= MAX_PLAUSIBLE_EXPIRY && !(r.expiryInSeconds() && version >= 6));
     }
 
     /**
@@ -240,6 +253,9 @@ final class Resynchronizer {
                         if (!writtenBy(ctx.version(), r.encoding().rdbType())) return Probe.REJECT;
                         long exp = r.expireAtMs();
                         if (exp >= 0 && (exp < MIN_PLAUSIBLE_EXPIRY || exp > MAX_PLAUSIBLE_EXPIRY)) return Probe.REJECT;
+                        // Servers write the 4-byte seconds expiry only before RDB 6; a 0xFD byte
+                        // five bytes before a record is a common accident of damaged bytes.
+                        if (exp >= 0 && r.expiryInSeconds() && ctx.version() >= 6) return Probe.REJECT;
                         if (keys == 0 && !plausibleFirstName(r.key())) return Probe.REJECT;
                         KeyLedger.KeyId id = KeyLedger.KeyId.of(r.db(), r.key());
                         if (!chainKeys.add(id) || seenKeys.contains(id)) return Probe.REJECT;
