@@ -41,8 +41,13 @@ final class Utf8 {
             long w = (long) LONG_LE.get(b, i);
             if ((w & HIGH) != 0) break;
             long control = (w - 0x2020202020202020L) & ~w & HIGH;
-            if ((control | zeroBytes(w ^ 0x2222222222222222L) | zeroBytes(w ^ 0x5c5c5c5c5c5c5c5cL)) != 0) escape = true;
             i += 8;
+            if ((control | zeroBytes(w ^ 0x2222222222222222L) | zeroBytes(w ^ 0x5c5c5c5c5c5c5c5cL)) != 0) {
+                escape = true;
+                // Escaping is settled: from here only validity is left to check.
+                while (end - i >= 8 && ((long) LONG_LE.get(b, i) & HIGH) == 0) i += 8;
+                break;
+            }
         }
         while (i < end) {
             int c = b[i];
