@@ -101,6 +101,10 @@ public final class SalvageCommand implements Callable<Integer> {
         }
         if (r.regions().isEmpty() && !r.clean()) out.println("no damaged region found, but the file is not clean (checksum " + r.checksum().name().toLowerCase() + ")");
         out.printf("recovered %,d keys, %,d partial, %,d lost%n", r.keysRecovered(), r.keysPartial(), r.keysLost());
+        if (!r.doubtfulKeys().isEmpty()) {
+            out.printf("%,d readable record%s right after damage not trusted: %s as well be a collection's elements (see doubtful_keys; bytes in the quarantine)%n",
+                    r.doubtfulKeys().size(), r.doubtfulKeys().size() == 1 ? "" : "s", r.doubtfulKeys().size() == 1 ? "it could" : "they could");
+        }
         for (SalvageReport.AssumedDb a : r.assumedDbs()) {
             out.printf("%,d key%s read after damage at [%d, %d) %s put in db %d, the database before the damage (a SELECTDB lost in the damage would mean a later one)%n",
                     a.keys(), a.keys() == 1 ? "" : "s", a.from(), a.to(), a.keys() == 1 ? "is" : "are", a.db());
@@ -123,6 +127,7 @@ public final class SalvageCommand implements Callable<Integer> {
         g.writeNumberField("partial", r.keysPartial());
         g.writeNumberField("lost", r.keysLost());
         g.writeNumberField("expiry_unknown", r.expiryUnknownKeys().size());
+        g.writeNumberField("doubtful", r.doubtfulKeys().size());
         g.writeNumberField("damaged_regions", r.regions().size());
         g.writeNumberField("damaged_bytes", r.bytesDamaged());
         g.writeBooleanField("clean", r.clean());

@@ -173,6 +173,12 @@ class CommandsTest {
         assertThat(j.get("recovered").asLong()).isGreaterThan(600);
         assertThat(Files.readAllBytes(DEMO)).isEqualTo(before);
         JsonNode report = JSON.readTree(tmp.resolve("out/salvage-report.json").toFile());
+        // Readable records right after the damage that were not trusted are named, and not output.
+        assertThat(j.get("doubtful").asInt()).isEqualTo(report.get("doubtful_keys").size()).isPositive();
+        assertThat(report.get("counts").get("expiry_unknown").asInt()).isEqualTo(report.get("expiry_unknown_keys").size());
+        assertThat(report.get("assumed_db")).isNotEmpty();
+        String salvagedKeys = CliRunner.run("export", DEMO.toString(), "--salvage").out();
+        for (JsonNode d : report.get("doubtful_keys")) assertThat(salvagedKeys).doesNotContain("\"key\":" + d);
         long quarantined = 0;
         for (JsonNode region : report.get("regions")) quarantined += region.get("length").asLong();
         assertThat(Files.size(Path.of(out + ".quarantine"))).isEqualTo(quarantined).isGreaterThan(0);

@@ -41,6 +41,7 @@ public final class RdbSalvager {
     private final List<byte[]> lostKeys = new ArrayList<>();
     private final List<byte[]> expiryUnknown = new ArrayList<>();
     private final List<SalvageReport.AssumedDb> assumedDbs = new ArrayList<>();
+    private final List<byte[]> doubtfulKeys = new ArrayList<>();
     private long recovered;
     private long lost;
 
@@ -229,6 +230,7 @@ public final class RdbSalvager {
                     if (lostKeys.size() < MAX_NAMES) lostKeys.add(lostKey);
                 }
                 long end = found.offset() < 0 ? size : found.offset();
+                for (byte[] d : found.doubtful()) if (doubtfulKeys.size() < MAX_NAMES) doubtfulKeys.add(d);
                 regions.add(new CorruptRegion(start, end, e.reason().text(), e.detail(), e.offset(), before, null, lostKey, found.offset() < 0));
                 recent.clear();
                 if (found.offset() >= 0) {
@@ -317,7 +319,7 @@ public final class RdbSalvager {
         if (progress != null) progress.accept(size);
         SalvageReport report = new SalvageReport(file.toString(), size, scan.context().version(), scan.context().flavor(),
                 scan.headerDamaged(), recovered, partial, lost, lostKeys, partialKeys, finalRegions,
-                scan.checksum(), scan.reachedEof(), expiryUnknown, assumedDbs);
+                scan.checksum(), scan.reachedEof(), expiryUnknown, assumedDbs, doubtfulKeys);
         listener.end(report);
         return report;
     }

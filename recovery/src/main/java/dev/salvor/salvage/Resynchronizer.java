@@ -7,7 +7,11 @@ import dev.salvor.rdb.RdbToken;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -59,8 +63,19 @@ final class Resynchronizer {
     }
 
     /** Result of a search: the offset where reading resumes, or -1 when nothing intact follows. */
-    record Found(long offset, int db) {
+    /**
+     * Result of a search: the offset where reading resumes (-1 when nothing intact follows), its
+     * database, and the names of the bare records right before it that were read but not trusted
+     * (they could be keys, or a collection's elements).
+     */
+    record Found(long offset, int db, List<byte[]> doubtful) {
+        Found(long offset, int db) {
+            this(offset, db, List.of());
+        }
     }
+
+    /** Bare leads refused at an anchoring record, by that record's offset (the longest lead first). */
+    private final Map<Long, List<byte[]>> refusedLeads = new HashMap<>();
 
     Found find(long from, RdbReader.Context ctx) throws IOException {
         long windowStart = from;
@@ -90,7 +105,11 @@ final class Resynchronizer {
                 if (!plausibleStart(buf[i] & 0xff)) continue;
                 RdbReader.Context here = db == ctx.db() ? ctx : new RdbReader.Context(ctx.version(), ctx.flavor(), db);
                 Probe p = probe(buf, i, len, windowStart, here);
-                if (p == Probe.ACCEPT) return new Found(windowStart + i, db);
+                if (p == Probe.ACCEPT) {
+                    List<byte[]> doubtful = refusedLeads.getOrDefault(windowStart + i, List.of());
+                    refusedLeads.clear();
+                    return new Found(windowStart + i, db, doubtful);
+                }
                 if (p == Probe.NEED_MORE && len < fileSize - windowStart && window < MAX_WINDOW) {
                     windowTooSmall = true;
                     break;
@@ -106,6 +125,7 @@ final class Resynchronizer {
             windowStart += Math.max(1, len - (1 << 16));
             window = WINDOW;
         }
+        refusedLeads.clear();
         return new Found(-1, ctx.db());
     }
 
@@ -229,6 +249,12 @@ final class Resynchronizer {
         return i >= 1 && buf[i - 1] == (byte) 0xc0 || i >= 2 && buf[i - 2] == (byte) 0xc1 || i >= 4 && buf[i - 4] == (byte) 0xc2;
     }
 
+    /** Keeps the names of a bare lead refused where an anchoring record starts. */
+    private Probe refuseLead(long anchor, List<byte[]> lead) {
+        refusedLeads.putIfAbsent(anchor, List.copyOf(lead));
+        return Probe.REJECT;
+    }
+
     private Probe probe(byte[] buf, int i, int len, long windowStart, RdbReader.Context ctx) {
         long candidate = windowStart + i;
         if (i + 3 <= len && buf[i] == 0 && buf[i + 1] == 0 && buf[i + 2] == 0) return Probe.REJECT;
@@ -241,6 +267,7 @@ final class Resynchronizer {
         // A chain that starts with bare records may be the tail of a plain collection whose header
         // the damage destroyed: it counts only if the bare run is long or reaches the end.
         boolean bareLead = false;
+        List<byte[]> lead = new ArrayList<>();
         int chainDb = ctx.db();
         boolean expectResize = false;
         boolean inKey = false;
@@ -262,9 +289,10 @@ final class Resynchronizer {
                         boolean bare = r.encoding().rdbType() <= 4 && exp < 0 && r.lruIdle() < 0 && r.lfuFreq() < 0;
                         if (keys == 0 && bare) bareLead = true;
                         if (!bare) {
-                            if (bareLead) return Probe.REJECT;
+                            if (bareLead) return refuseLead(r.recordOffset(), lead);
                             anchored = true;
                         }
+                        if (bareLead) lead.add(r.key());
                         inKey = true;
                         r.skipValue();
                         inKey = false;
@@ -286,7 +314,8 @@ final class Resynchronizer {
                     // Databases come in ascending order, and since RDB 7 each SELECTDB is followed
                     // by its RESIZEDB with plausible sizes.
                     case SELECT_DB -> {
-                        if (bareLead || r.db() <= chainDb || r.db() > MAX_PLAUSIBLE_DB) return Probe.REJECT;
+                        if (bareLead) return refuseLead(r.tokenOffset(), lead);
+                        if (r.db() <= chainDb || r.db() > MAX_PLAUSIBLE_DB) return Probe.REJECT;
                         chainDb = r.db();
                         expectResize = ctx.version() >= 7;
                         records++;
@@ -299,7 +328,7 @@ final class Resynchronizer {
                         anchored = true;
                     }
                     default -> {
-                        if (bareLead) return Probe.REJECT;
+                        if (bareLead) return refuseLead(r.tokenOffset(), lead);
                         records++;
                         anchored = true;
                     }

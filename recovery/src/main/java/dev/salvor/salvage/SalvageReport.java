@@ -15,6 +15,9 @@ import java.util.List;
  * @param lostKeys        names of lost or partial keys, as far as readable (capped)
  * @param assumedDbs      stretches read after damage whose database is the one in effect before it:
  *                        a SELECTDB among the damaged bytes would put their keys in a later one
+ * @param doubtfulKeys    names of readable records right after damage that were not trusted: bare
+ *                        records that could as well be the elements of a collection whose header
+ *                        the damage destroyed (their bytes are in the quarantine; capped)
  * @param expiryUnknownKeys keys recovered right after a damaged region without an expiry of their
  *                        own: an expiry prefix may have been among the damaged bytes (capped)
  * @param checksum        the file's own CRC64 status (UNVERIFIABLE once a resynchronisation happened)
@@ -22,7 +25,8 @@ import java.util.List;
 public record SalvageReport(String source, long sizeBytes, int version, RdbFlavor flavor, boolean headerDamaged,
                             long keysRecovered, long keysPartial, long keysLost, List<byte[]> lostKeys,
                             List<byte[]> partialKeys, List<CorruptRegion> regions, ChecksumStatus checksum,
-                            boolean reachedEof, List<byte[]> expiryUnknownKeys, List<AssumedDb> assumedDbs) {
+                            boolean reachedEof, List<byte[]> expiryUnknownKeys, List<AssumedDb> assumedDbs,
+                            List<byte[]> doubtfulKeys) {
     /** Keys read from {@code from} to {@code to} were put in database {@code db} without a SELECTDB to say so. */
     public record AssumedDb(long from, long to, int db, long keys) {
     }

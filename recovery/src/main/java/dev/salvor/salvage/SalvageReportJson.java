@@ -33,6 +33,7 @@ public final class SalvageReportJson {
             g.writeNumberField("partial", r.keysPartial());
             g.writeNumberField("lost", r.keysLost());
             g.writeNumberField("expiry_unknown", r.expiryUnknownKeys().size());
+            g.writeNumberField("doubtful", r.doubtfulKeys().size());
             g.writeNumberField("damaged_regions", r.regions().size());
             g.writeNumberField("damaged_bytes", r.bytesDamaged());
             g.writeEndObject();
@@ -71,6 +72,9 @@ public final class SalvageReportJson {
                 g.writeNumberField("keys", a.keys());
                 g.writeEndObject();
             }
+            g.writeEndArray();
+            g.writeArrayFieldStart("doubtful_keys");
+            for (byte[] k : r.doubtfulKeys()) RedisStrings.write(g, k);
             g.writeEndArray();
             g.writeArrayFieldStart("lost_keys");
             for (byte[] k : r.lostKeys()) RedisStrings.write(g, k);

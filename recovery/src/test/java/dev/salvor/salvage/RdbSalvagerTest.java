@@ -280,6 +280,11 @@ class RdbSalvagerTest {
             assertThat(recovered).as("untouched key %s is recovered after %s", k.id(), damage.name()).containsKey(k.id());
         }
         assertThat(report.keysRecovered() + report.keysPartial()).isEqualTo(recovered.size());
+        // Records read but not trusted are named in the report, and none of them was output.
+        for (byte[] doubtful : report.doubtfulKeys()) {
+            String suffix = "/" + Base64.getEncoder().encodeToString(doubtful);
+            assertThat(recovered.keySet()).noneMatch(id -> id.endsWith(suffix) && !o.truth().containsKey(id));
+        }
         if (!damage.name().startsWith("flip")) assertThat(report.clean()).isFalse();
 
         if (version <= 10) {
