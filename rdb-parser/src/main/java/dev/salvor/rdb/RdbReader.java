@@ -136,6 +136,12 @@ public final class RdbReader implements Closeable {
     private long lastSeenEntryMs;
     private long lastSeenEntrySeq;
     private int completedNodes;
+    // Consumer group checks: the group's pending ids (ms, seq pairs, in order), the last names seen.
+    private long[] groupPel = new long[64];
+    private int groupPelSize;
+    private byte[] previousGroupName;
+    private byte[] previousConsumerName;
+    private StreamId consumerPelLast;
     private long completedNodesEnd = -1;
     private long completedLastMs;
     private long completedLastSeq;
@@ -828,6 +834,8 @@ public final class RdbReader implements Closeable {
                 nodesRemaining = length("stream node count");
                 nodeEntriesLeft = 0;
                 streamNodesStart = in.offset();
+                previousGroupName = null;
+                groupPelSize = 0;
                 streamPhase = StreamPhase.NODES;
                 break;
             case MODULE_2:
@@ -1107,8 +1115,12 @@ public final class RdbReader implements Closeable {
                         continue;
                     }
                     groupsLeft--;
+                    long groupAt = in.offset();
                     string(groupName, "consumer group name", limits.maxKeyLength());
                     groupName.own();
+                    previousGroupName = ascendingName(previousGroupName, groupName, groupAt, "consumer group");
+                    previousConsumerName = null;
+                    groupPelSize = 0;
                     groupLastId = lengthStreamId("consumer group last id");
                     groupEntriesRead = streamVersion >= 2 ? rawLength("consumer group entries read") : -1;
                     pendingCount = pelLeft = length("consumer group pending count");
@@ -1122,7 +1134,16 @@ public final class RdbReader implements Closeable {
                         continue;
                     }
                     pelLeft--;
+                    long pelAt = in.offset();
                     pendingId = rawStreamId("pending entry id");
+                    // Servers write a pending list in id order; Redis refuses to load a repeated id.
+                    if (groupPelSize > 0 && compareId(pendingId, groupPel[2 * groupPelSize - 2], groupPel[2 * groupPelSize - 1]) <= 0) {
+                        throw error(INVALID_STREAM, pelAt, "consumer group pending id " + pendingId + " repeats or is out of order");
+                    }
+                    if (2 * groupPelSize + 2 > groupPel.length) groupPel = java.util.Arrays.copyOf(groupPel, groupPel.length * 2);
+                    groupPel[2 * groupPelSize] = pendingId.ms();
+                    groupPel[2 * groupPelSize + 1] = pendingId.seq();
+                    groupPelSize++;
                     deliveryTimeMs = le(8, "pending entry delivery time");
                     deliveryCount = length("pending entry delivery count");
                     elementKind = ElementKind.STREAM_GROUP_PENDING;
@@ -1133,8 +1154,11 @@ public final class RdbReader implements Closeable {
                         continue;
                     }
                     consumersLeft--;
+                    long consumerAt = in.offset();
                     string(consumerName, "consumer name", limits.maxKeyLength());
                     consumerName.own();
+                    previousConsumerName = ascendingName(previousConsumerName, consumerName, consumerAt, "consumer");
+                    consumerPelLast = null;
                     seenTimeMs = le(8, "consumer seen time");
                     activeTimeMs = streamVersion >= 3 ? le(8, "consumer active time") : -1;
                     pendingCount = pelLeft = length("consumer pending count");
@@ -1147,13 +1171,46 @@ public final class RdbReader implements Closeable {
                         continue;
                     }
                     pelLeft--;
+                    long idAt = in.offset();
                     pendingId = rawStreamId("consumer pending id");
+                    // Each id a consumer holds must be pending in its group (Redis refuses the file otherwise).
+                    if (consumerPelLast != null && pendingId.compareTo(consumerPelLast) <= 0) {
+                        throw error(INVALID_STREAM, idAt, "consumer pending id " + pendingId + " repeats or is out of order");
+                    }
+                    if (!inGroupPel(pendingId)) throw error(INVALID_STREAM, idAt, "consumer pending id " + pendingId + " is not pending in its group");
+                    consumerPelLast = pendingId;
                     elementKind = ElementKind.STREAM_CONSUMER_PENDING;
                     return true;
                 default:
                     return false;
             }
         }
+    }
+
+    /** The name, kept, when it sorts after the previous one (servers write groups and consumers in name order). */
+    private byte[] ascendingName(byte[] previous, StringRef name, long at, String what) throws RdbFormatException {
+        byte[] b = name.toBytes();
+        if (previous != null && java.util.Arrays.compareUnsigned(previous, b) >= 0) {
+            throw error(INVALID_STREAM, at, what + " name " + StringRef.printable(b, 0, b.length, 40) + " repeats or is out of order");
+        }
+        return b;
+    }
+
+    private static int compareId(StreamId id, long ms, long seq) {
+        int c = Long.compareUnsigned(id.ms(), ms);
+        return c != 0 ? c : Long.compareUnsigned(id.seq(), seq);
+    }
+
+    private boolean inGroupPel(StreamId id) {
+        int lo = 0, hi = groupPelSize - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = compareId(id, groupPel[2 * mid], groupPel[2 * mid + 1]);
+            if (c == 0) return true;
+            if (c > 0) lo = mid + 1;
+            else hi = mid - 1;
+        }
+        return false;
     }
 
     private void openStreamNode() throws IOException {

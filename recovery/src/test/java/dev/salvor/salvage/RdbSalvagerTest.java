@@ -122,7 +122,7 @@ class RdbSalvagerTest {
             Original o = ORIGINALS.get(which);
             byte[] b = o.bytes();
             int n = b.length;
-            Random rnd = new Random(which.hashCode());
+            Random rnd = new Random(which.hashCode() + 31L * Long.getLong("salvor.damageSeed", 0));
             cases.add(Arguments.of(which, truncate(b, n / 2)));
             cases.add(Arguments.of(which, truncate(b, n * 9 / 10)));
             cases.add(Arguments.of(which, truncate(b, n - 3)));
@@ -132,7 +132,7 @@ class RdbSalvagerTest {
             for (int i = 0; i < 2; i++) cases.add(Arguments.of(which, insert(b, 64 + rnd.nextInt(n - 128), rnd)));
             for (int i = 0; i < 2; i++) cases.add(Arguments.of(which, delete(b, 64 + rnd.nextInt(n - 128), 50)));
             cases.add(Arguments.of(which, header(b)));
-            // More random damage on demand (-Dsalvor.extraDamage=N): N more rounds of each kind.
+            // More random damage on demand (-Dsalvor.extraDamage=N, other positions with -Dsalvor.damageSeed=S).
             for (int round = 0; round < Integer.getInteger("salvor.extraDamage", 0); round++) {
                 cases.add(Arguments.of(which, flip(b, 64 + rnd.nextInt(n - 128))));
                 cases.add(Arguments.of(which, zeroPage(b, (64 + rnd.nextInt(n - 4096)) / 4096 * 4096)));
