@@ -105,6 +105,10 @@ public final class SalvageCommand implements Callable<Integer> {
             out.printf("%,d readable record%s right after damage not trusted: %s as well be a collection's elements (see doubtful_keys; bytes in the quarantine)%n",
                     r.doubtfulKeys().size(), r.doubtfulKeys().size() == 1 ? "" : "s", r.doubtfulKeys().size() == 1 ? "it could" : "they could");
         }
+        if (!r.unverifiedKeys().isEmpty()) {
+            out.printf("%,d key%s shortly before damage kept but flagged: a wrong length there may have taken bytes not %s own (see unverified_keys)%n",
+                    r.unverifiedKeys().size(), r.unverifiedKeys().size() == 1 ? "" : "s", r.unverifiedKeys().size() == 1 ? "its" : "their");
+        }
         for (SalvageReport.AssumedDb a : r.assumedDbs()) {
             out.printf("%,d key%s read after damage at [%d, %d) %s put in db %d, the database before the damage (a SELECTDB lost in the damage would mean a later one)%n",
                     a.keys(), a.keys() == 1 ? "" : "s", a.from(), a.to(), a.keys() == 1 ? "is" : "are", a.db());
@@ -128,6 +132,7 @@ public final class SalvageCommand implements Callable<Integer> {
         g.writeNumberField("lost", r.keysLost());
         g.writeNumberField("expiry_unknown", r.expiryUnknownKeys().size());
         g.writeNumberField("doubtful", r.doubtfulKeys().size());
+        g.writeNumberField("unverified", r.unverifiedKeys().size());
         g.writeNumberField("damaged_regions", r.regions().size());
         g.writeNumberField("damaged_bytes", r.bytesDamaged());
         g.writeBooleanField("clean", r.clean());

@@ -174,14 +174,16 @@ public final class NdjsonExporter implements Closeable {
      * up to and including KEY_END. On a read error the unfinished record is dropped.
      */
     public boolean writeKey(RdbReader r, int db) throws IOException {
-        return writeKey(r, db, false);
+        return writeKey(r, db, false, false);
     }
 
     /**
-     * As {@link #writeKey(RdbReader, int)}; {@code expiryUnknown} adds {@code "expiry_unknown": true}
-     * (a salvaged key whose expiry prefix may have been lost to damage).
+     * As {@link #writeKey(RdbReader, int)}, for a salvaged key next to damage: {@code expiryUnknown}
+     * adds {@code "expiry_unknown": true} (its expiry prefix may have been lost to the damage),
+     * {@code tailUnverified} adds {@code "unverified": true} (its value ends in unchecked bytes
+     * shortly before the damage, and a wrong length may have taken bytes that were not its own).
      */
-    public boolean writeKey(RdbReader r, int db, boolean expiryUnknown) throws IOException {
+    public boolean writeKey(RdbReader r, int db, boolean expiryUnknown, boolean tailUnverified) throws IOException {
         byte[] key = r.key();
         RedisType type = r.type();
         if (!selector.select(db, key, type)) {
@@ -202,6 +204,7 @@ public final class NdjsonExporter implements Closeable {
                 case MODULE -> writeModule(r);
             }
             if (expiryUnknown) g.writeBooleanField("expiry_unknown", true);
+            if (tailUnverified) g.writeBooleanField("unverified", true);
             g.writeEndObject();
             endRecord();
         } catch (IOException | RuntimeException e) {

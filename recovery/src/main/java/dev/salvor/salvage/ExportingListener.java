@@ -27,8 +27,8 @@ public final class ExportingListener implements SalvageListener {
     }
 
     @Override
-    public void keyAfterDamage(RdbReader reader) throws IOException {
-        exporter.writeKey(reader, reader.db(), true);
+    public void keyInDoubt(RdbReader reader, boolean expiryUnknown, boolean tailUnverified) throws IOException {
+        exporter.writeKey(reader, reader.db(), expiryUnknown, tailUnverified);
     }
 
     @Override

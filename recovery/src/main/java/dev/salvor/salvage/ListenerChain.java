@@ -36,9 +36,9 @@ public final class ListenerChain implements SalvageListener {
     }
 
     @Override
-    public void keyAfterDamage(RdbReader reader) throws IOException {
+    public void keyInDoubt(RdbReader reader, boolean expiryUnknown, boolean tailUnverified) throws IOException {
         for (SalvageListener l : listeners) {
-            l.keyAfterDamage(reader);
+            l.keyInDoubt(reader, expiryUnknown, tailUnverified);
             if (reader.inValue()) reader.skipValue();
         }
     }

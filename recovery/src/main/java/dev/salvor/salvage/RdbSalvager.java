@@ -42,6 +42,8 @@ public final class RdbSalvager {
     private final List<byte[]> expiryUnknown = new ArrayList<>();
     private final List<SalvageReport.AssumedDb> assumedDbs = new ArrayList<>();
     private final List<byte[]> doubtfulKeys = new ArrayList<>();
+    private final java.util.Set<Long> unverifiedStarts = new java.util.HashSet<>();
+    private final List<byte[]> unverifiedKeys = new ArrayList<>();
     private long recovered;
     private long lost;
 
@@ -214,7 +216,13 @@ public final class RdbSalvager {
                         here = new RdbReader.Context(here.version(), here.flavor(), k.db());
                         before = recent.isEmpty() ? null : recent.peekLast().key();
                         partialKey = false;
-                        if (k.plausible()) break;
+                        if (k.plausible()) {
+                            // Only likely, not proven, that the misalignment began here: the
+                            // unchecked key before it is kept, flagged.
+                            RecentKey prior = recent.peekLast();
+                            if (prior != null && prior.unchecked() && prior.end() == k.start()) unverifiedStarts.add(prior.start());
+                            break;
+                        }
                     }
                 }
                 Resynchronizer.Found found = resync.find(start + 1, here);
@@ -285,9 +293,12 @@ public final class RdbSalvager {
                         if (t == RdbToken.END) break;
                         if (t == RdbToken.KEY) {
                             if (r.recordOffset() >= limit) break;
-                            if (seg.start() > 0 && r.recordOffset() == seg.start() && r.expireAtMs() < 0) {
-                                if (expiryUnknown.size() < MAX_NAMES) expiryUnknown.add(r.key());
-                                listener.keyAfterDamage(r);
+                            boolean noExpiry = seg.start() > 0 && r.recordOffset() == seg.start() && r.expireAtMs() < 0;
+                            boolean unverified = unverifiedStarts.contains(r.recordOffset());
+                            if (noExpiry || unverified) {
+                                if (noExpiry && expiryUnknown.size() < MAX_NAMES) expiryUnknown.add(r.key());
+                                if (unverified && unverifiedKeys.size() < MAX_NAMES) unverifiedKeys.add(r.key());
+                                listener.keyInDoubt(r, noExpiry, unverified);
                             } else {
                                 listener.key(r);
                             }
@@ -319,7 +330,7 @@ public final class RdbSalvager {
         if (progress != null) progress.accept(size);
         SalvageReport report = new SalvageReport(file.toString(), size, scan.context().version(), scan.context().flavor(),
                 scan.headerDamaged(), recovered, partial, lost, lostKeys, partialKeys, finalRegions,
-                scan.checksum(), scan.reachedEof(), expiryUnknown, assumedDbs, doubtfulKeys);
+                scan.checksum(), scan.reachedEof(), expiryUnknown, assumedDbs, doubtfulKeys, unverifiedKeys);
         listener.end(report);
         return report;
     }

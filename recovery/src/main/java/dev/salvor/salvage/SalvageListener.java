@@ -19,10 +19,12 @@ public interface SalvageListener {
     void key(RdbReader reader) throws IOException;
 
     /**
-     * At the KEY token of the first key after a damaged region, when it has no expiry of its own:
-     * an expiry prefix may have been among the damaged bytes, so its expiry is unknown.
+     * At the KEY token of a key next to damage: {@code expiryUnknown} for the first key after a
+     * region that has no expiry of its own (an expiry prefix may have been among the damaged
+     * bytes); {@code tailUnverified} for a key shortly before a region whose value ends in bytes
+     * no check covers (a wrong length there may have taken bytes that were not its own).
      */
-    default void keyAfterDamage(RdbReader reader) throws IOException {
+    default void keyInDoubt(RdbReader reader, boolean expiryUnknown, boolean tailUnverified) throws IOException {
         key(reader);
     }
 

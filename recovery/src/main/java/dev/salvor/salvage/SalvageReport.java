@@ -18,6 +18,8 @@ import java.util.List;
  * @param doubtfulKeys    names of readable records right after damage that were not trusted: bare
  *                        records that could as well be the elements of a collection whose header
  *                        the damage destroyed (their bytes are in the quarantine; capped)
+ * @param unverifiedKeys  keys shortly before a region whose value ends in unchecked bytes: kept,
+ *                        but a wrong length there may have taken bytes that were not their own
  * @param expiryUnknownKeys keys recovered right after a damaged region without an expiry of their
  *                        own: an expiry prefix may have been among the damaged bytes (capped)
  * @param checksum        the file's own CRC64 status (UNVERIFIABLE once a resynchronisation happened)
@@ -26,7 +28,7 @@ public record SalvageReport(String source, long sizeBytes, int version, RdbFlavo
                             long keysRecovered, long keysPartial, long keysLost, List<byte[]> lostKeys,
                             List<byte[]> partialKeys, List<CorruptRegion> regions, ChecksumStatus checksum,
                             boolean reachedEof, List<byte[]> expiryUnknownKeys, List<AssumedDb> assumedDbs,
-                            List<byte[]> doubtfulKeys) {
+                            List<byte[]> doubtfulKeys, List<byte[]> unverifiedKeys) {
     /** Keys read from {@code from} to {@code to} were put in database {@code db} without a SELECTDB to say so. */
     public record AssumedDb(long from, long to, int db, long keys) {
     }

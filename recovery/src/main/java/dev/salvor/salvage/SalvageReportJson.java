@@ -34,6 +34,7 @@ public final class SalvageReportJson {
             g.writeNumberField("lost", r.keysLost());
             g.writeNumberField("expiry_unknown", r.expiryUnknownKeys().size());
             g.writeNumberField("doubtful", r.doubtfulKeys().size());
+            g.writeNumberField("unverified", r.unverifiedKeys().size());
             g.writeNumberField("damaged_regions", r.regions().size());
             g.writeNumberField("damaged_bytes", r.bytesDamaged());
             g.writeEndObject();
@@ -72,6 +73,9 @@ public final class SalvageReportJson {
                 g.writeNumberField("keys", a.keys());
                 g.writeEndObject();
             }
+            g.writeEndArray();
+            g.writeArrayFieldStart("unverified_keys");
+            for (byte[] k : r.unverifiedKeys()) RedisStrings.write(g, k);
             g.writeEndArray();
             g.writeArrayFieldStart("doubtful_keys");
             for (byte[] k : r.doubtfulKeys()) RedisStrings.write(g, k);
