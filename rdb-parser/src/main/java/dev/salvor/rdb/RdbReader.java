@@ -133,6 +133,7 @@ public final class RdbReader implements Closeable {
     private StreamPhase streamPhase;
     private int streamVersion;
     private long streamNodesStart = -1;
+    private boolean expiryInSeconds;
     private long lastSeenEntryMs;
     private long lastSeenEntrySeq;
     private int completedNodes;
@@ -172,7 +173,6 @@ public final class RdbReader implements Closeable {
     private long seenTimeMs;
     private long activeTimeMs;
     private long moduleValueStart;
-    private boolean expiryInSeconds;
     private long moduleValueEnd;
 
     // Trailer.
@@ -1274,7 +1274,7 @@ public final class RdbReader implements Closeable {
         lastSeenEntrySeq = masterId.seq() + seqDiff;
         if ((flags & STREAM_ITEM_FLAG_DELETED) != 0) return false;
         entryFieldCount = n;
-        streamId = new StreamId(masterId.ms() + msDiff, masterId.seq() + seqDiff);
+        streamId = new StreamId(lastSeenEntryMs, lastSeenEntrySeq);
         elementKind = ElementKind.STREAM_ENTRY;
         return true;
     }
@@ -1532,12 +1532,12 @@ public final class RdbReader implements Closeable {
         return expireAtMs;
     }
 
-    /** LRU idle seconds from the IDLE opcode, or -1. */
     /** Whether the current key's expiry came in the old 4-byte seconds form (servers before 2.6). */
     public boolean expiryInSeconds() {
         return expiryInSeconds;
     }
 
+    /** LRU idle seconds from the IDLE opcode, or -1. */
     public long lruIdle() {
         return lruIdle;
     }

@@ -340,6 +340,8 @@ public final class NdjsonExporter implements Closeable {
     }
 
     private void writeStream(RdbReader r) throws IOException {
+        IntFunction<Object> field = r::streamField;
+        IntFunction<Object> value = r::streamValue;
         g.writeStartObject();
         g.writeFieldName("entries");
         g.writeStartArray();
@@ -349,7 +351,7 @@ public final class NdjsonExporter implements Closeable {
         while (r.next() == RdbToken.ELEMENT) {
             elements++;
             switch (r.elementKind()) {
-                case STREAM_ENTRY -> writeStreamEntry(r.streamId(), r.streamFieldCount(), r::streamField, r::streamValue);
+                case STREAM_ENTRY -> writeStreamEntry(r.streamId(), r.streamFieldCount(), field, value);
                 case STREAM_META -> {
                     g.writeEndArray();
                     entriesOpen = false;

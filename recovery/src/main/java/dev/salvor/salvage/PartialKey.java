@@ -95,10 +95,16 @@ public record PartialKey(int db, byte[] key, RedisType type, long expireAtMs, Li
         long expireAt = r.expireAtMs();
         int rdbType = r.encoding().rdbType();
         List<StreamEntry> entries = new ArrayList<>();
-        List<Integer> nodeOf = new ArrayList<>();
+        // A node is complete once the reader has moved past it: the entries read by then are its.
+        int completed = 0;
+        int kept = 0;
         long bytes = 0;
         try {
             while (r.next() == RdbToken.ELEMENT) {
+                if (r.streamCompletedNodes() > completed) {
+                    completed = r.streamCompletedNodes();
+                    kept = entries.size();
+                }
                 if (r.elementKind() != ElementKind.STREAM_ENTRY) continue;
                 List<byte[]> fields = new ArrayList<>(r.streamFieldCount());
                 List<byte[]> values = new ArrayList<>(r.streamFieldCount());
@@ -109,15 +115,14 @@ public record PartialKey(int db, byte[] key, RedisType type, long expireAtMs, Li
                 }
                 if (bytes > MAX_BYTES) return null;
                 entries.add(new StreamEntry(r.streamId(), fields, values));
-                nodeOf.add(r.containersOpened());
             }
         } catch (RdbFormatException expected) {
             // the damage again: what the completed nodes hold is kept
         }
         int nodes = r.streamCompletedNodes();
         if (nodes == 0) return null;
-        int live = 0;
-        while (live < entries.size() && nodeOf.get(live) <= nodes) live++;
+        // The call that failed (or ended the value) may have completed a node without a token.
+        int live = nodes > completed ? entries.size() : kept;
         PartialStream stream = new PartialStream(rdbType, r.streamEncodingVersion(), r.streamNodesStart(), r.streamCompletedNodesEnd(), nodes,
                 r.streamCompletedLastId(), List.copyOf(entries.subList(0, live)));
         return new PartialKey(db, key, RedisType.STREAM, expireAt, List.of(), stream);

@@ -194,8 +194,10 @@ public final class RdbSalvager {
                 // intact follows; otherwise it is a misaligned read like any other.
                 // A repeated key right after an unchecked one is as much a sign of misalignment.
                 boolean misalignedAt = !keyLevel || e.reason() == RdbFormatException.Reason.DUPLICATE_KEY;
-                if (misalignedAt && !provenStart && !recent.isEmpty() && recent.peekLast().end() == start
-                        && (e.reason() != RdbFormatException.Reason.TRUNCATED || resync.find(start + 1, here).offset() >= 0)) {
+                boolean suspectBefore = misalignedAt && !provenStart && !recent.isEmpty() && recent.peekLast().end() == start;
+                Resynchronizer.Found afterFailed = suspectBefore && e.reason() == RdbFormatException.Reason.TRUNCATED
+                        ? resync.find(start + 1, here) : null;
+                if (suspectBefore && (afterFailed == null || afterFailed.offset() >= 0)) {
                     // Damage found right after a key whose value ends in unchecked bytes: that
                     // key's lengths may have run into the damage, so it goes too. A key that no
                     // server would have written (a misaligned read that parsed by chance) goes,
@@ -225,7 +227,8 @@ public final class RdbSalvager {
                         }
                     }
                 }
-                Resynchronizer.Found found = resync.find(start + 1, here);
+                // The search after the failed record, if one was made and still applies.
+                Resynchronizer.Found found = afterFailed != null && start == failed.recordOffset() ? afterFailed : resync.find(start + 1, here);
                 // A length running past the end is a truncation only when nothing intact follows;
                 // otherwise it is a misaligned read, and the elements before it are not trusted.
                 boolean cutAtTail = found.offset() < 0;

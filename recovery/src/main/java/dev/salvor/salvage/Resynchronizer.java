@@ -84,6 +84,7 @@ final class Resynchronizer {
         // hold a SELECTDB with its RESIZEDB (RDB 7+) for a later one. Without RESIZEDB (older
         // files) a two-byte SELECTDB is too easily found in garbage to be trusted.
         int db = ctx.db();
+        RdbReader.Context here = ctx;
         while (windowStart < fileSize) {
             int len = (int) Math.min(window, fileSize - windowStart);
             byte[] buf = read(windowStart, len);
@@ -93,17 +94,17 @@ final class Resynchronizer {
             for (int i = 0; i < len; i++) {
                 if (pendingDb >= 0 && pendingEnd <= i) {
                     db = pendingDb;
+                    here = new RdbReader.Context(ctx.version(), ctx.flavor(), db);
                     pendingDb = -1;
                 }
                 if (ctx.version() >= 7 && buf[i] == (byte) 0xfe) {
-                    long sel = selectDbAt(buf, i, len, db);
+                    long sel = selectDbAt(buf, i, len, windowStart, here);
                     if (sel >= 0) {
                         pendingDb = (int) (sel >>> 32);
                         pendingEnd = (int) sel;
                     }
                 }
                 if (!plausibleStart(buf[i] & 0xff)) continue;
-                RdbReader.Context here = db == ctx.db() ? ctx : new RdbReader.Context(ctx.version(), ctx.flavor(), db);
                 Probe p = probe(buf, i, len, windowStart, here);
                 if (p == Probe.ACCEPT) {
                     List<byte[]> doubtful = refusedLeads.getOrDefault(windowStart + i, List.of());
@@ -118,6 +119,7 @@ final class Resynchronizer {
             if (windowTooSmall) {
                 window *= 2;
                 db = ctx.db();
+                here = ctx;
                 continue;
             }
             if (windowStart + len >= fileSize) break;
@@ -130,40 +132,19 @@ final class Resynchronizer {
     }
 
     /**
-     * A SELECTDB of a database after {@code db} at {@code buf[p]}, followed by its RESIZEDB with
-     * plausible sizes: (database << 32 | end offset), or -1.
+     * A SELECTDB of a database after {@code ctx}'s at {@code buf[p]}, followed by its RESIZEDB with
+     * plausible sizes, read by the reader itself: (database << 32 | end offset in buf), or -1.
      */
-    static long selectDbAt(byte[] buf, int p, int limit, int db) {
-        int[] q = {p + 1};
-        long next = smallLength(buf, q, limit);
-        if (next <= db || next > MAX_PLAUSIBLE_DB || q[0] >= limit || buf[q[0]] != (byte) 0xfb) return -1;
-        q[0]++;
-        long size = smallLength(buf, q, limit);
-        long expires = smallLength(buf, q, limit);
-        if (size <= 0 || expires < 0 || expires > size || q[0] > limit) return -1;
-        return next << 32 | q[0];
-    }
-
-    /** A length of the RDB length encoding (6, 14 or 32 bits) at {@code buf[at[0]]}, advancing it; -1 when none fits. */
-    private static long smallLength(byte[] buf, int[] at, int end) {
-        int p = at[0];
-        if (p < 0 || p >= end) return -1;
-        int b = buf[p] & 0xff;
-        switch (b >>> 6) {
-            case 0 -> {
-                at[0] = p + 1;
-                return b & 0x3f;
-            }
-            case 1 -> {
-                if (p + 1 >= end) return -1;
-                at[0] = p + 2;
-                return ((b & 0x3f) << 8) | (buf[p + 1] & 0xff);
-            }
-            default -> {
-                if (b != 0x80 || p + 4 >= end) return -1;
-                at[0] = p + 5;
-                return ((buf[p + 1] & 0xffL) << 24) | ((buf[p + 2] & 0xff) << 16) | ((buf[p + 3] & 0xff) << 8) | (buf[p + 4] & 0xff);
-            }
+    private long selectDbAt(byte[] buf, int p, int limit, long windowStart, RdbReader.Context ctx) {
+        RdbReader r = RdbReader.probe(buf, p, limit - p, windowStart + p, fileSize, source, ctx);
+        try {
+            if (r.next() != RdbToken.SELECT_DB) return -1;
+            int db = r.db();
+            if (db <= ctx.db() || db > MAX_PLAUSIBLE_DB || r.next() != RdbToken.RESIZE_DB) return -1;
+            if (r.resizeDbSize() == 0 || r.resizeExpiresSize() > r.resizeDbSize()) return -1;
+            return (long) db << 32 | (r.offset() - windowStart);
+        } catch (IOException e) {
+            return -1;
         }
     }
 
@@ -267,7 +248,7 @@ final class Resynchronizer {
         // A chain that starts with bare records may be the tail of a plain collection whose header
         // the damage destroyed: it counts only if the bare run is long or reaches the end.
         boolean bareLead = false;
-        List<byte[]> lead = new ArrayList<>();
+        List<byte[]> lead = null;
         int chainDb = ctx.db();
         boolean expectResize = false;
         boolean inKey = false;
@@ -287,7 +268,10 @@ final class Resynchronizer {
                         KeyLedger.KeyId id = KeyLedger.KeyId.of(r.db(), r.key());
                         if (!chainKeys.add(id) || seenKeys.contains(id)) return Probe.REJECT;
                         boolean bare = r.encoding().rdbType() <= 4 && exp < 0 && r.lruIdle() < 0 && r.lfuFreq() < 0;
-                        if (keys == 0 && bare) bareLead = true;
+                        if (keys == 0 && bare) {
+                            bareLead = true;
+                            lead = new ArrayList<>();
+                        }
                         if (!bare) {
                             if (bareLead) return refuseLead(r.recordOffset(), lead);
                             anchored = true;

@@ -58,12 +58,8 @@ public final class SalvageReportJson {
                 g.writeEndObject();
             }
             g.writeEndArray();
-            g.writeArrayFieldStart("partial_keys");
-            for (byte[] k : r.partialKeys()) RedisStrings.write(g, k);
-            g.writeEndArray();
-            g.writeArrayFieldStart("expiry_unknown_keys");
-            for (byte[] k : r.expiryUnknownKeys()) RedisStrings.write(g, k);
-            g.writeEndArray();
+            keys(g, "partial_keys", r.partialKeys());
+            keys(g, "expiry_unknown_keys", r.expiryUnknownKeys());
             g.writeArrayFieldStart("assumed_db");
             for (SalvageReport.AssumedDb a : r.assumedDbs()) {
                 g.writeStartObject();
@@ -74,20 +70,21 @@ public final class SalvageReportJson {
                 g.writeEndObject();
             }
             g.writeEndArray();
-            g.writeArrayFieldStart("unverified_keys");
-            for (byte[] k : r.unverifiedKeys()) RedisStrings.write(g, k);
-            g.writeEndArray();
-            g.writeArrayFieldStart("doubtful_keys");
-            for (byte[] k : r.doubtfulKeys()) RedisStrings.write(g, k);
-            g.writeEndArray();
-            g.writeArrayFieldStart("lost_keys");
-            for (byte[] k : r.lostKeys()) RedisStrings.write(g, k);
-            g.writeEndArray();
+            keys(g, "unverified_keys", r.unverifiedKeys());
+            keys(g, "doubtful_keys", r.doubtfulKeys());
+            keys(g, "lost_keys", r.lostKeys());
             g.writeArrayFieldStart("notes");
             for (String n : notes) g.writeString(n);
             g.writeEndArray();
             g.writeEndObject();
         }
+    }
+
+    /** A list of key names as Redis strings. */
+    private static void keys(JsonGenerator g, String field, List<byte[]> names) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (byte[] k : names) RedisStrings.write(g, k);
+        g.writeEndArray();
     }
 
     private static void key(JsonGenerator g, String name, byte[] key) throws IOException {
