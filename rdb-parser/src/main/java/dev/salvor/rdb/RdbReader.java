@@ -602,6 +602,7 @@ public final class RdbReader implements Closeable {
         recordOffset = entryStart;
         key = null;
         expireAtMs = -1;
+        expiryInSeconds = false;
         lruIdle = -1;
         lfuFreq = -1;
         while (true) {

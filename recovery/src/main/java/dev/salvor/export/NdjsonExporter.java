@@ -3,6 +3,7 @@ package dev.salvor.export;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.SerializedString;
 import dev.salvor.rdb.ElementKind;
@@ -80,11 +81,36 @@ public final class NdjsonExporter implements Closeable {
         return gen;
     }
 
-    /** Drops the unfinished record; the generator's nesting state went with it, so start a new one. */
+    /**
+     * Drops the unfinished record; the generator's nesting state went with it, so start a new one.
+     * A record over the buffer limit has already sent its first part to the output: that part is
+     * closed as valid JSON and marked {@code "partial": true}, never left as a fragment.
+     */
     private void abandonRecord() throws IOException {
         g.flush();
-        record.discard();
+        if (record.discard()) {
+            closeOpenRecord();
+            endRecord();
+        }
         g = newGenerator();
+    }
+
+    /**
+     * Closes every array and object still open in the generator; the key's object gets the
+     * partial flag. Reads fail only between whole tokens (a field name is always followed by its
+     * value before the next read), so every open object is ready for another field.
+     */
+    private void closeOpenRecord() throws IOException {
+        JsonStreamContext ctx = g.getOutputContext();
+        while (!ctx.inRoot()) {
+            if (ctx.inArray()) {
+                g.writeEndArray();
+            } else {
+                if (ctx.getParent().inRoot()) g.writeBooleanField("partial", true);
+                g.writeEndObject();
+            }
+            ctx = g.getOutputContext();
+        }
     }
 
     public NdjsonExporter(OutputStream out) throws IOException {

@@ -63,10 +63,15 @@ final class RecordBuffer extends OutputStream {
         spilled = false;
     }
 
-    /** Drops an unfinished record; true when part of it had already been written out. */
-    boolean discard() {
-        len = 0;
+    /**
+     * Ends an unfinished record. One that has not reached the output is dropped (false). One whose
+     * first part already went out (a record over the limit) is sent on as far as it goes and true
+     * is returned: the caller must then close it, or a fragment would be left.
+     */
+    boolean discard() throws IOException {
         boolean was = spilled;
+        if (was) out.write(buf, 0, len);
+        len = 0;
         spilled = false;
         return was;
     }

@@ -46,6 +46,8 @@ public final class RdbSalvager {
     private final List<byte[]> unverifiedKeys = new ArrayList<>();
     private long recovered;
     private long lost;
+    private long partial;
+    private final List<byte[]> partialKeys = new ArrayList<>();
 
     /** The last keys read, kept until damage could still implicate them. */
     private record RecentKey(KeyLedger.KeyId id, byte[] key, long start, long end, int db, boolean unchecked, boolean plausible) {
@@ -55,8 +57,15 @@ public final class RdbSalvager {
     /** Elements a value reads cleanly before its start is taken as proven. */
     private static final int PROVEN_ELEMENTS = 8;
 
-    /** Intact records from {@code start} (a record boundary, db {@code db} in effect) to {@code end}. */
-    private record Segment(long start, long end, int db, boolean endsInPartialKey, boolean cutAtTail) {
+    /**
+     * Intact records from {@code start} (a record boundary, db {@code db} in effect) to {@code end};
+     * when {@code cut} is set, the key starting at {@code end} was cut by that error and only its
+     * intact part can be kept.
+     */
+    private record Segment(long start, long end, int db, RdbFormatException cut, boolean cutAtTail) {
+        boolean endsInPartialKey() {
+            return cut != null;
+        }
     }
 
     private RdbSalvager(Path file, LongConsumer progress) {
@@ -141,7 +150,7 @@ public final class RdbSalvager {
             try {
                 RdbToken t = reader.next();
                 if (t == RdbToken.END) {
-                    segments.add(new Segment(segStart, reader.offset(), segDb, false, false));
+                    segments.add(new Segment(segStart, reader.offset(), segDb, null, false));
                     if (dbAssumed && assumedKeys > 0) assumedDbs.add(new SalvageReport.AssumedDb(segStart, reader.offset(), segDb, assumedKeys));
                     break;
                 }
@@ -233,7 +242,7 @@ public final class RdbSalvager {
                 // otherwise it is a misaligned read, and the elements before it are not trusted.
                 boolean cutAtTail = found.offset() < 0;
                 if (start > segStart || partialKey) {
-                    segments.add(new Segment(segStart, start, segDb, partialKey, cutAtTail));
+                    segments.add(new Segment(segStart, start, segDb, partialKey ? e : null, cutAtTail));
                 }
                 if (dbAssumed && assumedKeys > 0) assumedDbs.add(new SalvageReport.AssumedDb(segStart, start, segDb, assumedKeys));
                 if (lostKey != null && !partialKey) {
@@ -279,56 +288,43 @@ public final class RdbSalvager {
 
     private SalvageReport replay(Scan scan, SalvageListener listener, long size) throws IOException {
         listener.start(scan.context(), scan.magic(), scan.headerDamaged());
-        long partial = 0;
-        List<byte[]> partialKeys = new ArrayList<>();
-        int regionIndex = 0;
         for (Segment seg : segments) {
             try (RdbReader r = seg.start() == 0 ? RdbReader.open(file)
                     : RdbReader.resume(file, seg.start(), new RdbReader.Context(scan.context().version(), scan.context().flavor(), seg.db()))) {
                 if (seg.start() == 0) r.next(); // header
-                // Records starting before the limit belong to the segment (plus the partial key at its end).
-                long limit = seg.end() + (seg.endsInPartialKey() ? 1 : 0);
+                // Records starting before the segment's end belong to it; the key cut by damage at
+                // its end is never read through the listener (its value fails), only offered whole
+                // to keyInterrupted, which re-reads the intact part from the key's start.
                 while (true) {
-                    RdbToken t;
-                    try {
-                        if (r.offset() >= limit && !r.inValue()) break;
-                        t = r.next();
-                        if (t == RdbToken.END) break;
-                        if (t == RdbToken.KEY) {
-                            if (r.recordOffset() >= limit) break;
-                            boolean noExpiry = seg.start() > 0 && r.recordOffset() == seg.start() && r.expireAtMs() < 0;
-                            boolean unverified = unverifiedStarts.contains(r.recordOffset());
-                            if (noExpiry || unverified) {
-                                if (noExpiry && expiryUnknown.size() < MAX_NAMES) expiryUnknown.add(r.key());
-                                if (unverified && unverifiedKeys.size() < MAX_NAMES) unverifiedKeys.add(r.key());
-                                listener.keyInDoubt(r, noExpiry, unverified);
-                            } else {
-                                listener.key(r);
-                            }
-                            if (r.inValue()) r.skipValue();
+                    if (r.offset() >= seg.end() && !seg.endsInPartialKey()) break;
+                    RdbToken t = r.next();
+                    if (t == RdbToken.END) break;
+                    if (t == RdbToken.KEY) {
+                        if (seg.endsInPartialKey() && r.recordOffset() == seg.end()) {
+                            keyCut(r, seg, listener);
+                            break;
+                        }
+                        if (r.recordOffset() >= seg.end()) break;
+                        boolean noExpiry = seg.start() > 0 && r.recordOffset() == seg.start() && r.expireAtMs() < 0;
+                        boolean unverified = unverifiedStarts.contains(r.recordOffset());
+                        if (noExpiry || unverified) {
+                            if (noExpiry && expiryUnknown.size() < MAX_NAMES) expiryUnknown.add(r.key());
+                            if (unverified && unverifiedKeys.size() < MAX_NAMES) unverifiedKeys.add(r.key());
+                            listener.keyInDoubt(r, noExpiry, unverified);
                         } else {
-                            listener.record(r);
+                            listener.key(r);
                         }
-                    } catch (RdbFormatException e) {
-                        RdbFormatException trusted = seg.cutAtTail() || e.reason() != RdbFormatException.Reason.TRUNCATED ? e
-                                : new RdbFormatException(RdbFormatException.Reason.BAD_LENGTH, e.source(), e.offset(), e.db(), e.key(), e.detail());
-                        if (seg.endsInPartialKey() && r.inValue() && listener.keyInterrupted(r, trusted)) {
-                            partial++;
-                            if (partialKeys.size() < MAX_NAMES) partialKeys.add(r.key());
-                        } else if (seg.endsInPartialKey() && r.inValue()) {
-                            lost++;
-                            if (lostKeys.size() < MAX_NAMES) lostKeys.add(r.key());
-                        }
+                        if (r.inValue()) r.skipValue();
+                    } else if (r.tokenOffset() >= seg.end()) {
                         break;
+                    } else {
+                        listener.record(r);
                     }
                     if (progress != null) progress.accept(size / 2 + r.offset() / 2);
                 }
             }
-            while (regionIndex < regions.size() && regions.get(regionIndex).start() <= seg.end()) {
-                regionIndex++;
-            }
         }
-        List<CorruptRegion> finalRegions = withFollowingKeys();
+        List<CorruptRegion> finalRegions = withFollowingKeys(scan.context());
         for (CorruptRegion region : finalRegions) listener.damaged(region);
         if (progress != null) progress.accept(size);
         SalvageReport report = new SalvageReport(file.toString(), size, scan.context().version(), scan.context().flavor(),
@@ -338,15 +334,30 @@ public final class RdbSalvager {
         return report;
     }
 
+    /** The key at the end of {@code seg}, cut by damage: its intact part if a listener keeps one, else it is lost. */
+    private void keyCut(RdbReader r, Segment seg, SalvageListener listener) throws IOException {
+        RdbFormatException e = seg.cut();
+        // A length running past the end is a truncation only when nothing intact follows.
+        RdbFormatException trusted = seg.cutAtTail() || e.reason() != RdbFormatException.Reason.TRUNCATED ? e
+                : new RdbFormatException(RdbFormatException.Reason.BAD_LENGTH, e.source(), e.offset(), e.db(), e.key(), e.detail());
+        if (listener.keyInterrupted(r, trusted)) {
+            partial++;
+            if (partialKeys.size() < MAX_NAMES) partialKeys.add(r.key());
+        } else {
+            lost++;
+            if (lostKeys.size() < MAX_NAMES) lostKeys.add(r.key());
+        }
+    }
+
     /** Names the first intact key after each region (read from the segment that follows it). */
-    private List<CorruptRegion> withFollowingKeys() throws IOException {
+    private List<CorruptRegion> withFollowingKeys(RdbReader.Context ctx) throws IOException {
         List<CorruptRegion> out = new ArrayList<>(regions.size());
         for (CorruptRegion r : regions) {
             byte[] first = null;
             if (!r.truncation()) {
                 for (Segment s : segments) {
                     if (s.start() == r.end()) {
-                        first = firstKey(s);
+                        first = firstKey(s, ctx);
                         break;
                     }
                 }
@@ -357,8 +368,8 @@ public final class RdbSalvager {
         return out;
     }
 
-    private byte[] firstKey(Segment s) throws IOException {
-        try (RdbReader r = RdbReader.resume(file, s.start(), new RdbReader.Context(9, RdbFlavor.REDIS, s.db())).skim(true)) {
+    private byte[] firstKey(Segment s, RdbReader.Context ctx) throws IOException {
+        try (RdbReader r = RdbReader.resume(file, s.start(), new RdbReader.Context(ctx.version(), ctx.flavor(), s.db())).skim(true)) {
             RdbToken t;
             while ((t = r.next()) != RdbToken.END && r.recordOffset() < s.end()) {
                 if (t == RdbToken.KEY) return r.key();
