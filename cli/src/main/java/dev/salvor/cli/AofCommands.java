@@ -26,6 +26,20 @@ final class AofCommands {
     private AofCommands() {
     }
 
+    /** Everything an AOF input consists of (the path, its directory, manifest and every listed file): what no output may touch. */
+    static java.util.List<Path> inputs(Path path) throws IOException {
+        AofLayout layout = AofLayout.of(path);
+        java.util.List<Path> in = new java.util.ArrayList<>();
+        in.add(path);
+        in.add(layout.path());
+        if (layout.multiPart()) {
+            in.add(layout.manifest().path());
+            for (AofSegment s : layout.manifest().segments()) in.add(s.file());
+        }
+        for (AofSegment s : layout.segments()) in.add(s.file());
+        return in;
+    }
+
     static AofRepairReport check(Path path) throws IOException {
         return new AofRepairer(AofLayout.of(path), null, false, -1, Set.of()).run();
     }

@@ -12,7 +12,7 @@ import dev.salvor.diff.KeySource;
 import dev.salvor.diff.LiveSource;
 import dev.salvor.diff.RdbFileSource;
 import dev.salvor.export.KeySelector;
-import dev.salvor.io.AtomicOutput;
+import dev.salvor.io.OutputPlan;
 import dev.salvor.io.InputSource;
 import dev.salvor.rdb.StringRef;
 import picocli.CommandLine.Command;
@@ -77,10 +77,19 @@ public final class AuditCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!(sample > 0 && sample <= 1)) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--sample must be in (0, 1]");
         List<Path> cleanup = new ArrayList<>();
-        try {
+        Path jsonFile = outDir.resolve("audit.json");
+        Path htmlFile = outDir.resolve("audit.html");
+        try (OutputPlan plan = OutputOptions.plans(spec, force)) {
             Path file;
             String name;
+            OutputPlan.FileOutput j;
+            OutputPlan.FileOutput h;
             try (InputSource src = InputSource.open(backup, root.stdin)) {
+                // Both outputs are checked before the long work, and written together at its end.
+                plan.input(src).input(auth.passwordFile).input(auth.caCert);
+                j = plan.file(jsonFile, "audit report");
+                h = plan.file(htmlFile, "audit page");
+                plan.open();
                 file = src.seekable(cleanup);
                 name = src.name();
             }
@@ -94,14 +103,9 @@ public final class AuditCommand implements Callable<Integer> {
                 diff = new DiffEngine(ttlToleranceMs, false).diff(a, b, selector);
             }
             boolean pass = health.clean() && diff.identical();
-            Path jsonFile = outDir.resolve("audit.json");
-            Path htmlFile = outDir.resolve("audit.html");
-            try (AtomicOutput j = AtomicOutput.create(jsonFile, force); AtomicOutput h = AtomicOutput.create(htmlFile, force)) {
-                writeJson(j.stream(), pass, health, checkMs, diff);
-                h.stream().write(html(pass, health, checkMs, diff).getBytes(StandardCharsets.UTF_8));
-                j.commit();
-                h.commit();
-            }
+            writeJson(j.stream(), pass, health, checkMs, diff);
+            h.stream().write(html(pass, health, checkMs, diff).getBytes(StandardCharsets.UTF_8));
+            plan.commit();
             PrintWriter out = spec.commandLine().getOut();
             if (json.json) {
                 out.println(Files.readString(jsonFile));

@@ -3,7 +3,8 @@ package dev.salvor.cli;
 import dev.salvor.export.ExportFormat;
 import dev.salvor.export.ExportSummary;
 import dev.salvor.export.NdjsonExporter;
-import dev.salvor.io.AtomicOutput;
+import dev.salvor.io.OutputPlan;
+import dev.salvor.io.OutputStreams;
 import dev.salvor.io.InputSource;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.salvage.ExportingListener;
@@ -64,15 +65,17 @@ public final class ExportCommand implements Callable<Integer> {
         if (input.isAof()) return exportAof();
         List<Path> cleanup = new ArrayList<>();
         try (InputSource src = InputSource.open(input.name, root.stdin)) {
-            if (output.output != null) AtomicOutput.checkNotSameFile(src.file(), output.output);
-            if (output.output == null || output.output.toString().equals("-")) {
-                try (OutputStream out = AtomicOutput.stdout(root.stdout)) {
+            if (output.toStdout()) {
+                try (OutputStream out = OutputStreams.stdout(root.stdout)) {
                     return run(src, out, cleanup);
                 }
             }
-            try (AtomicOutput out = AtomicOutput.create(output.output, output.force)) {
+            try (OutputPlan plan = output.plan(spec)) {
+                plan.input(src);
+                OutputPlan.FileOutput out = plan.file(output.output, "output");
+                plan.open();
                 int code = run(src, out.stream(), cleanup);
-                out.commit();
+                plan.commit();
                 return code;
             }
         } finally {
@@ -83,15 +86,17 @@ public final class ExportCommand implements Callable<Integer> {
     /** An AOF exports its intact commands, one JSON record each; damage is reported on stderr. */
     private int exportAof() throws Exception {
         dev.salvor.repair.AofRepairReport r;
-        if (output.output == null || output.output.toString().equals("-")) {
-            try (OutputStream out = AtomicOutput.stdout(root.stdout)) {
+        if (output.toStdout()) {
+            try (OutputStream out = OutputStreams.stdout(root.stdout)) {
                 r = AofCommands.export(input.path(), out);
             }
         } else {
-            AtomicOutput.checkNotSameFile(input.path(), output.output);
-            try (AtomicOutput out = AtomicOutput.create(output.output, output.force)) {
+            try (OutputPlan plan = output.plan(spec)) {
+                plan.inputs(AofCommands.inputs(input.path()));
+                OutputPlan.FileOutput out = plan.file(output.output, "output");
+                plan.open();
                 r = AofCommands.export(input.path(), out.stream());
-                out.commit();
+                plan.commit();
             }
         }
         for (dev.salvor.repair.AofRegion g : r.regions()) {

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.salvor.aof.AofLayout;
 import dev.salvor.aof.AofSegment;
-import dev.salvor.io.AtomicOutput;
+import dev.salvor.io.OutputPlan;
+import dev.salvor.io.OutputStreams;
 import dev.salvor.repair.AofRegion;
 import dev.salvor.repair.AofRepairReport;
 import dev.salvor.repair.AofRepairer;
@@ -25,7 +26,8 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -36,7 +38,7 @@ import java.util.concurrent.Callable;
 @Command(name = "repair", mixinStandardHelpOptions = true,
         description = "Repair a damaged AOF (single file or appendonlydir): keep every intact command, in order, once, "
                 + "including all commands after the damage (redis-check-aof --fix throws those away). Writes OUT in the "
-                + "same layout (a file, or a directory with a valid manifest), repair-report.json and a quarantine file "
+                + "same layout (a file, or a directory with a valid manifest), OUT.report.json and a quarantine file (OUT.quarantine) "
                 + "with the raw bytes of every skipped range.")
 public final class RepairCommand implements Callable<Integer> {
     @Spec
@@ -60,7 +62,7 @@ public final class RepairCommand implements Callable<Integer> {
     @Option(names = "--drop", paramLabel = "CMD", split = ",", description = "Leave out these commands, e.g. FLUSHALL,FLUSHDB to undo an accidental flush.")
     List<String> drop = List.of();
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Repair report (default: repair-report.json beside OUT).")
+    @Option(names = "--report", paramLabel = "FILE", description = "Repair report (default: OUT.report.json).")
     Path reportFile;
 
     @Option(names = "--force", description = "Replace existing outputs.")
@@ -73,50 +75,33 @@ public final class RepairCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AofLayout layout = AofLayout.of(input);
         long untilMs = until == null ? -1 : parseTime(until);
-        Path outDir = output.toAbsolutePath().getParent();
-        Path report = reportFile != null ? reportFile : outDir.resolve("repair-report.json");
-        Path quarantine = Path.of(output.toAbsolutePath() + ".quarantine");
-        for (AofSegment s : layout.segments()) AtomicOutput.checkNotSameFile(s.file(), layout.multiPart() ? output.resolve(s.name()) : output);
-        if (layout.multiPart()) {
-            if (Files.exists(output) && !force) throw new dev.salvor.io.InputException(output + ": already exists (use --force to replace it)");
-        } else if (Files.exists(output) && !force) {
-            throw new dev.salvor.io.InputException(output + ": already exists (use --force to replace it)");
-        }
+        Path report = reportFile != null ? reportFile : Path.of(output + ".report.json");
+        Path quarantine = Path.of(output + ".quarantine");
         AofRepairReport r;
-        if (layout.multiPart()) {
-            if (output.toAbsolutePath().getParent() != null) Files.createDirectories(output.toAbsolutePath().getParent());
-            Path tmp = Files.createTempDirectory(output.toAbsolutePath().getParent() == null ? Path.of(".") : output.toAbsolutePath().getParent(), "." + output.getFileName() + ".");
-            try {
-                r = new AofRepairer(layout, seg -> Files.newOutputStream(tmp.resolve(seg.name())), keepPartial, untilMs, new HashSet<>(drop)).run();
+        try (OutputPlan plan = OutputOptions.plans(spec, force)) {
+            plan.inputs(AofCommands.inputs(input));
+            OutputPlan.DirectoryOutput dir = layout.multiPart() ? plan.directory(output, "output", RepairCommand::notRepairedDirectory) : null;
+            OutputPlan.FileOutput file = layout.multiPart() ? null : plan.file(output, "output");
+            OutputPlan.FileOutput q = plan.file(quarantine, "quarantine");
+            OutputPlan.FileOutput rep = plan.file(report, "report");
+            plan.open();
+            if (dir != null) {
+                Path tmp = dir.path();
+                r = new AofRepairer(layout, seg -> Files.newOutputStream(tmp.resolve(seg.name()), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                        keepPartial, untilMs, new HashSet<>(drop)).run();
                 writeManifest(layout, tmp);
-                for (Path p : Files.list(tmp).toList()) try (FileChannel c = FileChannel.open(p, java.nio.file.StandardOpenOption.WRITE)) {
-                    c.force(true);
-                }
-                if (Files.exists(output)) deleteTree(output);
-                Files.move(tmp, output, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException | RuntimeException e) {
-                deleteTree(tmp);
-                throw e;
+            } else {
+                r = new AofRepairer(layout, seg -> OutputStreams.unclosable(file.stream()), keepPartial, untilMs, new HashSet<>(drop)).run();
             }
-        } else {
-            try (AtomicOutput out = AtomicOutput.create(output, force)) {
-                r = new AofRepairer(layout, seg -> AtomicOutput.unclosable(out.stream()), keepPartial, untilMs, new HashSet<>(drop)).run();
-                out.commit();
-            }
-        }
-        try (AtomicOutput q = AtomicOutput.create(quarantine, force)) {
             for (AofRegion g : r.regions()) {
-                Path file = layout.segments().stream().filter(s -> s.name().equals(g.segment())).findFirst().orElseThrow().file();
-                copyRange(file, g.start(), g.end(), q.stream());
+                AofSegment seg = layout.segments().stream().filter(s -> s.name().equals(g.segment())).findFirst().orElseThrow();
+                copyRange(seg.file(), g.start(), g.end(), q.stream());
             }
-            q.commit();
-        }
-        try (AtomicOutput rep = AtomicOutput.create(report, force)) {
             JsonGenerator g = new JsonFactory().createGenerator(rep.stream(), JsonEncoding.UTF8);
             g.useDefaultPrettyPrinter();
             AofCommands.writeReport(g, r);
             g.flush();
-            rep.commit();
+            plan.commit();
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json.json) {
@@ -142,6 +127,35 @@ public final class RepairCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Only a directory that {@code repair} could have written is ever replaced: one manifest that
+     * reads as one, and nothing but the files it lists.
+     */
+    static String notRepairedDirectory(Path dir) throws IOException {
+        List<Path> entries;
+        try (var list = Files.list(dir)) {
+            entries = list.toList();
+        }
+        List<Path> manifests = entries.stream().filter(p -> p.getFileName().toString().endsWith(".manifest")).toList();
+        if (manifests.size() != 1) return manifests.isEmpty() ? "it holds no manifest" : "it holds several manifests";
+        if (!Files.isRegularFile(manifests.get(0), LinkOption.NOFOLLOW_LINKS)) return "its manifest is not a regular file";
+        dev.salvor.aof.AofManifest m;
+        try {
+            m = dev.salvor.aof.AofManifest.read(manifests.get(0));
+        } catch (IOException e) {
+            return "its manifest does not read as one";
+        }
+        Set<String> listed = new HashSet<>();
+        for (AofSegment s : m.segments()) listed.add(s.name());
+        for (Path p : entries) {
+            String name = p.getFileName().toString();
+            if (p.equals(manifests.get(0))) continue;
+            if (!listed.contains(name)) return "it holds " + name + ", which its manifest does not list";
+            if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) return name + " is not a regular file";
+        }
+        return null;
+    }
+
     private static void writeManifest(AofLayout layout, Path dir) throws IOException {
         StringBuilder sb = new StringBuilder();
         for (AofSegment s : layout.segments()) {
@@ -160,13 +174,6 @@ public final class RepairCommand implements Callable<Integer> {
                 out.write(buf, 0, n);
                 p += n;
             }
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (var walk = Files.walk(p)) {
-            for (Path x : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(x);
         }
     }
 }

@@ -2,7 +2,7 @@ package dev.salvor.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.salvor.io.AtomicOutput;
+import dev.salvor.io.OutputPlan;
 import dev.salvor.io.InputSource;
 import dev.salvor.salvage.CorruptRegion;
 import dev.salvor.salvage.ListenerChain;
@@ -44,7 +44,7 @@ public final class SalvageCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "The repaired RDB file to write.")
     Path output;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Salvage report (default: salvage-report.json beside OUT).")
+    @Option(names = "--report", paramLabel = "FILE", description = "Salvage report (default: OUT.report.json).")
     Path reportFile;
 
     @Option(names = "--quarantine", paramLabel = "FILE", description = "Raw bytes of the damaged regions (default: OUT.quarantine).")
@@ -61,28 +61,27 @@ public final class SalvageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path dir = output.toAbsolutePath().getParent();
-        Path report = reportFile != null ? reportFile : dir.resolve("salvage-report.json");
+        Path report = reportFile != null ? reportFile : Path.of(output + ".report.json");
         Path quarantine = quarantineFile != null ? quarantineFile : Path.of(output + ".quarantine");
         List<Path> cleanup = new ArrayList<>();
-        try (InputSource src = InputSource.open(input, root.stdin)) {
+        try (InputSource src = InputSource.open(input, root.stdin);
+             OutputPlan plan = OutputOptions.plans(spec, force)) {
+            plan.input(src);
+            OutputPlan.FileOutput repaired = plan.file(output, "output");
+            OutputPlan.FileOutput quar = plan.file(quarantine, "quarantine");
+            OutputPlan.FileOutput rep = plan.file(report, "report");
+            plan.open();
             Path file = src.seekable(cleanup);
-            for (Path out : List.of(output, report, quarantine)) AtomicOutput.checkNotSameFile(file, out);
             SalvageReport result;
             RepairWriter writer;
             QuarantineWriter quarantined;
             try (FileChannel in = FileChannel.open(file);
-                 AtomicOutput repaired = AtomicOutput.create(output, force);
-                 AtomicOutput quar = AtomicOutput.create(quarantine, force);
-                 AtomicOutput rep = AtomicOutput.create(report, force);
                  ProgressBar bar = progress.bar(spec.commandLine().getErr(), Files.size(file))) {
                 writer = new RepairWriter(in, repaired.stream());
                 quarantined = new QuarantineWriter(in, quar.stream());
                 result = RdbSalvager.salvage(file, new ListenerChain(writer, quarantined), bar);
                 SalvageReportJson.write(result, quarantined.entries(), quarantine.toString(), output.toString(), writer.notes(), rep.stream());
-                repaired.commit();
-                quar.commit();
-                rep.commit();
+                plan.commit();
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json.json) printJson(out, result, report);

@@ -172,7 +172,7 @@ class CommandsTest {
         JsonNode j = JSON.readTree(r.out());
         assertThat(j.get("recovered").asLong()).isGreaterThan(600);
         assertThat(Files.readAllBytes(DEMO)).isEqualTo(before);
-        JsonNode report = JSON.readTree(tmp.resolve("out/salvage-report.json").toFile());
+        JsonNode report = JSON.readTree(tmp.resolve("out/repaired.rdb.report.json").toFile());
         // Readable records right after the damage that were not trusted are named, and not output.
         assertThat(j.get("doubtful").asInt()).isEqualTo(report.get("doubtful_keys").size()).isPositive();
         assertThat(report.get("counts").get("expiry_unknown").asInt()).isEqualTo(report.get("expiry_unknown_keys").size());

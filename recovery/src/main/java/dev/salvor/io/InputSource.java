@@ -32,6 +32,7 @@ public final class InputSource implements Closeable {
     private final long size;
     private final Path file;
     private final List<String> wrappers;
+    private Path origin;
 
     private InputSource(String name, InputStream stream, long size, Path file, List<String> wrappers) {
         this.name = name;
@@ -62,7 +63,9 @@ public final class InputSource implements Closeable {
         } catch (AccessDeniedException e) {
             throw new InputException(spec + ": permission denied");
         }
-        return unwrap(path.toString(), new BufferedInputStream(raw, SNIFF), size, path, member);
+        InputSource src = unwrap(path.toString(), new BufferedInputStream(raw, SNIFF), size, path, member);
+        src.origin = path;
+        return src;
     }
 
     private static InputSource unwrap(String name, InputStream in, long size, Path file, String member) throws IOException {
@@ -151,6 +154,14 @@ public final class InputSource implements Closeable {
     /** The plain file behind this input, or null when it is stdin, compressed or archived. */
     public Path file() {
         return file;
+    }
+
+    /**
+     * The file the user named (the compressed file or the archive itself when it was unwrapped),
+     * or null for stdin: what an output must never replace.
+     */
+    public Path origin() {
+        return origin;
     }
 
     /** Wrappers that were removed, outermost first (e.g. [gz, tar]). */

@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 
-/** Writes a {@link SalvageReport} as {@code salvage-report.json}. */
+/** Writes a {@link SalvageReport} as {@code OUT.report.json}. */
 public final class SalvageReportJson {
     private static final JsonFactory JSON = new JsonFactory();
 
