@@ -57,10 +57,14 @@ public final class ReplicationSource implements KeySource {
                 else expectOk(command(in, out, "AUTH", new String(password)), "AUTH");
             }
             expectOk(command(in, out, "REPLCONF", "capa", "eof", "capa", "psync2"), "REPLCONF");
+            // While the master waits to start a diskless BGSAVE (repl-diskless-sync-delay, 5 s by
+            // default) or writes a disk-backed one, it sends a bare newline each second so the
+            // replica does not time out: before +FULLRESYNC in the first case, after it in the second.
             String reply = command(in, out, "PSYNC", "?", "-1");
+            while (reply.isEmpty()) reply = readLine(in);
             if (!reply.startsWith("+FULLRESYNC")) throw new IOException(name + ": expected +FULLRESYNC, got " + reply);
             String header = readLine(in);
-            while (header.isEmpty()) header = readLine(in); // the master sends newlines while it prepares the snapshot
+            while (header.isEmpty()) header = readLine(in);
             InputStream rdb;
             long size;
             if (header.startsWith("$EOF:")) {
