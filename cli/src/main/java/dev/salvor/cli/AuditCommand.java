@@ -73,9 +73,13 @@ public final class AuditCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
+    /** The database the server URL names (both sides are restricted to it), or -1. */
+    private int onlyDb = -1;
+
     @Override
     public Integer call() throws Exception {
         if (!(sample > 0 && sample <= 1)) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--sample must be in (0, 1]");
+        onlyDb = filter.urlDatabase(spec.commandLine(), against);
         List<Path> cleanup = new ArrayList<>();
         Path jsonFile = outDir.resolve("audit.json");
         Path htmlFile = outDir.resolve("audit.html");
@@ -96,7 +100,7 @@ public final class AuditCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             CheckReport health = RdbChecker.checkFile(file, null);
             long checkMs = (System.nanoTime() - t0) / 1_000_000;
-            KeySelector base = filter.filter();
+            KeySelector base = filter.filter(onlyDb);
             KeySelector selector = sample >= 1 ? base : (db, key, type) -> base.select(db, key, type) && sampled(db, key);
             DiffEngine.Report diff;
             try (KeySource a = new RdbFileSource(file, name); KeySource b = new LiveSource(against, auth.password(), auth.caCert)) {
@@ -112,6 +116,7 @@ public final class AuditCommand implements Callable<Integer> {
             } else {
                 out.printf("%s: %s%n", pass ? "PASS" : "FAIL", verdictLine(health, diff));
                 out.printf("backup %s: %s (%,d keys, checked in %d ms)%n", name, health.clean() ? "clean" : health.problems().size() + " problems", health.keys(), checkMs);
+                if (onlyDb >= 0) out.printf("only db %d is compared on both sides: the server URL names it%n", onlyDb);
                 out.printf("compared %,d backup keys with %,d server keys (%d ms + %d ms)%s%n", diff.keysA(), diff.keysB(), diff.millisA(), diff.millisB(),
                         sample < 1 ? "; " + sampleStatement(diff.keysA()) : "");
                 diff.countsByKind().forEach((k, v) -> out.printf("  %-20s %,d%n", k.replace('_', ' '), v));
@@ -151,6 +156,7 @@ public final class AuditCommand implements Callable<Integer> {
         g.writeStringField("verdict", pass ? "PASS" : "FAIL");
         g.writeStringField("backup", d.a());
         g.writeStringField("server", d.b());
+        if (onlyDb >= 0) g.writeNumberField("only_db", onlyDb);
         if (sample < 1) {
             g.writeNumberField("sample_fraction", sample);
             g.writeStringField("sample_statement", sampleStatement(d.keysA()));

@@ -70,10 +70,11 @@ public final class DiffCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Path> cleanup = new ArrayList<>();
+        int onlyDb = filter.urlDatabase(spec.commandLine(), a, b);
         try (KeySource sa = open(a, "A", cleanup); KeySource sb = open(b, "B", cleanup)) {
-            DiffEngine.Report report = new DiffEngine(ttlToleranceMs, ignoreTtl, maxMemory == null ? -1 : parseSize(maxMemory)).diff(sa, sb, filter.filter());
-            if (json.json) printJson(report);
-            else printText(report);
+            DiffEngine.Report report = new DiffEngine(ttlToleranceMs, ignoreTtl, maxMemory == null ? -1 : parseSize(maxMemory)).diff(sa, sb, filter.filter(onlyDb));
+            if (json.json) printJson(report, onlyDb);
+            else printText(report, onlyDb);
             return report.identical() ? ExitCodes.OK : ExitCodes.FOUND;
         } finally {
             for (Path p : cleanup) Files.deleteIfExists(p);
@@ -82,7 +83,7 @@ public final class DiffCommand implements Callable<Integer> {
 
     private KeySource open(String spec, String side, List<Path> cleanup) throws Exception {
         // spec here is the source text; this.spec is the command spec
-        if (spec.startsWith("redis://") || spec.startsWith("rediss://")) {
+        if (dev.salvor.diff.ServerUrl.isServer(spec)) {
             return switch (via) {
                 case "dump" -> new LiveSource(spec, auth.password(), auth.caCert);
                 case "replication" -> new dev.salvor.diff.ReplicationSource(spec, auth.password());
@@ -109,9 +110,10 @@ public final class DiffCommand implements Callable<Integer> {
         }
     }
 
-    private void printText(DiffEngine.Report r) {
+    private void printText(DiffEngine.Report r, int onlyDb) {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("A: %s (%,d keys, read in %d ms)%nB: %s (%,d keys, read in %d ms)%n", r.a(), r.keysA(), r.millisA(), r.b(), r.keysB(), r.millisB());
+        if (onlyDb >= 0) out.printf("only db %d is compared on both sides: the server URL names it%n", onlyDb);
         for (Difference d : r.differences()) {
             out.printf("%-19s db%d %s%s%n", d.kind().name().toLowerCase().replace('_', ' '), d.db(), StringRef.printable(d.key(), 0, d.key().length, 80),
                     d.kind() == Difference.Kind.TYPE_DIFFERS ? " (" + d.typeA() + " -> " + d.typeB() + ")" : "");
@@ -125,7 +127,7 @@ public final class DiffCommand implements Callable<Integer> {
         }
     }
 
-    private void printJson(DiffEngine.Report r) throws Exception {
+    private void printJson(DiffEngine.Report r, int onlyDb) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         JsonGenerator g = new JsonFactory().createGenerator(out);
         g.setRootValueSeparator(new SerializedString("\n"));
@@ -137,6 +139,7 @@ public final class DiffCommand implements Callable<Integer> {
         g.writeNumberField("keys_b", r.keysB());
         g.writeNumberField("millis_a", r.millisA());
         g.writeNumberField("millis_b", r.millisB());
+        if (onlyDb >= 0) g.writeNumberField("only_db", onlyDb);
         g.writeBooleanField("identical", r.identical());
         DiffJson.counts(g, "by_kind", r.countsByKind());
         DiffJson.counts(g, "by_db_and_type", r.countsByDbAndType());

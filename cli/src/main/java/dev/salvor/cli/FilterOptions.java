@@ -23,6 +23,44 @@ public final class FilterOptions {
         return new KeyFilter(dbs, globs, types);
     }
 
+    /** The filter with the database a server URL names ({@code -1}: none) as the only one. */
+    KeyFilter filter(int onlyDb) {
+        return onlyDb < 0 ? filter() : new KeyFilter(List.of(onlyDb), globs, types);
+    }
+
+    /**
+     * The database that the server URLs among {@code sources} name ({@code redis://host:port/5}),
+     * or -1. Both sides of a comparison are then restricted to it: a file's keys of other
+     * databases are not compared with a server that was not read there.
+     */
+    int urlDatabase(picocli.CommandLine cl, String... sources) {
+        int only = -1;
+        String from = null;
+        for (String s : sources) {
+            if (!dev.salvor.diff.ServerUrl.isServer(s)) continue;
+            int db;
+            try {
+                db = dev.salvor.diff.ServerUrl.database(s);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(cl, e.getMessage());
+            }
+            if (db < 0) continue;
+            if (only >= 0 && db != only) {
+                throw new picocli.CommandLine.ParameterException(cl, "the URLs name different databases (" + only + " and " + db
+                        + "); keys are compared within one database: name the same one, or none and use --db");
+            }
+            only = db;
+            from = s;
+        }
+        for (int d : dbs) {
+            if (d < 0) throw new picocli.CommandLine.ParameterException(cl, "--db takes a database number (0 or more), not " + d);
+        }
+        if (only >= 0 && !dbs.isEmpty() && !dbs.contains(only)) {
+            throw new picocli.CommandLine.ParameterException(cl, "--db " + dbs + " leaves out database " + only + ", the only one the URL names");
+        }
+        return only;
+    }
+
     /** Parses the lower-case type names Redis uses. */
     public static final class TypeConverter implements picocli.CommandLine.ITypeConverter<RedisType> {
         @Override

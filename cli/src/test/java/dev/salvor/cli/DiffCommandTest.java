@@ -132,6 +132,36 @@ class DiffCommandTest {
         }
     }
 
+    @Test
+    void aDatabaseInTheUrlRestrictsBothSides() throws Exception {
+        Path dir = tmp.resolve("db");
+        Files.createDirectories(dir);
+        Files.copy(RDB, dir.resolve("dump.rdb"));
+        try (RedisServer redis = RedisServer.start(dir, "--dbfilename", "dump.rdb")) {
+            redis.call("SELECT", 5);
+            long inDb5 = (Long) redis.call("DBSIZE");
+            assertThat(inDb5).isPositive();
+            for (String via : new String[] {"dump", "replication"}) {
+                CliRunner.Result r = CliRunner.run("diff", RDB.toString(), redis.url() + "/5", "--json", "--via", via);
+                assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(0);
+                JsonNode summary = JSON.readTree(r.out().lines().findFirst().orElseThrow());
+                assertThat(summary.get("keys_a").asLong()).isEqualTo(inDb5);
+                assertThat(summary.get("keys_b").asLong()).isEqualTo(inDb5);
+                assertThat(summary.get("only_db").asInt()).isEqualTo(5);
+                assertThat(summary.get("by_kind").size()).isZero();
+            }
+            CliRunner.Result text = CliRunner.run("diff", redis.url() + "/5", RDB.toString());
+            assertThat(text.out()).contains("only db 5 is compared on both sides").contains("identical");
+            CliRunner.Result audit = CliRunner.run("audit", RDB.toString(), "--against", redis.url() + "/5", "-o", tmp.resolve("audit5").toString());
+            assertThat(audit.exitCode()).as(audit.out() + audit.err()).isEqualTo(0);
+            // A --db that leaves out the URL's database, or two URLs naming different ones, is a usage error.
+            CliRunner.Result clash = CliRunner.run("diff", RDB.toString(), redis.url() + "/5", "--db", "3");
+            assertThat(clash.exitCode()).isEqualTo(2);
+            assertThat(clash.err()).contains("leaves out database 5");
+            assertThat(CliRunner.run("diff", redis.url() + "/1", redis.url() + "/5").err()).contains("different databases");
+        }
+    }
+
     /** A consumer of a stream's group (the first one XINFO lists). */
     private static String consumer(RedisServer redis, String stream, String group) throws Exception {
         @SuppressWarnings("unchecked")

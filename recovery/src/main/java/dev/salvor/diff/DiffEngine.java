@@ -182,7 +182,8 @@ public final class DiffEngine {
     /** A difference on a live side that is no longer what was read is a change during the read. */
     private Difference recheck(KeySource a, KeySource b, Difference d, KeyRecord seenA, KeyRecord seenB) throws IOException {
         for (KeySource s : new KeySource[] {a, b}) {
-            if (!s.live()) continue;
+            // Only a key read again where it was looked for, and seen to differ, changed.
+            if (!s.live() || !s.covers(d.db())) continue;
             KeyRecord seen = s == a ? seenA : seenB;
             KeyRecord now = s.refetch(new KeyRecord(d.db(), d.key(), -1, null, -1));
             boolean moved = (seen == null) != (now == null)

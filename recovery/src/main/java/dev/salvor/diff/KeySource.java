@@ -17,6 +17,14 @@ public interface KeySource extends Closeable {
     /** The value of a key, whole, for element-level detail; null when the key is gone. */
     CollectedValue fetch(KeyRecord record) throws IOException;
 
+    /**
+     * Whether this source reads database {@code db} at all ({@code redis://host:port/5} reads db 5
+     * only). A key of a database the source does not read is never looked up there again.
+     */
+    default boolean covers(int db) {
+        return true;
+    }
+
     /** Whether values can change while being read (live servers). */
     boolean live();
 

@@ -53,11 +53,10 @@ public final class LiveSource implements KeySource {
         RedisURI u = RedisURI.create(url);
         if (password != null && u.getPassword() == null) u.setPassword(password);
         // redis://host:port/N names one database; without it every database is read.
-        java.net.URI parsed = java.net.URI.create(url.replaceFirst("\\?.*$", ""));
-        this.onlyDb = parsed.getPath() != null && parsed.getPath().matches("/\\d+") ? Integer.parseInt(parsed.getPath().substring(1)) : -1;
+        this.onlyDb = ServerUrl.database(url);
         u.setTimeout(Duration.ofSeconds(60));
         this.uri = u;
-        this.name = (u.isSsl() ? "rediss://" : "redis://") + u.getHost() + ":" + u.getPort();
+        this.name = (u.isSsl() ? "rediss://" : "redis://") + u.getHost() + ":" + u.getPort() + (onlyDb >= 0 ? "/" + onlyDb : "");
         this.client = RedisClient.create();
         if (caCert != null) {
             io.lettuce.core.SslOptions ssl = io.lettuce.core.SslOptions.builder().trustManager(caCert.toFile()).build();
@@ -242,6 +241,11 @@ public final class LiveSource implements KeySource {
             Thread.currentThread().interrupt();
             throw new IOException(name + ": interrupted");
         }
+    }
+
+    @Override
+    public boolean covers(int db) {
+        return cluster ? db == 0 : onlyDb < 0 || db == onlyDb;
     }
 
     @Override

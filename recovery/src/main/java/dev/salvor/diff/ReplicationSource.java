@@ -29,6 +29,7 @@ public final class ReplicationSource implements KeySource {
     private final char[] password;
     private final LiveSource live;
     private final String name;
+    private final int onlyDb;
 
     public ReplicationSource(String url, char[] password) {
         io.lettuce.core.RedisURI u = io.lettuce.core.RedisURI.create(url);
@@ -37,7 +38,8 @@ public final class ReplicationSource implements KeySource {
         this.user = u.getUsername();
         this.password = u.getPassword() != null && u.getPassword().length > 0 ? u.getPassword() : password;
         this.live = new LiveSource(url, password);
-        this.name = "replication://" + host + ":" + port;
+        this.onlyDb = ServerUrl.database(url);
+        this.name = "replication://" + host + ":" + port + (onlyDb >= 0 ? "/" + onlyDb : "");
     }
 
     @Override
@@ -82,7 +84,7 @@ public final class ReplicationSource implements KeySource {
                 RdbToken t;
                 while ((t = r.next()) != RdbToken.END) {
                     if (t != RdbToken.KEY) continue;
-                    if (!selector.select(r.db(), r.key(), r.type())) {
+                    if (!covers(r.db()) || !selector.select(r.db(), r.key(), r.type())) {
                         r.skipValue();
                         continue;
                     }
@@ -213,6 +215,11 @@ public final class ReplicationSource implements KeySource {
     @Override
     public CollectedValue fetch(KeyRecord record) throws IOException {
         return live.fetch(record);
+    }
+
+    @Override
+    public boolean covers(int db) {
+        return onlyDb < 0 || db == onlyDb;
     }
 
     @Override

@@ -151,4 +151,57 @@ class DiffEngineTest {
             assertThat(r.differences()).anyMatch(d -> d.kind() == Difference.Kind.ONLY_IN_A);
         }
     }
+
+    /** A live side that reads database 5 only (like redis://host:port/5) but answers a re-read in any database. */
+    static final class OneDb implements KeySource {
+        final RdbFileSource file = new RdbFileSource(RDB, "db5");
+        final List<KeyRecord> all = new ArrayList<>();
+
+        @Override
+        public String describe() {
+            return "db5";
+        }
+
+        @Override
+        public void scan(KeySelector selector, Consumer<KeyRecord> sink) throws IOException {
+            file.scan(KeySelector.ALL, r -> {
+                all.add(r);
+                if (r.db() == 5 && selector.select(r.db(), r.key(), r.digest().type())) sink.accept(r);
+            });
+        }
+
+        @Override
+        public CollectedValue fetch(KeyRecord record) throws IOException {
+            return file.fetch(record);
+        }
+
+        @Override
+        public boolean covers(int db) {
+            return db == 5;
+        }
+
+        @Override
+        public boolean live() {
+            return true;
+        }
+
+        @Override
+        public KeyRecord refetch(KeyRecord record) {
+            return all.stream().filter(r -> r.db() == record.db() && java.util.Arrays.equals(r.key(), record.key())).findFirst().orElse(null);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aKeyOfADatabaseTheLiveSideDoesNotReadIsNeverCalledChanged() throws IOException {
+        try (KeySource a = new RdbFileSource(RDB, "a"); KeySource b = new OneDb()) {
+            DiffEngine.Report r = new DiffEngine(2000, false).diff(a, b, KeySelector.ALL);
+            // Keys outside db 5 are only in A (nothing read them on B); none was re-read and seen to change.
+            assertThat(r.differences()).isNotEmpty().noneMatch(d -> d.kind() == Difference.Kind.CHANGED_DURING_READ)
+                    .allMatch(d -> d.kind() == Difference.Kind.ONLY_IN_A && d.db() != 5);
+        }
+    }
 }
