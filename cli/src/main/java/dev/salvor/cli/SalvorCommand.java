@@ -15,7 +15,7 @@ import java.io.IOException;
         mixinStandardHelpOptions = true,
         versionProvider = SalvorCommand.Version.class,
         description = "Forensic recovery of Redis and Valkey RDB and AOF files.",
-        subcommands = {InspectCommand.class, CheckCommand.class, ExportCommand.class, SalvageCommand.class, RepairCommand.class, DiffCommand.class, AuditCommand.class},
+        subcommands = {InspectCommand.class, CheckCommand.class, ExportCommand.class, SalvageCommand.class, RepairCommand.class, DiffCommand.class, AuditCommand.class, MemoryCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:clean or identical", "1:damage or differences found", "2:usage or I/O error"})
 public final class SalvorCommand implements Runnable {

@@ -1572,6 +1572,15 @@ public final class RdbReader implements Closeable {
         return containersOpened;
     }
 
+    /**
+     * Decoded byte length of the container opened last (a ziplist, listpack, intset or zipmap, or
+     * a quicklist plain node): the size of the block a server holds it in when it loads the value
+     * as it is.
+     */
+    public int containerLength() {
+        return blobLength;
+    }
+
     /** Elements delivered so far for the current key. */
     public long elementCount() {
         return elementCount;

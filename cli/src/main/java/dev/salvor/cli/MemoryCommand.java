@@ -1,0 +1,477 @@
+package dev.salvor.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.salvor.aof.AofLayout;
+import dev.salvor.aof.AofSegment;
+import dev.salvor.export.RedisStrings;
+import dev.salvor.io.AtomicOutput;
+import dev.salvor.io.InputException;
+import dev.salvor.io.InputSource;
+import dev.salvor.memory.Allocator;
+import dev.salvor.memory.KeyMemory;
+import dev.salvor.memory.KeyRecordWriter;
+import dev.salvor.memory.KeyText;
+import dev.salvor.memory.MemoryAnalyzer;
+import dev.salvor.memory.MemoryDiff;
+import dev.salvor.memory.MemoryOptions;
+import dev.salvor.memory.MemoryReport;
+import dev.salvor.memory.MemoryReportHtml;
+import dev.salvor.memory.MemoryReportJson;
+import dev.salvor.memory.PrefixTree;
+import dev.salvor.memory.ServerConfig;
+import dev.salvor.memory.ServerFamily;
+import dev.salvor.rdb.ChecksumStatus;
+import dev.salvor.rdb.RdbReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import java.util.concurrent.Callable;
+
+/** {@code salvor memory FILE}: where the memory went, as the server that loads the file would count it. */
+@Command(name = "memory", mixinStandardHelpOptions = true,
+        description = {"Estimate each key's memory as the server of the file's version accounts it (MEMORY USAGE), "
+                + "and report it per database, type, encoding, expiry window and key-name prefix, with the largest keys.",
+            "With --diff OLD NEW: which prefixes and keys grew between two snapshots."})
+public final class MemoryCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @picocli.CommandLine.ParentCommand
+    SalvorCommand root;
+
+    @Parameters(paramLabel = "FILE", arity = "1..2", description = "RDB file (may be compressed or archived), - for stdin, or an AOF "
+            + "with an RDB preamble (file, appendonlydir or manifest). Two files with --diff.")
+    List<String> files;
+
+    @Option(names = "--diff", description = "Compare two snapshots: FILE is OLD, then NEW.")
+    boolean diff;
+
+    @Option(names = "--server", paramLabel = "SERVER", description = "Server to model: redis-7.0, redis-7.2, redis-7.4 (also 7.4.x and 8.0 milestones), "
+            + "valkey-8.0. Default: the line that wrote the file (its redis-ver / valkey-ver field, else its RDB version).")
+    String server;
+
+    @Option(names = "--allocator", paramLabel = "NAME", description = "The server's allocator: jemalloc (default; how Redis and Valkey are built on Linux) "
+            + "or libc (a MALLOC=libc build).")
+    String allocator = "jemalloc";
+
+    @Option(names = "--server-config", paramLabel = "NAME=VALUE", description = "An encoding threshold of the server that loads the file, as in redis.conf "
+            + "(e.g. hash-max-listpack-entries=128 for a server run with the stock redis.conf). Default: the built-in values.")
+    List<String> serverConfig = new ArrayList<>();
+
+    @Option(names = "--top", paramLabel = "N", description = "How many of the largest keys (and prefixes) to list (default 20).")
+    int top = 20;
+
+    @Option(names = "--separator", paramLabel = "CHARS", description = "Characters that end a key-name prefix (default \":\").")
+    String separator = ":";
+
+    @Option(names = "--prefix-depth", paramLabel = "N", description = "How many separators deep prefixes go (default 8).")
+    int prefixDepth = 8;
+
+    @Option(names = "--max-prefixes", paramLabel = "N", description = "Prefixes kept at most; smaller ones are folded into their parent (default 100000).")
+    int maxPrefixes = 100_000;
+
+    @Option(names = "--keys", description = "Write one record per key (db, key, type, encoding, bytes, elements, largest element, expiry) "
+            + "to standard output or -o, as the keys are read.")
+    boolean keys;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "Format of --keys records: ndjson (default) or csv.")
+    String format = "ndjson";
+
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write the report as a self-contained HTML page (treemap of prefixes, charts).")
+    Path html;
+
+    @Option(names = "--salvage", description = "Read a damaged file: estimate what salvage recovers; keys cut by damage are marked partial.")
+    boolean salvage;
+
+    @Option(names = "--diff-memory", paramLabel = "SIZE", hidden = true, description = "Memory budget of --diff's key runs (default 64m).")
+    String diffMemory = "64m";
+
+    @Mixin
+    OutputOptions output;
+
+    @Mixin
+    JsonOption json;
+
+    @Mixin
+    ProgressOptions progress;
+
+    @Override
+    public Integer call() throws Exception {
+        MemoryOptions options = options();
+        if (diff) {
+            if (files.size() != 2) throw new ParameterException(spec.commandLine(), "--diff needs two files: OLD NEW");
+            if (keys) throw new ParameterException(spec.commandLine(), "--keys does not go with --diff");
+            return diff(options);
+        }
+        if (files.size() != 1) throw new ParameterException(spec.commandLine(), "one FILE expected (two only with --diff)");
+        KeyRecordWriter.Format fmt = switch (format.toLowerCase(Locale.ROOT)) {
+            case "ndjson" -> KeyRecordWriter.Format.NDJSON;
+            case "csv" -> KeyRecordWriter.Format.CSV;
+            default -> throw new ParameterException(spec.commandLine(), "unknown --format '" + format + "' (expected ndjson or csv)");
+        };
+        if (output.output != null && !keys) throw new ParameterException(spec.commandLine(), "-o is for --keys records (the report goes to standard output; --html FILE for a page)");
+        boolean recordsToStdout = keys && (output.output == null || output.output.toString().equals("-"));
+        List<Path> cleanup = new ArrayList<>();
+        try {
+            MemoryReport report;
+            if (!keys) {
+                report = analyze(files.get(0), options, MemoryAnalyzer.NO_SINK, cleanup);
+            } else if (recordsToStdout) {
+                try (OutputStream out = AtomicOutput.stdout(root.stdout); KeyRecordWriter w = new KeyRecordWriter(fmt, out)) {
+                    report = analyze(files.get(0), options, w, cleanup);
+                }
+            } else {
+                checkOutputs(files.get(0), output.output);
+                try (AtomicOutput out = AtomicOutput.create(output.output, output.force)) {
+                    try (KeyRecordWriter w = new KeyRecordWriter(fmt, AtomicOutput.unclosable(out.stream()))) {
+                        report = analyze(files.get(0), options, w, cleanup);
+                    }
+                    out.commit();
+                }
+            }
+            if (html != null) writeHtml(report);
+            PrintWriter text = recordsToStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
+            if (json.json && !recordsToStdout) printJson(spec.commandLine().getOut(), report);
+            else if (recordsToStdout) printOneLine(text, report);
+            else print(text, report);
+            text.flush();
+            boolean damaged = report.salvage() != null ? report.salvage().regions() > 0 || !report.salvage().reachedEof()
+                    : report.checksum() == ChecksumStatus.MISMATCH;
+            return damaged ? ExitCodes.FOUND : ExitCodes.OK;
+        } finally {
+            for (Path p : cleanup) Files.deleteIfExists(p);
+        }
+    }
+
+    private MemoryOptions options() {
+        MemoryOptions o = MemoryOptions.defaults();
+        try {
+            if (server != null) o = o.withFamily(ServerFamily.of(server));
+            o = o.withAllocator(Allocator.of(allocator));
+            ServerConfig c = ServerConfig.DEFAULTS;
+            for (String s : serverConfig) {
+                int eq = s.indexOf('=');
+                if (eq <= 0) throw new IllegalArgumentException("--server-config takes NAME=VALUE, not '" + s + "'");
+                c = c.with(s.substring(0, eq), s.substring(eq + 1));
+            }
+            o = o.withConfig(c);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (top < 0) throw new ParameterException(spec.commandLine(), "--top must be 0 or more");
+        if (separator.isEmpty()) throw new ParameterException(spec.commandLine(), "--separator needs at least one character");
+        if (prefixDepth < 1 || maxPrefixes < 1) throw new ParameterException(spec.commandLine(), "--prefix-depth and --max-prefixes must be at least 1");
+        return o.withTop(top).withSeparators(separator.getBytes(StandardCharsets.UTF_8)).withPrefixes(prefixDepth, maxPrefixes);
+    }
+
+    /** Reads one input: an AOF's RDB preamble, a damaged file through salvage, or any RDB (plain, compressed, archived, stdin). */
+    private MemoryReport analyze(String name, MemoryOptions options, MemoryAnalyzer.KeySink sink, List<Path> cleanup) throws IOException {
+        MemoryAnalyzer analyzer = new MemoryAnalyzer(options);
+        if (!name.equals("-") && Files.exists(Path.of(name)) && AofLayout.isAof(Path.of(name))) {
+            if (salvage) throw new InputException(name + ": --salvage reads RDB files; for a damaged AOF, run 'salvor repair' first");
+            return analyzeAof(Path.of(name), analyzer, sink);
+        }
+        try (InputSource src = InputSource.open(name, root.stdin)) {
+            long mtime = src.file() != null ? Files.getLastModifiedTime(src.file()).toMillis() : -1;
+            if (salvage) {
+                Path file = src.seekable(cleanup);
+                long total = Files.size(file);
+                try (ProgressBar bar = progress.bar(spec.commandLine().getErr(), total)) {
+                    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+                    MemoryReport r = analyzer.salvage(file, tmp, sink, bar);
+                    return src.file() != null ? r : rename(r, src.name(), mtime);
+                }
+            }
+            try (ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size());
+                 RdbReader reader = Inputs.rdb(src)) {
+                return analyzer.analyze(reader, src.size(), mtime, sink, bar);
+            }
+        }
+    }
+
+    private static MemoryReport rename(MemoryReport r, String name, long mtime) {
+        return new MemoryReport(name, r.sizeBytes(), r.rdbVersion(), r.serverVersion(), r.ctimeMs(), r.referenceMs(), r.referenceFrom(), r.model(),
+                r.totals(), r.keyspaceOverhead(), r.byDb(), r.byType(), r.byEncoding(), r.expiry(), r.biggestKeys(), r.prefixes(), r.separators(),
+                r.partialKeys(), r.functions(), r.moduleValues(), r.checksum(), r.salvage(), r.notes());
+    }
+
+    /** An AOF: its RDB preamble (a single file's head, or a multi-part AOF's base) holds the snapshot; later commands are not replayed. */
+    private MemoryReport analyzeAof(Path path, MemoryAnalyzer analyzer, MemoryAnalyzer.KeySink sink) throws IOException {
+        AofLayout layout = AofLayout.of(path);
+        AofSegment base = null;
+        int incr = 0;
+        for (AofSegment s : layout.segments()) {
+            if (s.kind() == AofSegment.Kind.INCR) incr++;
+            if ((s.kind() == AofSegment.Kind.BASE || s.kind() == AofSegment.Kind.SINGLE) && startsWithRdb(s.file())) base = s;
+        }
+        if (base == null) {
+            throw new InputException(path + ": this AOF has no RDB preamble, only commands; its memory needs them replayed: "
+                    + "load it in a server, SAVE, and run salvor memory on the snapshot");
+        }
+        try (ProgressBar bar = progress.bar(spec.commandLine().getErr(), Files.size(base.file()));
+             RdbReader reader = RdbReader.open(base.file())) {
+            MemoryReport r = analyzer.analyze(reader, Files.size(base.file()), Files.getLastModifiedTime(base.file()).toMillis(), sink, bar);
+            List<String> notes = new ArrayList<>(r.notes());
+            notes.add(0, "AOF: the RDB preamble of " + base.name() + " only; commands after it"
+                    + (incr > 0 ? " (and " + incr + " incremental file" + (incr == 1 ? "" : "s") + ")" : "") + " are not replayed");
+            return new MemoryReport(path.toString(), r.sizeBytes(), r.rdbVersion(), r.serverVersion(), r.ctimeMs(), r.referenceMs(), r.referenceFrom(),
+                    r.model(), r.totals(), r.keyspaceOverhead(), r.byDb(), r.byType(), r.byEncoding(), r.expiry(), r.biggestKeys(), r.prefixes(),
+                    r.separators(), r.partialKeys(), r.functions(), r.moduleValues(), r.checksum(), r.salvage(), List.copyOf(notes));
+        }
+    }
+
+    private static boolean startsWithRdb(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            String head = new String(in.readNBytes(6), StandardCharsets.ISO_8859_1);
+            return head.startsWith("REDIS") || head.startsWith("VALKEY");
+        }
+    }
+
+    private void checkOutputs(String input, Path out) throws IOException {
+        Path in = Path.of(input);
+        if (!input.equals("-") && Files.exists(in) && !Files.isDirectory(in)) AtomicOutput.checkNotSameFile(in, out);
+    }
+
+    private void writeHtml(MemoryReport report) throws IOException {
+        for (String f : files) checkOutputs(f, html);
+        try (AtomicOutput out = AtomicOutput.create(html, output.force)) {
+            out.stream().write(MemoryReportHtml.render(report).getBytes(StandardCharsets.UTF_8));
+            out.commit();
+        }
+    }
+
+    // ------------------------------------------------------------------ diff
+
+    private int diff(MemoryOptions options) throws Exception {
+        long budget = parseSize(diffMemory);
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        List<Path> cleanup = new ArrayList<>();
+        try (MemoryDiff.Side before = new MemoryDiff.Side(tmp, budget); MemoryDiff.Side after = new MemoryDiff.Side(tmp, budget)) {
+            before.finish(analyze(files.get(0), options, before.sink(), cleanup));
+            after.finish(analyze(files.get(1), options, after.sink(), cleanup));
+            MemoryDiff.Result d = MemoryDiff.compare(before, after, top);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json.json) printDiffJson(out, d);
+            else printDiff(out, d);
+            out.flush();
+            boolean same = d.keysAdded() == 0 && d.keysRemoved() == 0 && d.keysChanged() == 0;
+            return same ? ExitCodes.OK : ExitCodes.FOUND;
+        } finally {
+            for (Path p : cleanup) Files.deleteIfExists(p);
+        }
+    }
+
+    private long parseSize(String s) {
+        String t = s.trim().toLowerCase(Locale.ROOT);
+        long mult = 1;
+        if (t.endsWith("k")) mult = 1L << 10;
+        else if (t.endsWith("m")) mult = 1L << 20;
+        else if (t.endsWith("g")) mult = 1L << 30;
+        if (mult > 1) t = t.substring(0, t.length() - 1);
+        try {
+            return Long.parseLong(t) * mult;
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "bad size '" + s + "' (e.g. 64m)");
+        }
+    }
+
+    private void printDiff(PrintWriter out, MemoryDiff.Result d) {
+        MemoryReport a = d.before();
+        MemoryReport b = d.after();
+        out.printf("old: %s, %,d keys, %s%n", a.source(), a.totals().keys(), human(a.totals().bytes()));
+        out.printf("new: %s, %,d keys, %s (%s)%n", b.source(), b.totals().keys(), human(b.totals().bytes()), signed(b.totals().bytes() - a.totals().bytes()));
+        out.printf("model: %s%s%n", b.model(), a.model().equals(b.model()) ? "" : " (old: " + a.model() + ")");
+        out.printf("keys added %,d (%s), removed %,d (%s), changed %,d (%s grown, %s shrunk)%n", d.keysAdded(), human(d.bytesAdded()),
+                d.keysRemoved(), human(d.bytesRemoved()), d.keysChanged(), human(d.bytesGrown()), human(d.bytesShrunk()));
+        if (!d.prefixesGrown().isEmpty()) {
+            out.println("prefixes that grew:");
+            for (MemoryDiff.PrefixChange p : d.prefixesGrown()) printPrefixChange(out, p);
+        }
+        if (!d.prefixesShrunk().isEmpty()) {
+            out.println("prefixes that shrank:");
+            for (MemoryDiff.PrefixChange p : d.prefixesShrunk()) printPrefixChange(out, p);
+        }
+        if (!d.grown().isEmpty()) {
+            out.println("keys that grew (new keys count from 0):");
+            for (MemoryDiff.KeyChange k : d.grown()) printKeyChange(out, k);
+        }
+        if (!d.shrunk().isEmpty()) {
+            out.println("keys that shrank (removed keys count to 0):");
+            for (MemoryDiff.KeyChange k : d.shrunk()) printKeyChange(out, k);
+        }
+    }
+
+    private static void printPrefixChange(PrintWriter out, MemoryDiff.PrefixChange p) {
+        out.printf("  %-32s %10s  %s -> %s, %,d -> %,d keys%s%n", KeyText.display(p.prefix(), 60, false), signed(p.delta()),
+                human(p.oldBytes()), human(p.newBytes()), p.oldKeys(), p.newKeys(), p.exact() ? "" : " (at least)");
+    }
+
+    private static void printKeyChange(PrintWriter out, MemoryDiff.KeyChange k) {
+        out.printf("  db%-3d %-40s %-6s %10s  %s -> %s%n", k.db(), KeyText.display(k.key(), 60, false), k.type().wireName(), signed(k.delta()),
+                k.oldBytes() < 0 ? "(absent)" : human(k.oldBytes()), k.newBytes() < 0 ? "(absent)" : human(k.newBytes()));
+    }
+
+    private void printDiffJson(PrintWriter out, MemoryDiff.Result d) throws IOException {
+        JsonGenerator g = new JsonFactory().createGenerator(out);
+        g.useDefaultPrettyPrinter();
+        g.writeStartObject();
+        g.writeStringField("old", d.before().source());
+        g.writeStringField("new", d.after().source());
+        g.writeStringField("model", d.after().model());
+        g.writeNumberField("old_bytes", d.before().totals().bytes());
+        g.writeNumberField("new_bytes", d.after().totals().bytes());
+        g.writeNumberField("old_keys", d.before().totals().keys());
+        g.writeNumberField("new_keys", d.after().totals().keys());
+        g.writeNumberField("keys_added", d.keysAdded());
+        g.writeNumberField("bytes_added", d.bytesAdded());
+        g.writeNumberField("keys_removed", d.keysRemoved());
+        g.writeNumberField("bytes_removed", d.bytesRemoved());
+        g.writeNumberField("keys_changed", d.keysChanged());
+        g.writeNumberField("bytes_grown", d.bytesGrown());
+        g.writeNumberField("bytes_shrunk", d.bytesShrunk());
+        prefixChanges(g, "prefixes_grown", d.prefixesGrown());
+        prefixChanges(g, "prefixes_shrunk", d.prefixesShrunk());
+        keyChanges(g, "keys_grown", d.grown());
+        keyChanges(g, "keys_shrunk", d.shrunk());
+        g.writeEndObject();
+        g.flush();
+        out.println();
+    }
+
+    private static void prefixChanges(JsonGenerator g, String name, List<MemoryDiff.PrefixChange> list) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (MemoryDiff.PrefixChange p : list) {
+            g.writeStartObject();
+            g.writeFieldName("prefix");
+            RedisStrings.write(g, p.prefix());
+            g.writeNumberField("old_keys", p.oldKeys());
+            g.writeNumberField("new_keys", p.newKeys());
+            g.writeNumberField("old_bytes", p.oldBytes());
+            g.writeNumberField("new_bytes", p.newBytes());
+            g.writeNumberField("delta", p.delta());
+            if (!p.exact()) g.writeBooleanField("lower_bound", true);
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private static void keyChanges(JsonGenerator g, String name, List<MemoryDiff.KeyChange> list) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (MemoryDiff.KeyChange k : list) {
+            g.writeStartObject();
+            g.writeNumberField("db", k.db());
+            g.writeFieldName("key");
+            RedisStrings.write(g, k.key());
+            g.writeStringField("type", k.type().wireName());
+            if (k.oldBytes() >= 0) g.writeNumberField("old_bytes", k.oldBytes());
+            if (k.newBytes() >= 0) g.writeNumberField("new_bytes", k.newBytes());
+            g.writeNumberField("delta", k.delta());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    // ------------------------------------------------------------------ report
+
+    private void printJson(PrintWriter out, MemoryReport r) throws IOException {
+        JsonGenerator g = new JsonFactory().createGenerator(out);
+        g.useDefaultPrettyPrinter();
+        MemoryReportJson.write(g, r, top);
+        g.flush();
+        out.println();
+    }
+
+    private static void printOneLine(PrintWriter err, MemoryReport r) {
+        err.printf("salvor: %s: %,d keys, %s (%s)%n", r.source(), r.totals().keys(), human(r.totals().bytes()), r.model());
+    }
+
+    private void print(PrintWriter out, MemoryReport r) {
+        MemoryReport.Group t = r.totals();
+        out.printf("%s: RDB version %d%s%s%n", r.source(), r.rdbVersion(), r.serverVersion() != null ? " (written by " + r.serverVersion() + ")" : "",
+                r.sizeBytes() >= 0 ? String.format(Locale.ROOT, ", %,d bytes", r.sizeBytes()) : "");
+        out.printf("model:      %s%n", r.model());
+        if (r.salvage() != null) {
+            MemoryReport.Salvage s = r.salvage();
+            out.printf("salvage:    %,d keys recovered, %,d partial, %,d lost; %d damaged region%s (%,d bytes)%s%n", s.keysRecovered(), s.keysPartial(),
+                    s.keysLost(), s.regions(), s.regions() == 1 ? "" : "s", s.bytesDamaged(), s.reachedEof() ? "" : "; end of file not reached");
+        }
+        out.printf("keys:       %,d (%,d with an expiry)%s%n", t.keys(), t.expiring(), r.partialKeys() > 0 ? String.format(Locale.ROOT, ", %,d partial", r.partialKeys()) : "");
+        out.printf("memory:     %s as MEMORY USAGE counts it (%,d bytes)%n", human(t.bytes()), t.bytes());
+        out.printf("dataset:    %s of used_memory_dataset; keyspace overhead %s (dict tables, entries and objects the server books apart)%n",
+                human(t.datasetBytes()), human(r.keyspaceOverhead()));
+        out.println("by db:");
+        for (MemoryReport.Group g : r.byDb()) groupLine(out, g, t.bytes());
+        out.println("by type:");
+        for (MemoryReport.Group g : r.byType()) groupLine(out, g, t.bytes());
+        out.println("by encoding:");
+        for (MemoryReport.Group g : r.byEncoding()) groupLine(out, g, t.bytes());
+        out.printf("expiry (relative to %s, %s):%n", r.referenceFrom(), Instant.ofEpochMilli(r.referenceMs()));
+        for (MemoryReport.ExpiryBucket b : r.expiry()) {
+            if (b.keys() == 0 && !b.name().equals("already expired")) continue;
+            out.printf("  %-18s %,10d keys %12s%s%n", b.name(), b.keys(), human(b.bytes()),
+                    b.name().equals("already expired") && b.keys() > 0 ? "  (expiry should have freed this)" : "");
+        }
+        if (!r.biggestKeys().isEmpty()) {
+            out.printf("biggest keys:%n  %-4s %-40s %-7s %-12s %12s %10s %14s%n", "db", "key", "type", "encoding", "bytes", "elements", "largest element");
+            for (KeyMemory k : r.biggestKeys()) {
+                out.printf("  %-4d %-40s %-7s %-12s %12s %,10d %14s%s%n", k.db(), KeyText.display(k.key(), 38, false), k.type().wireName(), k.encoding(),
+                        human(k.bytes()), k.elements(), human(k.largestElement()), k.partial() ? " (partial)" : "");
+            }
+        }
+        List<PrefixTree.Node> prefixes = r.prefixes().top(top);
+        if (!prefixes.isEmpty()) {
+            out.printf("top prefixes (separator %s):%n", quoted(r.separators()));
+            for (PrefixTree.Node n : prefixes) {
+                out.printf("  %-40s %,10d keys %12s %6.1f%%%s%n", KeyText.display(n.prefix(), 38, false), n.keys(), human(n.bytes()),
+                        100.0 * n.bytes() / Math.max(1, t.bytes()), n.exact() ? "" : " (at least)");
+            }
+            if (r.prefixes().foldedPrefixes() > 0) {
+                out.printf("  (%,d small prefixes folded into their parents to bound memory)%n", r.prefixes().foldedPrefixes());
+            }
+        }
+        for (String n : r.notes()) out.println("note: " + n);
+        if (html != null) out.println("wrote " + html);
+    }
+
+    private static String quoted(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static void groupLine(PrintWriter out, MemoryReport.Group g, long total) {
+        out.printf("  %-24s %,10d keys %12s %6.1f%%%n", g.name(), g.keys(), human(g.bytes()), 100.0 * g.bytes() / Math.max(1, total));
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) return bytes + " B";
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    private static String signed(long delta) {
+        return (delta >= 0 ? "+" : "-") + human(Math.abs(delta));
+    }
+
+}

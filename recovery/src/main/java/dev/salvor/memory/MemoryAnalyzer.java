@@ -1,0 +1,230 @@
+package dev.salvor.memory;
+
+import dev.salvor.rdb.ChecksumStatus;
+import dev.salvor.rdb.RdbFlavor;
+import dev.salvor.rdb.RdbFormatException;
+import dev.salvor.rdb.RdbReader;
+import dev.salvor.rdb.RdbToken;
+import dev.salvor.rdb.RedisType;
+import dev.salvor.salvage.ListenerChain;
+import dev.salvor.salvage.RdbSalvager;
+import dev.salvor.salvage.RepairWriter;
+import dev.salvor.salvage.SalvageListener;
+import dev.salvor.salvage.SalvageReport;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongConsumer;
+
+/**
+ * Reads a snapshot key by key and estimates each key's memory under a {@link MemoryModel}, feeding
+ * every estimate to a {@link KeySink} (per-key records) and a {@link MemoryAggregator} (the report).
+ * One pass, bounded memory: nothing is kept per key beyond the report's fixed-size groups.
+ */
+public final class MemoryAnalyzer {
+    /** Receives each key's estimate in file order. */
+    public interface KeySink {
+        void key(KeyMemory k) throws IOException;
+    }
+
+    public static final KeySink NO_SINK = k -> { };
+
+    private final MemoryOptions options;
+
+    public MemoryAnalyzer(MemoryOptions options) {
+        this.options = options;
+    }
+
+    /**
+     * Analyzes an intact file or stream. {@code fileTimeMs} (the input's modification time, or -1)
+     * stands in for the snapshot time when the file has no ctime field.
+     */
+    public MemoryReport analyze(RdbReader r, long sizeBytes, long fileTimeMs, KeySink sink, LongConsumer progress) throws IOException {
+        return run(r, sizeBytes, fileTimeMs, sink, progress, Set.of(), null, List.of());
+    }
+
+    private MemoryReport run(RdbReader r, long sizeBytes, long fileTimeMs, KeySink sink, LongConsumer progress,
+                             Set<String> partialKeys, MemoryReport.Salvage salvage, List<String> extraNotes) throws IOException {
+        String serverVersion = null;
+        boolean valkey = false;
+        long ctimeMs = -1;
+        long functions = 0;
+        long modules = 0;
+        KeyEstimator estimator = null;
+        MemoryAggregator agg = null;
+        PrefixTree tree = new PrefixTree(options.separators(), options.prefixDepth(), options.prefixNodes());
+        long nextProgress = 0;
+        RdbToken t;
+        while ((t = r.next()) != RdbToken.END) {
+            switch (t) {
+                case AUX -> {
+                    String k = r.auxKey().toString();
+                    if (k.equals("redis-ver") && serverVersion == null) serverVersion = r.auxValue().toString();
+                    if (k.equals("valkey-ver")) {
+                        serverVersion = r.auxValue().toString();
+                        valkey = true;
+                    }
+                    if (k.equals("ctime")) {
+                        try {
+                            ctimeMs = Long.parseLong(r.auxValue().toString().trim()) * 1000;
+                        } catch (NumberFormatException e) {
+                            ctimeMs = -1;
+                        }
+                    }
+                }
+                case FUNCTION -> functions++;
+                case KEY -> {
+                    if (estimator == null) {
+                        estimator = new KeyEstimator(model(r, serverVersion, valkey));
+                        agg = new MemoryAggregator(reference(ctimeMs, fileTimeMs), ctimeMs >= 0, options.topN(), tree);
+                    }
+                    if (r.type() == RedisType.MODULE) modules++;
+                    estimator.begin(r);
+                    while (r.next() == RdbToken.ELEMENT) estimator.element(r);
+                    KeyMemory k = estimator.finish(false);
+                    if (!partialKeys.isEmpty() && partialKeys.contains(id(k.db(), k.key()))) {
+                        k = new KeyMemory(k.db(), k.key(), k.type(), k.encoding(), k.bytes(), k.datasetBytes(), k.elements(),
+                                k.largestElement(), k.expireAtMs(), true);
+                    }
+                    agg.add(k);
+                    sink.key(k);
+                }
+                default -> {
+                    // other records hold no keys
+                }
+            }
+            if (progress != null && r.offset() >= nextProgress) {
+                progress.accept(r.offset());
+                nextProgress = r.offset() + (1 << 22);
+            }
+        }
+        if (estimator == null) {
+            estimator = new KeyEstimator(model(r, serverVersion, valkey));
+            agg = new MemoryAggregator(reference(ctimeMs, fileTimeMs), ctimeMs >= 0, options.topN(), tree);
+        }
+        MemoryModel m = estimator.model();
+        List<String> notes = new ArrayList<>(extraNotes);
+        if (options.family() == null) {
+            notes.add("modelled as " + m.family().label() + ", the server line that wrote the file"
+                    + (serverVersion != null ? " (" + (valkey ? "valkey-ver " : "redis-ver ") + serverVersion + ")" : " (RDB version " + r.version() + ")"));
+        }
+        if (modules > 0) notes.add(modules + " module value(s): a module reports its own memory; they are counted at their serialized size");
+        if (functions > 0) notes.add(functions + " function librar" + (functions == 1 ? "y" : "ies") + " (not counted: they are not keys)");
+        if (ctimeMs < 0) notes.add("the file has no ctime field: expiries are judged against " + (fileTimeMs >= 0 ? "its modification time" : "the current time"));
+        long reference = reference(ctimeMs, fileTimeMs);
+        return new MemoryReport(r.source(), sizeBytes, r.version(), serverVersion, ctimeMs, reference,
+                ctimeMs >= 0 ? "ctime" : fileTimeMs >= 0 ? "file mtime" : "now", m.describe(), agg.totals(),
+                agg.keyspaceOverhead(m), agg.byDb(), agg.byType(), agg.byEncoding(), agg.expiry(), agg.biggest(), tree,
+                new String(options.separators(), StandardCharsets.UTF_8), agg.partialKeys(), functions, modules,
+                salvage == null ? r.checksumStatus() : ChecksumStatus.UNVERIFIABLE, salvage, List.copyOf(notes));
+    }
+
+    private static long reference(long ctimeMs, long fileTimeMs) {
+        if (ctimeMs >= 0) return ctimeMs;
+        if (fileTimeMs >= 0) return fileTimeMs;
+        return System.currentTimeMillis();
+    }
+
+    private MemoryModel model(RdbReader r, String serverVersion, boolean valkey) {
+        ServerFamily f = options.family();
+        if (f == null) {
+            if (serverVersion != null) f = ServerFamily.ofVersion(serverVersion, valkey || r.flavor() == RdbFlavor.VALKEY);
+            else f = ServerFamily.ofRdb(r.version(), r.flavor());
+        }
+        return new MemoryModel(f, options.allocator(), options.config());
+    }
+
+    private static String id(int db, byte[] key) {
+        return db + ":" + new String(key, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Analyzes a damaged file: the salvager writes a repaired copy (every intact key, the intact
+     * part of cut keys) to a temporary file in {@code tempDir}, which is then analyzed like any
+     * file; keys the salvager kept only in part are marked partial. The copy is deleted after.
+     */
+    public MemoryReport salvage(Path file, Path tempDir, KeySink sink, LongConsumer progress) throws IOException {
+        Path repaired = Files.createTempFile(tempDir, "salvor-memory-", ".rdb");
+        try {
+            PartialRecorder partial = new PartialRecorder();
+            SalvageReport report;
+            try (FileChannel in = FileChannel.open(file);
+                 OutputStream out = Files.newOutputStream(repaired)) {
+                RepairWriter writer = new RepairWriter(in, out);
+                partial.writer = writer;
+                report = RdbSalvager.salvage(file, new ListenerChain(partial), progress);
+            }
+            MemoryReport.Salvage s = new MemoryReport.Salvage(report.keysRecovered(), report.keysPartial(), report.keysLost(),
+                    report.regions().size(), report.bytesDamaged(), report.reachedEof());
+            List<String> notes = new ArrayList<>();
+            notes.add("estimated from what salvage recovers: keys cut by damage count for their intact part only (marked partial), "
+                    + "lost keys are not counted");
+            if (partial.overflow) notes.add("more than " + PartialRecorder.LIMIT + " partial keys: only the first are marked partial");
+            try (RdbReader r = RdbReader.open(repaired)) {
+                MemoryReport m = run(r, Files.size(file), Files.getLastModifiedTime(file).toMillis(), sink, null, partial.keys, s, notes);
+                return new MemoryReport(file.toString(), m.sizeBytes(), m.rdbVersion(), m.serverVersion(), m.ctimeMs(), m.referenceMs(),
+                        m.referenceFrom(), m.model(), m.totals(), m.keyspaceOverhead(), m.byDb(), m.byType(), m.byEncoding(), m.expiry(),
+                        m.biggestKeys(), m.prefixes(), m.separators(), m.partialKeys(), m.functions(), m.moduleValues(),
+                        report.checksum(), s, m.notes());
+            }
+        } finally {
+            Files.deleteIfExists(repaired);
+        }
+    }
+
+    /** Passes the salvage run to the repair writer and notes which keys it could keep only in part. */
+    private static final class PartialRecorder implements SalvageListener {
+        static final int LIMIT = 1_000_000;
+        RepairWriter writer;
+        final Set<String> keys = new HashSet<>();
+        boolean overflow;
+
+        @Override
+        public void start(RdbReader.Context context, String magic, boolean headerDamaged) throws IOException {
+            writer.start(context, magic, headerDamaged);
+        }
+
+        @Override
+        public void record(RdbReader reader) throws IOException {
+            writer.record(reader);
+        }
+
+        @Override
+        public void key(RdbReader reader) throws IOException {
+            writer.key(reader);
+        }
+
+        @Override
+        public void keyInDoubt(RdbReader reader, boolean expiryUnknown, boolean tailUnverified) throws IOException {
+            writer.keyInDoubt(reader, expiryUnknown, tailUnverified);
+        }
+
+        @Override
+        public boolean keyInterrupted(RdbReader reader, RdbFormatException error) throws IOException {
+            boolean kept = writer.keyInterrupted(reader, error);
+            if (kept && reader.key() != null) {
+                if (keys.size() < LIMIT) keys.add(id(reader.db(), reader.key()));
+                else overflow = true;
+            }
+            return kept;
+        }
+
+        @Override
+        public void damaged(dev.salvor.salvage.CorruptRegion region) throws IOException {
+            writer.damaged(region);
+        }
+
+        @Override
+        public void end(SalvageReport report) throws IOException {
+            writer.end(report);
+        }
+    }
+}
