@@ -5,7 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.salvor.aof.AofLayout;
 import dev.salvor.aof.AofSegment;
 import dev.salvor.export.RedisStrings;
-import dev.salvor.io.AtomicOutput;
+import dev.salvor.io.OutputPlan;
+import dev.salvor.io.OutputStreams;
 import dev.salvor.io.InputException;
 import dev.salvor.io.InputSource;
 import dev.salvor.memory.Allocator;
@@ -117,7 +118,7 @@ public final class MemoryCommand implements Callable<Integer> {
         MemoryOptions options = options();
         if (diff) {
             if (files.size() != 2) throw new ParameterException(spec.commandLine(), "--diff needs two files: OLD NEW");
-            if (keys) throw new ParameterException(spec.commandLine(), "--keys does not go with --diff");
+            if (keys || html != null || output.output != null) throw new ParameterException(spec.commandLine(), "--keys, --html and -o do not go with --diff");
             return diff(options);
         }
         if (files.size() != 1) throw new ParameterException(spec.commandLine(), "one FILE expected (two only with --diff)");
@@ -127,26 +128,30 @@ public final class MemoryCommand implements Callable<Integer> {
             default -> throw new ParameterException(spec.commandLine(), "unknown --format '" + format + "' (expected ndjson or csv)");
         };
         if (output.output != null && !keys) throw new ParameterException(spec.commandLine(), "-o is for --keys records (the report goes to standard output; --html FILE for a page)");
-        boolean recordsToStdout = keys && (output.output == null || output.output.toString().equals("-"));
+        if (html != null && html.toString().equals("-")) throw new ParameterException(spec.commandLine(), "--html needs a file name");
+        boolean recordsToStdout = keys && output.toStdout();
         List<Path> cleanup = new ArrayList<>();
-        try {
+        String name = files.get(0);
+        try (OutputPlan plan = OutputOptions.plans(spec, output.force)) {
+            // every output is checked against the input and each other before anything is written
+            declareInput(plan, name);
+            OutputPlan.FileOutput keysOut = keys && !recordsToStdout ? plan.file(output.output, "output") : null;
+            OutputPlan.FileOutput htmlOut = html != null ? plan.file(html, "report") : null;
+            plan.open();
             MemoryReport report;
             if (!keys) {
-                report = analyze(files.get(0), options, MemoryAnalyzer.NO_SINK, cleanup);
+                report = analyze(name, options, MemoryAnalyzer.NO_SINK, cleanup);
             } else if (recordsToStdout) {
-                try (OutputStream out = AtomicOutput.stdout(root.stdout); KeyRecordWriter w = new KeyRecordWriter(fmt, out)) {
-                    report = analyze(files.get(0), options, w, cleanup);
+                try (OutputStream out = OutputStreams.stdout(root.stdout); KeyRecordWriter w = new KeyRecordWriter(fmt, out)) {
+                    report = analyze(name, options, w, cleanup);
                 }
             } else {
-                checkOutputs(files.get(0), output.output);
-                try (AtomicOutput out = AtomicOutput.create(output.output, output.force)) {
-                    try (KeyRecordWriter w = new KeyRecordWriter(fmt, AtomicOutput.unclosable(out.stream()))) {
-                        report = analyze(files.get(0), options, w, cleanup);
-                    }
-                    out.commit();
+                try (KeyRecordWriter w = new KeyRecordWriter(fmt, keysOut.stream())) {
+                    report = analyze(name, options, w, cleanup);
                 }
             }
-            if (html != null) writeHtml(report);
+            if (htmlOut != null) htmlOut.stream().write(MemoryReportHtml.render(report).getBytes(StandardCharsets.UTF_8));
+            plan.commit();
             PrintWriter text = recordsToStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
             if (json.json && !recordsToStdout) printJson(spec.commandLine().getOut(), report);
             else if (recordsToStdout) printOneLine(text, report);
@@ -158,6 +163,15 @@ public final class MemoryCommand implements Callable<Integer> {
         } finally {
             for (Path p : cleanup) Files.deleteIfExists(p);
         }
+    }
+
+    /** The input as the output checks need it: an AOF's every file, an archive or compressed file itself. */
+    private static void declareInput(OutputPlan plan, String name) throws IOException {
+        if (name.equals("-")) return;
+        Path p = Path.of(name);
+        if (!Files.exists(p) && name.contains("!")) p = Path.of(name.substring(0, name.lastIndexOf('!')));
+        if (Files.exists(p) && AofLayout.isAof(p)) plan.inputs(AofCommands.inputs(p));
+        else plan.input(p);
     }
 
     private MemoryOptions options() {
@@ -241,19 +255,6 @@ public final class MemoryCommand implements Callable<Integer> {
         try (java.io.InputStream in = Files.newInputStream(file)) {
             String head = new String(in.readNBytes(6), StandardCharsets.ISO_8859_1);
             return head.startsWith("REDIS") || head.startsWith("VALKEY");
-        }
-    }
-
-    private void checkOutputs(String input, Path out) throws IOException {
-        Path in = Path.of(input);
-        if (!input.equals("-") && Files.exists(in) && !Files.isDirectory(in)) AtomicOutput.checkNotSameFile(in, out);
-    }
-
-    private void writeHtml(MemoryReport report) throws IOException {
-        for (String f : files) checkOutputs(f, html);
-        try (AtomicOutput out = AtomicOutput.create(html, output.force)) {
-            out.stream().write(MemoryReportHtml.render(report).getBytes(StandardCharsets.UTF_8));
-            out.commit();
         }
     }
 

@@ -102,7 +102,7 @@ class MemoryCommandTest {
         byte[] before = Files.readAllBytes(copy);
         CliRunner.Result same = CliRunner.run("memory", copy.toString(), "--keys", "-o", copy.toString(), "--force");
         assertThat(same.exitCode()).isEqualTo(2);
-        assertThat(same.err()).contains("is the input file");
+        assertThat(same.err()).contains("is the input");
         CliRunner.Result html = CliRunner.run("memory", copy.toString(), "--html", copy.toString(), "--force");
         assertThat(html.exitCode()).isEqualTo(2);
         assertThat(Files.readAllBytes(copy)).isEqualTo(before);
@@ -112,6 +112,18 @@ class MemoryCommandTest {
         assertThat(refused.exitCode()).isEqualTo(2);
         assertThat(refused.err()).contains("already exists");
         assertThat(Files.readString(existing)).isEqualTo("keep me");
+        Path both = tmp.resolve("both.out");
+        CliRunner.Result twice = CliRunner.run("memory", copy.toString(), "--keys", "-o", both.toString(), "--html", both.toString());
+        assertThat(twice.exitCode()).isEqualTo(2);
+        assertThat(both).doesNotExist();
+        Path gz = tmp.resolve("copy.rdb.gz");
+        try (OutputStream out = new CompressorStreamFactory().createCompressorOutputStream(CompressorStreamFactory.GZIP, Files.newOutputStream(gz))) {
+            Files.copy(RDB72, out);
+        }
+        byte[] gzBefore = Files.readAllBytes(gz);
+        CliRunner.Result compressed = CliRunner.run("memory", gz.toString(), "--html", gz.toString(), "--force");
+        assertThat(compressed.exitCode()).isEqualTo(2);
+        assertThat(Files.readAllBytes(gz)).isEqualTo(gzBefore);
         CliRunner.Result forced = CliRunner.run("memory", copy.toString(), "--html", existing.toString(), "--force");
         assertThat(forced.exitCode()).as(forced.err()).isEqualTo(0);
         assertThat(Files.readString(existing)).startsWith("<!doctype html>");

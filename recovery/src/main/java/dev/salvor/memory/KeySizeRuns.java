@@ -1,5 +1,6 @@
 package dev.salvor.memory;
 
+import dev.salvor.io.TempFiles;
 import dev.salvor.rdb.RedisType;
 
 import java.io.BufferedInputStream;
@@ -49,7 +50,7 @@ final class KeySizeRuns implements Closeable, MemoryAnalyzer.KeySink {
 
     private void spill() throws IOException {
         buffer.sort(ORDER);
-        Path run = Files.createTempFile(dir, "salvor-memory-run-", ".bin");
+        Path run = TempFiles.createFile(dir, "memory-run-", ".bin");
         runs.add(run);
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16))) {
             for (Entry e : buffer) {
@@ -110,6 +111,6 @@ final class KeySizeRuns implements Closeable, MemoryAnalyzer.KeySink {
 
     @Override
     public void close() throws IOException {
-        for (Path run : runs) Files.deleteIfExists(run);
+        for (Path run : runs) TempFiles.delete(run);
     }
 }

@@ -1,5 +1,6 @@
 package dev.salvor.memory;
 
+import dev.salvor.io.TempFiles;
 import dev.salvor.rdb.ChecksumStatus;
 import dev.salvor.rdb.RdbFlavor;
 import dev.salvor.rdb.RdbFormatException;
@@ -152,7 +153,7 @@ public final class MemoryAnalyzer {
      * file; keys the salvager kept only in part are marked partial. The copy is deleted after.
      */
     public MemoryReport salvage(Path file, Path tempDir, KeySink sink, LongConsumer progress) throws IOException {
-        Path repaired = Files.createTempFile(tempDir, "salvor-memory-", ".rdb");
+        Path repaired = TempFiles.createFile(tempDir, "memory-", ".rdb");
         try {
             PartialRecorder partial = new PartialRecorder();
             SalvageReport report;
@@ -176,7 +177,7 @@ public final class MemoryAnalyzer {
                         report.checksum(), s, m.notes());
             }
         } finally {
-            Files.deleteIfExists(repaired);
+            TempFiles.delete(repaired);
         }
     }
 
