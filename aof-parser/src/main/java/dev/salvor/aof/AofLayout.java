@@ -28,14 +28,22 @@ public record AofLayout(Path path, AofManifest manifest, List<AofSegment> segmen
                 }
                 manifest = found.get(0);
             }
-            AofManifest m = AofManifest.read(manifest);
-            return new AofLayout(path, m, m.loaded());
+            AofSegment.requireRegular(manifest);
+            return multiPart(path, AofManifest.read(manifest));
         }
         if (looksLikeManifest(path)) {
-            AofManifest m = AofManifest.read(path);
-            return new AofLayout(path.toAbsolutePath().getParent(), m, m.loaded());
+            return multiPart(path.toAbsolutePath().getParent(), AofManifest.read(path));
         }
-        return new AofLayout(path, null, List.of(new AofSegment(path, AofSegment.Kind.SINGLE, 0)));
+        // The user named this file (perhaps through a link): its real path is opened without following links.
+        return new AofLayout(path, null, List.of(new AofSegment(path.toRealPath(), AofSegment.Kind.SINGLE, 0)));
+    }
+
+    /** Every file a manifest lists that exists must be a regular file in the directory, not a link. */
+    private static AofLayout multiPart(Path dir, AofManifest m) throws IOException {
+        for (AofSegment s : m.segments()) {
+            if (Files.exists(s.file(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) AofSegment.requireRegular(s.file());
+        }
+        return new AofLayout(dir, m, m.loaded());
     }
 
     private static boolean looksLikeManifest(Path file) throws IOException {

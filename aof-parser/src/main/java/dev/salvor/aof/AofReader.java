@@ -22,7 +22,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Pull parser for one AOF file (a segment): RESP commands ({@code *argc}, then {@code $len}
@@ -83,7 +82,7 @@ public final class AofReader implements Closeable {
     }
 
     public static AofReader open(Path file, String segment) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        FileChannel ch = AofSegment.open(file);
         AofReader r = new AofReader(segment, ch, ch.size(), true);
         try {
             byte[] head = new byte[6];
@@ -134,7 +133,7 @@ public final class AofReader implements Closeable {
      * and transaction numbering of an earlier reader (after resynchronising past damage).
      */
     public static AofReader openAt(Path file, String segment, long offset, int db, long txCounter) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        FileChannel ch = AofSegment.open(file);
         AofReader r = new AofReader(segment, ch, ch.size(), true);
         try {
             ch.position(offset);

@@ -166,7 +166,7 @@ public final class RepairCommand implements Callable<Integer> {
     }
 
     private static void copyRange(Path file, long start, long end, OutputStream out) throws IOException {
-        try (FileChannel ch = FileChannel.open(file)) {
+        try (FileChannel ch = AofSegment.open(file)) {
             byte[] buf = new byte[1 << 16];
             for (long p = start; p < end; ) {
                 int n = ch.read(ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, end - p)), p);

@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -77,7 +76,7 @@ public final class AofRepairer implements AofScanner.AofListener {
     @Override
     public void preamble(AofSegment segment, long start, long end) throws IOException {
         if (out == null || stopped) return;
-        try (FileChannel ch = FileChannel.open(segment.file(), StandardOpenOption.READ)) {
+        try (FileChannel ch = AofSegment.open(segment.file())) {
             byte[] buf = new byte[1 << 20];
             for (long p = start; p < end; ) {
                 int n = ch.read(ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, end - p)), p);

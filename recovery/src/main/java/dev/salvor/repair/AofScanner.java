@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Reads every AOF segment past its damage. Commands are read normally until one fails; the
@@ -98,7 +97,7 @@ public final class AofScanner {
 
     /** 1-based line number of {@code offset} in {@code file}. */
     static long lineOf(Path file, long offset) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel ch = AofSegment.open(file)) {
             byte[] buf = new byte[1 << 16];
             long n = 1;
             for (long p = 0; p < offset; ) {
@@ -115,7 +114,7 @@ public final class AofScanner {
 
     /** The first offset at or after {@code from} where intact commands resume, or -1. */
     static long resync(Path file, String segment, long from, long size) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel ch = AofSegment.open(file)) {
             long windowStart = from;
             while (windowStart < size) {
                 int len = (int) Math.min(WINDOW, size - windowStart);
