@@ -48,6 +48,7 @@ public final class SalvorCommand implements Runnable {
     static CommandLine commandLine(SalvorCommand root) {
         CommandLine cl = new CommandLine(root);
         cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setExecutionStrategy(new OutOfMemoryGuard(new CommandLine.RunLast()));
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("salvor: " + ex.getMessage());
@@ -74,6 +75,36 @@ public final class SalvorCommand implements Runnable {
             }
             cl.getErr().println("salvor: internal error: " + ex + (debug ? "" : " (run with --debug for details)"));
             return ExitCodes.ERROR;
+        }
+    }
+
+    /**
+     * An OutOfMemoryError is an Error, so picocli passes it by the exception handler: caught here,
+     * once the run's allocations are unreachable, it becomes one line and exit 2, never a stack
+     * trace and exit 1 (which would read as "damage found").
+     */
+    static final class OutOfMemoryGuard implements CommandLine.IExecutionStrategy {
+        private final CommandLine.IExecutionStrategy inner;
+
+        OutOfMemoryGuard(CommandLine.IExecutionStrategy inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public int execute(ParseResult parsed) {
+            try {
+                return inner.execute(parsed);
+            } catch (OutOfMemoryError e) {
+                ParseResult last = parsed;
+                while (last.subcommand() != null) last = last.subcommand();
+                CommandLine cl = last.commandSpec().commandLine();
+                boolean debug = System.getenv("SALVOR_DEBUG") != null || parsed.hasMatchedOption("--debug")
+                        || last.hasMatchedOption("--debug");
+                if (debug) e.printStackTrace(cl.getErr());
+                cl.getErr().println("salvor: out of memory (" + e.getMessage() + ") in '" + cl.getCommandName() + "' with a Java heap of "
+                        + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB; give it more with JAVA_OPTS=-Xmx... (diff: --max-memory bounds what it keeps)");
+                return ExitCodes.ERROR;
+            }
         }
     }
 

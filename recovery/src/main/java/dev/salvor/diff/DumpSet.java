@@ -1,9 +1,13 @@
 package dev.salvor.diff;
 
+import com.fasterxml.jackson.core.Base64Variant;
+import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.SerializedString;
 import dev.salvor.export.KeySelector;
@@ -12,14 +16,19 @@ import dev.salvor.rdb.Crc64;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -90,12 +99,29 @@ public final class DumpSet {
         }
     }
 
-    /** A payload set as a diff source. */
+    /**
+     * A payload set as a diff source. The file is read as a stream of JSON objects, never line by
+     * line into strings: a payload is decoded from base64 straight into bytes as they arrive, so a
+     * 64 MB line costs its payload once (plus one copy), not five times over.
+     */
     public static final class Source implements KeySource {
+        /**
+         * The largest payload read: a server with the default {@code proto-max-bulk-len} (512 MB)
+         * takes no larger RESTORE argument, so a larger one is damage, refused before it is held.
+         */
+        public static final long MAX_PAYLOAD_BYTES = 512L << 20;
+        private static final Base64Variant BASE64 = Base64Variants.MIME_NO_LINEFEEDS.withReadPadding(Base64Variant.PaddingReadBehaviour.PADDING_ALLOWED);
+
         private final Path file;
+        private final long maxPayload;
 
         public Source(Path file) {
+            this(file, MAX_PAYLOAD_BYTES);
+        }
+
+        public Source(Path file, long maxPayloadBytes) {
             this.file = file;
+            this.maxPayload = maxPayloadBytes;
         }
 
         @Override
@@ -105,49 +131,73 @@ public final class DumpSet {
 
         @Override
         public void scan(KeySelector selector, Consumer<KeyRecord> sink) throws IOException {
-            long lineNo = 0;
-            for (String line : (Iterable<String>) Files.lines(file, StandardCharsets.UTF_8)::iterator) {
-                lineNo++;
-                if (line.isBlank()) continue;
-                Entry e = parse(line, lineNo);
-                try (RdbReader r = RdbReader.ofDumpPayload(e.payload, file + " line " + lineNo)) {
-                    if (r.next() != RdbToken.KEY || !selector.select(e.db, e.key, r.type())) continue;
-                    sink.accept(new KeyRecord(e.db, e.key, e.expireAtMs, ValueDigest.of(r), lineNo));
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+                 JsonParser p = JSON.createParser(in)) {
+                JsonToken t;
+                while ((t = next(p, "after line " + p.currentLocation().getLineNr())) != null) {
+                    JsonLocation at = p.currentTokenLocation();
+                    String where = "line " + at.getLineNr();
+                    Entry e = parse(p, t, where);
+                    try (RdbReader r = RdbReader.ofDumpPayload(e.payload, file + " " + where)) {
+                        if (r.next() != RdbToken.KEY || !selector.select(e.db, e.key, r.type())) continue;
+                        // The record's byte offset: fetch reads the one object there again.
+                        sink.accept(new KeyRecord(e.db, e.key, e.expireAtMs, ValueDigest.of(r), at.getByteOffset()));
+                    }
                 }
             }
         }
 
         @Override
         public CollectedValue fetch(KeyRecord record) throws IOException {
-            long lineNo = 0;
-            for (String line : (Iterable<String>) Files.lines(file, StandardCharsets.UTF_8)::iterator) {
-                if (++lineNo != record.locator()) continue;
-                Entry e = parse(line, lineNo);
-                try (RdbReader r = RdbReader.ofDumpPayload(e.payload, file + " line " + lineNo)) {
-                    r.next();
-                    CollectedValue v = CollectedValue.of(r);
-                    return new CollectedValue(v.type(), e.expireAtMs, v.elements());
+            try (FileChannel ch = FileChannel.open(file)) {
+                ch.position(record.locator());
+                try (JsonParser p = JSON.createParser(new BufferedInputStream(Channels.newInputStream(ch), 1 << 16))) {
+                    String where = "byte offset " + record.locator();
+                    Entry e = parse(p, next(p, where), where);
+                    try (RdbReader r = RdbReader.ofDumpPayload(e.payload, file + " " + where)) {
+                        r.next();
+                        CollectedValue v = CollectedValue.of(r);
+                        return new CollectedValue(v.type(), e.expireAtMs, v.elements());
+                    }
                 }
             }
-            return null;
         }
 
         private record Entry(int db, byte[] key, long expireAtMs, byte[] payload) {
         }
 
-        private Entry parse(String line, long lineNo) throws IOException {
+        private JsonToken next(JsonParser p, String where) throws IOException {
+            try {
+                return p.nextToken();
+            } catch (JsonProcessingException e) {
+                throw located(e, where);
+            }
+        }
+
+        private IOException located(JsonProcessingException e, String where) {
+            JsonLocation l = e.getLocation();
+            String at = l == null ? where : "line " + l.getLineNr() + " (byte offset " + l.getByteOffset() + ")";
+            return new IOException(file + ": " + at + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+        }
+
+        private Entry parse(JsonParser p, JsonToken first, String where) throws IOException {
             int db = 0;
             byte[] key = null, payload = null;
             long exp = -1;
-            try (JsonParser p = JSON.createParser(line)) {
-                if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException(file + ": line " + lineNo + " is not a JSON object");
+            try {
+                if (first != JsonToken.START_OBJECT) throw new IOException(file + ": " + where + " is not a JSON object");
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String f = p.currentName();
                     JsonToken v = p.nextToken();
                     switch (f) {
                         case "db" -> db = p.getIntValue();
                         case "expire_at_ms" -> exp = p.getLongValue();
-                        case "dump" -> payload = Base64.getDecoder().decode(p.getText());
+                        case "dump" -> {
+                            if (v != JsonToken.VALUE_STRING) throw new IOException(file + ": " + where + ": dump is not a base64 string");
+                            BoundedBytes out = new BoundedBytes(maxPayload, file + ": " + where);
+                            p.readBinaryValue(BASE64, out);
+                            payload = out.toByteArray();
+                        }
                         case "key" -> {
                             if (v == JsonToken.START_OBJECT) {
                                 p.nextToken();
@@ -161,10 +211,12 @@ public final class DumpSet {
                         default -> p.skipChildren();
                     }
                 }
-            } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IOException(file + ": line " + lineNo + ": " + e.getMessage().lines().findFirst().orElse(""));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ": " + where + ": " + e.getMessage());
+            } catch (JsonProcessingException e) {
+                throw located(e, where);
             }
-            if (key == null || payload == null) throw new IOException(file + ": line " + lineNo + " needs key and dump");
+            if (key == null || payload == null) throw new IOException(file + ": " + where + " needs key and dump");
             return new Entry(db, key, exp, payload);
         }
 
@@ -175,6 +227,62 @@ public final class DumpSet {
 
         @Override
         public void close() {
+        }
+    }
+
+    /**
+     * Decoded payload bytes, kept in chunks as they arrive (memory follows the bytes present, never
+     * a declared size) and refused past a limit; joined once at the end.
+     */
+    private static final class BoundedBytes extends OutputStream {
+        /** Below G1's humongous size for small heaps, so chunks pack into regions without waste. */
+        private static final int CHUNK = 256 << 10;
+        private final long max;
+        private final String where;
+        private final List<byte[]> chunks = new ArrayList<>();
+        private byte[] current = new byte[8192];
+        private int used;
+        private long total;
+
+        BoundedBytes(long max, String where) {
+            this.max = max;
+            this.where = where;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (total + len > max) throw new IOException(where + ": DUMP payload longer than " + max + " bytes (no server would RESTORE it)");
+            total += len;
+            while (len > 0) {
+                if (used == current.length) {
+                    chunks.add(current);
+                    current = new byte[(int) Math.min(CHUNK, Math.max(8192, total))];
+                    used = 0;
+                }
+                int k = Math.min(len, current.length - used);
+                System.arraycopy(b, off, current, used, k);
+                used += k;
+                off += k;
+                len -= k;
+            }
+        }
+
+        byte[] toByteArray() {
+            if (total > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("DUMP payload of " + total + " bytes is too large for one array");
+            byte[] out = new byte[(int) total];
+            int at = 0;
+            for (byte[] c : chunks) {
+                System.arraycopy(c, 0, out, at, c.length);
+                at += c.length;
+            }
+            System.arraycopy(current, 0, out, at, used);
+            chunks.clear();
+            return out;
         }
     }
 }

@@ -13,7 +13,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
 /**
@@ -67,22 +69,27 @@ public final class ParallelExport {
     public Result run(OutputStream out, LongConsumer progress) throws IOException {
         BlockingQueue<Range> ordered = new ArrayBlockingQueue<>(RANGES_AHEAD * workers);
         AtomicInteger threadNo = new AtomicInteger();
+        // Whatever escapes a thread (an Error the thread's own handling could not pass on) ends the run.
+        AtomicReference<Throwable> fatal = new AtomicReference<>();
+        Thread.UncaughtExceptionHandler onFatal = (t, e) -> fatal.compareAndSet(null, e);
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "salvor-export-" + threadNo.incrementAndGet());
             t.setDaemon(true);
+            t.setUncaughtExceptionHandler(onFatal);
             return t;
         });
         Planner planner = new Planner(ordered, pool);
         Thread plannerThread = new Thread(planner, "salvor-export-planner");
         plannerThread.setDaemon(true);
+        plannerThread.setUncaughtExceptionHandler(onFatal);
         plannerThread.start();
         try {
             long keys = 0, skipped = 0, functions = 0, elements = 0;
             while (true) {
-                Range range = take(ordered);
+                Range range = take(ordered, fatal);
                 if (range == Range.END) break;
                 Object item;
-                while (!((item = take(range.chunks)) instanceof Done)) {
+                while (!((item = take(range.chunks, fatal)) instanceof Done)) {
                     Chunk c = (Chunk) item;
                     out.write(c.bytes, 0, c.length);
                 }
@@ -105,9 +112,15 @@ public final class ParallelExport {
         }
     }
 
-    private static <T> T take(BlockingQueue<T> q) throws InterruptedIOException {
+    /** The next item; a thread that died without handing over its result ends the wait with its error. */
+    private static <T> T take(BlockingQueue<T> q, AtomicReference<Throwable> fatal) throws IOException {
         try {
-            return q.take();
+            while (true) {
+                T item = q.poll(100, TimeUnit.MILLISECONDS);
+                if (item != null) return item;
+                Throwable t = fatal.get();
+                if (t != null) rethrow(t);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("export interrupted");
@@ -215,14 +228,17 @@ public final class ParallelExport {
              NdjsonExporter exporter = new NdjsonExporter(out, ExportFormat.NDJSON, selector, NdjsonExporter.NO_SORT)) {
             try (RdbReader r = RdbReader.resume(file, range.start, range.context)) {
                 exporter.export(r, range.end);
-            } catch (IOException | RuntimeException e) {
+            } catch (Interrupted e) {
+                throw e;
+            } catch (Throwable e) {
+                // Errors too (OutOfMemoryError): the writer waits for this range's end and must get it.
                 failure = e;
             } finally {
                 summary = exporter.summary();
             }
         } catch (Interrupted e) {
             return;
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
             if (failure == null) failure = e;
         }
         try {

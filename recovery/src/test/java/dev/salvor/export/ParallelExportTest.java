@@ -2,6 +2,7 @@ package dev.salvor.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.salvor.fixtures.Fixtures;
 import dev.salvor.io.KeyFilter;
@@ -53,6 +54,25 @@ class ParallelExportTest {
                 assertThat(r.summary().keysWritten()).isEqualTo(new String(expected).lines().filter(l -> l.startsWith("{\"db\"")).count());
                 assertThat(progress).isSorted().last().isEqualTo(Files.size(rdb) - (r.checksum() == ChecksumStatus.ABSENT ? 1 : 9));
             }
+        }
+    }
+
+    @Test
+    void anErrorInAWorkerEndsTheRunWithThatError() {
+        Path rdb = Fixtures.rdbsWithTruth().get(0)[0];
+        // A worker that runs out of memory (or fails in any other way) must end the run, not leave
+        // the writer waiting for its range forever.
+        for (Error error : new Error[] {new OutOfMemoryError("Java heap space"), new StackOverflowError()}) {
+            int[] seen = new int[1];
+            KeySelector failing = (db, key, type) -> {
+                synchronized (seen) {
+                    if (++seen[0] == 40) throw error;
+                }
+                return true;
+            };
+            assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () ->
+                    assertThatThrownBy(() -> new ParallelExport(rdb, failing, 3, 256).run(OutputStream.nullOutputStream(), done -> { }))
+                            .isSameAs(error));
         }
     }
 
