@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.Locale;
 
 /** The AOF side of check, export and inspect (the commands pick it when the input is an AOF). */
 final class AofCommands {
@@ -188,7 +189,7 @@ final class AofCommands {
             for (AofSegment s : layout.segments()) {
                 g.writeStartObject();
                 g.writeStringField("file", s.name());
-                g.writeStringField("kind", s.kind().name().toLowerCase());
+                g.writeStringField("kind", s.kind().name().toLowerCase(Locale.ROOT));
                 g.writeNumberField("seq", s.seq());
                 g.writeNumberField("size_bytes", java.nio.file.Files.size(s.file()));
                 g.writeEndObject();
@@ -214,7 +215,7 @@ final class AofCommands {
             out.println();
         } else {
             out.printf("file:       %s (%s AOF)%n", path, layout.multiPart() ? "multi-part" : "single-file");
-            for (AofSegment s : layout.segments()) out.printf("  %-8s %s (%,d bytes)%n", s.kind().name().toLowerCase(), s.name(), java.nio.file.Files.size(s.file()));
+            for (AofSegment s : layout.segments()) out.printf("  %-8s %s (%,d bytes)%n", s.kind().name().toLowerCase(Locale.ROOT), s.name(), java.nio.file.Files.size(s.file()));
             out.printf("preambles:  %d RDB preamble%s%n", stats[4], stats[4] == 1 ? "" : "s");
             out.printf("commands:   %,d (%,d transactions)%n", stats[0], stats[1]);
             StringBuilder names = new StringBuilder();

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.Locale;
 
 /** {@code salvor audit BACKUP --against URL}: proof that a restore holds what the backup held. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
@@ -79,6 +80,10 @@ public final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!(sample > 0 && sample <= 1)) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--sample must be in (0, 1]");
+        if (!dev.salvor.diff.ServerUrl.isServer(against)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--against takes the restored server's URL (redis://host:port or rediss://), not '"
+                    + against + "'; to compare two files use salvor diff");
+        }
         onlyDb = filter.urlDatabase(spec.commandLine(), against);
         List<Path> cleanup = new ArrayList<>();
         Path jsonFile = outDir.resolve("audit.json");
@@ -164,7 +169,7 @@ public final class AuditCommand implements Callable<Integer> {
         g.writeObjectFieldStart("backup_health");
         g.writeBooleanField("clean", health.clean());
         g.writeNumberField("keys", health.keys());
-        g.writeStringField("checksum", health.checksum().name().toLowerCase());
+        g.writeStringField("checksum", health.checksum().name().toLowerCase(Locale.ROOT));
         g.writeNumberField("millis", checkMs);
         g.writeArrayFieldStart("problems");
         for (Problem p : health.problems()) g.writeString("[offset " + p.offset() + "] " + p.reason() + ": " + p.detail());
@@ -220,7 +225,7 @@ public final class AuditCommand implements Callable<Integer> {
         d.countsByKind().forEach((k, v) -> h.append("<tr><td>").append(esc(k.replace('_', ' '))).append("</td><td>").append(v).append("</td></tr>"));
         h.append("</table><h2>Sample differences</h2><table><tr><th>kind</th><th>db</th><th>key</th><th>detail</th></tr>");
         for (Difference x : d.differences().subList(0, Math.min(SAMPLES, d.differences().size()))) {
-            h.append("<tr><td>").append(esc(x.kind().name().toLowerCase().replace('_', ' '))).append("</td><td>").append(x.db()).append("</td><td><code>")
+            h.append("<tr><td>").append(esc(x.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '))).append("</td><td>").append(x.db()).append("</td><td><code>")
                     .append(esc(StringRef.printable(x.key(), 0, x.key().length, 80))).append("</code></td><td>")
                     .append(esc(String.join("; ", x.details()))).append("</td></tr>");
         }

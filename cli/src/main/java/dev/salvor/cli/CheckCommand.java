@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.Locale;
 
 /** {@code salvor check FILE}: full validation; every problem with its byte offset and key. */
 @Command(name = "check", mixinStandardHelpOptions = true,
@@ -65,7 +66,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     private static void printText(PrintWriter out, CheckReport r) {
-        out.printf("%s: RDB version %d, %,d keys read, checksum %s%n", r.source(), r.version(), r.keys(), r.checksum().name().toLowerCase());
+        out.printf("%s: RDB version %d, %,d keys read, checksum %s%n", r.source(), r.version(), r.keys(), r.checksum().name().toLowerCase(Locale.ROOT));
         for (Problem p : r.problems()) {
             out.printf("[offset %d] %s: %s%s%n", p.offset(), p.reason(), p.detail(),
                     p.key() == null ? "" : " (" + (p.db() >= 0 ? "db " + p.db() + ", " : "") + "key " + StringRef.printable(p.key(), 0, p.key().length, 80) + ")");
@@ -83,7 +84,7 @@ public final class CheckCommand implements Callable<Integer> {
         g.writeNumberField("size_bytes", r.sizeBytes());
         g.writeNumberField("rdb_version", r.version());
         g.writeNumberField("keys", r.keys());
-        g.writeStringField("checksum", r.checksum().name().toLowerCase());
+        g.writeStringField("checksum", r.checksum().name().toLowerCase(Locale.ROOT));
         g.writeBooleanField("complete", r.complete());
         g.writeBooleanField("clean", r.clean());
         g.writeArrayFieldStart("problems");

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.Locale;
 
 /** {@code salvor diff A B}: what differs between two backups, or a backup and a live server. */
 @Command(name = "diff", mixinStandardHelpOptions = true,
@@ -55,8 +56,8 @@ public final class DiffCommand implements Callable<Integer> {
     String via = "dump";
 
     @Option(names = "--max-memory", paramLabel = "SIZE", description = "Keep key fingerprints within SIZE (e.g. 512m, 4g), spilling sorted runs "
-            + "to a temporary directory, so any number of keys can be compared (default: side A in memory).")
-    String maxMemory;
+            + "to a temporary directory, so any number of keys can be compared (default: side A in memory).", converter = SizeConverter.class)
+    Long maxMemory;
 
     @Mixin
     PasswordOptions auth;
@@ -72,7 +73,7 @@ public final class DiffCommand implements Callable<Integer> {
         List<Path> cleanup = new ArrayList<>();
         int onlyDb = filter.urlDatabase(spec.commandLine(), a, b);
         try (KeySource sa = open(a, "A", cleanup); KeySource sb = open(b, "B", cleanup)) {
-            DiffEngine.Report report = new DiffEngine(ttlToleranceMs, ignoreTtl, maxMemory == null ? -1 : parseSize(maxMemory)).diff(sa, sb, filter.filter(onlyDb));
+            DiffEngine.Report report = new DiffEngine(ttlToleranceMs, ignoreTtl, maxMemory == null ? -1 : maxMemory).diff(sa, sb, filter.filter(onlyDb));
             if (json.json) printJson(report, onlyDb);
             else printText(report, onlyDb);
             return report.identical() ? ExitCodes.OK : ExitCodes.FOUND;
@@ -98,15 +99,23 @@ public final class DiffCommand implements Callable<Integer> {
 
     /** 512m, 4g, 1048576: a size in bytes. */
     static long parseSize(String s) {
-        String t = s.trim().toLowerCase();
+        String t = s.trim().toLowerCase(Locale.ROOT);
         long unit = t.endsWith("k") ? 1L << 10 : t.endsWith("m") ? 1L << 20 : t.endsWith("g") ? 1L << 30 : 1;
         if (unit > 1) t = t.substring(0, t.length() - 1);
         try {
-            long v = Long.parseLong(t) * unit;
+            long v = Math.multiplyExact(Long.parseLong(t), unit);
             if (v <= 0) throw new NumberFormatException();
             return v;
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | ArithmeticException e) {
             throw new picocli.CommandLine.TypeConversionException("--max-memory takes a size such as 512m or 4g, not '" + s + "'");
+        }
+    }
+
+    /** Parses --max-memory while the command line is read, so a bad size is a usage error. */
+    public static final class SizeConverter implements picocli.CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            return parseSize(value);
         }
     }
 
@@ -115,7 +124,7 @@ public final class DiffCommand implements Callable<Integer> {
         out.printf("A: %s (%,d keys, read in %d ms)%nB: %s (%,d keys, read in %d ms)%n", r.a(), r.keysA(), r.millisA(), r.b(), r.keysB(), r.millisB());
         if (onlyDb >= 0) out.printf("only db %d is compared on both sides: the server URL names it%n", onlyDb);
         for (Difference d : r.differences()) {
-            out.printf("%-19s db%d %s%s%n", d.kind().name().toLowerCase().replace('_', ' '), d.db(), StringRef.printable(d.key(), 0, d.key().length, 80),
+            out.printf("%-19s db%d %s%s%n", d.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '), d.db(), StringRef.printable(d.key(), 0, d.key().length, 80),
                     d.kind() == Difference.Kind.TYPE_DIFFERS ? " (" + d.typeA() + " -> " + d.typeB() + ")" : "");
             for (String detail : d.details()) out.printf("    %s%n", detail);
         }

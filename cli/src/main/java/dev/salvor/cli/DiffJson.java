@@ -6,6 +6,7 @@ import dev.salvor.export.RedisStrings;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Locale;
 
 /** JSON of diff results, shared by diff and audit. */
 final class DiffJson {
@@ -22,7 +23,7 @@ final class DiffJson {
     static void difference(JsonGenerator g, Difference d, boolean asRecord) throws IOException {
         g.writeStartObject();
         if (asRecord) g.writeStringField("record", "difference");
-        g.writeStringField("kind", d.kind().name().toLowerCase());
+        g.writeStringField("kind", d.kind().name().toLowerCase(Locale.ROOT));
         g.writeNumberField("db", d.db());
         g.writeFieldName("key");
         RedisStrings.write(g, d.key());

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.Locale;
 
 /** {@code salvor export FILE}: the keys as JSON, one object per key. */
 @Command(name = "export", mixinStandardHelpOptions = true,
@@ -75,6 +76,7 @@ public final class ExportCommand implements Callable<Integer> {
                 OutputPlan.FileOutput out = plan.file(output.output, "output");
                 plan.open();
                 int code = run(src, out.stream(), cleanup);
+                src.finish(); // an archive of several files without !member fails here, before the output appears
                 plan.commit();
                 return code;
             }
@@ -165,7 +167,7 @@ public final class ExportCommand implements Callable<Integer> {
     public static final class FormatConverter implements picocli.CommandLine.ITypeConverter<ExportFormat> {
         @Override
         public ExportFormat convert(String value) {
-            return switch (value.toLowerCase()) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
                 case "ndjson" -> ExportFormat.NDJSON;
                 case "json" -> ExportFormat.JSON;
                 case "dumps" -> ExportFormat.DUMPS;

@@ -6,10 +6,11 @@ import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** {@code --db}, {@code --match}, {@code --type}: which keys a command looks at. */
 public final class FilterOptions {
-    @Option(names = "--db", paramLabel = "N", description = "Only database N (repeatable).")
+    @Option(names = "--db", paramLabel = "N", description = "Only database N (repeatable).", converter = DbConverter.class)
     List<Integer> dbs = new ArrayList<>();
 
     @Option(names = "--match", paramLabel = "GLOB", description = "Only keys matching the Redis glob (repeatable).")
@@ -52,20 +53,31 @@ public final class FilterOptions {
             only = db;
             from = s;
         }
-        for (int d : dbs) {
-            if (d < 0) throw new picocli.CommandLine.ParameterException(cl, "--db takes a database number (0 or more), not " + d);
-        }
         if (only >= 0 && !dbs.isEmpty() && !dbs.contains(only)) {
             throw new picocli.CommandLine.ParameterException(cl, "--db " + dbs + " leaves out database " + only + ", the only one the URL names");
         }
         return only;
     }
 
+    /** A database number: 0 or more. */
+    public static final class DbConverter implements picocli.CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                int db = Integer.parseInt(value.strip());
+                if (db >= 0) return db;
+            } catch (NumberFormatException e) {
+                // said below
+            }
+            throw new picocli.CommandLine.TypeConversionException("--db takes a database number (0 or more), not '" + value + "'");
+        }
+    }
+
     /** Parses the lower-case type names Redis uses. */
     public static final class TypeConverter implements picocli.CommandLine.ITypeConverter<RedisType> {
         @Override
         public RedisType convert(String value) {
-            RedisType t = RedisType.fromWireName(value.toLowerCase());
+            RedisType t = RedisType.fromWireName(value.toLowerCase(Locale.ROOT));
             if (t == null) throw new picocli.CommandLine.TypeConversionException("unknown type '" + value + "' (expected string, list, set, zset, hash, stream or module)");
             return t;
         }

@@ -10,9 +10,13 @@ public final class InputFile {
     @Parameters(paramLabel = "FILE", description = "RDB file (may be compressed or archived), - for stdin, or an AOF file, appendonlydir or manifest.")
     String name;
 
-    /** Stdin is always read as RDB: an AOF is a directory or a manifest, found by looking at the path. */
+    /**
+     * Stdin is always read as RDB: an AOF is a directory or a manifest, found by looking at the
+     * path. A name that is no file ({@code backup.tar.gz!dump.rdb}, or a missing file) is left to
+     * the RDB input, which unwraps archives and says what is missing.
+     */
     boolean isAof() throws java.io.IOException {
-        return !name.equals("-") && AofLayout.isAof(path());
+        return !name.equals("-") && java.nio.file.Files.exists(path()) && AofLayout.isAof(path());
     }
 
     Path path() {

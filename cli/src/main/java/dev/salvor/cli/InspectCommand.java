@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
+import java.util.Locale;
 
 /** {@code salvor inspect FILE}: what the file is and what it holds. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
@@ -58,7 +59,7 @@ public final class InspectCommand implements Callable<Integer> {
     private static void printText(PrintWriter out, Inspection in, java.util.List<String> wrappers) {
         out.printf("file:       %s (%s)%s%n", in.source(), in.sizeBytes() >= 0 ? String.format("%,d bytes", in.sizeBytes()) : "size unknown",
                 wrappers.isEmpty() ? "" : ", unwrapped from " + String.join(" + ", wrappers));
-        out.printf("format:     RDB version %d (%s, %s)%n", in.version(), in.magic(), in.flavor().name().toLowerCase());
+        out.printf("format:     RDB version %d (%s, %s)%n", in.version(), in.magic(), in.flavor().name().toLowerCase(Locale.ROOT));
         for (Map.Entry<String, String> aux : in.auxFields()) out.printf("aux:        %s = %s%n", aux.getKey(), aux.getValue());
         if (!in.functions().isEmpty()) out.printf("functions:  %s%n", String.join(", ", in.functions()));
         if (!in.modules().isEmpty()) {
@@ -103,7 +104,7 @@ public final class InspectCommand implements Callable<Integer> {
         g.writeStringField("kind", "rdb");
         g.writeNumberField("rdb_version", in.version());
         g.writeStringField("magic", in.magic());
-        g.writeStringField("flavor", in.flavor().name().toLowerCase());
+        g.writeStringField("flavor", in.flavor().name().toLowerCase(Locale.ROOT));
         g.writeObjectFieldStart("aux");
         for (Map.Entry<String, String> aux : in.auxFields()) g.writeStringField(aux.getKey(), aux.getValue());
         g.writeEndObject();
@@ -132,7 +133,7 @@ public final class InspectCommand implements Callable<Integer> {
         for (Map.Entry<String, Long> e : in.keysByEncoding().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
         g.writeEndObject();
         g.writeNumberField("slot_info_records", in.slotInfoRecords());
-        g.writeStringField("checksum", in.checksum().name().toLowerCase());
+        g.writeStringField("checksum", in.checksum().name().toLowerCase(Locale.ROOT));
         g.writeStringField("stored_checksum", String.format("%016x", in.storedChecksum()));
         g.writeStringField("computed_checksum", String.format("%016x", in.computedChecksum()));
         g.writeBooleanField("trailing_data", in.trailingData());

@@ -28,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -56,7 +55,7 @@ public final class RepairCommand implements Callable<Integer> {
     @Option(names = "--keep-partial-transactions", description = "Keep the intact commands of a transaction that lost a part (default: drop it whole).")
     boolean keepPartial;
 
-    @Option(names = "--until", paramLabel = "TIME", description = "Point in time: stop at the first #TS annotation after TIME (Unix seconds or ISO-8601).")
+    @Option(names = "--until", paramLabel = "TIME", description = "Point in time: stop at the first #TS annotation after TIME (Unix seconds, or ISO-8601 with a zone: 2026-11-22T22:15:58Z).")
     String until;
 
     @Option(names = "--drop", paramLabel = "CMD", split = ",", description = "Leave out these commands, e.g. FLUSHALL,FLUSHDB to undo an accidental flush.")
@@ -73,8 +72,8 @@ public final class RepairCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AofLayout layout = AofLayout.of(input);
         long untilMs = until == null ? -1 : parseTime(until);
+        AofLayout layout = AofLayout.of(input);
         Path report = reportFile != null ? reportFile : Path.of(output + ".report.json");
         Path quarantine = Path.of(output + ".quarantine");
         AofRepairReport r;
@@ -120,11 +119,7 @@ public final class RepairCommand implements Callable<Integer> {
     }
 
     static long parseTime(String s) {
-        try {
-            return Long.parseLong(s) * 1000L;
-        } catch (NumberFormatException e) {
-            return Instant.parse(s).toEpochMilli();
-        }
+        return PointInTime.millis("--until", s);
     }
 
     /**

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.Locale;
 
 /** {@code salvor salvage RDB -o OUT}: every intact key past the damage, in an RDB Redis loads. */
 @Command(name = "salvage", mixinStandardHelpOptions = true,
@@ -98,7 +99,7 @@ public final class SalvageCommand implements Callable<Integer> {
             out.printf("damaged [%d, %d) %,d bytes: %s at offset %d: %s%s%n", c.start(), c.end(), c.length(), c.reason(), c.errorOffset(), c.detail(),
                     c.truncation() ? " (truncated tail)" : "");
         }
-        if (r.regions().isEmpty() && !r.clean()) out.println("no damaged region found, but the file is not clean (checksum " + r.checksum().name().toLowerCase() + ")");
+        if (r.regions().isEmpty() && !r.clean()) out.println("no damaged region found, but the file is not clean (checksum " + r.checksum().name().toLowerCase(Locale.ROOT) + ")");
         out.printf("recovered %,d keys, %,d partial, %,d lost%n", r.keysRecovered(), r.keysPartial(), r.keysLost());
         if (!r.doubtfulKeys().isEmpty()) {
             out.printf("%,d readable record%s right after damage not trusted: %s as well be a collection's elements (see doubtful_keys; bytes in the quarantine)%n",

@@ -15,10 +15,11 @@ import java.io.IOException;
         mixinStandardHelpOptions = true,
         versionProvider = SalvorCommand.Version.class,
         description = "Forensic recovery of Redis and Valkey RDB and AOF files.",
-        subcommands = {InspectCommand.class, CheckCommand.class, ExportCommand.class, SalvageCommand.class, RepairCommand.class, DiffCommand.class, AuditCommand.class, MemoryCommand.class},
+        subcommands = {InspectCommand.class, CheckCommand.class, ExportCommand.class, SalvageCommand.class, RepairCommand.class, DiffCommand.class, AuditCommand.class,
+                MemoryCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:clean or identical", "1:damage or differences found", "2:usage or I/O error"})
-public final class SalvorCommand implements Runnable {
+public final class SalvorCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean debug;
 
@@ -30,10 +31,11 @@ public final class SalvorCommand implements Runnable {
     /** Where {@code -} inputs come from. */
     java.io.InputStream stdin = System.in;
 
+    /** Without a command: the usage, once, and the usage-error exit code. */
     @Override
-    public void run() {
+    public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+        return ExitCodes.ERROR;
     }
 
     public static void main(String[] args) {
@@ -69,8 +71,14 @@ public final class SalvorCommand implements Runnable {
                 cl.getErr().println("salvor: " + ex.getMessage());
                 return ExitCodes.FOUND;
             }
-            if (ex instanceof IOException || ex instanceof java.io.UncheckedIOException) {
+            if (ex instanceof CommandLine.TypeConversionException) {
+                // A value checked after parsing: a usage error like any other.
                 cl.getErr().println("salvor: " + ex.getMessage());
+                return ExitCodes.ERROR;
+            }
+            if (ex instanceof java.io.UncheckedIOException u) ex = u.getCause();
+            if (ex instanceof IOException) {
+                cl.getErr().println("salvor: " + ErrorMessages.describe((IOException) ex));
                 return ExitCodes.ERROR;
             }
             cl.getErr().println("salvor: internal error: " + ex + (debug ? "" : " (run with --debug for details)"));

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Locale;
 
 /**
  * Compares two sources key by key. Side A is held as one fingerprint per key (never values);
@@ -103,7 +104,7 @@ public final class DiffEngine {
         Map<String, Long> byKind = new TreeMap<>();
         Map<String, Long> byDbType = new TreeMap<>();
         for (Difference d : settled) {
-            byKind.merge(d.kind().name().toLowerCase(), 1L, Long::sum);
+            byKind.merge(d.kind().name().toLowerCase(Locale.ROOT), 1L, Long::sum);
             if (d.kind() != Difference.Kind.CHANGED_DURING_READ) {
                 byDbType.merge("db" + d.db() + "/" + (d.typeA() != null ? d.typeA() : d.typeB()), 1L, Long::sum);
             }

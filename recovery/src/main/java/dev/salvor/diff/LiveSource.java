@@ -31,8 +31,10 @@ import java.util.function.Consumer;
  */
 public final class LiveSource implements KeySource {
     private static final int BATCH = 500;
+    private static final int PROBE_MILLIS = 5_000;
 
-    private final RedisClient client;
+    /** Made on first use: its start costs time a refused connection should not pay. */
+    private RedisClient client;
     private final RedisURI uri;
     private final String name;
     private boolean hasPexpiretime;
@@ -57,11 +59,6 @@ public final class LiveSource implements KeySource {
         u.setTimeout(Duration.ofSeconds(60));
         this.uri = u;
         this.name = (u.isSsl() ? "rediss://" : "redis://") + u.getHost() + ":" + u.getPort() + (onlyDb >= 0 ? "/" + onlyDb : "");
-        this.client = RedisClient.create();
-        if (caCert != null) {
-            io.lettuce.core.SslOptions ssl = io.lettuce.core.SslOptions.builder().trustManager(caCert.toFile()).build();
-            client.setOptions(io.lettuce.core.ClientOptions.builder().sslOptions(ssl).build());
-        }
         this.caCert = caCert;
     }
 
@@ -76,10 +73,53 @@ public final class LiveSource implements KeySource {
     private StatefulRedisConnection<byte[], byte[]> connect(int db) throws IOException {
         RedisURI u = RedisURI.builder(uri).withDatabase(db).build();
         try {
-            return client.connect(ByteArrayCodec.INSTANCE, u);
+            return client().connect(ByteArrayCodec.INSTANCE, u);
         } catch (RuntimeException e) {
-            throw new IOException(name + ": cannot connect: " + scrub(e.getMessage()));
+            throw failure("cannot connect: ", e);
         }
+    }
+
+    /**
+     * One line for a failure: an authentication failure as such (Lettuce reports it as "Unable to
+     * connect to host/<unresolved>:port" with the server's NOAUTH or WRONGPASS as the cause), else
+     * the innermost message that says something.
+     */
+    private IOException failure(String what, Throwable e) {
+        AuthenticationException auth = AuthenticationException.of(name, e);
+        if (auth != null) return auth;
+        String message = e.getMessage();
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) message = t.getMessage();
+        }
+        return new IOException(name + ": " + what + scrub(message));
+    }
+
+    /**
+     * Fails fast and plainly when nothing listens (connection refused, unknown host, no answer):
+     * one TCP connect before the client starts, instead of the client's seconds of set-up and retries.
+     */
+    private void probe() throws IOException {
+        if (uri.getHost() == null) return;
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), PROBE_MILLIS);
+        } catch (java.net.ConnectException e) {
+            throw new IOException(name + ": cannot connect: connection refused (is a server listening on port " + uri.getPort() + "?)");
+        } catch (java.net.SocketTimeoutException e) {
+            throw new IOException(name + ": cannot connect: no answer within " + PROBE_MILLIS / 1000 + " s");
+        } catch (java.net.UnknownHostException e) {
+            throw new IOException(name + ": cannot connect: unknown host " + uri.getHost());
+        }
+    }
+
+    private RedisClient client() {
+        if (client == null) {
+            client = RedisClient.create();
+            if (caCert != null) {
+                io.lettuce.core.SslOptions ssl = io.lettuce.core.SslOptions.builder().trustManager(caCert.toFile()).build();
+                client.setOptions(io.lettuce.core.ClientOptions.builder().sslOptions(ssl).build());
+            }
+        }
+        return client;
     }
 
     private String scrub(String message) {
@@ -90,6 +130,7 @@ public final class LiveSource implements KeySource {
 
     /** Databases that hold keys, from INFO keyspace. */
     private List<Integer> databases() throws IOException {
+        probe();
         try (StatefulRedisConnection<byte[], byte[]> c = connect(0)) {
             String info = c.sync().info("keyspace");
             String server = c.sync().info("server");
@@ -102,7 +143,7 @@ public final class LiveSource implements KeySource {
             }
             return dbs;
         } catch (RuntimeException e) {
-            throw new IOException(name + ": " + scrub(e.getMessage()));
+            throw failure("", e);
         }
     }
 
@@ -117,7 +158,7 @@ public final class LiveSource implements KeySource {
                 }
                 clusterConnection = clusterClient.connect(ByteArrayCodec.INSTANCE);
             } catch (RuntimeException e) {
-                throw new IOException(name + ": cannot connect to the cluster: " + scrub(e.getMessage()));
+                throw failure("cannot connect to the cluster: ", e);
             }
         }
         return clusterConnection;
@@ -214,7 +255,7 @@ public final class LiveSource implements KeySource {
                 return new CollectedValue(v.type(), expiryOf(d[1]), v.elements());
             }
         } catch (RuntimeException e) {
-            throw new IOException(name + ": " + scrub(e.getMessage()));
+            throw failure("", e);
         }
     }
 
@@ -226,7 +267,7 @@ public final class LiveSource implements KeySource {
             if (d[0] == null) return null;
             return record(record.db(), record.key(), d[0], expiryOf(d[1]), dev.salvor.export.KeySelector.ALL);
         } catch (RuntimeException e) {
-            throw new IOException(name + ": " + scrub(e.getMessage()));
+            throw failure("", e);
         }
     }
 
@@ -234,7 +275,7 @@ public final class LiveSource implements KeySource {
         try {
             return f.get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new IOException(name + ": " + scrub(e.getCause().getMessage()));
+            throw failure("", e.getCause());
         } catch (TimeoutException e) {
             throw new IOException(name + ": no reply within 60 s");
         } catch (InterruptedException e) {
@@ -257,6 +298,6 @@ public final class LiveSource implements KeySource {
     public void close() {
         if (clusterConnection != null) clusterConnection.close();
         if (clusterClient != null) clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        if (client != null) client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 }

@@ -50,7 +50,15 @@ public final class ReplicationSource implements KeySource {
     @Override
     public void scan(KeySelector selector, Consumer<KeyRecord> sink) throws IOException {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), 10_000);
+            try {
+                socket.connect(new InetSocketAddress(host, port), 10_000);
+            } catch (java.net.ConnectException e) {
+                throw new IOException(name + ": cannot connect: connection refused (is a server listening on port " + port + "?)");
+            } catch (java.net.SocketTimeoutException e) {
+                throw new IOException(name + ": cannot connect: no answer within 10 s");
+            } catch (java.net.UnknownHostException e) {
+                throw new IOException(name + ": cannot connect: unknown host " + host);
+            }
             socket.setSoTimeout(120_000);
             InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
             OutputStream out = socket.getOutputStream();
@@ -97,8 +105,11 @@ public final class ReplicationSource implements KeySource {
         }
     }
 
-    private static void expectOk(String reply, String what) throws IOException {
-        if (!reply.startsWith("+")) throw new IOException(what + " refused: " + reply);
+    private void expectOk(String reply, String what) throws IOException {
+        if (reply.startsWith("+")) return;
+        AuthenticationException auth = AuthenticationException.of(name, new IOException(reply));
+        if (auth != null) throw auth;
+        throw new IOException(name + ": " + what + " refused: " + reply);
     }
 
     private static String command(InputStream in, OutputStream out, String... args) throws IOException {

@@ -22,7 +22,10 @@ import java.util.List;
 /**
  * A user-named input: a file, {@code -} for standard input, or a gzip/bzip2/xz/zstd/lz4 file or
  * tar/zip archive holding one (nested wrappers too), recognised by content, not by name. An
- * archive member is chosen with {@code archive.tar!member}; otherwise its first file is read.
+ * archive member is chosen with {@code archive.tar!member}.
+ * Without one, an archive must hold a single file: when its first file has been read to the end,
+ * or the input is closed, any further file fails the read with the list of members, so a backup
+ * archive with several files is never read as whichever came first.
  */
 public final class InputSource implements Closeable {
     private static final int SNIFF = 1 << 16;
@@ -33,6 +36,7 @@ public final class InputSource implements Closeable {
     private final Path file;
     private final List<String> wrappers;
     private Path origin;
+    private SoleMember soleMember;
 
     private InputSource(String name, InputStream stream, long size, Path file, List<String> wrappers) {
         this.name = name;
@@ -69,6 +73,7 @@ public final class InputSource implements Closeable {
     }
 
     private static InputSource unwrap(String name, InputStream in, long size, Path file, String member) throws IOException {
+        SoleMember soleMember = null;
         List<String> wrappers = new ArrayList<>();
         String display = name;
         for (int depth = 0; depth < 8; depth++) {
@@ -94,8 +99,14 @@ public final class InputSource implements Closeable {
                 }
                 ArchiveEntry chosen = select(name, archiver, archive, member);
                 wrappers.add(archiver);
+                String archiveName = display;
                 display = display + "!" + chosen.getName();
-                in = new BufferedInputStream(archive, SNIFF);
+                InputStream data = archive;
+                if (member == null) {
+                    soleMember = new SoleMember(archive, archiveName, archiver, chosen.getName());
+                    data = soleMember;
+                }
+                in = new BufferedInputStream(data, SNIFF);
                 size = chosen.getSize() >= 0 ? chosen.getSize() : -1;
                 file = null;
                 member = null;
@@ -104,7 +115,9 @@ public final class InputSource implements Closeable {
             break;
         }
         if (member != null) throw new InputException(name + ": not an archive, so it has no member " + member);
-        return new InputSource(display, in, size, file, List.copyOf(wrappers));
+        InputSource src = new InputSource(display, in, size, file, List.copyOf(wrappers));
+        src.soleMember = soleMember;
+        return src;
     }
 
     /** The named member, or with no name the archive's first file (a backup archive holds one). */
@@ -113,11 +126,84 @@ public final class InputSource implements Closeable {
         ArchiveEntry e;
         while ((e = archive.getNextEntry()) != null) {
             if (e.isDirectory()) continue;
-            if (member == null || e.getName().equals(member)) return e;
+            if (member == null || e.getName().equals(member) || e.getName().equals("./" + member)) return e;
             names.add(e.getName());
         }
-        if (member != null) throw new InputException(name + ": archive has no member " + member + " (members: " + String.join(", ", names) + ")");
+        if (member != null) throw new InputException(name + ": the " + archiver + " archive has no member " + member + " (members: " + listed(names) + ")");
         throw new InputException(name + ": " + archiver + " archive holds no file");
+    }
+
+    private static String listed(List<String> names) {
+        if (names.isEmpty()) return "none";
+        int shown = Math.min(names.size(), 20);
+        return String.join(", ", names.subList(0, shown)) + (names.size() > shown ? " and " + (names.size() - shown) + " more" : "");
+    }
+
+    /**
+     * The first file of an archive read without a member name. At its end, the archive is looked
+     * at once more: another file means the name was needed, and the read fails listing them all.
+     */
+    private static final class SoleMember extends java.io.FilterInputStream {
+        private final ArchiveInputStream<?> archive;
+        private final String archiveName;
+        private final String archiver;
+        private final String first;
+        private boolean checked;
+
+        SoleMember(ArchiveInputStream<?> archive, String archiveName, String archiver, String first) {
+            super(archive);
+            this.archive = archive;
+            this.archiveName = archiveName;
+            this.archiver = archiver;
+            this.first = first;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int c = super.read();
+            if (c < 0) checkAlone();
+            return c;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n < 0) checkAlone();
+            return n;
+        }
+
+        /** A reader that closes its input closes the archive: check first. */
+        @Override
+        public void close() throws IOException {
+            try {
+                finish();
+            } finally {
+                super.close();
+            }
+        }
+
+        /** Reads to the end of the first file (when the reader stopped early) and checks. */
+        void finish() throws IOException {
+            byte[] skip = new byte[1 << 16];
+            while (!checked) {
+                if (read(skip, 0, skip.length) < 0) break;
+            }
+        }
+
+        private void checkAlone() throws IOException {
+            if (checked) return;
+            checked = true;
+            List<String> names = new ArrayList<>();
+            names.add(first);
+            ArchiveEntry e;
+            while ((e = archive.getNextEntry()) != null) {
+                if (!e.isDirectory()) names.add(e.getName());
+            }
+            if (names.size() > 1) {
+                throw new InputException(archiveName + ": the " + archiver + " archive holds " + names.size() + " files (" + listed(names) + "); "
+                        + (archiveName.equals("stdin") ? "pipe in only the one to read (e.g. tar -xOf ARCHIVE MEMBER)" : "name the one to read as " + archiveName + "!MEMBER"));
+            }
+        }
     }
 
     private static String detectCompressor(InputStream in) {
@@ -181,8 +267,21 @@ public final class InputSource implements Closeable {
         return tmp;
     }
 
+    /**
+     * For an archive read without a member name: makes sure it held one file (reads the rest of
+     * it when the reader stopped early). Commands call it before committing outputs; {@link #close()}
+     * calls it too.
+     */
+    public void finish() throws IOException {
+        if (soleMember != null) soleMember.finish();
+    }
+
     @Override
     public void close() throws IOException {
-        stream.close();
+        try {
+            finish();
+        } finally {
+            stream.close();
+        }
     }
 }

@@ -8,6 +8,7 @@ import dev.salvor.export.RedisStrings;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Locale;
 
 /** Writes a {@link SalvageReport} as {@code OUT.report.json}. */
 public final class SalvageReportJson {
@@ -24,9 +25,9 @@ public final class SalvageReportJson {
             g.writeStringField("source", r.source());
             g.writeNumberField("size_bytes", r.sizeBytes());
             g.writeNumberField("rdb_version", r.version());
-            g.writeStringField("flavor", r.flavor().name().toLowerCase());
+            g.writeStringField("flavor", r.flavor().name().toLowerCase(Locale.ROOT));
             g.writeBooleanField("header_damaged", r.headerDamaged());
-            g.writeStringField("checksum", r.checksum().name().toLowerCase());
+            g.writeStringField("checksum", r.checksum().name().toLowerCase(Locale.ROOT));
             g.writeBooleanField("reached_eof", r.reachedEof());
             g.writeObjectFieldStart("counts");
             g.writeNumberField("recovered", r.keysRecovered());
