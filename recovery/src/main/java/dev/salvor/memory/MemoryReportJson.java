@@ -1,5 +1,6 @@
 package dev.salvor.memory;
 
+import java.util.Locale;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.salvor.export.RedisStrings;
 
@@ -20,7 +21,7 @@ public final class MemoryReportJson {
         if (r.ctimeMs() >= 0) g.writeNumberField("ctime_ms", r.ctimeMs());
         g.writeNumberField("reference_time_ms", r.referenceMs());
         g.writeStringField("reference_time_from", r.referenceFrom());
-        g.writeStringField("checksum", r.checksum().name().toLowerCase());
+        g.writeStringField("checksum", r.checksum().name().toLowerCase(Locale.ROOT));
         g.writeObjectFieldStart("total");
         group(g, r.totals(), false);
         g.writeNumberField("keyspace_overhead_bytes", r.keyspaceOverhead());
