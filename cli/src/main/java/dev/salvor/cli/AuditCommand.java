@@ -74,6 +74,9 @@ public final class AuditCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
+    /** When the audit ran (in the reports). */
+    private final java.time.Instant generatedAt = java.time.Instant.now();
+
     /** The database the server URL names (both sides are restricted to it), or -1. */
     private int onlyDb = -1;
 
@@ -124,13 +127,37 @@ public final class AuditCommand implements Callable<Integer> {
                 if (onlyDb >= 0) out.printf("only db %d is compared on both sides: the server URL names it%n", onlyDb);
                 out.printf("compared %,d backup keys with %,d server keys (%d ms + %d ms)%s%n", diff.keysA(), diff.keysB(), diff.millisA(), diff.millisB(),
                         sample < 1 ? "; " + sampleStatement(diff.keysA()) : "");
-                diff.countsByKind().forEach((k, v) -> out.printf("  %-20s %,d%n", k.replace('_', ' '), v));
+                diff.countsByKind().forEach((k, v) -> out.printf("  %-20s %,d%n", label(k), v));
                 out.printf("wrote %s and %s%n", jsonFile, htmlFile);
             }
             return pass ? ExitCodes.OK : ExitCodes.FOUND;
         } finally {
             for (Path p : cleanup) Files.deleteIfExists(p);
         }
+    }
+
+    /** A kind of difference in an audit's words: the backup is A, the restored server B. */
+    static String label(String kind) {
+        return switch (kind) {
+            case "only_in_a" -> "missing on server";
+            case "only_in_b" -> "extra on server";
+            default -> kind.replace('_', ' ');
+        };
+    }
+
+    /** What differs, for the report's table: the type change, readable expiries, the element details. */
+    private static String detail(Difference x) {
+        List<String> parts = new ArrayList<>();
+        if (x.kind() == Difference.Kind.TYPE_DIFFERS) parts.add("type " + x.typeA() + " in the backup, " + x.typeB() + " on the server");
+        if (x.kind() == Difference.Kind.ONLY_IN_A && x.expireA() >= 0) parts.add("expires " + HumanTime.millis(x.expireA()));
+        if (x.kind() == Difference.Kind.ONLY_IN_B && x.expireB() >= 0) parts.add("expires " + HumanTime.millis(x.expireB()));
+        if (x.kind() == Difference.Kind.EXPIRY_DIFFERS) {
+            parts.add("expires " + (x.expireA() < 0 ? "never" : HumanTime.millis(x.expireA())) + " in the backup, "
+                    + (x.expireB() < 0 ? "never" : HumanTime.millis(x.expireB())) + " on the server");
+        } else {
+            parts.addAll(x.details());
+        }
+        return String.join("; ", parts);
     }
 
     /** The same keys are chosen on both sides: by a hash of db and key. */
@@ -159,6 +186,8 @@ public final class AuditCommand implements Callable<Integer> {
         g.useDefaultPrettyPrinter();
         g.writeStartObject();
         g.writeStringField("verdict", pass ? "PASS" : "FAIL");
+        g.writeStringField("generated_at", generatedAt.toString());
+        g.writeStringField("salvor_version", SalvorCommand.version());
         g.writeStringField("backup", d.a());
         g.writeStringField("server", d.b());
         if (onlyDb >= 0) g.writeNumberField("only_db", onlyDb);
@@ -172,7 +201,7 @@ public final class AuditCommand implements Callable<Integer> {
         g.writeStringField("checksum", health.checksum().name().toLowerCase(Locale.ROOT));
         g.writeNumberField("millis", checkMs);
         g.writeArrayFieldStart("problems");
-        for (Problem p : health.problems()) g.writeString("[offset " + p.offset() + "] " + p.reason() + ": " + p.detail());
+        for (Problem p : health.problems()) g.writeString(CheckCommand.text(p));
         g.writeEndArray();
         g.writeEndObject();
         g.writeNumberField("keys_backup", d.keysA());
@@ -195,6 +224,7 @@ public final class AuditCommand implements Callable<Integer> {
                 .append(".pass{background:#2a7}.fail{background:#c33}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}")
                 .append("code{background:#f4f4f4}</style></head><body>");
         h.append("<h1>Restore audit: <span class=\"").append(pass ? "pass\">PASS" : "fail\">FAIL").append("</span></h1>");
+        h.append("<p>").append(esc(HumanTime.millis(generatedAt.toEpochMilli()))).append(", salvor ").append(esc(SalvorCommand.version())).append("</p>");
         h.append("<p>").append(esc(verdictLine(health, d))).append("</p>");
         h.append("<table><tr><th>backup</th><td><code>").append(esc(d.a())).append("</code>, ").append(health.keys()).append(" keys, ")
                 .append(health.clean() ? "clean" : health.problems().size() + " problems").append(", checked in ").append(checkMs).append(" ms, read in ")
@@ -202,7 +232,7 @@ public final class AuditCommand implements Callable<Integer> {
                 .append(" keys, read in ").append(d.millisB()).append(" ms</td></tr>");
         if (sample < 1) h.append("<tr><th>sample</th><td>").append(esc(sampleStatement(d.keysA()))).append("</td></tr>");
         h.append("</table>");
-        for (Problem p : health.problems()) h.append("<p>backup problem: <code>").append(esc("[offset " + p.offset() + "] " + p.reason() + ": " + p.detail())).append("</code></p>");
+        for (Problem p : health.problems()) h.append("<p>backup problem: <code>").append(esc(CheckCommand.text(p))).append("</code></p>");
         h.append("<h2>Differences by database and type</h2>");
         Map<String, Long> counts = d.countsByDbAndType();
         if (counts.isEmpty()) {
@@ -222,12 +252,12 @@ public final class AuditCommand implements Callable<Integer> {
             h.append("</svg>");
         }
         h.append("<h2>Differences by kind</h2><table>");
-        d.countsByKind().forEach((k, v) -> h.append("<tr><td>").append(esc(k.replace('_', ' '))).append("</td><td>").append(v).append("</td></tr>"));
+        d.countsByKind().forEach((k, v) -> h.append("<tr><td>").append(esc(label(k))).append("</td><td>").append(v).append("</td></tr>"));
         h.append("</table><h2>Sample differences</h2><table><tr><th>kind</th><th>db</th><th>key</th><th>detail</th></tr>");
         for (Difference x : d.differences().subList(0, Math.min(SAMPLES, d.differences().size()))) {
-            h.append("<tr><td>").append(esc(x.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '))).append("</td><td>").append(x.db()).append("</td><td><code>")
+            h.append("<tr><td>").append(esc(label(x.kind().name().toLowerCase(Locale.ROOT)))).append("</td><td>").append(x.db()).append("</td><td><code>")
                     .append(esc(StringRef.printable(x.key(), 0, x.key().length, 80))).append("</code></td><td>")
-                    .append(esc(String.join("; ", x.details()))).append("</td></tr>");
+                    .append(esc(detail(x))).append("</td></tr>");
         }
         h.append("</table></body></html>\n");
         return h.toString();

@@ -31,7 +31,7 @@ public final class CheckCommand implements Callable<Integer> {
     SalvorCommand root;
 
     @Mixin
-    InputFile input;
+    InputFiles input;
 
     @Mixin
     JsonOption json;
@@ -41,13 +41,47 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (input.isAof()) {
-            dev.salvor.repair.AofRepairReport r = AofCommands.check(input.path());
-            AofCommands.printCheck(spec.commandLine().getOut(), r, json.json);
+        PrintWriter out = spec.commandLine().getOut();
+        if (input.names.size() > 1) return EachFile.run(input.names, out, json.json, this::outcome);
+        String name = input.names.get(0);
+        if (InputFile.isAof(name)) {
+            dev.salvor.repair.AofRepairReport r = AofCommands.check(Path.of(name));
+            AofCommands.printCheck(out, r, json.json);
             return r.clean() ? ExitCodes.OK : ExitCodes.FOUND;
         }
+        CheckReport report = check(name);
+        if (json.json) printJson(out, report);
+        else printText(out, report);
+        return report.clean() ? ExitCodes.OK : ExitCodes.FOUND;
+    }
+
+    /** One file of several: a line, and its JSON report. */
+    private EachFile.Outcome outcome(String name) throws java.io.IOException {
+        if (InputFile.isAof(name)) {
+            dev.salvor.repair.AofRepairReport r = AofCommands.check(Path.of(name));
+            String jsonText = EachFile.captured(o -> AofCommands.printCheck(o, r, true));
+            String line = r.clean()
+                    ? String.format("%s: clean (%s AOF, %,d commands)", name, r.multiPart() ? "multi-part" : "single-file", r.commandsRead())
+                    : String.format("%s: DAMAGED: %d damaged region%s, ok_up_to=%d, first: %s (%s AOF, %,d commands read)", name, r.regions().size(),
+                    r.regions().size() == 1 ? "" : "s", r.okUpTo(), r.regions().get(0).reason(), r.multiPart() ? "multi-part" : "single-file", r.commandsRead());
+            return EachFile.Outcome.of(r.clean(), line, jsonText);
+        }
+        CheckReport r = check(name);
+        String jsonText = EachFile.captured(o -> printJson(o, r));
+        String line;
+        if (r.clean()) {
+            line = String.format("%s: clean (RDB version %d, %,d keys, checksum %s)", name, r.version(), r.keys(), checksumProse(r));
+        } else {
+            Problem p = r.problems().get(0);
+            line = String.format("%s: DAMAGED: %d problem%s, first at offset %d: %s (RDB version %d, %,d keys read)", name, r.problems().size(),
+                    r.problems().size() == 1 ? "" : "s", p.offset(), p.reason(), r.version(), r.keys());
+        }
+        return EachFile.Outcome.of(r.clean(), line, jsonText);
+    }
+
+    private CheckReport check(String name) throws java.io.IOException {
         CheckReport report;
-        try (InputSource src = InputSource.open(input.name, root.stdin);
+        try (InputSource src = InputSource.open(name, root.stdin);
              ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size())) {
             Path file = src.file();
             if (file != null) {
@@ -59,20 +93,31 @@ public final class CheckCommand implements Callable<Integer> {
                 }
             }
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json.json) printJson(out, report);
-        else printText(out, report);
-        return report.clean() ? ExitCodes.OK : ExitCodes.FOUND;
+        return report;
     }
 
     private static void printText(PrintWriter out, CheckReport r) {
-        out.printf("%s: RDB version %d, %,d keys read, checksum %s%n", r.source(), r.version(), r.keys(), r.checksum().name().toLowerCase(Locale.ROOT));
-        for (Problem p : r.problems()) {
-            out.printf("[offset %d] %s: %s%s%n", p.offset(), p.reason(), p.detail(),
-                    p.key() == null ? "" : " (" + (p.db() >= 0 ? "db " + p.db() + ", " : "") + "key " + StringRef.printable(p.key(), 0, p.key().length, 80) + ")");
-        }
+        out.printf("%s: RDB version %d, %,d keys read, checksum %s%n", r.source(), r.version(), r.keys(), checksumProse(r));
+        for (Problem p : r.problems()) out.println(text(p));
         out.println(r.clean() ? "clean" : r.problems().size() + " problem" + (r.problems().size() == 1 ? "" : "s") + " found"
                 + (r.complete() ? "" : "; the file could not be read past the first one (salvor salvage reads on)"));
+    }
+
+    /** One problem as a line: offset, reason, detail, the damaged region in words, the key. */
+    static String text(Problem p) {
+        return String.format("[offset %d] %s: %s%s%s", p.offset(), p.reason(), p.detail(), p.region() == null ? "" : "; " + p.region().describe(),
+                p.key() == null ? "" : " (" + (p.db() >= 0 ? "db " + p.db() + ", " : "") + "key " + StringRef.printable(p.key(), 0, p.key().length, 80) + ")");
+    }
+
+    /** The checksum verdict as words: "ok", "MISMATCH", "not reached (the read stopped before the end)". */
+    static String checksumProse(CheckReport r) {
+        return switch (r.checksum()) {
+            case OK -> "ok";
+            case MISMATCH -> "MISMATCH";
+            case DISABLED -> "not written (rdbchecksum no)";
+            case ABSENT -> "none (RDB version before 5)";
+            default -> "not reached (the read stopped before the end of the file)";
+        };
     }
 
     private static void printJson(PrintWriter out, CheckReport r) throws java.io.IOException {
@@ -97,6 +142,22 @@ public final class CheckCommand implements Callable<Integer> {
                 g.writeNumberField("db", p.db());
                 g.writeFieldName("key");
                 RedisStrings.write(g, p.key());
+            }
+            if (p.region() != null) {
+                g.writeObjectFieldStart("region");
+                g.writeNumberField("start", p.region().start());
+                g.writeNumberField("end", p.region().end());
+                g.writeNumberField("length", p.region().end() - p.region().start());
+                if (p.region().lastGoodKey() != null) {
+                    g.writeFieldName("last_good_key");
+                    RedisStrings.write(g, p.region().lastGoodKey());
+                }
+                if (p.region().firstGoodKey() != null) {
+                    g.writeFieldName("first_good_key");
+                    RedisStrings.write(g, p.region().firstGoodKey());
+                }
+                g.writeBooleanField("truncated_tail", p.region().truncatedTail());
+                g.writeEndObject();
             }
             g.writeEndObject();
         }

@@ -16,7 +16,11 @@ public final class InputFile {
      * the RDB input, which unwraps archives and says what is missing.
      */
     boolean isAof() throws java.io.IOException {
-        return !name.equals("-") && java.nio.file.Files.exists(path()) && AofLayout.isAof(path());
+        return isAof(name);
+    }
+
+    static boolean isAof(String name) throws java.io.IOException {
+        return !name.equals("-") && java.nio.file.Files.exists(Path.of(name)) && AofLayout.isAof(Path.of(name));
     }
 
     Path path() {

@@ -28,7 +28,7 @@ public final class InspectCommand implements Callable<Integer> {
     SalvorCommand root;
 
     @Mixin
-    InputFile input;
+    InputFiles input;
 
     @Mixin
     JsonOption json;
@@ -39,28 +39,76 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (input.isAof()) {
-            return AofCommands.inspect(input.path(), out, json.json) ? ExitCodes.OK : ExitCodes.FOUND;
+        if (input.names.size() > 1) return EachFile.run(input.names, out, json.json, this::outcome);
+        String name = input.names.get(0);
+        if (InputFile.isAof(name)) {
+            return AofCommands.inspect(java.nio.file.Path.of(name), out, json.json) ? ExitCodes.OK : ExitCodes.FOUND;
         }
-        Inspection in;
-        java.util.List<String> wrappers;
-        try (InputSource src = InputSource.open(input.name, root.stdin);
+        Inspected r = inspect(name);
+        if (json.json) printJson(out, r.inspection(), r.wrappers());
+        else printText(out, r.inspection(), r.wrappers());
+        return r.inspection().clean() ? ExitCodes.OK : ExitCodes.FOUND;
+    }
+
+    private record Inspected(Inspection inspection, java.util.List<String> wrappers) {
+    }
+
+    private Inspected inspect(String name) throws java.io.IOException {
+        try (InputSource src = InputSource.open(name, root.stdin);
              RdbReader reader = Inputs.rdb(src);
              ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size())) {
-            wrappers = src.wrappers();
+            java.util.List<String> wrappers = src.wrappers();
             reader.skim(true);
-            in = RdbInspector.inspect(reader, bar);
+            Inspection in = RdbInspector.inspect(reader, bar);
+            return new Inspected(in, wrappers);
         }
-        if (json.json) printJson(out, in, wrappers);
-        else printText(out, in, wrappers);
-        return in.clean() ? ExitCodes.OK : ExitCodes.FOUND;
+    }
+
+    /** One file of several: a line, and its JSON report. */
+    private EachFile.Outcome outcome(String name) throws java.io.IOException {
+        if (InputFile.isAof(name)) {
+            boolean[] clean = new boolean[1];
+            String jsonText = EachFile.captured(o -> clean[0] = AofCommands.inspect(java.nio.file.Path.of(name), o, true));
+            Map<String, String> f = EachFile.fields(jsonText);
+            String line = String.format("%s: %s AOF, %s commands, %s", name, "true".equals(f.get("multi_part")) ? "multi-part" : "single-file",
+                    f.getOrDefault("commands", "?"), clean[0] ? "clean" : "DAMAGED: " + f.getOrDefault("damaged_regions", "?") + " damaged region(s)");
+            return EachFile.Outcome.of(clean[0], line, jsonText);
+        }
+        Inspected r = inspect(name);
+        Inspection in = r.inspection();
+        String jsonText = EachFile.captured(o -> printJson(o, in, r.wrappers()));
+        String line = String.format("%s: RDB version %d (%s), %,d keys in %d database%s, %s, checksum %s, %s", name, in.version(), writtenBy(in),
+                in.keys(), in.databases().size(), in.databases().size() == 1 ? "" : "s",
+                in.sizeBytes() >= 0 ? String.format("%,d bytes", in.sizeBytes()) : "size unknown", checksumText(in),
+                in.clean() ? "clean" : "DAMAGED" + (in.error() != null ? ": " + in.error().getMessage() : ""));
+        return EachFile.Outcome.of(in.clean(), line, jsonText);
+    }
+
+    /** Which server wrote the file, as its aux fields say ("Valkey 8.0.1", "Redis 7.4.1"), else the format's flavor. */
+    static String writtenBy(Inspection in) {
+        String valkey = aux(in, "valkey-ver");
+        if (valkey != null) return "Valkey " + valkey;
+        String redis = aux(in, "redis-ver");
+        String flavor = in.flavor().name().toLowerCase(Locale.ROOT);
+        if (redis != null) return (flavor.equals("valkey") ? "Valkey " : "Redis ") + redis;
+        return flavor;
+    }
+
+    private static String aux(Inspection in, String name) {
+        for (Map.Entry<String, String> e : in.auxFields()) {
+            if (e.getKey().equals(name)) return e.getValue();
+        }
+        return null;
     }
 
     private static void printText(PrintWriter out, Inspection in, java.util.List<String> wrappers) {
         out.printf("file:       %s (%s)%s%n", in.source(), in.sizeBytes() >= 0 ? String.format("%,d bytes", in.sizeBytes()) : "size unknown",
                 wrappers.isEmpty() ? "" : ", unwrapped from " + String.join(" + ", wrappers));
-        out.printf("format:     RDB version %d (%s, %s)%n", in.version(), in.magic(), in.flavor().name().toLowerCase(Locale.ROOT));
-        for (Map.Entry<String, String> aux : in.auxFields()) out.printf("aux:        %s = %s%n", aux.getKey(), aux.getValue());
+        out.printf("format:     RDB version %d (%s, written by %s)%n", in.version(), in.magic(), writtenBy(in));
+        for (Map.Entry<String, String> aux : in.auxFields()) {
+            String when = aux.getKey().equals("ctime") ? HumanTime.seconds(aux.getValue()) : null;
+            out.printf("aux:        %s = %s%s%n", aux.getKey(), aux.getValue(), when != null ? " (" + when + ")" : "");
+        }
         if (!in.functions().isEmpty()) out.printf("functions:  %s%n", String.join(", ", in.functions()));
         if (!in.modules().isEmpty()) {
             StringJoiner j = new StringJoiner(", ");
@@ -88,7 +136,8 @@ public final class InspectCommand implements Callable<Integer> {
             case MISMATCH -> String.format("MISMATCH: stored %016x, computed %016x", in.storedChecksum(), in.computedChecksum());
             case DISABLED -> "not written (rdbchecksum no)";
             case ABSENT -> "none (RDB version before 5)";
-            default -> "not reached";
+            case UNVERIFIABLE -> "not verifiable (read from the middle of the file)";
+            default -> in.error() != null ? "not reached: the read stopped at the damage before the end of the file" : "not reached";
         };
     }
 
@@ -105,6 +154,7 @@ public final class InspectCommand implements Callable<Integer> {
         g.writeNumberField("rdb_version", in.version());
         g.writeStringField("magic", in.magic());
         g.writeStringField("flavor", in.flavor().name().toLowerCase(Locale.ROOT));
+        g.writeStringField("written_by", writtenBy(in));
         g.writeObjectFieldStart("aux");
         for (Map.Entry<String, String> aux : in.auxFields()) g.writeStringField(aux.getKey(), aux.getValue());
         g.writeEndObject();

@@ -109,15 +109,39 @@ public final class SalvageCommand implements Callable<Integer> {
             out.printf("%,d key%s shortly before damage kept but flagged: a wrong length there may have taken bytes not %s own (see unverified_keys)%n",
                     r.unverifiedKeys().size(), r.unverifiedKeys().size() == 1 ? "" : "s", r.unverifiedKeys().size() == 1 ? "its" : "their");
         }
-        for (SalvageReport.AssumedDb a : r.assumedDbs()) {
-            out.printf("%,d key%s read after damage at [%d, %d) %s put in db %d, the database before the damage (a SELECTDB lost in the damage would mean a later one)%n",
-                    a.keys(), a.keys() == 1 ? "" : "s", a.from(), a.to(), a.keys() == 1 ? "is" : "are", a.db());
+        for (long[] s : stretches(r)) {
+            long keys = s[3];
+            out.printf("%,d key%s read after damage at [%d, %d)%s %s put in db %d, the database before the damage (a SELECTDB lost in the damage would mean a later one)%n",
+                    keys, keys == 1 ? "" : "s", s[0], s[1], s[4] > 0 ? " (across " + (s[4] + 1) + " damaged regions)" : "", keys == 1 ? "is" : "are", s[2]);
         }
         if (!r.expiryUnknownKeys().isEmpty()) {
             out.printf("%,d key%s right after damage ha%s no expiry of its own; one may have been lost (see expiry_unknown_keys)%n",
                     r.expiryUnknownKeys().size(), r.expiryUnknownKeys().size() == 1 ? "" : "s", r.expiryUnknownKeys().size() == 1 ? "s" : "ve");
         }
         out.printf("wrote %s, %s, %s%n", output, report, quarantine);
+    }
+
+    /**
+     * The assumed-database entries joined into stretches: entries of one database with only a
+     * damaged region between them belong to one stretch (no SELECTDB was read to end it). Each is
+     * {from, to, db, keys, regions crossed}.
+     */
+    static List<long[]> stretches(SalvageReport r) {
+        List<long[]> out = new ArrayList<>();
+        long[] cur = null;
+        for (SalvageReport.AssumedDb a : r.assumedDbs()) {
+            long prevTo = cur == null ? -1 : cur[1];
+            boolean joins = cur != null && cur[2] == a.db() && r.regions().stream().anyMatch(c -> c.start() == prevTo && c.end() == a.from());
+            if (joins) {
+                cur[1] = a.to();
+                cur[3] += a.keys();
+                cur[4]++;
+            } else {
+                cur = new long[] {a.from(), a.to(), a.db(), a.keys(), 0};
+                out.add(cur);
+            }
+        }
+        return out;
     }
 
     private void printJson(PrintWriter out, SalvageReport r, Path report) throws java.io.IOException {

@@ -116,12 +116,17 @@ public final class SalvorCommand implements java.util.concurrent.Callable<Intege
         }
     }
 
+    /** Salvor's version (from the jar manifest), or "(development build)". */
+    static String version() {
+        String v = SalvorCommand.class.getPackage().getImplementationVersion();
+        return v != null ? v : "(development build)";
+    }
+
     /** The version from the jar manifest. */
     static final class Version implements IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = SalvorCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"salvor " + (v != null ? v : "(development build)"), "Java " + System.getProperty("java.version")};
+            return new String[] {"salvor " + version(), "Java " + System.getProperty("java.version")};
         }
     }
 }

@@ -100,7 +100,16 @@ class DiffCommandTest {
             assertThat(aj.get("verdict").asText()).isEqualTo("FAIL");
             assertThat(aj.get("differences_by_db_and_type").get("db1/string").asInt()).isEqualTo(4); // str:03, str:04, new, str:05 (was a string)
             assertThat(aj.get("differences_by_db_and_type").get("db0/stream").asInt()).isEqualTo(2);
-            assertThat(Files.readString(tmp.resolve("audit-fail/audit.html"))).contains("<svg").contains("db1/hash");
+            String page = Files.readString(tmp.resolve("audit-fail/audit.html"));
+            assertThat(page).contains("<svg").contains("db1/hash");
+            // For people: when and by which version, the audit's words for the kinds, the type change, readable expiries.
+            assertThat(java.time.Instant.parse(aj.get("generated_at").asText())).isBefore(java.time.Instant.now().plusSeconds(1));
+            assertThat(aj.get("salvor_version").asText()).isNotBlank();
+            assertThat(page).contains("missing on server").contains("extra on server").doesNotContain("only in a")
+                    .contains("type string in the backup, set on the server")
+                    .contains("in the backup, never on the server") // db5:exp:04 was made persistent
+                    .containsPattern("expires 20\\d\\d-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(\\.\\d+)? UTC in the backup");
+            assertThat(failed.out()).contains("missing on server").contains("extra on server");
 
             // Replication mode reads one snapshot through PSYNC, diskless ($EOF: mark) and disk-backed ($length).
             for (String diskless : new String[] {"yes", "no"}) {

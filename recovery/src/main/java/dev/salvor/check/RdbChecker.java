@@ -56,21 +56,14 @@ public final class RdbChecker {
         SalvageReport salvage = RdbSalvager.salvage(file, reader -> reader.skipValue(), null);
         List<Problem> problems = new ArrayList<>();
         for (CorruptRegion c : salvage.regions()) {
-            String where = "damaged region [" + c.start() + ", " + c.end() + ")"
-                    + (c.lastGoodKey() != null ? ", last good key before it " + printable(c.lastGoodKey()) : "")
-                    + (c.firstGoodKey() != null ? ", first good key after it " + printable(c.firstGoodKey()) : "")
-                    + (c.truncation() ? ", runs to the end of the file (truncated tail)" : "");
-            problems.add(new Problem(c.errorOffset(), -1, c.lostKey(), c.reason(), c.detail() + "; " + where));
+            Problem.Region region = new Problem.Region(c.start(), c.end(), c.lastGoodKey(), c.firstGoodKey(), c.truncation());
+            problems.add(new Problem(c.errorOffset(), -1, c.lostKey(), c.reason(), c.detail(), region));
         }
         if (salvage.checksum() == ChecksumStatus.MISMATCH) {
             problems.add(new Problem(first.sizeBytes() - 8, -1, null, "checksum mismatch", "stored CRC64 differs from the computed one"));
         }
         return new CheckReport(first.source(), first.sizeBytes(), first.version(), salvage.keysRecovered() + salvage.keysPartial(),
                 first.checksum(), true, problems);
-    }
-
-    private static String printable(byte[] key) {
-        return dev.salvor.rdb.StringRef.printable(key, 0, key.length, 60);
     }
 
     /** Single full pass (for inputs that can be read only once). */

@@ -80,16 +80,16 @@ public final class DiffEngine {
         b.scan(selector, r -> {
             keysB[0]++;
             KeyRecord l = left.remove(new Ref(r.db(), r.key()));
-            if (l == null) {
-                diffs.add(new Object[] {new Difference(Difference.Kind.ONLY_IN_B, r.db(), r.key(), null, r.digest().type().wireName(), -1, r.expireAtMs(), List.of()), null, r});
-            } else if (l.digest().type() != r.digest().type() || !l.digest().equals(r.digest())
-                    || !ignoreTtl && !sameExpiry(l.expireAtMs(), r.expireAtMs())) {
+            if (l == null && !r.digest().damaged()) {
+                diffs.add(new Object[] {onlyInB(r), null, r});
+            } else if (l == null || differs(l, r)) {
                 suspect.add(new KeyRecord[] {l, r});
             }
         });
         long t2 = System.nanoTime();
         for (KeyRecord l : left.values()) {
-            diffs.add(new Object[] {new Difference(Difference.Kind.ONLY_IN_A, l.db(), l.key(), l.digest().type().wireName(), null, l.expireAtMs(), -1, List.of()), l, null});
+            if (l.digest().damaged()) suspect.add(new KeyRecord[] {l, null});
+            else diffs.add(new Object[] {onlyInA(l), l, null});
         }
         for (KeyRecord[] p : suspect) diffs.add(new Object[] {detail(a, b, p[0], p[1]), p[0], p[1]});
         return report(a, b, keysA, keysB[0], diffs, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
@@ -130,13 +130,13 @@ public final class DiffEngine {
             while (x != null || y != null) {
                 int c = x == null ? 1 : y == null ? -1 : SortedRuns.ORDER.compare(x, y);
                 if (c < 0) {
-                    diffs.add(new Object[] {new Difference(Difference.Kind.ONLY_IN_A, x.db(), x.key(), x.digest().type().wireName(), null, x.expireAtMs(), -1, List.of()), x, null});
+                    diffs.add(new Object[] {x.digest().damaged() ? detail(a, b, x, null) : onlyInA(x), x, null});
                     x = ca.next();
                 } else if (c > 0) {
-                    diffs.add(new Object[] {new Difference(Difference.Kind.ONLY_IN_B, y.db(), y.key(), null, y.digest().type().wireName(), -1, y.expireAtMs(), List.of()), null, y});
+                    diffs.add(new Object[] {y.digest().damaged() ? detail(a, b, null, y) : onlyInB(y), null, y});
                     y = cb.next();
                 } else {
-                    if (!x.digest().equals(y.digest()) || !ignoreTtl && !sameExpiry(x.expireAtMs(), y.expireAtMs())) {
+                    if (differs(x, y)) {
                         diffs.add(new Object[] {detail(a, b, x, y), x, y});
                     }
                     x = ca.next();
@@ -161,13 +161,53 @@ public final class DiffEngine {
         }
     }
 
+    private boolean differs(KeyRecord l, KeyRecord r) {
+        return l.digest().damaged() || r.digest().damaged() || l.digest().type() != r.digest().type() || !l.digest().equals(r.digest())
+                || !ignoreTtl && !sameExpiry(l.expireAtMs(), r.expireAtMs());
+    }
+
+    private static Difference onlyInA(KeyRecord l) {
+        return new Difference(Difference.Kind.ONLY_IN_A, l.db(), l.key(), l.digest().typeName(), null, l.expireAtMs(), -1, List.of());
+    }
+
+    private static Difference onlyInB(KeyRecord r) {
+        return new Difference(Difference.Kind.ONLY_IN_B, r.db(), r.key(), null, r.digest().typeName(), -1, r.expireAtMs(), List.of());
+    }
+
+    /** A key whose value could not be read on a side (null: the side has no such key): what each side holds, and why. */
+    private static Difference damaged(KeySource a, KeySource b, KeyRecord l, KeyRecord r) {
+        KeyRecord any = l != null ? l : r;
+        List<String> details = new ArrayList<>(2);
+        details.add("A: " + side(a, l));
+        details.add("B: " + side(b, r));
+        return new Difference(Difference.Kind.DAMAGED, any.db(), any.key(), l == null ? null : l.digest().typeName(), r == null ? null : r.digest().typeName(),
+                l == null ? -1 : l.expireAtMs(), r == null ? -1 : r.expireAtMs(), details);
+    }
+
+    private static String side(KeySource s, KeyRecord rec) {
+        if (rec == null) return "no such key";
+        if (!rec.digest().damaged()) return "a readable " + rec.digest().typeName();
+        try {
+            s.fetch(rec);
+            return "unreadable value (" + rec.digest().typeName() + ")";
+        } catch (IOException e) {
+            return "unreadable value: " + e.getMessage();
+        }
+    }
+
+    /** An expiry for people: the raw milliseconds and the UTC time, or "none". */
+    static String expiry(long ms) {
+        return ms < 0 ? "none" : ms + " (" + java.time.Instant.ofEpochMilli(ms) + ")";
+    }
+
     private boolean sameExpiry(long x, long y) {
         if (x < 0 || y < 0) return x < 0 && y < 0;
         return Math.abs(x - y) <= ttlToleranceMs;
     }
 
     private Difference detail(KeySource a, KeySource b, KeyRecord l, KeyRecord r) throws IOException {
-        String ta = l.digest().type().wireName(), tb = r.digest().type().wireName();
+        if (l == null || r == null || l.digest().damaged() || r.digest().damaged()) return damaged(a, b, l, r);
+        String ta = l.digest().typeName(), tb = r.digest().typeName();
         if (l.digest().type() != r.digest().type()) {
             return new Difference(Difference.Kind.TYPE_DIFFERS, l.db(), l.key(), ta, tb, l.expireAtMs(), r.expireAtMs(), List.of());
         }
@@ -177,7 +217,7 @@ public final class DiffEngine {
             return new Difference(Difference.Kind.VALUE_DIFFERS, l.db(), l.key(), ta, tb, l.expireAtMs(), r.expireAtMs(), details);
         }
         return new Difference(Difference.Kind.EXPIRY_DIFFERS, l.db(), l.key(), ta, tb, l.expireAtMs(), r.expireAtMs(),
-                List.of("expire_at_ms " + l.expireAtMs() + " -> " + r.expireAtMs()));
+                List.of("expire_at_ms " + expiry(l.expireAtMs()) + " -> " + expiry(r.expireAtMs())));
     }
 
     /** A difference on a live side that is no longer what was read is a change during the read. */

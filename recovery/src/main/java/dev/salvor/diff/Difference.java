@@ -12,6 +12,8 @@ public record Difference(Kind kind, int db, byte[] key, String typeA, String typ
     /** How a key differs. */
     public enum Kind {
         ONLY_IN_A, ONLY_IN_B, TYPE_DIFFERS, VALUE_DIFFERS, EXPIRY_DIFFERS,
+        /** The value could not be read on one side or both (a corrupt DUMP payload): the details say where and why. */
+        DAMAGED,
         /** The key changed on a live server while it was read: not counted as a difference. */
         CHANGED_DURING_READ
     }

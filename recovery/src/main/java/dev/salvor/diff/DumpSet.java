@@ -13,8 +13,10 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import dev.salvor.export.KeySelector;
 import dev.salvor.export.RedisStrings;
 import dev.salvor.rdb.Crc64;
+import dev.salvor.rdb.RdbFormatException;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
+import dev.salvor.rdb.RedisType;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -93,9 +95,12 @@ public final class DumpSet {
 
     /** Whether a file is a payload set (JSON lines) rather than an RDB. */
     public static boolean looksLikeOne(Path file) throws IOException {
-        try (var in = Files.newInputStream(file)) {
-            int c = in.read();
-            return c == '{';
+        // An RDB starts with its magic; a payload set with '{', or is only a newline when it holds
+        // no key (what export writes for an empty RDB). An empty file is neither: a damaged RDB.
+        try (var in = new BufferedInputStream(Files.newInputStream(file))) {
+            int c, n = 0;
+            while ((c = in.read()) == '\n' || c == '\r' || c == ' ' || c == '\t') n++;
+            return c == '{' || c < 0 && n > 0;
         }
     }
 
@@ -138,13 +143,32 @@ public final class DumpSet {
                     JsonLocation at = p.currentTokenLocation();
                     String where = "line " + at.getLineNr();
                     Entry e = parse(p, t, where);
+                    RedisType type = null;
+                    ValueDigest digest;
                     try (RdbReader r = RdbReader.ofDumpPayload(e.payload, file + " " + where)) {
-                        if (r.next() != RdbToken.KEY || !selector.select(e.db, e.key, r.type())) continue;
-                        // The record's byte offset: fetch reads the one object there again.
-                        sink.accept(new KeyRecord(e.db, e.key, e.expireAtMs, ValueDigest.of(r), at.getByteOffset()));
+                        if (r.next() != RdbToken.KEY) continue;
+                        type = r.type();
+                        if (!selector.select(e.db, e.key, type)) continue;
+                        digest = ValueDigest.of(r);
+                    } catch (RdbFormatException damage) {
+                        // One corrupt payload is one damaged key, not the end of the comparison; fetch
+                        // reads it again to say what is wrong. Without a readable type, only the
+                        // database and name filters apply.
+                        if (!selectedAnyType(selector, e.db, e.key, type)) continue;
+                        digest = ValueDigest.unreadable(type);
                     }
+                    // The record's byte offset: fetch reads the one object there again.
+                    sink.accept(new KeyRecord(e.db, e.key, e.expireAtMs, digest, at.getByteOffset()));
                 }
             }
+        }
+
+        private static boolean selectedAnyType(KeySelector selector, int db, byte[] key, RedisType type) {
+            if (type != null) return selector.select(db, key, type);
+            for (RedisType t : RedisType.values()) {
+                if (selector.select(db, key, t)) return true;
+            }
+            return false;
         }
 
         @Override

@@ -69,7 +69,7 @@ final class SortedRuns implements Closeable {
         out.writeInt(r.key().length);
         out.write(r.key());
         out.writeLong(r.expireAtMs());
-        out.writeByte(r.digest().type().ordinal());
+        out.writeByte(r.digest().type() == null ? -1 : r.digest().type().ordinal());
         out.writeLong(r.digest().h1());
         out.writeLong(r.digest().h2());
         out.writeLong(r.digest().elements());
@@ -86,7 +86,8 @@ final class SortedRuns implements Closeable {
         byte[] key = new byte[in.readInt()];
         in.readFully(key);
         long exp = in.readLong();
-        RedisType type = RedisType.values()[in.readByte()];
+        byte t = in.readByte();
+        RedisType type = t < 0 ? null : RedisType.values()[t];
         ValueDigest d = new ValueDigest(type, in.readLong(), in.readLong(), in.readLong());
         return new KeyRecord(db, key, exp, d, in.readLong());
     }

@@ -11,9 +11,25 @@ import java.io.IOException;
  * A 128-bit fingerprint of a value, computed from the same element stream the exporter reads,
  * so a file, a DUMP payload from a live server and anything else the reader reads compare
  * alike. Lists and streams are hashed in order; sets, zsets and hashes as a sum of per-element
- * hashes, so their storage order does not matter.
+ * hashes, so their storage order does not matter. A value that could not be read (a corrupt DUMP
+ * payload) has no fingerprint: {@link #damaged()} marks it, and its type may be unknown (null).
  */
 public record ValueDigest(RedisType type, long h1, long h2, long elements) {
+    /** The mark of a value that could not be read; {@code type} is null when not even the type byte was readable. */
+    public static ValueDigest unreadable(RedisType type) {
+        return new ValueDigest(type, 0, 0, -1);
+    }
+
+    /** Whether the value could not be read (so it equals nothing, not even another unreadable value). */
+    public boolean damaged() {
+        return elements < 0;
+    }
+
+    /** The type's name for reports: "unknown" when it could not be read. */
+    public String typeName() {
+        return type == null ? "unknown" : type.wireName();
+    }
+
     private static final long P1 = 0x9e3779b97f4a7c15L;
     private static final long P2 = 0xc2b2ae3d27d4eb4fL;
 
