@@ -89,13 +89,12 @@ measure() {
   local label=$1 file=$2 out=$3 keys=${4:-} i
   local -a args=()
   for i in "${!names[@]}"; do
-    # One run outside the timing: the command must work and give the exit code it is expected to.
-    set +e; bash -c "${cmds[$i]}" >/dev/null 2>"$work/err"; local rc=$?; set -e
+    # One run outside the timing: the command must give the exit code it is expected to; GNU time
+    # takes its peak memory for the table.
+    set +e; /usr/bin/time -f %M -o "$work/rss.$i" bash -c "${cmds[$i]}" >/dev/null 2>"$work/err"; local rc=$?; set -e
     if [ "$rc" != "${codes[$i]}" ]; then
       echo "run-benchmarks: '${cmds[$i]}' exited $rc, expected ${codes[$i]}:" >&2; cat "$work/err" >&2; exit 1
     fi
-    # Peak memory of a run (GNU time), for the table.
-    /usr/bin/time -f %M -o "$work/rss.$i" bash -c "${cmds[$i]}" >/dev/null 2>&1 || true
     args+=(-n "${names[$i]}" "${cmds[$i]}")
   done
   hyperfine --style basic --runs "$runs" -i --export-json "$out.json" "${args[@]}" >"$out.log" 2>&1

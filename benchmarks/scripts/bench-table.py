@@ -46,7 +46,7 @@ def whole(label, path, results, meta, keys):
     keys_txt = f", {keys:,} keys" if keys else ""
     print(f"Whole runs, {label}: {os.path.basename(path)}, {mb(size):,.0f} MB{keys_txt}")
     print()
-    print("| dataset | command | median s | min–max s | CPU s | MB/s | µs/key | × fastest redis-check | × Java peer | peak RSS MB |")
+    print("| dataset | command | median s | min–max s | CPU s (mean) | MB/s | µs/key | × fastest redis-check | × Java peer | peak RSS MB |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:
         name, kind, t = r["command"], kinds[r["command"]], r["median"]
