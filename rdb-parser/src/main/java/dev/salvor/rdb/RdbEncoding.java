@@ -1,44 +1,131 @@
 package dev.salvor.rdb;
 
-/** Every value encoding an RDB file can hold, named after Redis's RDB type constants. */
+/**
+ * Every value encoding an RDB file can hold, named after Redis's RDB type constants, with the
+ * facts the rest of Salvor needs about it. Each constant states them all, so a new encoding is
+ * one constant here (plus at most one decoder and one test); nothing else switches over types.
+ *
+ * <ul>
+ * <li>{@link #family()}: which decoder reads it, and what damage can go unnoticed in it;</li>
+ * <li>{@link #bare()}: a record of this type without prefixes is made of RDB strings only;</li>
+ * <li>{@link #writtenBy(int)}: whether a server writing that RDB version writes this type;</li>
+ * <li>{@link #readIn(RdbFlavor)}: under which flavor's numbering the type byte means this encoding.</li>
+ * </ul>
+ */
 public enum RdbEncoding {
-    STRING(0, RedisType.STRING, "string"),
-    LIST_LINKED(1, RedisType.LIST, "linkedlist"),
-    SET_PLAIN(2, RedisType.SET, "hashtable"),
-    ZSET_TEXT_SCORES(3, RedisType.ZSET, "skiplist-text-scores"),
-    HASH_PLAIN(4, RedisType.HASH, "hashtable"),
-    ZSET_2(5, RedisType.ZSET, "skiplist"),
-    MODULE_PRE_GA(6, RedisType.MODULE, "module-pre-ga"),
-    MODULE_2(7, RedisType.MODULE, "module"),
-    HASH_ZIPMAP(9, RedisType.HASH, "zipmap"),
-    LIST_ZIPLIST(10, RedisType.LIST, "ziplist"),
-    SET_INTSET(11, RedisType.SET, "intset"),
-    ZSET_ZIPLIST(12, RedisType.ZSET, "ziplist"),
-    HASH_ZIPLIST(13, RedisType.HASH, "ziplist"),
-    LIST_QUICKLIST(14, RedisType.LIST, "quicklist"),
-    STREAM_LISTPACKS(15, RedisType.STREAM, "stream-v1"),
-    HASH_LISTPACK(16, RedisType.HASH, "listpack"),
-    ZSET_LISTPACK(17, RedisType.ZSET, "listpack"),
-    LIST_QUICKLIST_2(18, RedisType.LIST, "quicklist2"),
-    STREAM_LISTPACKS_2(19, RedisType.STREAM, "stream-v2"),
-    SET_LISTPACK(20, RedisType.SET, "listpack"),
-    STREAM_LISTPACKS_3(21, RedisType.STREAM, "stream-v3"),
+    STRING(0, RedisType.STRING, "string", Family.STRING, true, 1, Versions.LATEST, true, Readers.ALL),
+    LIST_LINKED(1, RedisType.LIST, "linkedlist", Family.PLAIN, true, 1, 6, false, Readers.ALL),
+    SET_PLAIN(2, RedisType.SET, "hashtable", Family.PLAIN, true, 1, Versions.LATEST, true, Readers.ALL),
+    ZSET_TEXT_SCORES(3, RedisType.ZSET, "skiplist-text-scores", Family.PLAIN, true, 1, 7, false, Readers.ALL),
+    HASH_PLAIN(4, RedisType.HASH, "hashtable", Family.PLAIN, true, 1, Versions.LATEST, true, Readers.ALL),
+    ZSET_2(5, RedisType.ZSET, "skiplist", Family.PLAIN, false, 8, Versions.LATEST, true, Readers.ALL),
+    /** Redis 4.0 release candidates: no released server writes it, and it cannot be framed without the module. */
+    MODULE_PRE_GA(6, RedisType.MODULE, "module-pre-ga", Family.MODULE, false, Versions.NEVER, Versions.NEVER, false, Readers.ALL),
+    MODULE_2(7, RedisType.MODULE, "module", Family.MODULE, false, 8, Versions.LATEST, true, Readers.ALL),
+    HASH_ZIPMAP(9, RedisType.HASH, "zipmap", Family.PACKED, false, 1, 6, false, Readers.ALL),
+    LIST_ZIPLIST(10, RedisType.LIST, "ziplist", Family.PACKED, false, 1, 6, false, Readers.ALL),
+    SET_INTSET(11, RedisType.SET, "intset", Family.PACKED, false, 1, Versions.LATEST, true, Readers.ALL),
+    ZSET_ZIPLIST(12, RedisType.ZSET, "ziplist", Family.PACKED, false, 1, 9, false, Readers.ALL),
+    HASH_ZIPLIST(13, RedisType.HASH, "ziplist", Family.PACKED, false, 1, 9, false, Readers.ALL),
+    LIST_QUICKLIST(14, RedisType.LIST, "quicklist", Family.QUICKLIST, false, 7, 9, false, Readers.ALL),
+    STREAM_LISTPACKS(15, RedisType.STREAM, "stream-v1", Family.STREAM, false, 9, 9, false, Readers.ALL),
+    HASH_LISTPACK(16, RedisType.HASH, "listpack", Family.PACKED, false, 10, Versions.LATEST, true, Readers.ALL),
+    ZSET_LISTPACK(17, RedisType.ZSET, "listpack", Family.PACKED, false, 10, Versions.LATEST, true, Readers.ALL),
+    LIST_QUICKLIST_2(18, RedisType.LIST, "quicklist2", Family.QUICKLIST, false, 10, Versions.LATEST, true, Readers.ALL),
+    STREAM_LISTPACKS_2(19, RedisType.STREAM, "stream-v2", Family.STREAM, false, 10, Versions.LATEST, true, Readers.ALL),
+    SET_LISTPACK(20, RedisType.SET, "listpack", Family.PACKED, false, 11, Versions.LATEST, true, Readers.ALL),
+    STREAM_LISTPACKS_3(21, RedisType.STREAM, "stream-v3", Family.STREAM, false, 11, Versions.LATEST, true, Readers.ALL),
     /** Redis 7.4 release candidates; Valkey uses 22 for {@link #HASH_2}. */
-    HASH_METADATA_PRE_GA(22, RedisType.HASH, "hashtable-ttl-pre-ga"),
-    HASH_LISTPACK_EX_PRE_GA(23, RedisType.HASH, "listpackex-pre-ga"),
-    HASH_METADATA(24, RedisType.HASH, "hashtable-ttl"),
-    HASH_LISTPACK_EX(25, RedisType.HASH, "listpackex"),
+    HASH_METADATA_PRE_GA(22, RedisType.HASH, "hashtable-ttl-pre-ga", Family.PLAIN, false, 12, Versions.LATEST, false, Readers.REDIS),
+    HASH_LISTPACK_EX_PRE_GA(23, RedisType.HASH, "listpackex-pre-ga", Family.PACKED, false, 12, Versions.LATEST, false, Readers.REDIS),
+    HASH_METADATA(24, RedisType.HASH, "hashtable-ttl", Family.PLAIN, false, 12, Versions.LATEST, false, Readers.ALL),
+    HASH_LISTPACK_EX(25, RedisType.HASH, "listpackex", Family.PACKED, false, 12, Versions.LATEST, false, Readers.ALL),
     /** Valkey 9 (RDB 80+): hash whose fields carry their own expiry. */
-    HASH_2(22, RedisType.HASH, "hashtable-ttl-valkey");
+    HASH_2(22, RedisType.HASH, "hashtable-ttl-valkey", Family.PLAIN, false, Versions.NEVER, Versions.NEVER, true, Readers.VALKEY);
+
+    /**
+     * How a value of an encoding is laid out, which decides the decoder that reads it and what a
+     * wrong length inside it could leave unnoticed.
+     */
+    public enum Family {
+        /** One RDB string (raw, integer or LZF): ends in unchecked bytes when raw. */
+        STRING(true),
+        /** A count, then that many elements made of RDB strings and numbers: nothing checks them. */
+        PLAIN(true),
+        /** One encoded blob (ziplist, listpack, intset, zipmap) that checks itself as a whole. */
+        PACKED(false),
+        /** A count of nodes, each a self-checking blob (or a plain node in quicklist 2). */
+        QUICKLIST(false),
+        /** Listpack nodes, then metadata and consumer groups: the tail is lengths and ids nothing checks. */
+        STREAM(true),
+        /** A module's opcodes: framed, but their content is not checked. */
+        MODULE(true);
+
+        private final boolean endsUnchecked;
+
+        Family(boolean endsUnchecked) {
+            this.endsUnchecked = endsUnchecked;
+        }
+
+        /**
+         * Whether a value of this family ends in bytes that no structure check covers, so that a
+         * wrong length inside it could run into foreign bytes unnoticed (for {@link #STRING}: when
+         * the string is stored raw, see {@link RdbReader#endsUnchecked()}).
+         */
+        public boolean endsUnchecked() {
+            return endsUnchecked;
+        }
+    }
+
+    /** RDB version bounds of the {@code writtenBy} trait. */
+    private static final class Versions {
+        static final int LATEST = 79;
+        static final int NEVER = -1;
+    }
+
+    /** Under which flavor's numbering a type byte means the encoding. */
+    private enum Readers {
+        ALL, REDIS, VALKEY
+    }
+
+    /** First RDB version of Valkey's own numbering (VALKEY080). */
+    private static final int VALKEY_VERSIONS = 80;
+
+    private static final RdbEncoding[][] BY_FLAVOR = new RdbEncoding[RdbFlavor.values().length][256];
+    private static final boolean[] TYPE_BYTES = new boolean[256];
+
+    static {
+        for (RdbEncoding e : values()) {
+            for (RdbFlavor f : RdbFlavor.values()) {
+                if (!e.readIn(f)) continue;
+                if (BY_FLAVOR[f.ordinal()][e.rdbType] != null) throw new ExceptionInInitializerError("type " + e.rdbType + " twice for " + f);
+                BY_FLAVOR[f.ordinal()][e.rdbType] = e;
+                TYPE_BYTES[e.rdbType] = true;
+            }
+        }
+    }
 
     private final int rdbType;
     private final RedisType type;
     private final String label;
+    private final Family family;
+    private final boolean bare;
+    private final int redisSince;
+    private final int redisUntil;
+    private final boolean valkey9;
+    private final Readers readers;
 
-    RdbEncoding(int rdbType, RedisType type, String label) {
+    RdbEncoding(int rdbType, RedisType type, String label, Family family, boolean bare, int redisSince, int redisUntil,
+                boolean valkey9, Readers readers) {
         this.rdbType = rdbType;
         this.type = type;
         this.label = label;
+        this.family = family;
+        this.bare = bare;
+        this.redisSince = redisSince;
+        this.redisUntil = redisUntil;
+        this.valkey9 = valkey9;
+        this.readers = readers;
     }
 
     /** The type byte as written in the file. */
@@ -55,13 +142,42 @@ public enum RdbEncoding {
         return label;
     }
 
+    public Family family() {
+        return family;
+    }
+
+    /**
+     * Whether a record of this type, without expiry or other prefix, consists of nothing but RDB
+     * strings (string keys and the plain collections of older servers): the elements of such a
+     * collection read exactly like a chain of such records, so damage that destroys a collection's
+     * header can make its elements look like keys.
+     */
+    public boolean bare() {
+        return bare;
+    }
+
+    /**
+     * Whether a server writing RDB {@code version} ever writes this type: each version writes
+     * only the encodings current at the time, which rules out most garbage. Versions from 80 are
+     * Valkey's own numbering.
+     */
+    public boolean writtenBy(int version) {
+        if (version >= VALKEY_VERSIONS) return valkey9;
+        return redisSince != Versions.NEVER && version >= redisSince && version <= redisUntil;
+    }
+
+    /** Whether the type byte means this encoding in a file of the given flavor. */
+    public boolean readIn(RdbFlavor flavor) {
+        return readers == Readers.ALL || readers.name().equals(flavor.name());
+    }
+
     /** Resolves a type byte for a file of the given flavor; null when the byte names no value type. */
     public static RdbEncoding of(int typeByte, RdbFlavor flavor) {
-        if (typeByte == 22) return flavor == RdbFlavor.VALKEY ? HASH_2 : HASH_METADATA_PRE_GA;
-        if (typeByte == 23 && flavor == RdbFlavor.VALKEY) return null;
-        for (RdbEncoding e : values()) {
-            if (e.rdbType == typeByte && e != HASH_2) return e;
-        }
-        return null;
+        return typeByte < 0 || typeByte > 255 ? null : BY_FLAVOR[flavor.ordinal()][typeByte];
+    }
+
+    /** Whether some flavor reads {@code b} as a value type (the first byte of a key record without prefixes). */
+    public static boolean isTypeByte(int b) {
+        return b >= 0 && b < 256 && TYPE_BYTES[b];
     }
 }

@@ -29,22 +29,6 @@ import java.nio.file.StandardOpenOption;
  * stopping the parse.
  */
 public final class RdbReader implements Closeable {
-    // Opcodes (shared by Redis and Valkey unless noted).
-    static final int OP_VALKEY_UPDATE = 242;
-    static final int OP_KEY_META_OR_SLOT_IMPORT = 243;
-    static final int OP_SLOT_INFO = 244;
-    static final int OP_FUNCTION2 = 245;
-    static final int OP_FUNCTION_PRE_GA = 246;
-    static final int OP_MODULE_AUX = 247;
-    static final int OP_IDLE = 248;
-    static final int OP_FREQ = 249;
-    static final int OP_AUX = 250;
-    static final int OP_RESIZEDB = 251;
-    static final int OP_EXPIRETIME_MS = 252;
-    static final int OP_EXPIRETIME = 253;
-    static final int OP_SELECTDB = 254;
-    static final int OP_EOF = 255;
-
     private static final int MODULE_OP_EOF = 0;
     private static final int MODULE_OP_SINT = 1;
     private static final int MODULE_OP_UINT = 2;
@@ -609,21 +593,21 @@ public final class RdbReader implements Closeable {
             long opOffset = in.offset();
             int op = u8("record type");
             switch (op) {
-                case OP_EXPIRETIME_MS:
+                case RdbOpcode.EXPIRETIME_MS:
                     expireAtMs = le(8, "millisecond expiry");
                     expiryInSeconds = false;
                     continue;
-                case OP_EXPIRETIME:
+                case RdbOpcode.EXPIRETIME:
                     expireAtMs = le(4, "second expiry") * 1000L;
                     expiryInSeconds = true;
                     continue;
-                case OP_IDLE:
+                case RdbOpcode.IDLE:
                     lruIdle = length("LRU idle time");
                     continue;
-                case OP_FREQ:
+                case RdbOpcode.FREQ:
                     lfuFreq = u8("LFU frequency");
                     continue;
-                case OP_KEY_META_OR_SLOT_IMPORT:
+                case RdbOpcode.KEY_META_OR_SLOT_IMPORT:
                     if (flavor == RdbFlavor.VALKEY) {
                         if (entryStart != opOffset) throw error(BAD_ENCODING, opOffset, "slot-import record between a key's prefixes and its type");
                         tokenOffset = opOffset;
@@ -640,30 +624,30 @@ public final class RdbReader implements Closeable {
                 default:
                     break;
             }
-            if (entryStart != opOffset && op >= OP_VALKEY_UPDATE) {
+            if (entryStart != opOffset && op >= RdbOpcode.VALKEY_UPDATE) {
                 throw error(BAD_ENCODING, opOffset, "expected a value type after expiry/LRU/LFU prefixes, found opcode " + op);
             }
             tokenOffset = opOffset;
             switch (op) {
-                case OP_EOF:
+                case RdbOpcode.EOF:
                     return readEof(opOffset);
-                case OP_SELECTDB: {
+                case RdbOpcode.SELECTDB: {
                     long d = length("database number");
                     if (d > Integer.MAX_VALUE) throw error(BAD_LENGTH, opOffset, "database number " + d + " is out of range");
                     db = (int) d;
                     return token = RdbToken.SELECT_DB;
                 }
-                case OP_RESIZEDB:
+                case RdbOpcode.RESIZEDB:
                     resizeDbSize = length("RESIZEDB db size");
                     resizeExpiresSize = length("RESIZEDB expires size");
                     return token = RdbToken.RESIZE_DB;
-                case OP_AUX:
+                case RdbOpcode.AUX:
                     string(auxKey, "AUX key", limits.maxKeyLength());
                     auxKey.own();
                     string(auxValue, "AUX value", limits.maxStringLength());
                     auxValue.own();
                     return token = RdbToken.AUX;
-                case OP_MODULE_AUX: {
+                case RdbOpcode.MODULE_AUX: {
                     moduleId = rawLength("module id");
                     moduleName = moduleNameOf(moduleId);
                     long whenOp = length("module aux when-opcode");
@@ -672,11 +656,11 @@ public final class RdbReader implements Closeable {
                     skipModuleOpcodes("module aux " + moduleName);
                     return token = RdbToken.MODULE_AUX;
                 }
-                case OP_FUNCTION2:
+                case RdbOpcode.FUNCTION2:
                     string(functionCode, "function library", limits.maxStringLength());
                     functionCode.own();
                     return token = RdbToken.FUNCTION;
-                case OP_FUNCTION_PRE_GA: {
+                case RdbOpcode.FUNCTION_PRE_GA: {
                     // Redis 7.0 release candidates: name, engine, optional description, code.
                     string(scratchRef, "function name", limits.maxKeyLength());
                     string(scratchRef, "function engine", limits.maxKeyLength());
@@ -686,12 +670,12 @@ public final class RdbReader implements Closeable {
                     functionCode.own();
                     return token = RdbToken.FUNCTION;
                 }
-                case OP_SLOT_INFO:
+                case RdbOpcode.SLOT_INFO:
                     slotId = length("slot id");
                     slotSize = length("slot size");
                     slotExpiresSize = length("slot expires size");
                     return token = RdbToken.SLOT_INFO;
-                case OP_VALKEY_UPDATE:
+                case RdbOpcode.VALKEY_UPDATE:
                     throw error(UNSUPPORTED, opOffset, "opcode 242 (Valkey forkless-save inline command) has no published format to read");
                 default:
                     break;
@@ -1420,6 +1404,15 @@ public final class RdbReader implements Closeable {
     /** Whether the last string read was stored as plain bytes (not an integer, not LZF). */
     public boolean lastStringRaw() {
         return lastStringRaw;
+    }
+
+    /**
+     * After a key's value was read: whether it ends in bytes no structure check covers (raw string
+     * bytes, a plain collection's last element, a stream's metadata, a module's opcodes), so that a
+     * wrong length inside it could have run into foreign bytes unnoticed. See {@link RdbEncoding.Family}.
+     */
+    public boolean endsUnchecked() {
+        return encoding.family() == RdbEncoding.Family.STRING ? lastStringRaw : encoding.family().endsUnchecked();
     }
 
     /** Whether the reader is inside a key's value (between KEY and KEY_END). */

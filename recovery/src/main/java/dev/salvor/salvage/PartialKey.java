@@ -52,11 +52,8 @@ public record PartialKey(int db, byte[] key, RedisType type, long expireAtMs, Li
             RdbEncoding enc = r.encoding();
             if (type == RedisType.STREAM) return readStream(r);
             if (type == RedisType.STRING || type == RedisType.MODULE) return null;
-            boolean nodes = enc == RdbEncoding.LIST_QUICKLIST || enc == RdbEncoding.LIST_QUICKLIST_2;
-            boolean plain = switch (enc) {
-                case LIST_LINKED, SET_PLAIN, ZSET_TEXT_SCORES, ZSET_2, HASH_PLAIN, HASH_2, HASH_METADATA, HASH_METADATA_PRE_GA -> true;
-                default -> false;
-            };
+            boolean nodes = enc.family() == RdbEncoding.Family.QUICKLIST;
+            boolean plain = enc.family() == RdbEncoding.Family.PLAIN;
             if (!nodes && !(plain && reason == RdbFormatException.Reason.TRUNCATED)) return null;
             byte[] key = r.key();
             int db = r.db();

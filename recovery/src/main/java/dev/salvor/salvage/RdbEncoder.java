@@ -1,6 +1,7 @@
 package dev.salvor.salvage;
 
 import dev.salvor.rdb.Crc64;
+import dev.salvor.rdb.RdbOpcode;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -77,7 +78,7 @@ final class RdbEncoder {
 
     /** Writes the EOF opcode and, from RDB version 5, the CRC64 of everything before it. */
     void finish(int version) throws IOException {
-        u8(0xff);
+        u8(RdbOpcode.EOF);
         if (version >= 5) {
             long c = crc;
             for (int i = 0; i < 8; i++) scratch[i] = (byte) (c >>> (8 * i));

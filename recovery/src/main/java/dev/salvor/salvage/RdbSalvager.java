@@ -174,7 +174,7 @@ public final class RdbSalvager {
                     recovered++;
                     if (dbAssumed) assumedKeys++;
                     recent.addLast(new RecentKey(id, reader.key(), reader.recordOffset(), reader.keyEndOffset(), reader.db(),
-                            endsUnchecked(reader), Resynchronizer.plausibleKey(reader, reader.version())));
+                            reader.endsUnchecked(), Resynchronizer.plausibleKey(reader, reader.version())));
                     if (recent.size() > RECENT_KEYS) recent.removeFirst();
                 } else if (t == RdbToken.EOF) {
                     reachedEof = true;
@@ -266,22 +266,6 @@ public final class RdbSalvager {
         if (reader != null) reader.close();
         if (!regions.isEmpty() && checksum != ChecksumStatus.NOT_REACHED) checksum = ChecksumStatus.UNVERIFIABLE;
         return new Scan(ctx, magic, headerDamaged, reachedEof, checksum);
-    }
-
-    /**
-     * Whether the key just read ends in bytes no structure check covers (raw string bytes or a
-     * binary score), so that a wrong length could have gone unnoticed. Values ending in an
-     * integer, LZF data or a validated container (listpack, ziplist, intset, quicklist, stream)
-     * would have failed themselves.
-     */
-    private static boolean endsUnchecked(RdbReader r) {
-        return switch (r.encoding()) {
-            case STRING -> r.lastStringRaw();
-            // A stream ends in its metadata and consumer groups: lengths and ids no check covers.
-            case LIST_LINKED, SET_PLAIN, ZSET_TEXT_SCORES, ZSET_2, HASH_PLAIN, HASH_2, HASH_METADATA, HASH_METADATA_PRE_GA, MODULE_2,
-                 STREAM_LISTPACKS, STREAM_LISTPACKS_2, STREAM_LISTPACKS_3 -> true;
-            default -> false;
-        };
     }
 
     // ------------------------------------------------------------------ pass 2: replay

@@ -1,8 +1,10 @@
 package dev.salvor.salvage;
 
 import dev.salvor.export.ValueElement;
+import dev.salvor.rdb.RdbEncoding;
 import dev.salvor.rdb.RdbFlavor;
 import dev.salvor.rdb.RdbFormatException;
+import dev.salvor.rdb.RdbOpcode;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.StreamId;
 
@@ -20,14 +22,6 @@ import java.util.List;
  * in plain encodings every server of that version loads, and a new CRC64 trailer.
  */
 public final class RepairWriter implements SalvageListener {
-    private static final int RDB_TYPE_LIST = 1;
-    private static final int RDB_TYPE_SET = 2;
-    private static final int RDB_TYPE_ZSET = 3;
-    private static final int RDB_TYPE_HASH = 4;
-    private static final int RDB_TYPE_ZSET_2 = 5;
-    private static final int OP_SELECTDB = 0xfe;
-    private static final int OP_EXPIRETIME_MS = 0xfc;
-
     private final FileChannel input;
     private final RdbEncoder out;
     private RdbReader.Context context;
@@ -72,7 +66,7 @@ public final class RepairWriter implements SalvageListener {
 
     private void selectDb(int db) throws IOException {
         if (db != outDb) {
-            out.u8(OP_SELECTDB);
+            out.u8(RdbOpcode.SELECTDB);
             out.length(db);
             outDb = db;
         }
@@ -103,7 +97,7 @@ public final class RepairWriter implements SalvageListener {
     private void write(PartialKey p) throws IOException {
         selectDb(p.db());
         if (p.expireAtMs() >= 0) {
-            out.u8(OP_EXPIRETIME_MS);
+            out.u8(RdbOpcode.EXPIRETIME_MS);
             out.le64(p.expireAtMs());
         }
         if (p.stream() != null) {
@@ -113,12 +107,12 @@ public final class RepairWriter implements SalvageListener {
         boolean fieldTtls = p.elements().stream().anyMatch(e -> e.fieldExpireAtMs() >= 0);
         if (fieldTtls) notes.add("field TTLs of partial hash " + new String(p.key(), StandardCharsets.UTF_8) + " were not kept");
         switch (p.type()) {
-            case LIST -> writeStrings(RDB_TYPE_LIST, p.key(), p.elements(), false);
-            case SET -> writeStrings(RDB_TYPE_SET, p.key(), p.elements(), false);
-            case HASH -> writeStrings(RDB_TYPE_HASH, p.key(), p.elements(), true);
+            case LIST -> writeStrings(RdbEncoding.LIST_LINKED, p.key(), p.elements(), false);
+            case SET -> writeStrings(RdbEncoding.SET_PLAIN, p.key(), p.elements(), false);
+            case HASH -> writeStrings(RdbEncoding.HASH_PLAIN, p.key(), p.elements(), true);
             case ZSET -> {
                 boolean binary = context.version() >= 8;
-                out.u8(binary ? RDB_TYPE_ZSET_2 : RDB_TYPE_ZSET);
+                out.u8((binary ? RdbEncoding.ZSET_2 : RdbEncoding.ZSET_TEXT_SCORES).rdbType());
                 out.string(p.key());
                 out.length(p.elements().size());
                 for (ValueElement e : p.elements()) {
@@ -168,8 +162,8 @@ public final class RepairWriter implements SalvageListener {
                 + " entries); its consumer groups were not kept");
     }
 
-    private void writeStrings(int rdbType, byte[] key, List<ValueElement> elements, boolean pairs) throws IOException {
-        out.u8(rdbType);
+    private void writeStrings(RdbEncoding encoding, byte[] key, List<ValueElement> elements, boolean pairs) throws IOException {
+        out.u8(encoding.rdbType());
         out.string(key);
         out.length(elements.size());
         for (ValueElement e : elements) {

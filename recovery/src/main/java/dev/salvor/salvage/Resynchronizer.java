@@ -1,6 +1,7 @@
 package dev.salvor.salvage;
 
 import dev.salvor.rdb.RdbFormatException;
+import dev.salvor.rdb.RdbOpcode;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
 
@@ -97,14 +98,14 @@ final class Resynchronizer {
                     here = new RdbReader.Context(ctx.version(), ctx.flavor(), db);
                     pendingDb = -1;
                 }
-                if (ctx.version() >= 7 && buf[i] == (byte) 0xfe) {
+                if (ctx.version() >= 7 && buf[i] == (byte) RdbOpcode.SELECTDB) {
                     long sel = selectDbAt(buf, i, len, windowStart, here);
                     if (sel >= 0) {
                         pendingDb = (int) (sel >>> 32);
                         pendingEnd = (int) sel;
                     }
                 }
-                if (!plausibleStart(buf[i] & 0xff)) continue;
+                if (!RdbOpcode.startsRecord(buf[i] & 0xff)) continue;
                 Probe p = probe(buf, i, len, windowStart, here);
                 if (p == Probe.ACCEPT) {
                     List<byte[]> doubtful = refusedLeads.getOrDefault(windowStart + i, List.of());
@@ -160,11 +161,6 @@ final class Resynchronizer {
         return buf;
     }
 
-    /** First bytes that can open a record: a value type or an opcode. */
-    static boolean plausibleStart(int b) {
-        return b <= 7 || (b >= 9 && b <= 25) || b >= 0xf3;
-    }
-
     private enum Probe { ACCEPT, REJECT, NEED_MORE }
 
     /**
@@ -195,29 +191,8 @@ final class Resynchronizer {
     /** Whether the key just read could have been written by a server: a text name, a type of the file's version, a plausible expiry. */
     static boolean plausibleKey(RdbReader r, int version) {
         long exp = r.expireAtMs();
-        return plausibleFirstName(r.key()) && writtenBy(version, r.encoding().rdbType())
+        return plausibleFirstName(r.key()) && r.encoding().writtenBy(version)
                 && (exp < 0 || exp >= MIN_PLAUSIBLE_EXPIRY && exp <= MAX_PLAUSIBLE_EXPIRY && !(r.expiryInSeconds() && version >= 6));
-    }
-
-    /**
-     * Whether a server writing RDB {@code version} ever writes value type {@code type}: each
-     * version writes only the encodings current at the time, which rules out most garbage.
-     */
-    static boolean writtenBy(int version, int type) {
-        if (version >= 80) return type == 0 || type == 2 || type == 4 || type == 5 || type == 7 || type == 11
-                || (type >= 16 && type <= 22);
-        if (version >= 10) {
-            if (type == 0 || type == 2 || type == 4 || type == 5 || type == 7 || type == 11) return true;
-            if (type == 15) return false;
-            if (type >= 16 && type <= 19) return true;
-            if (type == 20 || type == 21) return version >= 11;
-            return type >= 22 && type <= 25 && version >= 12 || type >= 26 && version >= 13;
-        }
-        if (version >= 7) {
-            return type == 0 || type == 2 || type == 4 || type == 11 || type == 12 || type == 13 || type == 14
-                    || (version >= 8 ? type == 5 || type == 7 : type == 3) || (version >= 9 && type == 15);
-        }
-        return type <= 4 || (type >= 9 && type <= 13);
     }
 
     /**
@@ -258,7 +233,7 @@ final class Resynchronizer {
                 if (expectResize && t != RdbToken.RESIZE_DB) return Probe.REJECT;
                 switch (t) {
                     case KEY -> {
-                        if (!writtenBy(ctx.version(), r.encoding().rdbType())) return Probe.REJECT;
+                        if (!r.encoding().writtenBy(ctx.version())) return Probe.REJECT;
                         long exp = r.expireAtMs();
                         if (exp >= 0 && (exp < MIN_PLAUSIBLE_EXPIRY || exp > MAX_PLAUSIBLE_EXPIRY)) return Probe.REJECT;
                         // Servers write the 4-byte seconds expiry only before RDB 6; a 0xFD byte
@@ -267,7 +242,7 @@ final class Resynchronizer {
                         if (keys == 0 && !plausibleFirstName(r.key())) return Probe.REJECT;
                         KeyLedger.KeyId id = KeyLedger.KeyId.of(r.db(), r.key());
                         if (!chainKeys.add(id) || seenKeys.contains(id)) return Probe.REJECT;
-                        boolean bare = r.encoding().rdbType() <= 4 && exp < 0 && r.lruIdle() < 0 && r.lfuFreq() < 0;
+                        boolean bare = r.encoding().bare() && exp < 0 && r.lruIdle() < 0 && r.lfuFreq() < 0;
                         if (keys == 0 && bare) {
                             bareLead = true;
                             lead = new ArrayList<>();

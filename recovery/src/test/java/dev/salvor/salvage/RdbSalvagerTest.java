@@ -76,7 +76,7 @@ class RdbSalvagerTest {
                 if (t == RdbToken.KEY) {
                     String id = id(r.db(), r.key());
                     long start = r.recordOffset();
-                    boolean bare = r.encoding().rdbType() <= 4 && r.expireAtMs() < 0 && r.lruIdle() < 0 && r.lfuFreq() < 0;
+                    boolean bare = r.encoding().bare() && r.expireAtMs() < 0 && r.lruIdle() < 0 && r.lfuFreq() < 0;
                     r.skipValue();
                     ranges.add(new KeyRange(id, start, r.keyEndOffset(), bare));
                 }
