@@ -111,6 +111,24 @@ final class ListpackDecoder {
         return true;
     }
 
+    /**
+     * Decodes again the element at {@code position} (as {@link #position()} said before
+     * {@link #next} read it) into {@code out}, for callers that keep where elements are rather
+     * than a view of each; the walk itself goes on where it was.
+     */
+    void elementAt(int position, StringRef out) {
+        int savedP = p, savedSeen = seen;
+        p = base + position;
+        try {
+            next(out);
+        } catch (BlobException e) {
+            throw new IllegalStateException("element at " + position + " was read before", e);
+        } finally {
+            p = savedP;
+            seen = savedSeen;
+        }
+    }
+
     private void checkRoom(int start, int len, int limit) throws BlobException {
         if (len > limit - start) throw new BlobException(INVALID_LISTPACK, start - base, "element of " + len + " bytes passes the end");
     }

@@ -16,7 +16,8 @@ public final class StringRef {
     private boolean integer;
     private long intValue;
     private boolean textReady;
-    private byte[] scratch = new byte[32];
+    /** Storage owned by this ref, made when first needed (a ref that only ever views costs no buffer). */
+    private byte[] scratch;
 
     void setBytes(byte[] array, int offset, int length) {
         this.array = array;
@@ -37,7 +38,7 @@ public final class StringRef {
         if (integer) return;
         materialize();
         if (array == scratch) return;
-        if (scratch.length < length) scratch = new byte[Math.max(length, scratch.length * 2)];
+        if (scratch == null || scratch.length < length) scratch = new byte[Math.max(length, scratch == null ? 32 : scratch.length * 2)];
         System.arraycopy(array, offset, scratch, 0, length);
         array = scratch;
         offset = 0;
@@ -45,9 +46,19 @@ public final class StringRef {
 
     /** Storage owned by this ref of at least {@code n} bytes, for decoders that fill it. */
     byte[] ownedBuffer(int n) {
-        if (scratch.length < n) {
-            long grown = Math.min((long) scratch.length * 2, Integer.MAX_VALUE - 8);
-            scratch = new byte[(int) Math.max(n, grown)];
+        return ownedBuffer(n, 0);
+    }
+
+    /**
+     * As {@link #ownedBuffer(int)}, keeping the first {@code keep} bytes of the current storage
+     * (for decoders that grow their output as it is produced).
+     */
+    byte[] ownedBuffer(int n, int keep) {
+        if (scratch == null || scratch.length < n) {
+            long grown = scratch == null ? 32 : Math.min((long) scratch.length * 2, Integer.MAX_VALUE - 8);
+            byte[] b = new byte[(int) Math.max(n, grown)];
+            if (keep > 0) System.arraycopy(scratch, 0, b, 0, keep);
+            scratch = b;
         }
         return scratch;
     }
@@ -72,7 +83,7 @@ public final class StringRef {
     }
 
     private byte[] scratchFor(int n) {
-        if (scratch.length < n) scratch = new byte[32];
+        if (scratch == null || scratch.length < n) scratch = new byte[32];
         return scratch;
     }
 

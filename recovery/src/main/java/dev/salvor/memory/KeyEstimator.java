@@ -72,7 +72,7 @@ public final class KeyEstimator {
     }
 
     /** At each ELEMENT token of the key. */
-    public void element(RdbReader r) {
+    public void element(RdbReader r) throws IOException {
         value.element(r);
     }
 
@@ -121,7 +121,7 @@ public final class KeyEstimator {
             largest = 0;
         }
 
-        abstract void element(RdbReader r);
+        abstract void element(RdbReader r) throws IOException;
 
         abstract void finish(Estimate e);
 
@@ -160,7 +160,7 @@ public final class KeyEstimator {
         }
 
         @Override
-        void element(RdbReader r) {
+        void element(RdbReader r) throws IOException {
             StringRef s = r.item();
             if (s.isInteger()) {
                 integer = true;
@@ -214,7 +214,7 @@ public final class KeyEstimator {
         }
 
         @Override
-        void element(RdbReader r) {
+        void element(RdbReader r) throws IOException {
             StringRef s = r.item();
             int text = Listpacks.textLength(s);
             seen(text);
@@ -315,7 +315,7 @@ public final class KeyEstimator {
         }
 
         @Override
-        void element(RdbReader r) {
+        void element(RdbReader r) throws IOException {
             StringRef s = r.item();
             int len = Listpacks.textLength(s);
             long index = count;
@@ -448,7 +448,7 @@ public final class KeyEstimator {
         }
 
         @Override
-        void element(RdbReader r) {
+        void element(RdbReader r) throws IOException {
             StringRef s = r.item();
             int len = Listpacks.textLength(s);
             seen(len);
@@ -522,7 +522,7 @@ public final class KeyEstimator {
         }
 
         @Override
-        void element(RdbReader r) {
+        void element(RdbReader r) throws IOException {
             StringRef f = r.item();
             StringRef v = r.hashValue();
             int fl = Listpacks.textLength(f);
@@ -673,7 +673,7 @@ public final class KeyEstimator {
         }
 
         @Override
-        void element(RdbReader r) {
+        void element(RdbReader r) throws IOException {
             switch (r.elementKind()) {
                 case STREAM_ENTRY -> {
                     long bytes = 0;
@@ -777,7 +777,7 @@ public final class KeyEstimator {
         }
 
         @Override
-        void element(RdbReader r) {
+        void element(RdbReader r) throws IOException {
             bytes = r.moduleValueEnd() - r.moduleValueStart();
             seen(bytes);
         }

@@ -1,0 +1,115 @@
+package dev.salvor.rdb;
+
+import static dev.salvor.rdb.RdbFormatException.Reason.BAD_ENCODING;
+
+import java.io.IOException;
+
+/**
+ * Collections stored element by element as RDB strings and numbers (older servers, and values
+ * too large for a packed encoding): a count, then per element a member, a member and a score, or
+ * a field and a value, with a field expiry where the encoding has one.
+ */
+final class PlainCollectionDecoder extends ValueDecoder {
+    private RdbEncoding encoding;
+    private long remaining;
+    private long hashMinExpire;
+
+    PlainCollectionDecoder(RdbInput in, RdbStrings strings, ValueCursor v) {
+        super(in, strings, v);
+    }
+
+    @Override
+    void begin(RdbEncoding encoding, long typeOffset) throws IOException {
+        this.encoding = encoding;
+        if (encoding == RdbEncoding.HASH_METADATA) hashMinExpire = in.le(8, "hash minimum field expiry");
+        remaining = v.sizeHint = in.count("element count");
+    }
+
+    @Override
+    boolean next() throws IOException {
+        if (remaining == 0) return false;
+        remaining--;
+        ValueCursor v = this.v;
+        v.fieldExpireAtMs = -1;
+        int max = maxString();
+        switch (encoding) {
+            case LIST_LINKED -> {
+                strings.read(v.item, "element", max);
+                v.kind = ElementKind.LIST_ITEM;
+            }
+            case SET_PLAIN -> {
+                strings.read(v.item, "element", max);
+                v.kind = ElementKind.SET_MEMBER;
+            }
+            case ZSET_TEXT_SCORES, ZSET_2 -> {
+                strings.read(v.item, "zset member", max);
+                v.item.own();
+                v.score = encoding == RdbEncoding.ZSET_2 ? in.binaryDouble("zset score") : in.textDouble("zset score");
+                v.kind = ElementKind.ZSET_ENTRY;
+            }
+            case HASH_PLAIN -> {
+                strings.read(v.item, "hash field", max);
+                v.item.own();
+                strings.read(v.hashValue, "hash value", max);
+                v.kind = ElementKind.HASH_ENTRY;
+            }
+            case HASH_2 -> {
+                strings.read(v.item, "hash field", max);
+                v.item.own();
+                strings.read(v.hashValue, "hash value", max);
+                v.hashValue.own();
+                long ttl = in.le(8, "hash field expiry");
+                v.fieldExpireAtMs = ttl < 0 ? -1 : ttl;
+                v.kind = ElementKind.HASH_ENTRY;
+            }
+            case HASH_METADATA, HASH_METADATA_PRE_GA -> {
+                long at = in.offset();
+                long t = in.rawLength("hash field TTL");
+                long expireAt = encoding == RdbEncoding.HASH_METADATA ? (t != 0 ? t + hashMinExpire - 1 : 0) : t;
+                if (Long.compareUnsigned(expireAt, 0x0000FFFFFFFFFFFFL) > 0) {
+                    throw in.error(BAD_ENCODING, at, "hash field expiry " + Long.toUnsignedString(expireAt) + " is out of range");
+                }
+                v.fieldExpireAtMs = expireAt == 0 ? -1 : expireAt;
+                strings.read(v.item, "hash field", max);
+                v.item.own();
+                strings.read(v.hashValue, "hash value", max);
+                v.kind = ElementKind.HASH_ENTRY;
+            }
+            default -> throw new IllegalStateException("not a plain collection: " + encoding);
+        }
+        return true;
+    }
+
+    @Override
+    void skipFraming() throws IOException {
+        int max = maxString();
+        for (; remaining > 0; remaining--) {
+            switch (encoding) {
+                case LIST_LINKED, SET_PLAIN -> strings.skip("element", max);
+                case ZSET_TEXT_SCORES -> {
+                    strings.skip("zset member", max);
+                    in.skipTextDouble("zset score");
+                }
+                case ZSET_2 -> {
+                    strings.skip("zset member", max);
+                    in.skip(8, "zset score");
+                }
+                case HASH_PLAIN -> {
+                    strings.skip("hash field", max);
+                    strings.skip("hash value", max);
+                }
+                case HASH_2 -> {
+                    strings.skip("hash field", max);
+                    strings.skip("hash value", max);
+                    in.skip(8, "hash field expiry");
+                }
+                case HASH_METADATA, HASH_METADATA_PRE_GA -> {
+                    in.rawLength("hash field TTL");
+                    strings.skip("hash field", max);
+                    strings.skip("hash value", max);
+                }
+                default -> throw new IllegalStateException("not a plain collection: " + encoding);
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.salvor.rdb;
+
+import static dev.salvor.rdb.RdbFormatException.Reason.BAD_ENCODING;
+import static dev.salvor.rdb.RdbFormatException.Reason.BAD_LENGTH;
+import static dev.salvor.rdb.RdbFormatException.Reason.LIMIT_EXCEEDED;
+import static dev.salvor.rdb.RdbFormatException.Reason.TRUNCATED;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The RDB input primitives over a {@link ByteSource}: bytes, little- and big-endian integers,
+ * length encodings, doubles, stream ids, and located errors. It also holds where the reader is
+ * (database and key), so every error names them; the reader's parts share one instance.
+ */
+final class RdbInput {
+    final ByteSource in;
+    final String source;
+    final ReadConstraints constraints;
+    /** Database in effect (SELECTDB), -1 inside a DUMP payload. */
+    int db;
+    /** The key whose value is being read, or null outside a value. */
+    byte[] key;
+    /** Where the current token begins. */
+    long tokenOffset;
+    /** Where the current top-level record began (for a key, its first prefix opcode). */
+    long recordOffset;
+
+    RdbInput(ByteSource in, String source, ReadConstraints constraints) {
+        this.in = in;
+        this.source = source;
+        this.constraints = constraints;
+    }
+
+    long offset() {
+        return in.offset();
+    }
+
+    RdbFormatException error(RdbFormatException.Reason reason, long offset, String detail) {
+        return new RdbFormatException(reason, source, offset, db, key, detail);
+    }
+
+    RdbFormatException truncated(String what) {
+        return error(TRUNCATED, in.offset(), "input ends while reading " + what);
+    }
+
+    void need(int n, String what) throws IOException {
+        if (!in.request(n)) throw truncated(what);
+    }
+
+    int u8(String what) throws IOException {
+        ByteSource s = in;
+        if (s.pos >= s.lim && !s.request(1)) throw truncated(what);
+        return s.a[s.pos++] & 0xff;
+    }
+
+    long le(int n, String what) throws IOException {
+        need(n, what);
+        ByteSource s = in;
+        byte[] a = s.a;
+        int p = s.pos;
+        long v = 0;
+        for (int i = n - 1; i >= 0; i--) v = v << 8 | (a[p + i] & 0xffL);
+        s.pos = p + n;
+        return v;
+    }
+
+    long be(int n, String what) throws IOException {
+        need(n, what);
+        ByteSource s = in;
+        byte[] a = s.a;
+        int p = s.pos;
+        long v = 0;
+        for (int i = 0; i < n; i++) v = v << 8 | (a[p + i] & 0xffL);
+        s.pos = p + n;
+        return v;
+    }
+
+    /** Consumes {@code n} bytes (through the window, so they are checksummed); a shortfall is reported where they began. */
+    void skip(long n, String what) throws IOException {
+        ByteSource s = in;
+        if (s.lim - s.pos >= n) {
+            s.pos += (int) n;
+            return;
+        }
+        long at = s.offset();
+        if (!s.skip(n)) throw error(TRUNCATED, at, "input ends while reading " + what);
+    }
+
+    /** Length encoding; an "encoded value" prefix is an error here. */
+    long length(String what) throws IOException {
+        long start = in.offset();
+        int b = u8(what);
+        switch (b >>> 6) {
+            case 0:
+                return b & 0x3f;
+            case 1:
+                return (b & 0x3f) << 8 | u8(what);
+            case 2:
+                if (b == 0x80) return be(4, what);
+                if (b == 0x81) {
+                    long v = be(8, what);
+                    if (v < 0) throw error(BAD_LENGTH, start, what + ": 64-bit length " + Long.toUnsignedString(v) + " is out of range");
+                    return v;
+                }
+                throw error(BAD_LENGTH, start, what + ": expected a length, found prefix byte 0x" + Integer.toHexString(b));
+            default:
+                throw error(BAD_LENGTH, start, what + ": expected a length, found special-encoding byte 0x" + Integer.toHexString(b));
+        }
+    }
+
+    /** A count of elements, nodes, groups or pending entries, within {@link ReadConstraints#maxElements()}. */
+    long count(String what) throws IOException {
+        long start = in.offset();
+        long n = length(what);
+        if (n > constraints.maxElements()) {
+            throw error(LIMIT_EXCEEDED, start, what + " " + n + " exceeds the limit of " + constraints.maxElements());
+        }
+        return n;
+    }
+
+    /** A length-encoded number that may use the full unsigned 64-bit range (stream ids). */
+    long rawLength(String what) throws IOException {
+        long start = in.offset();
+        int b = u8(what);
+        switch (b >>> 6) {
+            case 0: return b & 0x3f;
+            case 1: return (b & 0x3f) << 8 | u8(what);
+            case 2:
+                if (b == 0x80) return be(4, what);
+                if (b == 0x81) return be(8, what);
+                // fall through
+            default:
+                throw error(BAD_LENGTH, start, what + ": expected a length, found prefix byte 0x" + Integer.toHexString(b));
+        }
+    }
+
+    double binaryDouble(String what) throws IOException {
+        return Double.longBitsToDouble(le(8, what));
+    }
+
+    /** The text-encoded double of RDB type 3 and old files: length byte, or 253/254/255 for nan/inf/-inf. */
+    double textDouble(String what) throws IOException {
+        long start = in.offset();
+        int len = u8(what);
+        if (len == 253) return Double.NaN;
+        if (len == 254) return Double.POSITIVE_INFINITY;
+        if (len == 255) return Double.NEGATIVE_INFINITY;
+        need(len, what);
+        String s = new String(in.a, in.pos, len, StandardCharsets.US_ASCII);
+        in.pos += len;
+        try {
+            return Scores.parse(s);
+        } catch (NumberFormatException e) {
+            throw error(BAD_ENCODING, start, what + ": not a number: " + s);
+        }
+    }
+
+    /** Skips a text-encoded double (framing only). */
+    void skipTextDouble(String what) throws IOException {
+        int len = u8(what);
+        if (len < 253) skip(len, what);
+    }
+
+    StreamId rawStreamId(String what) throws IOException {
+        long ms = be(8, what);
+        long seq = be(8, what);
+        return new StreamId(ms, seq);
+    }
+
+    StreamId lengthStreamId(String what) throws IOException {
+        long ms = rawLength(what);
+        long seq = rawLength(what);
+        return new StreamId(ms, seq);
+    }
+}

@@ -1,0 +1,225 @@
+package dev.salvor.rdb;
+
+import static dev.salvor.rdb.RdbFormatException.Reason.BAD_ENCODING;
+import static dev.salvor.rdb.RdbFormatException.Reason.BAD_HEADER;
+import static dev.salvor.rdb.RdbFormatException.Reason.BAD_LENGTH;
+import static dev.salvor.rdb.RdbFormatException.Reason.UNSUPPORTED;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The records between keys: the header, AUX fields, SELECTDB and RESIZEDB, functions, module AUX
+ * data, cluster slot records, the prefixes of a key (expiry, LRU, LFU, key metadata) up to its
+ * type byte and name, and the EOF trailer with its checksum.
+ */
+final class TopLevelRecords {
+    private final RdbInput in;
+    private final RdbStrings strings;
+
+    int version;
+    RdbFlavor flavor = RdbFlavor.REDIS;
+    String magic;
+    final StringRef auxKey = new StringRef();
+    final StringRef auxValue = new StringRef();
+    long resizeDbSize;
+    long resizeExpiresSize;
+    long slotId;
+    long slotSize;
+    long slotExpiresSize;
+    final StringRef functionCode = new StringRef();
+    String moduleName;
+    long moduleId;
+    long moduleWhen;
+
+    // A key's prefixes, its type byte and name.
+    long expireAtMs = -1;
+    boolean expiryInSeconds;
+    long lruIdle = -1;
+    int lfuFreq = -1;
+    int typeByte;
+    long typeOffset;
+    byte[] key;
+
+    // The trailer.
+    ChecksumStatus checksumStatus = ChecksumStatus.NOT_REACHED;
+    long storedChecksum;
+    long computedChecksum;
+    long eofOffset = -1;
+
+    TopLevelRecords(RdbInput in, RdbStrings strings) {
+        this.in = in;
+        this.strings = strings;
+    }
+
+    /** The 9-byte magic: REDIS and four digits, or VALKEY and three. */
+    void readHeader() throws IOException {
+        in.tokenOffset = 0;
+        ByteSource s = in.in;
+        if (!s.request(9)) throw in.error(BAD_HEADER, 0, "expected a 9-byte REDIS or VALKEY header, the input has " + s.available() + " bytes");
+        String head = new String(s.a, s.pos, 9, StandardCharsets.ISO_8859_1);
+        if (head.startsWith("REDIS") && allDigits(head, 5)) {
+            version = Integer.parseInt(head.substring(5));
+            flavor = version >= 80 ? RdbFlavor.VALKEY : RdbFlavor.REDIS;
+        } else if (head.startsWith("VALKEY") && allDigits(head, 6)) {
+            version = Integer.parseInt(head.substring(6));
+            flavor = RdbFlavor.VALKEY;
+        } else {
+            throw in.error(BAD_HEADER, 0, "expected REDIS<4 digits> or VALKEY<3 digits>, found " + StringRef.printable(s.a, s.pos, 9, 9));
+        }
+        if (version < 1) throw in.error(BAD_HEADER, 5, "RDB version " + version + " does not exist");
+        magic = head;
+        s.pos += 9;
+    }
+
+    private static boolean allDigits(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') return false;
+        }
+        return true;
+    }
+
+    /**
+     * Reads the next top-level record. For a key, reads its prefixes, type byte and name and
+     * returns {@link RdbToken#KEY}: the value is the caller's to read.
+     */
+    RdbToken read() throws IOException {
+        long entryStart = in.offset();
+        in.recordOffset = entryStart;
+        key = null;
+        expireAtMs = -1;
+        expiryInSeconds = false;
+        lruIdle = -1;
+        lfuFreq = -1;
+        while (true) {
+            long opOffset = in.offset();
+            int op = in.u8("record type");
+            switch (op) {
+                case RdbOpcode.EXPIRETIME_MS:
+                    expireAtMs = in.le(8, "millisecond expiry");
+                    expiryInSeconds = false;
+                    continue;
+                case RdbOpcode.EXPIRETIME:
+                    expireAtMs = in.le(4, "second expiry") * 1000L;
+                    expiryInSeconds = true;
+                    continue;
+                case RdbOpcode.IDLE:
+                    lruIdle = in.length("LRU idle time");
+                    continue;
+                case RdbOpcode.FREQ:
+                    lfuFreq = in.u8("LFU frequency");
+                    continue;
+                case RdbOpcode.KEY_META_OR_SLOT_IMPORT:
+                    if (flavor == RdbFlavor.VALKEY) {
+                        if (entryStart != opOffset) throw in.error(BAD_ENCODING, opOffset, "slot-import record between a key's prefixes and its type");
+                        in.tokenOffset = opOffset;
+                        strings.read(strings.scratch, "slot import job name", in.constraints.maxKeySize());
+                        long ranges = in.length("slot import range count");
+                        for (long i = 0; i < ranges; i++) {
+                            in.length("slot range start");
+                            in.length("slot range end");
+                        }
+                        return RdbToken.SLOT_IMPORT;
+                    }
+                    skipKeyMeta();
+                    continue;
+                default:
+                    break;
+            }
+            if (entryStart != opOffset && op >= RdbOpcode.FIRST) {
+                throw in.error(BAD_ENCODING, opOffset, "expected a value type after expiry/LRU/LFU prefixes, found opcode " + op);
+            }
+            in.tokenOffset = opOffset;
+            switch (op) {
+                case RdbOpcode.EOF:
+                    return readEof(opOffset);
+                case RdbOpcode.SELECTDB: {
+                    long d = in.length("database number");
+                    if (d > Integer.MAX_VALUE) throw in.error(BAD_LENGTH, opOffset, "database number " + d + " is out of range");
+                    in.db = (int) d;
+                    return RdbToken.SELECT_DB;
+                }
+                case RdbOpcode.RESIZEDB:
+                    resizeDbSize = in.length("RESIZEDB db size");
+                    resizeExpiresSize = in.length("RESIZEDB expires size");
+                    return RdbToken.RESIZE_DB;
+                case RdbOpcode.AUX:
+                    strings.read(auxKey, "AUX key", in.constraints.maxKeySize());
+                    auxKey.own();
+                    strings.read(auxValue, "AUX value", in.constraints.maxStringSize());
+                    auxValue.own();
+                    return RdbToken.AUX;
+                case RdbOpcode.MODULE_AUX: {
+                    moduleId = in.rawLength("module id");
+                    moduleName = ModuleOpcodes.nameOf(moduleId);
+                    long whenOp = in.length("module aux when-opcode");
+                    if (whenOp != ModuleOpcodes.UINT) {
+                        throw in.error(BAD_ENCODING, opOffset, "module aux for " + moduleName + ": expected when-opcode 2, found " + whenOp);
+                    }
+                    moduleWhen = in.length("module aux when");
+                    ModuleOpcodes.skip(in, strings, "module aux " + moduleName);
+                    return RdbToken.MODULE_AUX;
+                }
+                case RdbOpcode.FUNCTION2:
+                    strings.read(functionCode, "function library", in.constraints.maxStringSize());
+                    functionCode.own();
+                    return RdbToken.FUNCTION;
+                case RdbOpcode.FUNCTION_PRE_GA: {
+                    // Redis 7.0 release candidates: name, engine, optional description, code.
+                    strings.read(strings.scratch, "function name", in.constraints.maxKeySize());
+                    strings.read(strings.scratch, "function engine", in.constraints.maxKeySize());
+                    long hasDesc = in.length("function description flag");
+                    if (hasDesc != 0) strings.read(strings.scratch, "function description", in.constraints.maxStringSize());
+                    strings.read(functionCode, "function code", in.constraints.maxStringSize());
+                    functionCode.own();
+                    return RdbToken.FUNCTION;
+                }
+                case RdbOpcode.SLOT_INFO:
+                    slotId = in.length("slot id");
+                    slotSize = in.length("slot size");
+                    slotExpiresSize = in.length("slot expires size");
+                    return RdbToken.SLOT_INFO;
+                case RdbOpcode.VALKEY_UPDATE:
+                    throw in.error(UNSUPPORTED, opOffset, "opcode 242 (Valkey forkless-save inline command) has no published format to read");
+                default:
+                    break;
+            }
+            in.tokenOffset = entryStart;
+            strings.read(strings.scratch, "key", in.constraints.maxKeySize());
+            key = strings.scratch.toBytes();
+            typeByte = op;
+            typeOffset = opOffset;
+            return RdbToken.KEY;
+        }
+    }
+
+    /** Redis 8.6+ key metadata (opcode 243 in Redis files): class count, then per class a spec and module-style values. */
+    private void skipKeyMeta() throws IOException {
+        long classes = in.length("key metadata class count");
+        for (long i = 0; i < classes; i++) {
+            in.le(4, "key metadata class spec");
+            ModuleOpcodes.skip(in, strings, "key metadata");
+        }
+    }
+
+    private RdbToken readEof(long opOffset) throws IOException {
+        eofOffset = opOffset;
+        ByteSource s = in.in;
+        if (checksumStatus == ChecksumStatus.UNVERIFIABLE) {
+            if (version >= 5) storedChecksum = in.le(8, "CRC64 checksum");
+        } else if (version >= 5) {
+            long computed = s.crcUpToHere();
+            long stored = in.le(8, "CRC64 checksum");
+            s.crcOff();
+            storedChecksum = stored;
+            computedChecksum = computed;
+            if (stored == 0) checksumStatus = ChecksumStatus.DISABLED;
+            else checksumStatus = stored == computed ? ChecksumStatus.OK : ChecksumStatus.MISMATCH;
+        } else {
+            s.crcOff();
+            checksumStatus = ChecksumStatus.ABSENT;
+        }
+        return RdbToken.EOF;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.salvor.rdb;
+
+/**
+ * The current key's value as the decoders leave it: its encoding, the element just decoded, and
+ * the counts the reader reports about it. One instance per reader, shared by every decoder.
+ */
+final class ValueCursor {
+    RdbEncoding encoding;
+    ElementKind kind;
+    /** String value, list item, set member, zset member or hash field. */
+    final StringRef item = new StringRef();
+    final StringRef hashValue = new StringRef();
+    /** For the second or third part of a pair read from a blob (a zset score, a field TTL). */
+    final StringRef scratch = new StringRef();
+    double score;
+    long fieldExpireAtMs = -1;
+    /** Element count the encoding states up front, else -1. */
+    long sizeHint;
+    /** Self-checking containers (blobs, quicklist and stream nodes) opened for this value. */
+    int containersOpened;
+    /** Elements delivered so far. */
+    long elements;
+
+    void reset(RdbEncoding encoding) {
+        this.encoding = encoding;
+        sizeHint = -1;
+        containersOpened = 0;
+        elements = 0;
+    }
+}
