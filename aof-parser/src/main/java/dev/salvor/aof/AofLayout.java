@@ -75,9 +75,9 @@ public record AofLayout(Path path, AofManifest manifest, List<AofSegment> segmen
     }
 
     private static boolean preambleFollowedByCommands(Path path) throws IOException {
-        try (dev.salvor.rdb.RdbReader rdb = dev.salvor.rdb.RdbReader.open(path).skim(true)) {
+        try (dev.salvor.rdb.RdbReader rdb = dev.salvor.rdb.RdbReader.open(path)) {
             while (rdb.next() != dev.salvor.rdb.RdbToken.END) {
-                if (rdb.inValue()) rdb.skipValue();
+                if (rdb.inValue()) rdb.skipValue(dev.salvor.rdb.RdbReader.Skip.FRAMING);
             }
             byte[] next = rdb.bufferedUnread();
             return next.length > 0 && (next[0] == '*' || next[0] == '#');

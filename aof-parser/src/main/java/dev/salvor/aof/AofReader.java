@@ -89,9 +89,9 @@ public final class AofReader implements Closeable {
             int n = ch.read(ByteBuffer.wrap(head), 0);
             String magic = n > 0 ? new String(head, 0, n, StandardCharsets.ISO_8859_1) : "";
             if (magic.startsWith("REDIS") || magic.startsWith("VALKEY")) {
-                try (RdbReader rdb = RdbReader.open(file).skim(true)) {
+                try (RdbReader rdb = RdbReader.open(file)) {
                     while (rdb.next() != RdbToken.END) {
-                        if (rdb.inValue()) rdb.skipValue();
+                        if (rdb.inValue()) rdb.skipValue(RdbReader.Skip.FRAMING);
                     }
                     r.preambleEnd = rdb.offset();
                 } catch (RdbFormatException e) {

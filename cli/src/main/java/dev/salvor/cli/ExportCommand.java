@@ -149,18 +149,7 @@ public final class ExportCommand implements Callable<Integer> {
     }
 
     private static ExportSummary exportWithProgress(NdjsonExporter exporter, RdbReader reader, ProgressBar bar) throws java.io.IOException {
-        if (bar == ProgressBar.NONE) return exporter.export(reader);
-        dev.salvor.rdb.RdbToken t;
-        long next = 0;
-        while ((t = reader.next()) != dev.salvor.rdb.RdbToken.END) {
-            if (t == dev.salvor.rdb.RdbToken.KEY) exporter.writeKey(reader, reader.db());
-            else if (t == dev.salvor.rdb.RdbToken.FUNCTION && exporter.includeFunctions()) exporter.writeFunction(reader.functionLibraryName(), reader.functionCode());
-            if (reader.offset() >= next) {
-                bar.accept(reader.offset());
-                next = reader.offset() + (1 << 22);
-            }
-        }
-        return exporter.summary();
+        return exporter.export(reader, Long.MAX_VALUE, bar == ProgressBar.NONE ? null : bar);
     }
 
     /** ndjson or json. */

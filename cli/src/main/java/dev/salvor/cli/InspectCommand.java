@@ -58,7 +58,6 @@ public final class InspectCommand implements Callable<Integer> {
              RdbReader reader = Inputs.rdb(src);
              ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size())) {
             java.util.List<String> wrappers = src.wrappers();
-            reader.skim(true);
             Inspection in = RdbInspector.inspect(reader, bar);
             return new Inspected(in, wrappers);
         }

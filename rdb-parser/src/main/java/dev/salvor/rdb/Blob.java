@@ -27,25 +27,50 @@ final class Blob {
     long offset;
     private long dataOffset;
     private boolean compressed;
+    private String what;
+    private int length;
 
     Blob(RdbInput input, RdbStrings strings) {
         this.input = input;
         this.strings = strings;
     }
 
-    /** Reads the blob string; {@link #bytes()} views it until the next read. */
+    /** Reads the blob string; the returned view is valid until the next read. */
     StringRef read(String what) throws IOException {
+        readHeader(what);
+        return readBody();
+    }
+
+    /** Reads only the blob string's header (its framing); {@link #open} or {@link #skipBody} follows. */
+    void readHeader(String what) throws IOException {
         offset = input.offset();
-        strings.read(bytes, what, input.constraints.maxStringSize());
-        if (bytes.isInteger()) throw input.error(BAD_ENCODING, offset, what + ": expected an encoded blob, found an integer");
+        this.what = what;
+        strings.readHeader(what, input.constraints.maxStringSize());
+        length = strings.headerLength();
+    }
+
+    private StringRef readBody() throws IOException {
+        if (strings.lastInteger()) throw input.error(BAD_ENCODING, offset, what + ": expected an encoded blob, found an integer");
+        strings.readBody(bytes);
         compressed = strings.lastCompressed();
         dataOffset = input.offset() - bytes.length();
         return bytes;
     }
 
+    /** Skips the bytes of the blob whose header was read. */
+    void skipBody() throws IOException {
+        strings.skipBody();
+    }
+
     /** Reads the blob string and opens the decoder for {@code kind} on it. */
     void open(Kind kind, String what) throws IOException {
-        read(what);
+        readHeader(what);
+        open(kind);
+    }
+
+    /** Reads the bytes of the blob whose header was read and opens the decoder for {@code kind} on them. */
+    void open(Kind kind) throws IOException {
+        readBody();
         this.kind = kind;
         byte[] a = bytes.array();
         int off = bytes.offset(), len = bytes.length();
@@ -62,8 +87,9 @@ final class Blob {
         }
     }
 
+    /** The container's decoded length, known from its header (before its bytes are read). */
     int length() {
-        return bytes.length();
+        return length;
     }
 
     void close() {

@@ -26,6 +26,8 @@ final class PackedCollectionDecoder extends ValueDecoder {
         opened = false;
         // The minimum field expiry is stated before the listpack (the entries carry absolute times).
         if (encoding == RdbEncoding.HASH_LISTPACK_EX) in.le(8, "hash minimum field expiry");
+        // The blob's framing (its lengths) is read with the key; its bytes when the first element is asked for.
+        blob.readHeader(what());
     }
 
     private Blob.Kind kind() {
@@ -47,11 +49,10 @@ final class PackedCollectionDecoder extends ValueDecoder {
         };
     }
 
-    /** Reads the blob and opens its decoder (on the first element, or as the key is entered). */
-    void open() throws IOException {
+    private void open() throws IOException {
         opened = true;
         v.containersOpened++;
-        blob.open(kind(), what());
+        blob.open(kind());
         if (encoding == RdbEncoding.SET_INTSET) v.sizeHint = blob.intset.count();
     }
 
@@ -117,6 +118,6 @@ final class PackedCollectionDecoder extends ValueDecoder {
             return;
         }
         opened = true;
-        strings.skip(what(), maxString());
+        blob.skipBody();
     }
 }

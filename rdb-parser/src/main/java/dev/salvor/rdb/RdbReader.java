@@ -29,7 +29,7 @@ import java.nio.file.StandardOpenOption;
  * location), {@link RdbStrings} (the one string/LZF routine), {@link TopLevelRecords}, and one
  * {@link ValueDecoder} per {@link RdbEncoding.Family}.
  */
-public final class RdbReader implements Closeable {
+public final class RdbReader implements Closeable, RecordView, KeyHeader, ElementView, ReadProgress {
     private enum State { START, TOP, VALUE, DONE, FAILED }
 
     /** How {@link #skipValue(Skip)} walks the rest of a value. */
@@ -63,7 +63,6 @@ public final class RdbReader implements Closeable {
     private State failedIn;
     private IOException failure;
     private RuntimeException failureUnchecked;
-    private boolean skim;
     private RdbToken token;
     private RdbEncoding.Family family;
     private long valueOffset;
@@ -284,11 +283,6 @@ public final class RdbReader implements Closeable {
         in.key = records.key;
         decoder().begin(enc, typeOffset);
         if (family == RdbEncoding.Family.MODULE) moduleFromAux = false;
-        if (family == RdbEncoding.Family.PACKED) {
-            // The blob is read as the key is entered, so its framing is checked before the KEY token.
-            if (skim) packed.skipFraming();
-            else packed.open();
-        }
     }
 
     private ValueDecoder decoder() {
@@ -305,10 +299,6 @@ public final class RdbReader implements Closeable {
     private RdbToken element() throws IOException {
         in.tokenOffset = in.offset();
         gatherPending = false;
-        if (skim) {
-            decoder().skipFraming();
-            return endValue();
-        }
         boolean more;
         switch (family) {
             case PACKED: more = packed.next(); break;
@@ -329,15 +319,6 @@ public final class RdbReader implements Closeable {
         in.key = null;
         state = dumpPayload ? State.DONE : State.TOP;
         return token = RdbToken.KEY_END;
-    }
-
-    /**
-     * Skim mode: values are walked by their framing only (see {@link Skip#FRAMING}) and no ELEMENT
-     * tokens are produced. Takes effect from the next key.
-     */
-    public RdbReader skim(boolean on) {
-        this.skim = on;
-        return this;
     }
 
     /** Consumes the rest of the current key's value (still validating it). */

@@ -41,6 +41,7 @@ final class RdbStrings {
     /** Raw length, or the uncompressed length of LZF data. */
     private int length;
     private long compressed;
+    private String bodyWhat;
 
     // A string value coming out in chunks.
     private boolean chunking;
@@ -124,6 +125,36 @@ final class RdbStrings {
     void read(StringRef out, String what, int max) throws IOException {
         header(what, max);
         finishRead(out, what);
+    }
+
+    /**
+     * Reads only a string's prefix and lengths (with every check of {@link #header}); its bytes
+     * are then read by {@link #readBody} or skipped by {@link #skipBody}, with nothing read between.
+     */
+    void readHeader(String what, int max) throws IOException {
+        header(what, max);
+        bodyWhat = what;
+    }
+
+    /** The bytes of the string whose header {@link #readHeader} read. */
+    void readBody(StringRef out) throws IOException {
+        finishRead(out, bodyWhat);
+    }
+
+    /** Skips the bytes of the string whose header {@link #readHeader} read. */
+    void skipBody() throws IOException {
+        if (kind == RAW) input.skip(length, bodyWhat);
+        else if (kind == LZF) input.skip(compressed, bodyWhat);
+    }
+
+    /** The length the header just read declares (after LZF decompression), or 0 for an integer. */
+    int headerLength() {
+        return kind == INTEGER ? 0 : length;
+    }
+
+    /** Whether the string whose header was just read is an integer (no bytes follow). */
+    boolean lastInteger() {
+        return kind == INTEGER;
     }
 
     /** Skips a string by its framing (its bytes still pass through the checksum). */

@@ -1,9 +1,13 @@
 package dev.salvor.check;
 
 import dev.salvor.rdb.ChecksumStatus;
+import dev.salvor.rdb.KeyHeader;
 import dev.salvor.rdb.RdbFormatException;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
+import dev.salvor.rdb.RecordView;
+import dev.salvor.rdb.walk.RdbVisitor;
+import dev.salvor.rdb.walk.RdbWalker;
 
 import dev.salvor.salvage.CorruptRegion;
 import dev.salvor.salvage.RdbSalvager;
@@ -37,7 +41,6 @@ public final class RdbChecker {
     public static CheckReport check(Reopener input, LongConsumer progress) throws IOException {
         CheckReport fast;
         try (RdbReader r = input.open()) {
-            r.skim(true);
             fast = walk(r, progress, false);
         }
         if (fast.clean() && fast.checksum() == ChecksumStatus.OK) return fast;
@@ -72,41 +75,52 @@ public final class RdbChecker {
     }
 
     private static CheckReport walk(RdbReader reader, LongConsumer progress, boolean deep) throws IOException {
-        List<Problem> problems = new ArrayList<>();
-        long keys = 0;
-        boolean complete = false;
+        Walk w = new Walk(deep);
         try {
-            RdbToken t;
-            long nextReport = 0;
-            while ((t = reader.next()) != RdbToken.END) {
-                if (t == RdbToken.KEY) {
-                    keys++;
-                    long elements = 0;
-                    while (reader.next() == RdbToken.ELEMENT) elements++;
-                    if (deep && elements == 0) {
-                        problems.add(new Problem(reader.tokenOffset(), reader.db(), reader.key(), "empty value",
-                                "a " + reader.type().wireName() + " with no elements (Redis skips such keys when loading)"));
-                    }
-                } else if (t == RdbToken.EOF) {
-                    if (reader.checksumStatus() == ChecksumStatus.MISMATCH) {
-                        problems.add(new Problem(reader.offset() - 8, -1, null, "checksum mismatch",
-                                "stored CRC64 " + hex(reader.storedChecksum()) + ", computed " + hex(reader.computedChecksum())));
-                    }
-                    if (reader.hasTrailingData()) {
-                        problems.add(new Problem(reader.offset(), -1, null, "trailing data", "bytes follow the RDB checksum"));
-                    }
-                    complete = true;
-                }
-                if (progress != null && reader.offset() >= nextReport) {
-                    progress.accept(reader.offset());
-                    nextReport = reader.offset() + (4 << 20);
-                }
-            }
+            RdbWalker.walk(reader, w, Long.MAX_VALUE, progress);
         } catch (RdbFormatException e) {
-            problems.add(Problem.of(e));
+            w.problems.add(Problem.of(e));
         }
-        if (progress != null) progress.accept(reader.offset());
-        return new CheckReport(reader.source(), reader.size(), reader.version(), keys, reader.checksumStatus(), complete, problems);
+        return new CheckReport(reader.source(), reader.size(), reader.version(), w.keys, reader.checksumStatus(), w.complete, w.problems);
+    }
+
+    /** Counts keys and collects problems; a deep walk decodes every element, a quick one the framing only. */
+    private static final class Walk implements RdbVisitor {
+        private final boolean deep;
+        final List<Problem> problems = new ArrayList<>();
+        long keys;
+        boolean complete;
+
+        Walk(boolean deep) {
+            this.deep = deep;
+        }
+
+        @Override
+        public Value beginKey(KeyHeader key) {
+            keys++;
+            return deep ? Value.DECODE : Value.FRAMING;
+        }
+
+        @Override
+        public void endKey(KeyHeader key) {
+            if (deep && key.elementCount() == 0) {
+                problems.add(new Problem(key.keyEndOffset(), key.db(), key.key(), "empty value",
+                        "a " + key.type().wireName() + " with no elements (Redis skips such keys when loading)"));
+            }
+        }
+
+        @Override
+        public void record(RdbToken token, RecordView r) throws IOException {
+            if (token != RdbToken.EOF) return;
+            if (r.checksumStatus() == ChecksumStatus.MISMATCH) {
+                problems.add(new Problem(r.offset() - 8, -1, null, "checksum mismatch",
+                        "stored CRC64 " + hex(r.storedChecksum()) + ", computed " + hex(r.computedChecksum())));
+            }
+            if (r.hasTrailingData()) {
+                problems.add(new Problem(r.offset(), -1, null, "trailing data", "bytes follow the RDB checksum"));
+            }
+            complete = true;
+        }
     }
 
     static String hex(long v) {

@@ -2,9 +2,12 @@ package dev.salvor.diff;
 
 import dev.salvor.export.RedisStrings;
 import dev.salvor.rdb.ElementKind;
+import dev.salvor.rdb.ElementView;
+import dev.salvor.rdb.KeyHeader;
 import dev.salvor.rdb.RdbReader;
-import dev.salvor.rdb.RdbToken;
 import dev.salvor.rdb.RedisType;
+import dev.salvor.rdb.walk.RdbVisitor;
+import dev.salvor.rdb.walk.RdbWalker;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,11 +22,27 @@ import java.util.List;
 public record CollectedValue(RedisType type, long expireAtMs, List<String[]> elements) {
     /** At a KEY token: reads the value to KEY_END. */
     public static CollectedValue of(RdbReader r) throws IOException {
-        RedisType type = r.type();
-        long exp = r.expireAtMs();
-        List<String[]> out = new ArrayList<>();
-        String group = null;
-        while (r.next() == RdbToken.ELEMENT) {
+        Collector c = new Collector();
+        RdbWalker.key(r, c);
+        return new CollectedValue(c.type, c.expireAtMs, c.out);
+    }
+
+    /** Gathers one key's elements as comparable texts. */
+    private static final class Collector implements RdbVisitor {
+        RedisType type;
+        long expireAtMs;
+        final List<String[]> out = new ArrayList<>();
+        private String group;
+
+        @Override
+        public Value beginKey(KeyHeader key) {
+            type = key.type();
+            expireAtMs = key.expireAtMs();
+            return Value.ELEMENTS;
+        }
+
+        @Override
+        public void element(ElementView r) throws IOException {
             ElementKind k = r.elementKind();
             switch (k) {
                 case ZSET_ENTRY -> out.add(new String[] {text(r.item().toBytes()), Double.toString(r.score())});
@@ -48,7 +67,6 @@ public record CollectedValue(RedisType type, long expireAtMs, List<String[]> ele
                 default -> out.add(new String[] {text(r.item().toBytes())});
             }
         }
-        return new CollectedValue(type, exp, out);
     }
 
     /** Text for reports: the string itself when it is UTF-8, else base64 marked as such. */

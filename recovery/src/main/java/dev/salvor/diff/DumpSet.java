@@ -48,7 +48,7 @@ public final class DumpSet {
     /** Writes the payload set of an RDB file; returns the number of keys. */
     public static long write(Path rdb, KeySelector selector, OutputStream out) throws IOException {
         long n = 0;
-        try (RdbReader r = RdbReader.open(rdb).skim(true); FileChannel ch = FileChannel.open(rdb);
+        try (RdbReader r = RdbReader.open(rdb); FileChannel ch = FileChannel.open(rdb);
              JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             g.setRootValueSeparator(new SerializedString("\n"));
             int version = 0;
@@ -62,7 +62,7 @@ public final class DumpSet {
                 long exp = r.expireAtMs();
                 boolean selected = selector.select(db, key, r.type());
                 long from = r.valueOffset();
-                r.skipValue();
+                r.skipValue(RdbReader.Skip.FRAMING);
                 if (!selected) continue;
                 long to = r.keyEndOffset();
                 if (to - from > Integer.MAX_VALUE - 16) throw new IOException(rdb + ": value of " + (to - from) + " bytes is too large for one payload");

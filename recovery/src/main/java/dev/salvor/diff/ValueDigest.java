@@ -1,9 +1,12 @@
 package dev.salvor.diff;
 
+import dev.salvor.rdb.ElementView;
+import dev.salvor.rdb.KeyHeader;
 import dev.salvor.rdb.RdbReader;
-import dev.salvor.rdb.RdbToken;
 import dev.salvor.rdb.RedisType;
 import dev.salvor.rdb.StringRef;
+import dev.salvor.rdb.walk.RdbVisitor;
+import dev.salvor.rdb.walk.RdbWalker;
 
 import java.io.IOException;
 
@@ -35,11 +38,33 @@ public record ValueDigest(RedisType type, long h1, long h2, long elements) {
 
     /** At a KEY token: consumes the value to KEY_END and fingerprints it. */
     public static ValueDigest of(RdbReader r) throws IOException {
-        RedisType type = r.type();
-        boolean ordered = type == RedisType.LIST || type == RedisType.STREAM || type == RedisType.STRING || type == RedisType.MODULE;
-        long a = 0, b = 0, n = 0;
-        long[] e = new long[2];
-        while (r.next() == RdbToken.ELEMENT) {
+        Builder b = new Builder();
+        RdbWalker.key(r, b);
+        return b.result();
+    }
+
+    /** Fingerprints the value of the key it is shown (one key per builder). */
+    public static final class Builder implements RdbVisitor {
+        private RedisType type;
+        private boolean ordered;
+        private long a;
+        private long b;
+        private long n;
+        private final long[] e = new long[2];
+
+        @Override
+        public Value beginKey(KeyHeader key) {
+            type = key.type();
+            ordered = type == RedisType.LIST || type == RedisType.STREAM || type == RedisType.STRING || type == RedisType.MODULE;
+            a = 0;
+            b = 0;
+            n = 0;
+            return Value.ELEMENTS;
+        }
+
+        @Override
+        public void element(ElementView r) throws IOException {
+            long[] e = this.e;
             e[0] = 0x243f6a8885a308d3L;
             e[1] = 0x13198a2e03707344L;
             switch (r.elementKind()) {
@@ -87,7 +112,11 @@ public record ValueDigest(RedisType type, long h1, long h2, long elements) {
             }
             n++;
         }
-        return new ValueDigest(type, a, b, n);
+
+        /** The fingerprint of the value read. */
+        public ValueDigest result() {
+            return new ValueDigest(type, a, b, n);
+        }
     }
 
     private static void mix(long[] e, StringRef s) {

@@ -7,11 +7,17 @@ import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.SerializedString;
 import dev.salvor.rdb.ElementKind;
+import dev.salvor.rdb.ElementView;
+import dev.salvor.rdb.KeyHeader;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
+import dev.salvor.rdb.ReadProgress;
+import dev.salvor.rdb.RecordView;
 import dev.salvor.rdb.RedisType;
 import dev.salvor.rdb.StreamId;
 import dev.salvor.rdb.StringRef;
+import dev.salvor.rdb.walk.RdbVisitor;
+import dev.salvor.rdb.walk.RdbWalker;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -19,6 +25,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.function.LongConsumer;
 
 /**
  * Writes keys read by an {@link RdbReader} in Salvor's export format (one JSON object per key:
@@ -27,7 +34,7 @@ import java.util.function.IntFunction;
  * bytes, or by score then member) as long as a value stays under the sort limit, and a larger
  * value falls back to file order so memory stays bounded whatever the key size.
  */
-public final class NdjsonExporter implements Closeable {
+public final class NdjsonExporter implements Closeable, RdbVisitor {
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
@@ -63,6 +70,21 @@ public final class NdjsonExporter implements Closeable {
     private long elements;
     private boolean first = true;
     private boolean closed;
+
+    // The key record being written: its type (null when no key record is open), and its state.
+    private RedisType type;
+    private long keyElements;
+    private boolean keyExpiryUnknown;
+    private boolean keyTailUnverified;
+    /** Sorted output only: the value outgrew the sort limit and goes on in file order. */
+    private boolean streaming;
+    private boolean entriesOpen;
+    private boolean groupOpen;
+    private boolean inConsumers;
+    private final FlaggedKey flagged = new FlaggedKey();
+    private ElementView boundView;
+    private IntFunction<Object> streamFields;
+    private IntFunction<Object> streamValues;
 
     public NdjsonExporter(OutputStream out, ExportFormat format, KeySelector selector, long sortLimit) throws IOException {
         this.out = out;
@@ -119,7 +141,7 @@ public final class NdjsonExporter implements Closeable {
 
     /** Reads the whole input and writes every selected key and function. */
     public ExportSummary export(RdbReader reader) throws IOException {
-        return export(reader, Long.MAX_VALUE);
+        return export(reader, Long.MAX_VALUE, null);
     }
 
     /**
@@ -127,14 +149,12 @@ public final class NdjsonExporter implements Closeable {
      * offset where a top-level record begins), or up to the end of the file.
      */
     public ExportSummary export(RdbReader reader, long end) throws IOException {
-        RdbToken t;
-        while (reader.offset() < end && (t = reader.next()) != RdbToken.END) {
-            if (t == RdbToken.KEY) {
-                writeKey(reader, reader.db());
-            } else if (t == RdbToken.FUNCTION && includeFunctions()) {
-                writeFunction(reader.functionLibraryName(), reader.functionCode());
-            }
-        }
+        return export(reader, end, null);
+    }
+
+    /** As {@link #export(RdbReader, long)}; {@code progress} (may be null) hears the offset now and then. */
+    public ExportSummary export(RdbReader reader, long end, LongConsumer progress) throws IOException {
+        RdbWalker.walk(reader, this, end, progress);
         return summary();
     }
 
@@ -210,35 +230,156 @@ public final class NdjsonExporter implements Closeable {
      * shortly before the damage, and a wrong length may have taken bytes that were not its own).
      */
     public boolean writeKey(RdbReader r, int db, boolean expiryUnknown, boolean tailUnverified) throws IOException {
-        byte[] key = r.key();
-        RedisType type = r.type();
-        if (!selector.select(db, key, type)) {
-            r.skipValue();
+        long before = keysWritten;
+        flagged.db = db;
+        flagged.expiryUnknown = expiryUnknown;
+        flagged.tailUnverified = tailUnverified;
+        RdbWalker.key(r, flagged);
+        return keysWritten > before;
+    }
+
+    /** The exporter as a visitor of one key with a given database and flags. */
+    private final class FlaggedKey implements RdbVisitor {
+        int db;
+        boolean expiryUnknown;
+        boolean tailUnverified;
+
+        @Override
+        public Value beginKey(KeyHeader key) throws IOException {
+            return NdjsonExporter.this.beginKey(key, db, expiryUnknown, tailUnverified);
+        }
+
+        @Override
+        public void element(ElementView element) throws IOException {
+            NdjsonExporter.this.element(element);
+        }
+
+        @Override
+        public void endKey(KeyHeader key) throws IOException {
+            NdjsonExporter.this.endKey(key);
+        }
+
+        @Override
+        public void aborted(Exception error, ReadProgress progress) throws IOException {
+            NdjsonExporter.this.aborted(error, progress);
+        }
+    }
+
+    @Override
+    public void record(RdbToken token, RecordView record) throws IOException {
+        if (token == RdbToken.FUNCTION && includeFunctions()) writeFunction(record.functionLibraryName(), record.functionCode());
+    }
+
+    @Override
+    public Value beginKey(KeyHeader key) throws IOException {
+        return beginKey(key, key.db(), false, false);
+    }
+
+    /** Opens the key's record up to its value (or skips the key, still decoding it, when not selected). */
+    private Value beginKey(KeyHeader k, int db, boolean expiryUnknown, boolean tailUnverified) throws IOException {
+        byte[] key = k.key();
+        RedisType t = k.type();
+        if (!selector.select(db, key, t)) {
             keysSkipped++;
-            return false;
+            return Value.DECODE;
         }
-        try {
-            beginKeyRecord(db, key, type, r.expireAtMs());
-            switch (type) {
-                case STRING -> writeString(r);
-                case LIST -> writeList(r);
-                case SET, ZSET, HASH -> {
-                    if (sortLimit < 0) writeUnsorted(r, type);
-                    else writeSorted(r, type);
-                }
-                case STREAM -> writeStream(r);
-                case MODULE -> writeModule(r);
+        type = t;
+        keyElements = 0;
+        keyExpiryUnknown = expiryUnknown;
+        keyTailUnverified = tailUnverified;
+        beginKeyRecord(db, key, t, k.expireAtMs());
+        switch (t) {
+            case STRING -> {
             }
-            if (expiryUnknown) g.writeBooleanField("expiry_unknown", true);
-            if (tailUnverified) g.writeBooleanField("unverified", true);
-            g.writeEndObject();
-            endRecord();
-        } catch (IOException | RuntimeException e) {
-            abandonRecord();
-            throw e;
+            case LIST -> g.writeStartArray();
+            case SET, ZSET, HASH -> {
+                g.writeStartArray();
+                buffer.clear();
+                streaming = false;
+            }
+            case STREAM -> {
+                g.writeStartObject();
+                g.writeFieldName("entries");
+                g.writeStartArray();
+                entriesOpen = true;
+                groupOpen = false;
+                inConsumers = false;
+            }
+            case MODULE -> g.writeStartObject();
         }
+        return Value.ELEMENTS;
+    }
+
+    @Override
+    public void element(ElementView e) throws IOException {
+        elements++;
+        keyElements++;
+        switch (type) {
+            case STRING, LIST -> RedisStrings.write(g, e.item());
+            case SET, ZSET, HASH -> {
+                if (sortLimit < 0 || streaming) {
+                    writeElement(e, type);
+                    return;
+                }
+                byte[] second = e.elementKind() == ElementKind.HASH_ENTRY ? e.hashValue().toBytes() : null;
+                buffer.add(e.item().toBytes(), second, e.score(), e.fieldExpireAtMs());
+                if (buffer.bytes() > sortLimit) {
+                    for (ElementBuffer.Element b : buffer.inOrder()) writeBuffered(b, type);
+                    buffer.clear();
+                    streaming = true;
+                }
+            }
+            case STREAM -> streamElement(e);
+            case MODULE -> {
+                g.writeStringField("module", e.moduleName());
+                g.writeNumberField("encoding_version", e.moduleVersion());
+                g.writeNumberField("value_offset", e.moduleValueStart());
+                g.writeNumberField("value_length", e.moduleValueEnd() - e.moduleValueStart());
+            }
+        }
+    }
+
+    @Override
+    public void endKey(KeyHeader key) throws IOException {
+        if (type == null) return;
+        switch (type) {
+            case STRING -> {
+                if (keyElements != 1) throw new IllegalStateException("a string value has " + keyElements + " elements");
+            }
+            case LIST, MODULE -> {
+                if (type == RedisType.LIST) g.writeEndArray();
+                else g.writeEndObject();
+            }
+            case SET, ZSET, HASH -> {
+                if (sortLimit >= 0 && !streaming) {
+                    List<ElementBuffer.Element> list = buffer.sorted(type == RedisType.ZSET ? ElementBuffer.BY_SCORE_THEN_MEMBER : ElementBuffer.BY_FIRST);
+                    for (ElementBuffer.Element b : list) writeBuffered(b, type);
+                }
+                buffer.clear();
+                g.writeEndArray();
+            }
+            case STREAM -> {
+                if (entriesOpen) throw new IllegalStateException("stream without metadata");
+                if (groupOpen) closeGroup(inConsumers);
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+        }
+        if (keyExpiryUnknown) g.writeBooleanField("expiry_unknown", true);
+        if (keyTailUnverified) g.writeBooleanField("unverified", true);
+        g.writeEndObject();
+        endRecord();
+        type = null;
         keysWritten++;
-        return true;
+    }
+
+    /** A read error, or a failure to write: the unfinished record is dropped (or closed as partial). */
+    @Override
+    public void aborted(Exception error, ReadProgress progress) throws IOException {
+        if (type == null) return;
+        type = null;
+        buffer.clear();
+        abandonRecord();
     }
 
     /**
@@ -268,72 +409,15 @@ public final class NdjsonExporter implements Closeable {
         elements += count;
     }
 
-    private void writeString(RdbReader r) throws IOException {
-        RdbToken t = r.next();
-        if (t != RdbToken.ELEMENT) throw new IllegalStateException("string value missing");
-        RedisStrings.write(g, r.item());
-        elements++;
-        expectEnd(r);
-    }
-
-    private void expectEnd(RdbReader r) throws IOException {
-        RdbToken t = r.next();
-        if (t != RdbToken.KEY_END) throw new IllegalStateException("expected the end of the value, got " + t);
-    }
-
-    private void writeList(RdbReader r) throws IOException {
-        g.writeStartArray();
-        while (r.next() == RdbToken.ELEMENT) {
-            RedisStrings.write(g, r.item());
-            elements++;
-        }
-        g.writeEndArray();
-    }
-
-    private void writeUnsorted(RdbReader r, RedisType type) throws IOException {
-        g.writeStartArray();
-        while (r.next() == RdbToken.ELEMENT) {
-            elements++;
-            writeElement(r, type);
-        }
-        g.writeEndArray();
-    }
-
-    private void writeSorted(RdbReader r, RedisType type) throws IOException {
-        g.writeStartArray();
-        buffer.clear();
-        boolean streaming = false;
-        while (r.next() == RdbToken.ELEMENT) {
-            elements++;
-            if (streaming) {
-                writeElement(r, type);
-                continue;
-            }
-            byte[] second = r.elementKind() == ElementKind.HASH_ENTRY ? r.hashValue().toBytes() : null;
-            buffer.add(r.item().toBytes(), second, r.score(), r.fieldExpireAtMs());
-            if (buffer.bytes() > sortLimit) {
-                for (ElementBuffer.Element e : buffer.inOrder()) writeBuffered(e, type);
-                buffer.clear();
-                streaming = true;
-            }
-        }
-        if (!streaming) {
-            List<ElementBuffer.Element> list = buffer.sorted(type == RedisType.ZSET ? ElementBuffer.BY_SCORE_THEN_MEMBER : ElementBuffer.BY_FIRST);
-            for (ElementBuffer.Element e : list) writeBuffered(e, type);
-        }
-        buffer.clear();
-        g.writeEndArray();
-    }
-
     private void writeBuffered(ElementBuffer.Element e, RedisType type) throws IOException {
         writeMember(type, e.first(), e.second(), e.score(), e.expireAtMs());
     }
 
-    private void writeElement(RdbReader r, RedisType type) throws IOException {
+    private void writeElement(ElementView e, RedisType type) throws IOException {
         switch (type) {
-            case SET -> writeMember(type, r.item(), null, 0, -1);
-            case ZSET -> writeMember(type, r.item(), null, r.score(), -1);
-            default -> writeMember(type, r.item(), r.hashValue(), 0, r.fieldExpireAtMs());
+            case SET -> writeMember(type, e.item(), null, 0, -1);
+            case ZSET -> writeMember(type, e.item(), null, e.score(), -1);
+            default -> writeMember(type, e.item(), e.hashValue(), 0, e.fieldExpireAtMs());
         }
     }
 
@@ -365,57 +449,50 @@ public final class NdjsonExporter implements Closeable {
         else RedisStrings.write(g, (byte[]) s);
     }
 
-    private void writeStream(RdbReader r) throws IOException {
-        IntFunction<Object> field = r::streamField;
-        IntFunction<Object> value = r::streamValue;
-        g.writeStartObject();
-        g.writeFieldName("entries");
-        g.writeStartArray();
-        boolean entriesOpen = true;
-        boolean groupOpen = false;
-        boolean inConsumers = false;
-        while (r.next() == RdbToken.ELEMENT) {
-            elements++;
-            switch (r.elementKind()) {
-                case STREAM_ENTRY -> writeStreamEntry(r.streamId(), r.streamFieldCount(), field, value);
-                case STREAM_META -> {
+    private void streamElement(ElementView r) throws IOException {
+        switch (r.elementKind()) {
+            case STREAM_ENTRY -> {
+                if (r != boundView) {
+                    // Bound once per reader, not per entry.
+                    boundView = r;
+                    streamFields = r::streamField;
+                    streamValues = r::streamValue;
+                }
+                writeStreamEntry(r.streamId(), r.streamFieldCount(), streamFields, streamValues);
+            }
+            case STREAM_META -> {
+                g.writeEndArray();
+                entriesOpen = false;
+                g.writeNumberField("length", r.streamLength());
+                g.writeStringField("last_id", r.streamLastId().toString());
+                g.writeFieldName("groups");
+                g.writeStartArray();
+            }
+            case STREAM_GROUP -> {
+                if (groupOpen) closeGroup(inConsumers);
+                g.writeStartObject();
+                g.writeFieldName("name");
+                RedisStrings.write(g, r.groupName());
+                g.writeStringField("last_delivered_id", r.groupLastId().toString());
+                g.writeFieldName("pending");
+                g.writeStartArray();
+                groupOpen = true;
+                inConsumers = false;
+            }
+            case STREAM_GROUP_PENDING -> g.writeString(r.pendingId().toString());
+            case STREAM_CONSUMER -> {
+                if (!inConsumers) {
                     g.writeEndArray();
-                    entriesOpen = false;
-                    g.writeNumberField("length", r.streamLength());
-                    g.writeStringField("last_id", r.streamLastId().toString());
-                    g.writeFieldName("groups");
+                    g.writeFieldName("consumers");
                     g.writeStartArray();
+                    inConsumers = true;
                 }
-                case STREAM_GROUP -> {
-                    if (groupOpen) closeGroup(inConsumers);
-                    g.writeStartObject();
-                    g.writeFieldName("name");
-                    RedisStrings.write(g, r.groupName());
-                    g.writeStringField("last_delivered_id", r.groupLastId().toString());
-                    g.writeFieldName("pending");
-                    g.writeStartArray();
-                    groupOpen = true;
-                    inConsumers = false;
-                }
-                case STREAM_GROUP_PENDING -> g.writeString(r.pendingId().toString());
-                case STREAM_CONSUMER -> {
-                    if (!inConsumers) {
-                        g.writeEndArray();
-                        g.writeFieldName("consumers");
-                        g.writeStartArray();
-                        inConsumers = true;
-                    }
-                    RedisStrings.write(g, r.consumerName());
-                }
-                default -> {
-                    // Per-consumer pending ids are not part of the export format.
-                }
+                RedisStrings.write(g, r.consumerName());
+            }
+            default -> {
+                // Per-consumer pending ids are not part of the export format.
             }
         }
-        if (entriesOpen) throw new IllegalStateException("stream without metadata");
-        if (groupOpen) closeGroup(inConsumers);
-        g.writeEndArray();
-        g.writeEndObject();
     }
 
     /** [id, [[field, value], ...]]; fields and values come as the reader's views or as kept bytes. */
@@ -462,18 +539,6 @@ public final class NdjsonExporter implements Closeable {
             g.writeStartArray();
         }
         g.writeEndArray();
-        g.writeEndObject();
-    }
-
-    private void writeModule(RdbReader r) throws IOException {
-        g.writeStartObject();
-        while (r.next() == RdbToken.ELEMENT) {
-            elements++;
-            g.writeStringField("module", r.moduleName());
-            g.writeNumberField("encoding_version", r.moduleVersion());
-            g.writeNumberField("value_offset", r.moduleValueStart());
-            g.writeNumberField("value_length", r.moduleValueEnd() - r.moduleValueStart());
-        }
         g.writeEndObject();
     }
 

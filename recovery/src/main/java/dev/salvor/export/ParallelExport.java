@@ -174,7 +174,7 @@ public final class ParallelExport {
         public void run() {
             long start = -1;
             RdbReader.Context context = null;
-            try (RdbReader r = RdbReader.open(file).skim(true)) {
+            try (RdbReader r = RdbReader.open(file)) {
                 size = r.size();
                 r.next(); // the header
                 start = r.offset();
@@ -188,7 +188,7 @@ public final class ParallelExport {
                         start = keyStart;
                         context = r.context();
                     }
-                    r.skipValue();
+                    r.skipValue(RdbReader.Skip.FRAMING);
                 }
                 submit(new Range(start, r.eofOffset(), context));
                 checksum = r.checksumStatus();

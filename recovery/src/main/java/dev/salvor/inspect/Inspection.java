@@ -31,7 +31,6 @@ public record Inspection(
         SortedMap<String, Long> keysByEncoding,
         long keys,
         long expiringKeys,
-        long elements,
         long slotInfoRecords,
         ChecksumStatus checksum,
         long storedChecksum,

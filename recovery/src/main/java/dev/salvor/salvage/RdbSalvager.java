@@ -96,7 +96,7 @@ public final class RdbSalvager {
     private Scan scan(FileChannel ch, long size) throws IOException {
         zeroPages = ZeroPages.ifDamaged(ch, size);
         Resynchronizer resync = new Resynchronizer(ch, size, file.toString(), ledger);
-        RdbReader reader = RdbReader.open(file).skim(false);
+        RdbReader reader = RdbReader.open(file);
         RdbReader.Context ctx;
         String magic;
         boolean headerDamaged = false;
@@ -353,7 +353,7 @@ public final class RdbSalvager {
     }
 
     private byte[] firstKey(Segment s, RdbReader.Context ctx) throws IOException {
-        try (RdbReader r = RdbReader.resume(file, s.start(), new RdbReader.Context(ctx.version(), ctx.flavor(), s.db())).skim(true)) {
+        try (RdbReader r = RdbReader.resume(file, s.start(), new RdbReader.Context(ctx.version(), ctx.flavor(), s.db()))) {
             RdbToken t;
             while ((t = r.next()) != RdbToken.END && r.recordOffset() < s.end()) {
                 if (t == RdbToken.KEY) return r.key();

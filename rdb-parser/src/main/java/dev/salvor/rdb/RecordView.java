@@ -1,0 +1,66 @@
+package dev.salvor.rdb;
+
+import java.io.IOException;
+
+/**
+ * What a visitor sees of a top-level record (header, AUX field, SELECTDB, RESIZEDB, function,
+ * module AUX data, slot records, the EOF trailer): read-only, valid until the walk moves on.
+ */
+public interface RecordView {
+    RdbToken token();
+
+    /** Where the record starts. */
+    long tokenOffset();
+
+    /** Absolute offset of the next unread byte. */
+    long offset();
+
+    /** Input size when known, else -1. */
+    long size();
+
+    String source();
+
+    int version();
+
+    RdbFlavor flavor();
+
+    /** The 9-byte header, or null for DUMP payloads and readers resumed mid-file. */
+    String magic();
+
+    int db();
+
+    StringRef auxKey();
+
+    StringRef auxValue();
+
+    long resizeDbSize();
+
+    long resizeExpiresSize();
+
+    long slotId();
+
+    long slotSize();
+
+    long slotExpiresSize();
+
+    StringRef functionCode();
+
+    String functionLibraryName();
+
+    String moduleName();
+
+    int moduleVersion();
+
+    long moduleWhen();
+
+    ChecksumStatus checksumStatus();
+
+    long storedChecksum();
+
+    long computedChecksum();
+
+    long eofOffset();
+
+    /** After EOF: whether bytes follow the trailer. */
+    boolean hasTrailingData() throws IOException;
+}
