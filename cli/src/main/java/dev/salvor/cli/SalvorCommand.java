@@ -1,6 +1,7 @@
 package dev.salvor.cli;
 
 import dev.salvor.rdb.RdbFormatException;
+import dev.salvor.rdb.ReadConstraints;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -22,6 +23,16 @@ import java.io.IOException;
 public final class SalvorCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean debug;
+
+    @Option(names = "--max-string-size", paramLabel = "SIZE", scope = CommandLine.ScopeType.INHERIT,
+            description = "Refuse any string (value, element, key, AOF argument) longer than SIZE, e.g. 64m "
+                    + "(default 512m, Redis's proto-max-bulk-len): a longer length read from a file fails at its offset "
+                    + "before anything is allocated for it.")
+    String maxStringSize;
+
+    @Option(names = "--max-elements", paramLabel = "N", scope = CommandLine.ScopeType.INHERIT,
+            description = "Refuse a value that declares more than N elements (default: no limit).")
+    Long maxElements;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -50,7 +61,17 @@ public final class SalvorCommand implements java.util.concurrent.Callable<Intege
     static CommandLine commandLine(SalvorCommand root) {
         CommandLine cl = new CommandLine(root);
         cl.setExecutionExceptionHandler(new ErrorHandler());
-        cl.setExecutionStrategy(new OutOfMemoryGuard(new CommandLine.RunLast()));
+        // The read bounds hold for the one command run, whichever code reads the input.
+        CommandLine.IExecutionStrategy run = new OutOfMemoryGuard(new CommandLine.RunLast());
+        cl.setExecutionStrategy(parsed -> {
+            ReadConstraints previous = ReadConstraints.defaults();
+            ReadConstraints.overrideDefaults(root.constraints(parsed.commandSpec().commandLine(), previous));
+            try {
+                return run.execute(parsed);
+            } finally {
+                ReadConstraints.overrideDefaults(previous);
+            }
+        });
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("salvor: " + ex.getMessage());
@@ -58,6 +79,29 @@ public final class SalvorCommand implements java.util.concurrent.Callable<Intege
             return ExitCodes.ERROR;
         });
         return cl;
+    }
+
+    /** The read bounds the options ask for, on top of {@code base}. */
+    private ReadConstraints constraints(CommandLine cl, ReadConstraints base) {
+        if (maxStringSize == null && maxElements == null) return base;
+        ReadConstraints.Builder b = base.rebuild();
+        if (maxStringSize != null) {
+            long size;
+            try {
+                size = DiffCommand.parseSize(maxStringSize);
+            } catch (CommandLine.TypeConversionException e) {
+                throw new CommandLine.ParameterException(cl, "--max-string-size takes a size such as 64m or 1g, not '" + maxStringSize + "'");
+            }
+            if (size < 1 || size > Integer.MAX_VALUE - 8) {
+                throw new CommandLine.ParameterException(cl, "--max-string-size must be between 1 and " + (Integer.MAX_VALUE - 8) + " bytes");
+            }
+            b.maxStringSize((int) size).maxKeySize((int) size);
+        }
+        if (maxElements != null) {
+            if (maxElements < 1) throw new CommandLine.ParameterException(cl, "--max-elements must be at least 1");
+            b.maxElements(maxElements);
+        }
+        return b.build();
     }
 
     /** A failure becomes one line on stderr and an exit code; stack traces only with --debug. */

@@ -90,7 +90,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
 
     /** Opens a file; its size bounds every length read from it. */
     public static RdbReader open(Path file) throws IOException {
-        return open(file, ReadConstraints.DEFAULT);
+        return open(file, ReadConstraints.defaults());
     }
 
     public static RdbReader open(Path file, ReadConstraints constraints) throws IOException {
@@ -117,7 +117,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
      * before it had been read with the given context. The checksum cannot be verified.
      */
     public static RdbReader resume(Path file, long offset, Context ctx) throws IOException {
-        return resume(file, offset, ctx, ReadConstraints.DEFAULT);
+        return resume(file, offset, ctx, ReadConstraints.defaults());
     }
 
     public static RdbReader resume(Path file, long offset, Context ctx, ReadConstraints constraints) throws IOException {
@@ -139,7 +139,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
      * Used to try candidate resynchronisation points without touching the file.
      */
     public static RdbReader probe(byte[] buf, int off, int len, long absoluteStart, long totalSize, String source, Context ctx) {
-        RdbReader r = new RdbReader(new ByteSource(buf, off, len, absoluteStart, totalSize), source, ReadConstraints.DEFAULT, null, false);
+        RdbReader r = new RdbReader(new ByteSource(buf, off, len, absoluteStart, totalSize), source, ReadConstraints.defaults(), null, false);
         r.startAt(ctx);
         return r;
     }
@@ -156,7 +156,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
 
     /** Reads from a stream; {@code size} is the byte count when known, else -1. */
     public static RdbReader of(InputStream stream, String source, long size) {
-        return of(stream, source, size, ReadConstraints.DEFAULT);
+        return of(stream, source, size, ReadConstraints.defaults());
     }
 
     public static RdbReader of(InputStream stream, String source, long size, ReadConstraints constraints) {
@@ -168,7 +168,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
      * first; the tokens are then KEY (with a null key), its ELEMENTs, KEY_END and END.
      */
     public static RdbReader ofDumpPayload(byte[] payload, String source) throws RdbFormatException {
-        return ofDumpPayload(payload, source, ReadConstraints.DEFAULT);
+        return ofDumpPayload(payload, source, ReadConstraints.defaults());
     }
 
     public static RdbReader ofDumpPayload(byte[] payload, String source, ReadConstraints constraints) throws RdbFormatException {

@@ -23,7 +23,10 @@ public final class ReadConstraints {
     /** More arguments than this in one AOF command is not something Redis writes. */
     public static final int DEFAULT_MAX_ARGC = 1 << 24;
 
+    /** The built-in bounds. */
     public static final ReadConstraints DEFAULT = builder().build();
+
+    private static volatile ReadConstraints defaults = DEFAULT;
 
     private final int maxStringSize;
     private final int maxKeySize;
@@ -39,6 +42,19 @@ public final class ReadConstraints {
         this.maxFields = b.maxFields;
         this.windowSize = b.windowSize;
         this.maxArgc = b.maxArgc;
+    }
+
+    /**
+     * The bounds readers use when none are given: {@link #DEFAULT} unless an application set
+     * others with {@link #overrideDefaults} (as the command line does for its options).
+     */
+    public static ReadConstraints defaults() {
+        return defaults;
+    }
+
+    /** Sets the bounds readers use when none are given; null restores {@link #DEFAULT}. */
+    public static void overrideDefaults(ReadConstraints constraints) {
+        defaults = constraints == null ? DEFAULT : constraints;
     }
 
     public static Builder builder() {
