@@ -9,39 +9,40 @@ package dev.salvor.rdb;
  * <li>{@link #family()}: which decoder reads it, and what damage can go unnoticed in it;</li>
  * <li>{@link #bare()}: a record of this type without prefixes is made of RDB strings only;</li>
  * <li>{@link #writtenBy(int)}: whether a server writing that RDB version writes this type;</li>
- * <li>{@link #readIn(RdbFlavor)}: under which flavor's numbering the type byte means this encoding.</li>
+ * <li>{@link #readIn(RdbFlavor)}: under which flavors' numbering the type byte means this encoding
+ * (those listed last in the constant; none listed: all of them).</li>
  * </ul>
  */
 public enum RdbEncoding {
-    STRING(0, RedisType.STRING, "string", Family.STRING, true, 1, Versions.LATEST, true, Readers.ALL),
-    LIST_LINKED(1, RedisType.LIST, "linkedlist", Family.PLAIN, true, 1, 6, false, Readers.ALL),
-    SET_PLAIN(2, RedisType.SET, "hashtable", Family.PLAIN, true, 1, Versions.LATEST, true, Readers.ALL),
-    ZSET_TEXT_SCORES(3, RedisType.ZSET, "skiplist-text-scores", Family.PLAIN, true, 1, 7, false, Readers.ALL),
-    HASH_PLAIN(4, RedisType.HASH, "hashtable", Family.PLAIN, true, 1, Versions.LATEST, true, Readers.ALL),
-    ZSET_2(5, RedisType.ZSET, "skiplist", Family.PLAIN, false, 8, Versions.LATEST, true, Readers.ALL),
+    STRING(0, RedisType.STRING, "string", Family.STRING, true, 1, Versions.LATEST, true),
+    LIST_LINKED(1, RedisType.LIST, "linkedlist", Family.PLAIN, true, 1, 6, false),
+    SET_PLAIN(2, RedisType.SET, "hashtable", Family.PLAIN, true, 1, Versions.LATEST, true),
+    ZSET_TEXT_SCORES(3, RedisType.ZSET, "skiplist-text-scores", Family.PLAIN, true, 1, 7, false),
+    HASH_PLAIN(4, RedisType.HASH, "hashtable", Family.PLAIN, true, 1, Versions.LATEST, true),
+    ZSET_2(5, RedisType.ZSET, "skiplist", Family.PLAIN, false, 8, Versions.LATEST, true),
     /** Redis 4.0 release candidates: no released server writes it, and it cannot be framed without the module. */
-    MODULE_PRE_GA(6, RedisType.MODULE, "module-pre-ga", Family.MODULE, false, Versions.NEVER, Versions.NEVER, false, Readers.ALL),
-    MODULE_2(7, RedisType.MODULE, "module", Family.MODULE, false, 8, Versions.LATEST, true, Readers.ALL),
-    HASH_ZIPMAP(9, RedisType.HASH, "zipmap", Family.PACKED, false, 1, 6, false, Readers.ALL),
-    LIST_ZIPLIST(10, RedisType.LIST, "ziplist", Family.PACKED, false, 1, 6, false, Readers.ALL),
-    SET_INTSET(11, RedisType.SET, "intset", Family.PACKED, false, 1, Versions.LATEST, true, Readers.ALL),
-    ZSET_ZIPLIST(12, RedisType.ZSET, "ziplist", Family.PACKED, false, 1, 9, false, Readers.ALL),
-    HASH_ZIPLIST(13, RedisType.HASH, "ziplist", Family.PACKED, false, 1, 9, false, Readers.ALL),
-    LIST_QUICKLIST(14, RedisType.LIST, "quicklist", Family.QUICKLIST, false, 7, 9, false, Readers.ALL),
-    STREAM_LISTPACKS(15, RedisType.STREAM, "stream-v1", Family.STREAM, false, 9, 9, false, Readers.ALL),
-    HASH_LISTPACK(16, RedisType.HASH, "listpack", Family.PACKED, false, 10, Versions.LATEST, true, Readers.ALL),
-    ZSET_LISTPACK(17, RedisType.ZSET, "listpack", Family.PACKED, false, 10, Versions.LATEST, true, Readers.ALL),
-    LIST_QUICKLIST_2(18, RedisType.LIST, "quicklist2", Family.QUICKLIST, false, 10, Versions.LATEST, true, Readers.ALL),
-    STREAM_LISTPACKS_2(19, RedisType.STREAM, "stream-v2", Family.STREAM, false, 10, Versions.LATEST, true, Readers.ALL),
-    SET_LISTPACK(20, RedisType.SET, "listpack", Family.PACKED, false, 11, Versions.LATEST, true, Readers.ALL),
-    STREAM_LISTPACKS_3(21, RedisType.STREAM, "stream-v3", Family.STREAM, false, 11, Versions.LATEST, true, Readers.ALL),
+    MODULE_PRE_GA(6, RedisType.MODULE, "module-pre-ga", Family.MODULE, false, Versions.NEVER, Versions.NEVER, false),
+    MODULE_2(7, RedisType.MODULE, "module", Family.MODULE, false, 8, Versions.LATEST, true),
+    HASH_ZIPMAP(9, RedisType.HASH, "zipmap", Family.PACKED, false, 1, 6, false),
+    LIST_ZIPLIST(10, RedisType.LIST, "ziplist", Family.PACKED, false, 1, 6, false),
+    SET_INTSET(11, RedisType.SET, "intset", Family.PACKED, false, 1, Versions.LATEST, true),
+    ZSET_ZIPLIST(12, RedisType.ZSET, "ziplist", Family.PACKED, false, 1, 9, false),
+    HASH_ZIPLIST(13, RedisType.HASH, "ziplist", Family.PACKED, false, 1, 9, false),
+    LIST_QUICKLIST(14, RedisType.LIST, "quicklist", Family.QUICKLIST, false, 7, 9, false),
+    STREAM_LISTPACKS(15, RedisType.STREAM, "stream-v1", Family.STREAM, false, 9, 9, false),
+    HASH_LISTPACK(16, RedisType.HASH, "listpack", Family.PACKED, false, 10, Versions.LATEST, true),
+    ZSET_LISTPACK(17, RedisType.ZSET, "listpack", Family.PACKED, false, 10, Versions.LATEST, true),
+    LIST_QUICKLIST_2(18, RedisType.LIST, "quicklist2", Family.QUICKLIST, false, 10, Versions.LATEST, true),
+    STREAM_LISTPACKS_2(19, RedisType.STREAM, "stream-v2", Family.STREAM, false, 10, Versions.LATEST, true),
+    SET_LISTPACK(20, RedisType.SET, "listpack", Family.PACKED, false, 11, Versions.LATEST, true),
+    STREAM_LISTPACKS_3(21, RedisType.STREAM, "stream-v3", Family.STREAM, false, 11, Versions.LATEST, true),
     /** Redis 7.4 release candidates; Valkey uses 22 for {@link #HASH_2}. */
-    HASH_METADATA_PRE_GA(22, RedisType.HASH, "hashtable-ttl-pre-ga", Family.PLAIN, false, 12, Versions.LATEST, false, Readers.REDIS),
-    HASH_LISTPACK_EX_PRE_GA(23, RedisType.HASH, "listpackex-pre-ga", Family.PACKED, false, 12, Versions.LATEST, false, Readers.REDIS),
-    HASH_METADATA(24, RedisType.HASH, "hashtable-ttl", Family.PLAIN, false, 12, Versions.LATEST, false, Readers.ALL),
-    HASH_LISTPACK_EX(25, RedisType.HASH, "listpackex", Family.PACKED, false, 12, Versions.LATEST, false, Readers.ALL),
+    HASH_METADATA_PRE_GA(22, RedisType.HASH, "hashtable-ttl-pre-ga", Family.PLAIN, false, 12, Versions.LATEST, false, RdbFlavor.REDIS),
+    HASH_LISTPACK_EX_PRE_GA(23, RedisType.HASH, "listpackex-pre-ga", Family.PACKED, false, 12, Versions.LATEST, false, RdbFlavor.REDIS),
+    HASH_METADATA(24, RedisType.HASH, "hashtable-ttl", Family.PLAIN, false, 12, Versions.LATEST, false),
+    HASH_LISTPACK_EX(25, RedisType.HASH, "listpackex", Family.PACKED, false, 12, Versions.LATEST, false),
     /** Valkey 9 (RDB 80+): hash whose fields carry their own expiry. */
-    HASH_2(22, RedisType.HASH, "hashtable-ttl-valkey", Family.PLAIN, false, Versions.NEVER, Versions.NEVER, true, Readers.VALKEY);
+    HASH_2(22, RedisType.HASH, "hashtable-ttl-valkey", Family.PLAIN, false, Versions.NEVER, Versions.NEVER, true, RdbFlavor.VALKEY);
 
     /**
      * How a value of an encoding is laid out, which decides the decoder that reads it and what a
@@ -83,11 +84,6 @@ public enum RdbEncoding {
         static final int NEVER = -1;
     }
 
-    /** Under which flavor's numbering a type byte means the encoding. */
-    private enum Readers {
-        ALL, REDIS, VALKEY
-    }
-
     /** First RDB version of Valkey's own numbering (VALKEY080). */
     private static final int VALKEY_VERSIONS = 80;
 
@@ -113,10 +109,11 @@ public enum RdbEncoding {
     private final int redisSince;
     private final int redisUntil;
     private final boolean valkey9;
-    private final Readers readers;
+    /** The flavors whose numbering gives the type byte this meaning; empty: every flavor. */
+    private final RdbFlavor[] readers;
 
     RdbEncoding(int rdbType, RedisType type, String label, Family family, boolean bare, int redisSince, int redisUntil,
-                boolean valkey9, Readers readers) {
+                boolean valkey9, RdbFlavor... readers) {
         this.rdbType = rdbType;
         this.type = type;
         this.label = label;
@@ -168,7 +165,9 @@ public enum RdbEncoding {
 
     /** Whether the type byte means this encoding in a file of the given flavor. */
     public boolean readIn(RdbFlavor flavor) {
-        return readers == Readers.ALL || readers.name().equals(flavor.name());
+        if (readers.length == 0) return true;
+        for (RdbFlavor f : readers) if (f == flavor) return true;
+        return false;
     }
 
     /** Resolves a type byte for a file of the given flavor; null when the byte names no value type. */
