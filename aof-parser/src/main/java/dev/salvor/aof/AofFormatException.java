@@ -1,11 +1,10 @@
 package dev.salvor.aof;
 
-import dev.salvor.rdb.LocatedMessage;
-
-import java.io.IOException;
+import dev.salvor.format.FormatException;
+import dev.salvor.format.Location;
 
 /** Malformed or damaged AOF input, located by segment, byte offset and line; the message is one line. */
-public class AofFormatException extends IOException {
+public class AofFormatException extends FormatException {
     private static final long serialVersionUID = 1L;
 
     /** What was wrong, in the terms redis-check-aof users know. */
@@ -33,18 +32,10 @@ public class AofFormatException extends IOException {
     }
 
     private final Reason reason;
-    private final String segment;
-    private final long offset;
-    private final long line;
-    private final String detail;
 
     public AofFormatException(Reason reason, String segment, long offset, long line, String detail) {
-        super(LocatedMessage.format(segment, reason.text(), offset, line > 0 ? "line " + line : null, detail));
+        super(reason.text(), new Location(segment, offset, line, -1, null), detail);
         this.reason = reason;
-        this.segment = segment;
-        this.offset = offset;
-        this.line = line;
-        this.detail = detail;
     }
 
     public Reason reason() {
@@ -52,19 +43,11 @@ public class AofFormatException extends IOException {
     }
 
     public String segment() {
-        return segment;
-    }
-
-    public long offset() {
-        return offset;
+        return source();
     }
 
     /** 1-based line of the offset, or 0 when not counted. */
     public long line() {
-        return line;
-    }
-
-    public String detail() {
-        return detail;
+        return location().line();
     }
 }

@@ -1,12 +1,13 @@
 package dev.salvor.rdb;
 
-import java.io.IOException;
+import dev.salvor.format.FormatException;
+import dev.salvor.format.Location;
 
 /**
  * Malformed or damaged RDB input. Always carries the absolute byte offset where the problem was
  * seen and, when known, the database and key being read; {@link #getMessage()} is one line.
  */
-public class RdbFormatException extends IOException {
+public class RdbFormatException extends FormatException {
     private static final long serialVersionUID = 1L;
 
     /** Why the input was rejected; salvage reports group damage by these. */
@@ -42,53 +43,23 @@ public class RdbFormatException extends IOException {
     }
 
     private final Reason reason;
-    private final String source;
-    private final long offset;
-    private final int db;
-    private final byte[] key;
-    private final String detail;
 
     public RdbFormatException(Reason reason, String source, long offset, int db, byte[] key, String detail) {
-        super(format(reason, source, offset, db, key, detail));
+        super(reason.text(), new Location(source, offset, 0, db, key), detail);
         this.reason = reason;
-        this.source = source;
-        this.offset = offset;
-        this.db = db;
-        this.key = key;
-        this.detail = detail;
-    }
-
-    private static String format(Reason reason, String source, long offset, int db, byte[] key, String detail) {
-        String where = key == null ? null : "db " + db + ", key " + StringRef.printable(key, 0, key.length, 60);
-        return LocatedMessage.format(source, reason.text(), offset, where, detail);
     }
 
     public Reason reason() {
         return reason;
     }
 
-    /** Name of the file or stream, or null when the reader was not given one. */
-    public String source() {
-        return source;
-    }
-
-    /** Absolute byte offset in the input where the problem was detected. */
-    public long offset() {
-        return offset;
-    }
-
     /** Database being read, or -1 when unknown. */
     public int db() {
-        return db;
+        return location().db();
     }
 
     /** Key being read, or null when the problem is outside a key. */
     public byte[] key() {
-        return key == null ? null : key.clone();
-    }
-
-    /** What was expected versus found, without location. */
-    public String detail() {
-        return detail;
+        return location().key();
     }
 }
