@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.SerializedString;
 import dev.salvor.export.KeySelector;
 import dev.salvor.export.RedisStrings;
+import dev.salvor.format.FileRanges;
 import dev.salvor.rdb.Crc64;
 import dev.salvor.rdb.RdbFormatException;
 import dev.salvor.rdb.RdbReader;
@@ -22,7 +23,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -68,12 +68,7 @@ public final class DumpSet {
                 if (to - from > Integer.MAX_VALUE - 16) throw new IOException(rdb + ": value of " + (to - from) + " bytes is too large for one payload");
                 byte[] payload = new byte[(int) (to - from) + 11];
                 payload[0] = (byte) type;
-                ByteBuffer bb = ByteBuffer.wrap(payload, 1, (int) (to - from));
-                for (long p = from; bb.hasRemaining(); ) {
-                    int k = ch.read(bb, p);
-                    if (k < 0) throw new IOException(rdb + ": ended inside a value at " + p);
-                    p += k;
-                }
+                FileRanges.readFully(ch, from, payload, 1, (int) (to - from));
                 int end = payload.length - 10;
                 payload[end] = (byte) version;
                 payload[end + 1] = (byte) (version >>> 8);

@@ -1,8 +1,9 @@
 package dev.salvor.salvage;
 
+import dev.salvor.format.FileRanges;
+
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,16 +35,8 @@ public final class QuarantineWriter implements SalvageListener {
     @Override
     public void damaged(CorruptRegion region) throws IOException {
         entries.add(new Entry(region.start(), region.end(), written));
-        byte[] buf = new byte[(int) Math.min(1 << 20, Math.max(1, region.length()))];
-        long pos = region.start();
-        while (pos < region.end()) {
-            ByteBuffer bb = ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, region.end() - pos));
-            int n = input.read(bb, pos);
-            if (n < 0) break;
-            out.write(buf, 0, n);
-            pos += n;
-            written += n;
-        }
+        FileRanges.copy(input, region.start(), region.end(), out);
+        written += region.end() - region.start();
     }
 
     @Override

@@ -31,6 +31,21 @@ final class RdbEncoder {
         raw(b, 0, b.length);
     }
 
+    /** The encoder as a stream of raw bytes (checksummed like {@link #raw}). */
+    OutputStream stream() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                u8(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                raw(b, off, len);
+            }
+        };
+    }
+
     void u8(int v) throws IOException {
         scratch[0] = (byte) v;
         raw(scratch, 0, 1);

@@ -1,6 +1,7 @@
 package dev.salvor.salvage;
 
 import dev.salvor.export.ValueElement;
+import dev.salvor.format.FileRanges;
 import dev.salvor.rdb.RdbEncoding;
 import dev.salvor.rdb.RdbFlavor;
 import dev.salvor.rdb.RdbFormatException;
@@ -10,7 +11,6 @@ import dev.salvor.rdb.StreamId;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -73,15 +73,7 @@ public final class RepairWriter implements SalvageListener {
     }
 
     private void copy(long from, long to) throws IOException {
-        byte[] buf = new byte[(int) Math.min(1 << 20, Math.max(0, to - from))];
-        long pos = from;
-        while (pos < to) {
-            ByteBuffer bb = ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, to - pos));
-            int n = input.read(bb, pos);
-            if (n < 0) throw new IOException("input ended while copying bytes " + from + ".." + to);
-            out.raw(buf, 0, n);
-            pos += n;
-        }
+        FileRanges.copy(input, from, to, out.stream());
     }
 
     /** Re-encodes the intact part of an interrupted key (see {@link PartialKey}). */

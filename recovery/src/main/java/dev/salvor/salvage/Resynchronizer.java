@@ -1,5 +1,6 @@
 package dev.salvor.salvage;
 
+import dev.salvor.format.FileRanges;
 import dev.salvor.rdb.RdbFormatException;
 import dev.salvor.rdb.RdbOpcode;
 import dev.salvor.rdb.RdbReader;
@@ -151,13 +152,7 @@ final class Resynchronizer {
 
     private byte[] read(long at, int len) throws IOException {
         byte[] buf = new byte[len];
-        ByteBuffer bb = ByteBuffer.wrap(buf);
-        long pos = at;
-        while (bb.hasRemaining()) {
-            int r = channel.read(bb, pos);
-            if (r < 0) break;
-            pos += r;
-        }
+        FileRanges.read(channel, at, buf, 0, len);
         return buf;
     }
 

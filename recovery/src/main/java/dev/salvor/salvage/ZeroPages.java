@@ -1,9 +1,9 @@
 package dev.salvor.salvage;
 
+import dev.salvor.format.FileRanges;
 import dev.salvor.rdb.Crc64;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.Arrays;
 
@@ -57,14 +57,7 @@ final class ZeroPages {
     }
 
     private static int read(FileChannel ch, long at, byte[] buf, int len) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(buf, 0, len);
-        long pos = at;
-        while (bb.hasRemaining()) {
-            int r = ch.read(bb, pos);
-            if (r < 0) break;
-            pos += r;
-        }
-        return bb.position();
+        return FileRanges.read(ch, at, buf, 0, len);
     }
 
     private static boolean allZero(byte[] b, int off, int len) {
