@@ -98,6 +98,10 @@ public final class MemoryCommand implements Callable<Integer> {
     @Option(names = "--html", paramLabel = "FILE", description = "Also write the report as a self-contained HTML page (treemap of prefixes, charts).")
     Path html;
 
+    @Option(names = "--threads", paramLabel = "N", description = "Estimate on N threads (default: the number of processors, at most 8); "
+            + "used for a plain file. The report is the same with any N.")
+    int threads = Math.min(8, Runtime.getRuntime().availableProcessors());
+
     @Option(names = "--salvage", description = "Read a damaged file: estimate what salvage recovers; keys cut by damage are marked partial.")
     boolean salvage;
 
@@ -190,6 +194,7 @@ public final class MemoryCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         if (top < 0) throw new ParameterException(spec.commandLine(), "--top must be 0 or more");
+        if (threads < 1) throw new ParameterException(spec.commandLine(), "--threads must be at least 1");
         if (separator.isEmpty()) throw new ParameterException(spec.commandLine(), "--separator needs at least one character");
         if (prefixDepth < 1 || maxPrefixes < 1) throw new ParameterException(spec.commandLine(), "--prefix-depth and --max-prefixes must be at least 1");
         return o.withTop(top).withSeparators(separator.getBytes(StandardCharsets.UTF_8)).withPrefixes(prefixDepth, maxPrefixes);
@@ -211,6 +216,11 @@ public final class MemoryCommand implements Callable<Integer> {
                     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
                     MemoryReport r = analyzer.salvage(file, tmp, sink, bar);
                     return src.file() != null ? r : rename(r, src.name(), mtime);
+                }
+            }
+            if (threads > 1 && src.file() != null) {
+                try (ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size())) {
+                    return analyzer.analyzeParallel(src.file(), threads, sink, bar);
                 }
             }
             try (ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size());

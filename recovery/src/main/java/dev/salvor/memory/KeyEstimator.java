@@ -322,6 +322,7 @@ public final class KeyEstimator {
             seen(len);
             sdsBytes += m.sds(len);
             if (len > maxLen) maxLen = len;
+            if (enc != RdbEncoding.SET_PLAIN || state == HASHTABLE) return; // the file's blob, or a hashtable already
             boolean isInt;
             long v;
             if (s.isInteger()) {
@@ -332,14 +333,6 @@ public final class KeyEstimator {
                 v = parsed[0];
             }
             long entry = isInt ? Listpacks.intEntry(v) : Listpacks.stringEntry(len);
-            if (enc != RdbEncoding.SET_PLAIN) {
-                lpBytes += entry;
-                if (isInt) {
-                    min = Math.min(min, v);
-                    max = Math.max(max, v);
-                }
-                return;
-            }
             // A plain set is loaded member by member (rdbLoadObject, RDB_TYPE_SET).
             if (state == INTSET) {
                 if (isInt) {
@@ -436,6 +429,7 @@ public final class KeyEstimator {
         private long maxLen;
         private long totalLen;
         private long fileBlob;
+        private long declared;
 
         @Override
         void begin(RdbReader r, RdbEncoding encoding) {
@@ -444,6 +438,8 @@ public final class KeyEstimator {
             lpBytes = Listpacks.OVERHEAD;
             maxLen = 0;
             totalLen = 0;
+            // a skiplist in the file says its length up front; a ziplist only as it is read
+            declared = encoding == RdbEncoding.ZSET_2 || encoding == RdbEncoding.ZSET_TEXT_SCORES ? r.sizeHint() : 0;
             fileBlob = encoding == RdbEncoding.ZSET_LISTPACK ? r.containerLength() : -1;
         }
 
@@ -455,8 +451,11 @@ public final class KeyEstimator {
             sdsBytes += m.sds(len);
             maxLen = Math.max(maxLen, len);
             totalLen += len;
-            boolean shortest = enc != RdbEncoding.ZSET_ZIPLIST && m.family() != ServerFamily.REDIS_7_0;
-            lpBytes += Listpacks.entry(s) + Listpacks.scoreEntry(r.score(), shortest);
+            if (enc != RdbEncoding.ZSET_LISTPACK && count <= m.config().zsetMaxListpackEntries() && declared <= m.config().zsetMaxListpackEntries()) {
+                // only a listpack the server builds itself needs its entries sized (scores as it prints them)
+                boolean shortest = enc != RdbEncoding.ZSET_ZIPLIST && m.family() != ServerFamily.REDIS_7_0;
+                lpBytes += Listpacks.entry(s) + Listpacks.scoreEntry(r.score(), shortest);
+            }
         }
 
         @Override
@@ -533,8 +532,11 @@ public final class KeyEstimator {
             boolean hasTtl = ttl >= 0;
             anyTtl |= hasTtl;
             fieldBytes += (m.family().hashFieldMstr() ? m.hashField(fl, hasTtl) : m.sds(fl)) + m.sds(vl);
-            lpBytes += Listpacks.entry(f) + Listpacks.entry(v);
-            if (hasTtlTuples()) lpBytes += Listpacks.intEntry(hasTtl ? ttl : 0);
+            if (fileBlob < 0 && count <= m.config().hashMaxListpackEntries()) {
+                // only a listpack the server builds itself needs its entries sized
+                lpBytes += Listpacks.entry(f) + Listpacks.entry(v);
+                if (hasTtlTuples()) lpBytes += Listpacks.intEntry(hasTtl ? ttl : 0);
+            }
             ServerConfig c = m.config();
             if (convertedAt < 0 && (fl > c.hashMaxListpackValue() || vl > c.hashMaxListpackValue())) convertedAt = index;
         }
@@ -597,6 +599,7 @@ public final class KeyEstimator {
         private long convertedBuckets(boolean metadata) {
             DictSim d = new DictSim();
             d.expand(convertedAt);
+            d.add(convertedAt); // the pairs so far move over from the listpack
             long remaining = count - convertedAt - 1;
             if (metadata) {
                 if (remaining > 4) d.expand(remaining);

@@ -62,13 +62,15 @@ final class Listpacks {
 
     static int decimalLength(long v) {
         if (v == Long.MIN_VALUE) return 20;
-        int n = v < 0 ? 2 : 1;
+        int sign = v < 0 ? 1 : 0;
         long a = Math.abs(v);
-        while (a >= 10) {
-            a /= 10;
-            n++;
-        }
-        return n;
+        if (a < 10) return sign + 1;
+        if (a < 100) return sign + 2;
+        if (a < 1000) return sign + 3;
+        if (a < 10000) return sign + 4;
+        int n = 5;
+        for (long p = 100000; n < 19 && a >= p; p *= 10) n++;
+        return sign + n;
     }
 
     /**

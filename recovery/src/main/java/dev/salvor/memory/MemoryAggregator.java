@@ -71,7 +71,7 @@ public final class MemoryAggregator {
         }
         expiry[bucket][0]++;
         expiry[bucket][1] += k.bytes();
-        if (topN > 0) {
+        if (topN > 0 && (top.size() < topN || BY_BYTES.compare(k, top.peek()) < 0)) {
             top.add(k);
             if (top.size() > topN) top.poll();
         }
@@ -84,6 +84,10 @@ public final class MemoryAggregator {
         g[1] += k.bytes();
         g[2] += k.datasetBytes();
         if (expiring) g[3]++;
+    }
+
+    PrefixTree prefixes() {
+        return prefixes;
     }
 
     public long keys() {

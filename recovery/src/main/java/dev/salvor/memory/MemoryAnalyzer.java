@@ -54,17 +54,65 @@ public final class MemoryAnalyzer {
 
     private MemoryReport run(RdbReader r, long sizeBytes, long fileTimeMs, KeySink sink, LongConsumer progress,
                              Set<String> partialKeys, MemoryReport.Salvage salvage, List<String> extraNotes) throws IOException {
-        String serverVersion = null;
-        boolean valkey = false;
-        long ctimeMs = -1;
-        long functions = 0;
-        long modules = 0;
+        FileFacts facts = new FileFacts();
         KeyEstimator estimator = null;
         MemoryAggregator agg = null;
-        PrefixTree tree = new PrefixTree(options.separators(), options.prefixDepth(), options.prefixNodes());
         long nextProgress = 0;
         RdbToken t;
         while ((t = r.next()) != RdbToken.END) {
+            facts.see(r, t);
+            if (t == RdbToken.KEY) {
+                if (estimator == null) {
+                    estimator = new KeyEstimator(facts.model(r));
+                    agg = facts.aggregator(fileTimeMs);
+                }
+                estimator.begin(r);
+                while (r.next() == RdbToken.ELEMENT) estimator.element(r);
+                KeyMemory k = estimator.finish(false);
+                if (!partialKeys.isEmpty() && partialKeys.contains(id(k.db(), k.key()))) {
+                    k = new KeyMemory(k.db(), k.key(), k.type(), k.encoding(), k.bytes(), k.datasetBytes(), k.elements(),
+                            k.largestElement(), k.expireAtMs(), true);
+                }
+                agg.add(k);
+                sink.key(k);
+            }
+            if (progress != null && r.offset() >= nextProgress) {
+                progress.accept(r.offset());
+                nextProgress = r.offset() + (1 << 22);
+            }
+        }
+        MemoryModel m = estimator != null ? estimator.model() : facts.model(r);
+        if (agg == null) agg = facts.aggregator(fileTimeMs);
+        return facts.report(r.source(), sizeBytes, r.version(), r.flavor(), fileTimeMs, m, agg,
+                salvage == null ? r.checksumStatus() : ChecksumStatus.UNVERIFIABLE, salvage, extraNotes);
+    }
+
+    /**
+     * Analyzes a plain file on {@code threads} threads, with the same result as {@link #analyze}:
+     * a planner walks the file's framing and cuts it into ranges of whole records, workers
+     * estimate the keys of each range, and the calling thread sums them (and hands them to
+     * {@code sink}) in file order.
+     */
+    public MemoryReport analyzeParallel(Path file, int threads, KeySink sink, LongConsumer progress) throws IOException {
+        return analyzeParallel(file, threads, ParallelMemory.RANGE_BYTES, sink, progress);
+    }
+
+    MemoryReport analyzeParallel(Path file, int threads, long rangeBytes, KeySink sink, LongConsumer progress) throws IOException {
+        FileFacts facts = new FileFacts();
+        ParallelMemory.Result r = new ParallelMemory(file, threads, facts, rangeBytes).run(sink, progress, Files.getLastModifiedTime(file).toMillis());
+        return facts.report(file.toString(), Files.size(file), r.version(), r.flavor(), Files.getLastModifiedTime(file).toMillis(),
+                r.model(), r.aggregator(), r.checksum(), null, List.of());
+    }
+
+    /** What the records around the keys say: server version, snapshot time, functions, module values. */
+    final class FileFacts {
+        String serverVersion;
+        boolean valkey;
+        long ctimeMs = -1;
+        long functions;
+        long modules;
+
+        void see(RdbReader r, RdbToken t) {
             switch (t) {
                 case AUX -> {
                     String k = r.auxKey().toString();
@@ -83,64 +131,51 @@ public final class MemoryAnalyzer {
                 }
                 case FUNCTION -> functions++;
                 case KEY -> {
-                    if (estimator == null) {
-                        estimator = new KeyEstimator(model(r, serverVersion, valkey));
-                        agg = new MemoryAggregator(reference(ctimeMs, fileTimeMs), ctimeMs >= 0, options.topN(), tree);
-                    }
                     if (r.type() == RedisType.MODULE) modules++;
-                    estimator.begin(r);
-                    while (r.next() == RdbToken.ELEMENT) estimator.element(r);
-                    KeyMemory k = estimator.finish(false);
-                    if (!partialKeys.isEmpty() && partialKeys.contains(id(k.db(), k.key()))) {
-                        k = new KeyMemory(k.db(), k.key(), k.type(), k.encoding(), k.bytes(), k.datasetBytes(), k.elements(),
-                                k.largestElement(), k.expireAtMs(), true);
-                    }
-                    agg.add(k);
-                    sink.key(k);
                 }
                 default -> {
-                    // other records hold no keys
+                    // nothing else says anything about memory
                 }
             }
-            if (progress != null && r.offset() >= nextProgress) {
-                progress.accept(r.offset());
-                nextProgress = r.offset() + (1 << 22);
+        }
+
+        MemoryModel model(RdbReader r) {
+            ServerFamily f = options.family();
+            if (f == null) {
+                if (serverVersion != null) f = ServerFamily.ofVersion(serverVersion, valkey || r.flavor() == RdbFlavor.VALKEY);
+                else f = ServerFamily.ofRdb(r.version(), r.flavor());
             }
+            return new MemoryModel(f, options.allocator(), options.config());
         }
-        if (estimator == null) {
-            estimator = new KeyEstimator(model(r, serverVersion, valkey));
-            agg = new MemoryAggregator(reference(ctimeMs, fileTimeMs), ctimeMs >= 0, options.topN(), tree);
+
+        MemoryAggregator aggregator(long fileTimeMs) {
+            PrefixTree tree = new PrefixTree(options.separators(), options.prefixDepth(), options.prefixNodes());
+            return new MemoryAggregator(reference(ctimeMs, fileTimeMs), ctimeMs >= 0, options.topN(), tree);
         }
-        MemoryModel m = estimator.model();
-        List<String> notes = new ArrayList<>(extraNotes);
-        if (options.family() == null) {
-            notes.add("modelled as " + m.family().label() + ", the server line that wrote the file"
-                    + (serverVersion != null ? " (" + (valkey ? "valkey-ver " : "redis-ver ") + serverVersion + ")" : " (RDB version " + r.version() + ")"));
+
+        MemoryReport report(String source, long sizeBytes, int version, RdbFlavor flavor, long fileTimeMs, MemoryModel m,
+                            MemoryAggregator agg, ChecksumStatus checksum, MemoryReport.Salvage salvage, List<String> extraNotes) {
+            List<String> notes = new ArrayList<>(extraNotes);
+            if (options.family() == null) {
+                notes.add("modelled as " + m.family().label() + ", the server line that wrote the file"
+                        + (serverVersion != null ? " (" + (valkey ? "valkey-ver " : "redis-ver ") + serverVersion + ")" : " (RDB version " + version + ")"));
+            }
+            if (modules > 0) notes.add(modules + " module value(s): a module reports its own memory; they are counted at their serialized size");
+            if (functions > 0) notes.add(functions + " function librar" + (functions == 1 ? "y" : "ies") + " (not counted: they are not keys)");
+            if (ctimeMs < 0) notes.add("the file has no ctime field: expiries are judged against " + (fileTimeMs >= 0 ? "its modification time" : "the current time"));
+            long reference = reference(ctimeMs, fileTimeMs);
+            return new MemoryReport(source, sizeBytes, version, serverVersion, ctimeMs, reference,
+                    ctimeMs >= 0 ? "ctime" : fileTimeMs >= 0 ? "file mtime" : "now", m.describe(), agg.totals(),
+                    agg.keyspaceOverhead(m), agg.byDb(), agg.byType(), agg.byEncoding(), agg.expiry(), agg.biggest(), agg.prefixes(),
+                    new String(options.separators(), StandardCharsets.UTF_8), agg.partialKeys(), functions, modules,
+                    checksum, salvage, List.copyOf(notes));
         }
-        if (modules > 0) notes.add(modules + " module value(s): a module reports its own memory; they are counted at their serialized size");
-        if (functions > 0) notes.add(functions + " function librar" + (functions == 1 ? "y" : "ies") + " (not counted: they are not keys)");
-        if (ctimeMs < 0) notes.add("the file has no ctime field: expiries are judged against " + (fileTimeMs >= 0 ? "its modification time" : "the current time"));
-        long reference = reference(ctimeMs, fileTimeMs);
-        return new MemoryReport(r.source(), sizeBytes, r.version(), serverVersion, ctimeMs, reference,
-                ctimeMs >= 0 ? "ctime" : fileTimeMs >= 0 ? "file mtime" : "now", m.describe(), agg.totals(),
-                agg.keyspaceOverhead(m), agg.byDb(), agg.byType(), agg.byEncoding(), agg.expiry(), agg.biggest(), tree,
-                new String(options.separators(), StandardCharsets.UTF_8), agg.partialKeys(), functions, modules,
-                salvage == null ? r.checksumStatus() : ChecksumStatus.UNVERIFIABLE, salvage, List.copyOf(notes));
     }
 
     private static long reference(long ctimeMs, long fileTimeMs) {
         if (ctimeMs >= 0) return ctimeMs;
         if (fileTimeMs >= 0) return fileTimeMs;
         return System.currentTimeMillis();
-    }
-
-    private MemoryModel model(RdbReader r, String serverVersion, boolean valkey) {
-        ServerFamily f = options.family();
-        if (f == null) {
-            if (serverVersion != null) f = ServerFamily.ofVersion(serverVersion, valkey || r.flavor() == RdbFlavor.VALKEY);
-            else f = ServerFamily.ofRdb(r.version(), r.flavor());
-        }
-        return new MemoryModel(f, options.allocator(), options.config());
     }
 
     private static String id(int db, byte[] key) {

@@ -27,7 +27,7 @@ public final class MemoryReportHtml {
                 .append("h1{font-size:22px}h2{font-size:17px;margin-top:28px}table{border-collapse:collapse;margin:8px 0}")
                 .append("td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}")
                 .append("code{background:#f4f4f4;padding:0 3px}.note{color:#555}svg text{font:12px system-ui,sans-serif}")
-                .append(".grid{display:flex;flex-wrap:wrap;gap:24px}</style></head><body>");
+                .append(".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(400px,1fr));gap:8px 24px}</style></head><body>");
         h.append("<h1>Memory report</h1><table>");
         row(h, "file", "<code>" + esc(r.source()) + "</code>" + (r.sizeBytes() >= 0 ? " (" + human(r.sizeBytes()) + ")" : ""));
         row(h, "written by", esc((r.serverVersion() != null ? r.serverVersion() + ", " : "") + "RDB version " + r.rdbVersion()));
@@ -87,14 +87,17 @@ public final class MemoryReportHtml {
         }
         long max = Math.max(1, bars.stream().mapToLong(Bar::bytes).max().orElse(1));
         int rowH = 20;
-        int label = 150;
-        int width = 200;
-        h.append("<svg width=\"").append(label + width + 140).append("\" height=\"").append(bars.size() * rowH + 4).append("\" role=\"img\">");
+        int label = 140;
+        int width = 170;
+        int w0 = label + width + 100;
+        int h0 = bars.size() * rowH + 4;
+        h.append("<svg viewBox=\"0 0 ").append(w0).append(' ').append(h0).append("\" style=\"width:100%;max-width:").append(w0)
+                .append("px;height:auto\" role=\"img\">");
         int y = 2;
         for (Bar b : bars) {
             long w = Math.max(1, b.bytes() * width / max);
             h.append("<g><title>").append(esc(b.name() + ": " + human(b.bytes()) + ", " + String.format(Locale.ROOT, "%,d", b.keys()) + " keys")).append("</title>")
-                    .append("<text x=\"0\" y=\"").append(y + 14).append("\">").append(esc(clip(b.name(), 22))).append("</text>")
+                    .append("<text x=\"0\" y=\"").append(y + 14).append("\">").append(esc(clip(b.name(), 21))).append("</text>")
                     .append("<rect x=\"").append(label).append("\" y=\"").append(y + 2).append("\" width=\"").append(w).append("\" height=\"").append(rowH - 5)
                     .append("\" fill=\"").append(PALETTE[color % PALETTE.length]).append("\"/>")
                     .append("<text x=\"").append(label + w + 5).append("\" y=\"").append(y + 14).append("\">").append(esc(human(b.bytes()))).append("</text></g>");
@@ -115,7 +118,8 @@ public final class MemoryReportHtml {
             return;
         }
         List<Item> top = items(root, "(keys without a separator)", 24, -1);
-        h.append("<svg width=\"").append(MAP_W).append("\" height=\"").append(MAP_H).append("\" role=\"img\" aria-label=\"treemap of key-name prefixes\">");
+        h.append("<svg viewBox=\"0 0 ").append(MAP_W).append(' ').append(MAP_H).append("\" style=\"width:100%;max-width:").append(MAP_W)
+                .append("px;height:auto\" role=\"img\" aria-label=\"treemap of key-name prefixes\">");
         List<double[]> rects = squarify(top, 0, 0, MAP_W, MAP_H);
         for (int i = 0; i < top.size(); i++) {
             Item it = top.get(i);

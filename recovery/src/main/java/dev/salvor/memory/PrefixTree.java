@@ -17,7 +17,7 @@ import java.util.Map;
  * this way may have missed keys seen before it was created: it is marked as a lower bound.
  */
 public final class PrefixTree {
-    private final byte[] separators;
+    private final boolean[] separator = new boolean[256];
     private final int maxDepth;
     private final int maxNodes;
     private final Node root = new Node(null, new byte[0], 0, true);
@@ -25,7 +25,7 @@ public final class PrefixTree {
     private long folded;
 
     public PrefixTree(byte[] separators, int maxDepth, int maxNodes) {
-        this.separators = separators.clone();
+        for (byte b : separators) separator[b & 0xff] = true;
         this.maxDepth = maxDepth;
         this.maxNodes = Math.max(16, maxNodes);
     }
@@ -128,8 +128,7 @@ public final class PrefixTree {
     }
 
     private boolean isSeparator(byte b) {
-        for (byte s : separators) if (s == b) return true;
-        return false;
+        return separator[b & 0xff];
     }
 
     /** Folds the smallest half of the leaves into their parents. */

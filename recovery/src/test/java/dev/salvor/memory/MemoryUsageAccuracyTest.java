@@ -66,10 +66,35 @@ class MemoryUsageAccuracyTest {
                 name, model.describe(), real.version(), abs.length, share(abs, 0), share(abs, 0.01), share(abs, 0.05), share(abs, 0.10),
                 100 * pct(abs, 0.5), 100 * pct(abs, 0.95), 100 * abs[abs.length - 1], usageSum, realSum, 100.0 * (usageSum - realSum) / realSum,
                 dataset, real.keysDataset(), 100 * datasetError);
-        System.out.println(line);
+        // The peers' published models on the same keys, against the same server.
+        StringBuilder peers = new StringBuilder();
+        double bestPeer = 0;
+        for (String peer : List.of("redis-rdb-tools", "hdt3213-rdb")) {
+            List<Double> pe = new ArrayList<>();
+            long peerSum = 0;
+            try (RdbReader r = RdbReader.open(rdb)) {
+                RdbToken t;
+                while ((t = r.next()) != RdbToken.END) {
+                    if (t != RdbToken.KEY) continue;
+                    byte[] key = r.key();
+                    int db = r.db();
+                    long est = peer.equals("redis-rdb-tools") ? PeerModels.rdbTools(r) : PeerModels.hdt3213(r);
+                    long truth = real.usage().get(ServerMeasurement.id(db, key));
+                    pe.add((est - truth) / (double) truth);
+                    peerSum += est;
+                }
+            }
+            double[] pa = pe.stream().mapToDouble(Math::abs).sorted().toArray();
+            bestPeer = Math.max(bestPeer, share(pa, 0.10));
+            peers.append(String.format(Locale.ROOT, "%n  %s on %s: exact %.1f%%, within 1%% %.1f%%, within 10%% %.1f%%; median |error| %.1f%%, p95 %.1f%%, max %.0f%%; sum %d vs %d (%+.1f%%)",
+                    peer, name, share(pa, 0), share(pa, 0.01), share(pa, 0.10), 100 * pct(pa, 0.5), 100 * pct(pa, 0.95), 100 * pa[pa.length - 1],
+                    peerSum, realSum, 100.0 * (peerSum - realSum) / realSum));
+        }
+        System.out.println(line + peers);
         Path report = Path.of("target", "memory-accuracy");
         Files.createDirectories(report);
-        Files.writeString(report.resolve(name + ".txt"), line + "\n");
+        Files.writeString(report.resolve(name + ".txt"), line + peers + "\n");
+        assertThat(share(abs, 0.10)).as("Salvor's model against the peers' on %s", name).isGreaterThan(bestPeer);
 
         assertThat(within10).as("keys within 10%% of MEMORY USAGE on %s", name).isGreaterThanOrEqualTo((long) Math.ceil(0.90 * abs.length));
         assertThat(Math.abs(datasetError)).as("dataset total error on %s: %s", name, line).isLessThanOrEqualTo(0.05);

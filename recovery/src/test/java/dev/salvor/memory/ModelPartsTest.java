@@ -80,6 +80,23 @@ class ModelPartsTest {
     }
 
     @Test
+    void decimalLengthsAreThoseOfTheText() {
+        Random rnd = new Random(3);
+        for (int i = 0; i < 100_000; i++) {
+            long v = switch (i % 4) {
+                case 0 -> rnd.nextLong();
+                case 1 -> rnd.nextInt();
+                case 2 -> rnd.nextInt(100_000) - 50_000;
+                default -> (long) Math.pow(10, rnd.nextInt(19)) - rnd.nextInt(2);
+            };
+            assertThat(Listpacks.decimalLength(v)).as("%d", v).isEqualTo(Long.toString(v).length());
+        }
+        for (long v : new long[] {Long.MIN_VALUE, Long.MAX_VALUE, 0, -1, 9, 10, 99_999, 100_000}) {
+            assertThat(Listpacks.decimalLength(v)).as("%d", v).isEqualTo(Long.toString(v).length());
+        }
+    }
+
+    @Test
     void canonicalIntegersAreTheOnesRedisStoresAsIntegers() {
         long[] v = new long[1];
         for (String s : List.of("0", "7", "-1", "9223372036854775807", "-9223372036854775808", "123456")) {
