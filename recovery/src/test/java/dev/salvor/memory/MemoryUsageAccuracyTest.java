@@ -100,6 +100,35 @@ class MemoryUsageAccuracyTest {
         assertThat(Math.abs(datasetError)).as("dataset total error on %s: %s", name, line).isLessThanOrEqualTo(0.05);
     }
 
+    /** The shared corpus's 50,000-key file (../shared/fixtures/medium, written by Debian's 7.0), loaded by that server. */
+    @org.junit.jupiter.api.Test
+    void atScaleOnTheMediumFixture() throws Exception {
+        Path rdb = PeerModelsTest.shared("fixtures/medium/medium.rdb");
+        ServerMeasurement real = ServerMeasurement.measure(RedisServer.binary(), rdb, tmp);
+        MemoryModel model = new MemoryModel(ServerFamily.ofVersion(real.version(), real.valkey()), Allocator.of(real.allocator()), ServerConfig.DEFAULTS);
+        KeyEstimator estimator = new KeyEstimator(model);
+        List<Double> errors = new ArrayList<>();
+        long dataset = 0;
+        try (RdbReader r = RdbReader.open(rdb)) {
+            RdbToken t;
+            while ((t = r.next()) != RdbToken.END) {
+                if (t != RdbToken.KEY) continue;
+                KeyMemory k = estimator.read(r);
+                long truth = real.usage().get(ServerMeasurement.id(k.db(), k.key()));
+                errors.add(Math.abs(k.bytes() - truth) / (double) truth);
+                dataset += k.datasetBytes();
+            }
+        }
+        double[] abs = errors.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double datasetError = (dataset - real.keysDataset()) / (double) real.keysDataset();
+        String line = String.format(Locale.ROOT, "medium (%s, %s): %d keys; exact %.2f%%, within 10%% %.2f%%, max %.1f%%; dataset %d vs %d (%+.2f%%)",
+                model.describe(), real.version(), abs.length, share(abs, 0), share(abs, 0.10), 100 * abs[abs.length - 1], dataset, real.keysDataset(), 100 * datasetError);
+        System.out.println(line);
+        assertThat(abs.length).isEqualTo(50_000);
+        assertThat(share(abs, 0.10)).as(line).isGreaterThanOrEqualTo(90);
+        assertThat(Math.abs(datasetError)).as(line).isLessThanOrEqualTo(0.05);
+    }
+
     static double share(double[] sortedAbs, double limit) {
         return 100.0 * Arrays.stream(sortedAbs).filter(e -> e <= limit + 1e-12).count() / sortedAbs.length;
     }
