@@ -42,7 +42,21 @@ final class AofCommands {
     }
 
     static AofRepairReport check(Path path) throws IOException {
-        return new AofRepairer(AofLayout.of(path), null, false, -1, Set.of()).run();
+        return check(path, null);
+    }
+
+    static AofRepairReport check(Path path, dev.salvor.io.Progress progress) throws IOException {
+        AofLayout layout = AofLayout.of(path);
+        phase(progress, "checking", layout);
+        return new AofRepairer(layout, null, false, -1, Set.of()).progress(progress).run();
+    }
+
+    /** Starts a progress phase over the bytes of every segment. */
+    static void phase(dev.salvor.io.Progress progress, String label, AofLayout layout) throws IOException {
+        if (progress == null) return;
+        long total = 0;
+        for (AofSegment s : layout.segments()) total += java.nio.file.Files.size(s.file());
+        progress.phase(label, total, dev.salvor.io.Progress.Unit.BYTES);
     }
 
     static void printCheck(PrintWriter out, AofRepairReport r, boolean json) throws IOException {
@@ -148,13 +162,18 @@ final class AofCommands {
 
     /** Segments, command counts by name, databases, time range, transactions. */
     static boolean inspect(Path path, PrintWriter out, boolean json) throws IOException {
+        return inspect(path, out, json, null);
+    }
+
+    static boolean inspect(Path path, PrintWriter out, boolean json, dev.salvor.io.Progress progress) throws IOException {
         AofLayout layout = AofLayout.of(path);
+        phase(progress, "reading", layout);
         Map<String, Long> byName = new TreeMap<>();
         Map<Integer, Long> byDb = new TreeMap<>();
         long[] stats = new long[5]; // commands, transactions, first ts, last ts, preambles
         stats[2] = -1;
         java.util.List<AofRegion> regions = new java.util.ArrayList<>();
-        new AofScanner().scan(layout.segments(), new AofScanner.AofListener() {
+        new AofScanner().progress(progress).scan(layout.segments(), new AofScanner.AofListener() {
             @Override
             public void command(AofSegment segment, AofReader r, long index) {
                 stats[0]++;

@@ -74,6 +74,9 @@ public final class AuditCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
+    @Mixin
+    ProgressOptions progress;
+
     /** When the audit ran (in the reports). */
     private final java.time.Instant generatedAt = java.time.Instant.now();
 
@@ -106,13 +109,18 @@ public final class AuditCommand implements Callable<Integer> {
                 name = src.name();
             }
             long t0 = System.nanoTime();
-            CheckReport health = RdbChecker.checkFile(file, null);
+            CheckReport health;
+            try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
+                health = RdbChecker.checkFile(file, bar);
+            }
             long checkMs = (System.nanoTime() - t0) / 1_000_000;
             KeySelector base = filter.filter(onlyDb);
             KeySelector selector = sample >= 1 ? base : (db, key, type) -> base.select(db, key, type) && sampled(db, key);
             DiffEngine.Report diff;
             try (KeySource a = new RdbFileSource(file, name); KeySource b = new LiveSource(against, auth.password(), auth.caCert)) {
-                diff = new DiffEngine(ttlToleranceMs, false).diff(a, b, selector);
+                try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
+                    diff = new DiffEngine(ttlToleranceMs, false).diff(a, b, selector, bar);
+                }
             }
             boolean pass = health.clean() && diff.identical();
             writeJson(j.stream(), pass, health, checkMs, diff);

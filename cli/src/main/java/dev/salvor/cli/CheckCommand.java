@@ -45,7 +45,10 @@ public final class CheckCommand implements Callable<Integer> {
         if (input.names.size() > 1) return EachFile.run(input.names, out, json.json, this::outcome);
         String name = input.names.get(0);
         if (InputFile.isAof(name)) {
-            dev.salvor.repair.AofRepairReport r = AofCommands.check(Path.of(name));
+            dev.salvor.repair.AofRepairReport r;
+            try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
+                r = AofCommands.check(Path.of(name), bar);
+            }
             AofCommands.printCheck(out, r, json.json);
             return r.clean() ? ExitCodes.OK : ExitCodes.FOUND;
         }
@@ -58,7 +61,10 @@ public final class CheckCommand implements Callable<Integer> {
     /** One file of several: a line, and its JSON report. */
     private EachFile.Outcome outcome(String name) throws java.io.IOException {
         if (InputFile.isAof(name)) {
-            dev.salvor.repair.AofRepairReport r = AofCommands.check(Path.of(name));
+            dev.salvor.repair.AofRepairReport r;
+            try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
+                r = AofCommands.check(Path.of(name), bar);
+            }
             String jsonText = EachFile.captured(o -> AofCommands.printCheck(o, r, true));
             String line = r.clean()
                     ? String.format("%s: clean (%s AOF, %,d commands)", name, r.multiPart() ? "multi-part" : "single-file", r.commandsRead())

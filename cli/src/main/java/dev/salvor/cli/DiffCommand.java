@@ -68,12 +68,18 @@ public final class DiffCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
+    @Mixin
+    ProgressOptions progress;
+
     @Override
     public Integer call() throws Exception {
         List<Path> cleanup = new ArrayList<>();
         int onlyDb = filter.urlDatabase(spec.commandLine(), a, b);
         try (KeySource sa = open(a, "A", cleanup); KeySource sb = open(b, "B", cleanup)) {
-            DiffEngine.Report report = new DiffEngine(ttlToleranceMs, ignoreTtl, maxMemory == null ? -1 : maxMemory).diff(sa, sb, filter.filter(onlyDb));
+            DiffEngine.Report report;
+            try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
+                report = new DiffEngine(ttlToleranceMs, ignoreTtl, maxMemory == null ? -1 : maxMemory).diff(sa, sb, filter.filter(onlyDb), bar);
+            }
             if (json.json) printJson(report, onlyDb);
             else printText(report, onlyDb);
             return report.identical() ? ExitCodes.OK : ExitCodes.FOUND;

@@ -42,7 +42,14 @@ public final class InspectCommand implements Callable<Integer> {
         if (input.names.size() > 1) return EachFile.run(input.names, out, json.json, this::outcome);
         String name = input.names.get(0);
         if (InputFile.isAof(name)) {
-            return AofCommands.inspect(java.nio.file.Path.of(name), out, json.json) ? ExitCodes.OK : ExitCodes.FOUND;
+            boolean[] clean = new boolean[1];
+            String text;
+            // The report is printed once the progress line is gone.
+            try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
+                text = EachFile.captured(o -> clean[0] = AofCommands.inspect(java.nio.file.Path.of(name), o, json.json, bar));
+            }
+            out.print(text);
+            return clean[0] ? ExitCodes.OK : ExitCodes.FOUND;
         }
         Inspected r = inspect(name);
         if (json.json) printJson(out, r.inspection(), r.wrappers());
@@ -67,7 +74,10 @@ public final class InspectCommand implements Callable<Integer> {
     private EachFile.Outcome outcome(String name) throws java.io.IOException {
         if (InputFile.isAof(name)) {
             boolean[] clean = new boolean[1];
-            String jsonText = EachFile.captured(o -> clean[0] = AofCommands.inspect(java.nio.file.Path.of(name), o, true));
+            String jsonText;
+            try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
+                jsonText = EachFile.captured(o -> clean[0] = AofCommands.inspect(java.nio.file.Path.of(name), o, true, bar));
+            }
             Map<String, String> f = EachFile.fields(jsonText);
             String line = String.format("%s: %s AOF, %s commands, %s", name, "true".equals(f.get("multi_part")) ? "multi-part" : "single-file",
                     f.getOrDefault("commands", "?"), clean[0] ? "clean" : "DAMAGED: " + f.getOrDefault("damaged_regions", "?") + " damaged region(s)");

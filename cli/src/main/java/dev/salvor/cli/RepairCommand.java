@@ -70,6 +70,9 @@ public final class RepairCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
+    @Mixin
+    ProgressOptions progress;
+
     @Override
     public Integer call() throws Exception {
         long untilMs = until == null ? -1 : parseTime(until);
@@ -84,13 +87,16 @@ public final class RepairCommand implements Callable<Integer> {
             OutputPlan.FileOutput q = plan.file(quarantine, "quarantine");
             OutputPlan.FileOutput rep = plan.file(report, "report");
             plan.open();
-            if (dir != null) {
-                Path tmp = dir.path();
-                r = new AofRepairer(layout, seg -> Files.newOutputStream(tmp.resolve(seg.name()), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                        keepPartial, untilMs, new HashSet<>(drop)).run();
-                writeManifest(layout, tmp);
-            } else {
-                r = new AofRepairer(layout, seg -> OutputStreams.unclosable(file.stream()), keepPartial, untilMs, new HashSet<>(drop)).run();
+            try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
+                AofCommands.phase(bar, "repairing", layout);
+                if (dir != null) {
+                    Path tmp = dir.path();
+                    r = new AofRepairer(layout, seg -> Files.newOutputStream(tmp.resolve(seg.name()), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                            keepPartial, untilMs, new HashSet<>(drop)).progress(bar).run();
+                    writeManifest(layout, tmp);
+                } else {
+                    r = new AofRepairer(layout, seg -> OutputStreams.unclosable(file.stream()), keepPartial, untilMs, new HashSet<>(drop)).progress(bar).run();
+                }
             }
             for (AofRegion g : r.regions()) {
                 AofSegment seg = layout.segments().stream().filter(s -> s.name().equals(g.segment())).findFirst().orElseThrow();

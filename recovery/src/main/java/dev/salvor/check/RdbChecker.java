@@ -9,6 +9,7 @@ import dev.salvor.rdb.RecordView;
 import dev.salvor.rdb.walk.RdbVisitor;
 import dev.salvor.rdb.walk.RdbWalker;
 
+import dev.salvor.io.Progress;
 import dev.salvor.salvage.CorruptRegion;
 import dev.salvor.salvage.RdbSalvager;
 import dev.salvor.salvage.SalvageReport;
@@ -41,10 +42,12 @@ public final class RdbChecker {
     public static CheckReport check(Reopener input, LongConsumer progress) throws IOException {
         CheckReport fast;
         try (RdbReader r = input.open()) {
+            Progress.phase(progress, "checking framing and checksum", r.size(), Progress.Unit.BYTES);
             fast = walk(r, progress, false);
         }
         if (fast.clean() && fast.checksum() == ChecksumStatus.OK) return fast;
         try (RdbReader r = input.open()) {
+            Progress.phase(progress, "decoding every value", r.size(), Progress.Unit.BYTES);
             return walk(r, progress, true);
         }
     }
@@ -56,7 +59,8 @@ public final class RdbChecker {
     public static CheckReport checkFile(Path file, LongConsumer progress) throws IOException {
         CheckReport first = check(() -> RdbReader.open(file), progress);
         if (first.complete() || first.problems().isEmpty()) return first;
-        SalvageReport salvage = RdbSalvager.salvage(file, reader -> reader.skipValue(), null);
+        Progress.phase(progress, "reading past the damage", first.sizeBytes(), Progress.Unit.BYTES);
+        SalvageReport salvage = RdbSalvager.salvage(file, reader -> reader.skipValue(), progress);
         List<Problem> problems = new ArrayList<>();
         for (CorruptRegion c : salvage.regions()) {
             Problem.Region region = new Problem.Region(c.start(), c.end(), c.lastGoodKey(), c.firstGoodKey(), c.truncation());

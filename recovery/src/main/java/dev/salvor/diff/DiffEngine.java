@@ -3,7 +3,10 @@ package dev.salvor.diff;
 import dev.salvor.export.KeySelector;
 import dev.salvor.rdb.RedisType;
 
+import dev.salvor.io.Progress;
+
 import java.io.IOException;
+import java.util.function.LongConsumer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -67,18 +70,32 @@ public final class DiffEngine {
     }
 
     public Report diff(KeySource a, KeySource b, KeySelector selector) throws IOException {
+        return diff(a, b, selector, null);
+    }
+
+    /**
+     * @param progress told each phase (reading A, reading B, comparing the values of differing
+     *                 keys, reading them again on a live side) and the keys done in it; may be null
+     */
+    public Report diff(KeySource a, KeySource b, KeySelector selector, LongConsumer progress) throws IOException {
+        this.progress = progress;
         if (maxMemory > 0) return diffSpilled(a, b, selector);
         Map<Ref, KeyRecord> left = new HashMap<>();
         long t0 = System.nanoTime();
-        a.scan(selector, r -> left.put(new Ref(r.db(), r.key()), r));
+        phase("reading A: " + a.describe(), a.expectedKeys());
+        a.scan(selector, r -> {
+            left.put(new Ref(r.db(), r.key()), r);
+            tick(left.size());
+        });
         long keysA = left.size();
         long t1 = System.nanoTime();
         List<KeyRecord[]> suspect = new ArrayList<>();
         // Each difference with what each side held when it was read (null: absent).
         List<Object[]> diffs = new ArrayList<>();
         long[] keysB = new long[1];
+        phase("reading B: " + b.describe(), b.expectedKeys());
         b.scan(selector, r -> {
-            keysB[0]++;
+            tick(++keysB[0]);
             KeyRecord l = left.remove(new Ref(r.db(), r.key()));
             if (l == null && !r.digest().damaged()) {
                 diffs.add(new Object[] {onlyInB(r), null, r});
@@ -91,7 +108,12 @@ public final class DiffEngine {
             if (l.digest().damaged()) suspect.add(new KeyRecord[] {l, null});
             else diffs.add(new Object[] {onlyInA(l), l, null});
         }
-        for (KeyRecord[] p : suspect) diffs.add(new Object[] {detail(a, b, p[0], p[1]), p[0], p[1]});
+        if (!suspect.isEmpty()) phase("comparing the values of differing keys", suspect.size());
+        long done = 0;
+        for (KeyRecord[] p : suspect) {
+            diffs.add(new Object[] {detail(a, b, p[0], p[1]), p[0], p[1]});
+            each(++done);
+        }
         return report(a, b, keysA, keysB[0], diffs, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
     }
 
@@ -99,7 +121,12 @@ public final class DiffEngine {
         // A key that differs on a live server is read again: if it moved since it was read, the
         // difference is a change during the read, not a difference between the sources.
         List<Difference> settled = new ArrayList<>(diffs.size());
-        for (Object[] d : diffs) settled.add(recheck(a, b, (Difference) d[0], (KeyRecord) d[1], (KeyRecord) d[2]));
+        if ((a.live() || b.live()) && !diffs.isEmpty()) phase("reading differing keys again on the live side", diffs.size());
+        long done = 0;
+        for (Object[] d : diffs) {
+            settled.add(recheck(a, b, (Difference) d[0], (KeyRecord) d[1], (KeyRecord) d[2]));
+            each(++done);
+        }
         settled.sort((x, y) -> x.db() != y.db() ? Integer.compare(x.db(), y.db()) : Arrays.compareUnsigned(x.key(), y.key()));
         Map<String, Long> byKind = new TreeMap<>();
         Map<String, Long> byDbType = new TreeMap<>();
@@ -118,17 +145,31 @@ public final class DiffEngine {
         try (SortedRuns ra = new SortedRuns(tmp, maxMemory / 2); SortedRuns rb = new SortedRuns(tmp, maxMemory / 2)) {
             long t0 = System.nanoTime();
             IOException[] failure = new IOException[1];
-            a.scan(selector, r -> add(ra, r, failure));
+            long[] n = new long[1];
+            phase("reading A: " + a.describe(), a.expectedKeys());
+            a.scan(selector, r -> {
+                add(ra, r, failure);
+                tick(++n[0]);
+            });
             long t1 = System.nanoTime();
-            b.scan(selector, r -> add(rb, r, failure));
+            n[0] = 0;
+            phase("reading B: " + b.describe(), b.expectedKeys());
+            b.scan(selector, r -> {
+                add(rb, r, failure);
+                tick(++n[0]);
+            });
             long t2 = System.nanoTime();
             if (failure[0] != null) throw failure[0];
             spilledRuns = ra.runs() + rb.runs();
             List<Object[]> diffs = new ArrayList<>();
+            phase("comparing", ra.count() + rb.count());
+            long merged = 0;
             SortedRuns.Cursor ca = ra.sorted(), cb = rb.sorted();
             KeyRecord x = ca.next(), y = cb.next();
             while (x != null || y != null) {
                 int c = x == null ? 1 : y == null ? -1 : SortedRuns.ORDER.compare(x, y);
+                merged += c == 0 ? 2 : 1; // records taken from the runs
+                tick(merged);
                 if (c < 0) {
                     diffs.add(new Object[] {x.digest().damaged() ? detail(a, b, x, null) : onlyInA(x), x, null});
                     x = ca.next();
@@ -150,6 +191,23 @@ public final class DiffEngine {
             }
             java.nio.file.Files.deleteIfExists(tmp);
         }
+    }
+
+    private LongConsumer progress;
+
+    private void phase(String label, long total) {
+        Progress.phase(progress, label, total, Progress.Unit.KEYS);
+        if (progress != null) progress.accept(0);
+    }
+
+    /** Per key of a slow step (a value read again): every count. */
+    private void each(long done) {
+        if (progress != null) progress.accept(done);
+    }
+
+    /** Per key of a scan: every 256th count (the display redraws at most ten times a second anyway). */
+    private void tick(long done) {
+        if (progress != null && (done & 255) == 0) progress.accept(done);
     }
 
     private static void add(SortedRuns runs, KeyRecord r, IOException[] failure) {

@@ -25,6 +25,11 @@ public interface KeySource extends Closeable {
         return true;
     }
 
+    /** How many keys a scan will see at most, for a progress display; -1 when not known before reading. */
+    default long expectedKeys() throws IOException {
+        return -1;
+    }
+
     /** Whether values can change while being read (live servers). */
     boolean live();
 

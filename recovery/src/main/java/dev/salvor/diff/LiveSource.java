@@ -138,9 +138,19 @@ public final class LiveSource implements KeySource {
             hasPexpiretime = Integer.parseInt(ver.split("\\.")[0]) >= 7;
             cluster = c.sync().info("cluster").contains("cluster_enabled:1");
             List<Integer> dbs = new ArrayList<>();
+            long expected = 0;
             for (String line : info.split("\r?\n")) {
-                if (line.startsWith("db")) dbs.add(Integer.parseInt(line.substring(2, line.indexOf(':'))));
+                if (!line.startsWith("db")) continue;
+                int db = Integer.parseInt(line.substring(2, line.indexOf(':')));
+                dbs.add(db);
+                // db0:keys=515,expires=54,avg_ttl=0
+                int k = line.indexOf("keys=");
+                if (k >= 0 && covers(db)) {
+                    int end = line.indexOf(',', k);
+                    expected += Long.parseLong(line.substring(k + 5, end < 0 ? line.length() : end).trim());
+                }
             }
+            expectedKeys = cluster ? -1 : expected;
             return dbs;
         } catch (RuntimeException e) {
             throw failure("", e);
@@ -283,6 +293,21 @@ public final class LiveSource implements KeySource {
             throw new IOException(name + ": interrupted");
         }
     }
+
+    /** Keys the server holds in the databases read (INFO keyspace), for a progress display; -1 when not known (a cluster). */
+    @Override
+    public long expectedKeys() {
+        if (expectedKeys == Long.MIN_VALUE) {
+            try {
+                databases();
+            } catch (IOException e) {
+                return -1; // the scan says what is wrong
+            }
+        }
+        return expectedKeys;
+    }
+
+    private long expectedKeys = Long.MIN_VALUE;
 
     @Override
     public boolean covers(int db) {

@@ -49,6 +49,8 @@ public final class AofRepairer implements AofScanner.AofListener {
     private final Map<String, Long> droppedByName = new TreeMap<>();
     private final List<AofRegion> regions = new ArrayList<>();
 
+    private java.util.function.LongConsumer progress;
+
     public AofRepairer(AofLayout layout, Outputs outputs, boolean keepPartialTransactions, long untilMs, Set<String> drop) {
         this.layout = layout;
         this.outputs = outputs;
@@ -58,8 +60,14 @@ public final class AofRepairer implements AofScanner.AofListener {
     }
 
     /** Scans the whole AOF and writes the repaired segments. */
+    /** Reports bytes read over all segments while {@link #run()} reads them; returns this repairer. */
+    public AofRepairer progress(java.util.function.LongConsumer progress) {
+        this.progress = progress;
+        return this;
+    }
+
     public AofRepairReport run() throws IOException {
-        new AofScanner().scan(layout.segments(), this);
+        new AofScanner().progress(progress).scan(layout.segments(), this);
         List<String> names = layout.segments().stream().map(AofSegment::name).toList();
         return new AofRepairReport(layout.path().toString(), layout.multiPart(), names, read, kept, dropped, txDropped,
                 droppedByName, untilMs, stopped, List.copyOf(regions));

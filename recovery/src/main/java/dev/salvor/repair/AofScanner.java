@@ -22,6 +22,15 @@ public final class AofScanner {
     private static final int WINDOW = 4 << 20;
 
     private long commandIndex;
+    private java.util.function.LongConsumer progress;
+    private long bytesBefore;
+    private long nextReport;
+
+    /** Reports bytes read over all segments (for a progress display); returns this scanner. */
+    public AofScanner progress(java.util.function.LongConsumer progress) {
+        this.progress = progress;
+        return this;
+    }
 
     /** Receives what the scan reads. */
     public interface AofListener {
@@ -62,7 +71,13 @@ public final class AofScanner {
                             reader = null;
                         }
                         case PREAMBLE -> listener.preamble(segment, reader.start(), reader.end());
-                        case COMMAND -> listener.command(segment, reader, ++commandIndex);
+                        case COMMAND -> {
+                            listener.command(segment, reader, ++commandIndex);
+                            if (progress != null && bytesBefore + reader.start() >= nextReport) {
+                                progress.accept(bytesBefore + reader.start());
+                                nextReport = bytesBefore + reader.start() + (4 << 20);
+                            }
+                        }
                         case ANNOTATION -> listener.annotation(segment, reader);
                     }
                 } catch (AofFormatException e) {
@@ -92,6 +107,8 @@ public final class AofScanner {
         } finally {
             if (reader != null) reader.close();
         }
+        bytesBefore += java.nio.file.Files.size(file);
+        if (progress != null) progress.accept(bytesBefore);
         listener.segmentEnd(segment);
     }
 
