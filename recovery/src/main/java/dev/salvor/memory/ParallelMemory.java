@@ -137,7 +137,7 @@ final class ParallelMemory {
         public void run() {
             long start = -1;
             RdbReader.Context context = null;
-            try (RdbReader r = RdbReader.open(file).skim(true)) {
+            try (RdbReader r = RdbReader.open(file)) {
                 size = r.size();
                 r.next(); // the header
                 version = r.version();
@@ -155,7 +155,7 @@ final class ParallelMemory {
                         start = keyStart;
                         context = r.context();
                     }
-                    r.skipValue();
+                    r.skipValue(RdbReader.Skip.FRAMING);
                 }
                 if (model == null) model = facts.model(r);
                 submit(new Range(start, r.eofOffset(), context, new CompletableFuture<>()));
