@@ -10,7 +10,13 @@ import dev.salvor.diff.DiffEngine;
 import dev.salvor.diff.Difference;
 import dev.salvor.diff.KeySource;
 import dev.salvor.diff.LiveSource;
+import dev.salvor.diff.KeySample;
 import dev.salvor.diff.RdbFileSource;
+import dev.salvor.diff.SalvagedFileSource;
+import dev.salvor.diff.SampledSource;
+import dev.salvor.salvage.SalvageReport;
+import dev.salvor.salvage.SalvageReportJson;
+import dev.salvor.salvage.SalvageSummary;
 import dev.salvor.export.KeySelector;
 import dev.salvor.io.OutputPlan;
 import dev.salvor.io.InputSource;
@@ -79,6 +85,11 @@ public final class AuditCommand implements Callable<Integer> {
 
     /** When the audit ran (in the reports). */
     private final java.time.Instant generatedAt = java.time.Instant.now();
+    /** Salvage's report when the backup is damaged (its recovered keys are what is compared), else null. */
+    private SalvageReport salvage;
+    /** Backup keys the filters selected, and of those the ones sampled. */
+    private long backupSeen;
+    private long backupSampled;
 
     /** The database the server URL names (both sides are restricted to it), or -1. */
     private int onlyDb = -1;
@@ -107,6 +118,9 @@ public final class AuditCommand implements Callable<Integer> {
                 plan.open();
                 file = src.seekable(cleanup);
                 name = src.name();
+                if (dev.salvor.select.FileKind.of(file).aof()) {
+                    throw new dev.salvor.io.InputException(backup + ": an AOF file; audit compares an RDB backup");
+                }
             }
             long t0 = System.nanoTime();
             CheckReport health;
@@ -115,12 +129,18 @@ public final class AuditCommand implements Callable<Integer> {
             }
             long checkMs = (System.nanoTime() - t0) / 1_000_000;
             KeySelector base = filter.filter(onlyDb);
-            KeySelector selector = sample >= 1 ? base : (db, key, type) -> base.select(db, key, type) && sampled(db, key);
+            KeySample keySample = new KeySample(sample);
             DiffEngine.Report diff;
-            try (KeySource a = new RdbFileSource(file, name); KeySource b = new LiveSource(against, auth.password(), auth.caCert)) {
+            // A damaged backup is still compared as far as it can be read: what salvage recovers.
+            try (KeySource read = health.clean() ? new RdbFileSource(file, name) : SalvagedFileSource.of(file, name, tempDir(file));
+                 SampledSource a = new SampledSource(read, keySample);
+                 KeySource b = new SampledSource(new LiveSource(against, auth.password(), auth.caCert), keySample)) {
+                salvage = read instanceof SalvagedFileSource s ? s.report() : null;
                 try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
-                    diff = new DiffEngine(ttlToleranceMs, false).diff(a, b, selector, bar);
+                    diff = new DiffEngine(ttlToleranceMs, false).diff(a, b, base, bar);
                 }
+                backupSeen = a.seen();
+                backupSampled = a.sampled();
             }
             boolean pass = health.clean() && diff.identical();
             writeJson(j.stream(), pass, health, checkMs, diff);
@@ -132,9 +152,13 @@ public final class AuditCommand implements Callable<Integer> {
             } else {
                 out.printf("%s: %s%n", pass ? "PASS" : "FAIL", verdictLine(health, diff));
                 out.printf("backup %s: %s (%,d keys, checked in %d ms)%n", name, health.clean() ? "clean" : health.problems().size() + " problems", health.keys(), checkMs);
+                if (salvage != null) {
+                    for (String line : SalvageSummary.lossLines(salvage)) out.printf("  %s%n", line);
+                    out.printf("  the backup side below is what salvage recovered from it (%s)%n", SalvageSummary.recoveredLine(salvage));
+                }
                 if (onlyDb >= 0) out.printf("only db %d is compared on both sides: the server URL names it%n", onlyDb);
                 out.printf("compared %,d backup keys with %,d server keys (%d ms + %d ms)%s%n", diff.keysA(), diff.keysB(), diff.millisA(), diff.millisB(),
-                        sample < 1 ? "; " + sampleStatement(diff.keysA()) : "");
+                        sample < 1 ? "; " + sampleStatement() : "");
                 diff.countsByKind().forEach((k, v) -> out.printf("  %-20s %,d%n", label(k), v));
                 out.printf("wrote %s and %s%n", jsonFile, htmlFile);
             }
@@ -168,25 +192,23 @@ public final class AuditCommand implements Callable<Integer> {
         return String.join("; ", parts);
     }
 
-    /** The same keys are chosen on both sides: by a hash of db and key. */
-    private boolean sampled(int db, byte[] key) {
-        long h = 0xcbf29ce484222325L ^ db;
-        for (byte b : key) h = (h ^ (b & 0xff)) * 0x100000001b3L;
-        h ^= h >>> 29;
-        return (h >>> 11) * 0x1.0p-53 < sample;
+    /** Where a damaged backup's salvaged keys are kept during the audit: beside the backup's copy. */
+    private static Path tempDir(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        return parent != null && Files.isWritable(parent) ? parent : Path.of(System.getProperty("java.io.tmpdir"));
     }
 
-    /** What a sample proves: the smallest difference rate it would have caught with 99% confidence. */
-    String sampleStatement(long sampledKeys) {
-        double rate = sampledKeys == 0 ? 1 : 1 - Math.pow(0.01, 1.0 / sampledKeys);
-        return String.format("sampled %.1f%% of keys: a difference affecting more than %.3f%% of keys would have shown with 99%% probability",
-                sample * 100, rate * 100);
+    /** What the sample proves, from the keys really sampled out of those the backup holds. */
+    String sampleStatement() {
+        return KeySample.statement(backupSampled, backupSeen);
     }
 
-    private static String verdictLine(CheckReport health, DiffEngine.Report diff) {
-        if (!health.clean()) return "the backup itself is damaged";
+    private String verdictLine(CheckReport health, DiffEngine.Report diff) {
         long n = diff.differences().stream().filter(d -> d.kind() != Difference.Kind.CHANGED_DURING_READ).count();
-        return n == 0 ? "the server holds exactly what the backup held" : n + " keys differ";
+        if (health.clean()) return n == 0 ? "the server holds exactly what the backup held" : n + " keys differ";
+        List<String> losses = salvage == null ? List.of() : SalvageSummary.lossLines(salvage);
+        return "the backup itself is damaged" + (losses.isEmpty() ? "" : " (" + losses.get(0) + ")")
+                + "; of what could be read from it, " + (n == 0 ? "the server holds every key as it was" : n + " keys differ");
     }
 
     private void writeJson(OutputStream os, boolean pass, CheckReport health, long checkMs, DiffEngine.Report d) throws Exception {
@@ -201,7 +223,11 @@ public final class AuditCommand implements Callable<Integer> {
         if (onlyDb >= 0) g.writeNumberField("only_db", onlyDb);
         if (sample < 1) {
             g.writeNumberField("sample_fraction", sample);
-            g.writeStringField("sample_statement", sampleStatement(d.keysA()));
+            g.writeNumberField("sample_backup_keys", backupSeen);
+            g.writeNumberField("sample_backup_keys_sampled", backupSampled);
+            g.writeNumberField("sample_share", backupSeen == 0 ? 0 : (double) backupSampled / backupSeen);
+            g.writeNumberField("sample_detectable_share", KeySample.detectableShare(backupSampled));
+            g.writeStringField("sample_statement", sampleStatement());
         }
         g.writeObjectFieldStart("backup_health");
         g.writeBooleanField("clean", health.clean());
@@ -211,7 +237,21 @@ public final class AuditCommand implements Callable<Integer> {
         g.writeArrayFieldStart("problems");
         for (Problem p : health.problems()) g.writeString(CheckCommand.text(p));
         g.writeEndArray();
+        if (salvage != null) {
+            // The damage and every bound on the losses, as salvage reports them; the diff below
+            // compares what salvage recovered.
+            g.writeObjectFieldStart("salvage");
+            g.writeNumberField("recovered", salvage.keysRecovered());
+            g.writeNumberField("partial", salvage.keysPartial());
+            SalvageReportJson.regions(g, salvage.regions(), null);
+            SalvageReportJson.losses(g, salvage.losses());
+            g.writeArrayFieldStart("summary");
+            for (String line : SalvageSummary.lossLines(salvage)) g.writeString(line);
+            g.writeEndArray();
+            g.writeEndObject();
+        }
         g.writeEndObject();
+        g.writeStringField("backup_side", salvage != null ? "salvaged" : "whole");
         g.writeNumberField("keys_backup", d.keysA());
         g.writeNumberField("keys_server", d.keysB());
         g.writeNumberField("millis_backup", d.millisA());
@@ -238,9 +278,15 @@ public final class AuditCommand implements Callable<Integer> {
                 .append(health.clean() ? "clean" : health.problems().size() + " problems").append(", checked in ").append(checkMs).append(" ms, read in ")
                 .append(d.millisA()).append(" ms</td></tr><tr><th>server</th><td><code>").append(esc(d.b())).append("</code>, ").append(d.keysB())
                 .append(" keys, read in ").append(d.millisB()).append(" ms</td></tr>");
-        if (sample < 1) h.append("<tr><th>sample</th><td>").append(esc(sampleStatement(d.keysA()))).append("</td></tr>");
+        if (sample < 1) h.append("<tr><th>sample</th><td>").append(esc(sampleStatement())).append("</td></tr>");
         h.append("</table>");
         for (Problem p : health.problems()) h.append("<p>backup problem: <code>").append(esc(CheckCommand.text(p))).append("</code></p>");
+        if (salvage != null) {
+            h.append("<h2>Damage and losses</h2><ul>");
+            for (String line : SalvageSummary.lossLines(salvage)) h.append("<li>").append(esc(line.strip())).append("</li>");
+            h.append("</ul><p>The backup side of the comparison below is what salvage recovered: ").append(esc(SalvageSummary.recoveredLine(salvage)))
+                    .append(".</p>");
+        }
         h.append("<h2>Differences by database and type</h2>");
         Map<String, Long> counts = d.countsByDbAndType();
         if (counts.isEmpty()) {

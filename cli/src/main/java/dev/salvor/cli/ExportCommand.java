@@ -125,8 +125,8 @@ public final class ExportCommand implements Callable<Integer> {
             if (salvage) {
                 Path file = src.seekable(cleanup);
                 SalvageReport report = RdbSalvager.salvage(file, new ExportingListener(exporter), bar);
-                spec.commandLine().getErr().printf("salvor: %,d keys recovered, %,d partial, %,d lost, %d damaged region%s%n",
-                        report.keysRecovered(), report.keysPartial(), report.keysLost(), report.regions().size(), report.regions().size() == 1 ? "" : "s");
+                spec.commandLine().getErr().printf("salvor: %d damaged region%s%n", report.regions().size(), report.regions().size() == 1 ? "" : "s");
+                for (String line : dev.salvor.salvage.SalvageSummary.lines(report)) spec.commandLine().getErr().println("salvor: " + line);
                 return report.clean() ? ExitCodes.OK : ExitCodes.FOUND;
             }
             try (RdbReader reader = Inputs.rdb(src)) {

@@ -4,8 +4,14 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.salvor.inspect.Inspection;
 import dev.salvor.inspect.RdbInspector;
+import dev.salvor.inspect.SalvagedInspection;
+import dev.salvor.salvage.CorruptRegion;
+import dev.salvor.salvage.SalvageReport;
+import dev.salvor.salvage.SalvageReportJson;
+import dev.salvor.salvage.SalvageSummary;
 import dev.salvor.io.InputSource;
 import dev.salvor.rdb.RdbReader;
+import dev.salvor.rdb.walk.RdbVisitor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,22 +58,35 @@ public final class InspectCommand implements Callable<Integer> {
             return clean[0] ? ExitCodes.OK : ExitCodes.FOUND;
         }
         Inspected r = inspect(name);
-        if (json.json) printJson(out, r.inspection(), r.wrappers());
-        else printText(out, r.inspection(), r.wrappers());
-        return r.inspection().clean() ? ExitCodes.OK : ExitCodes.FOUND;
+        if (json.json) printJson(out, r.inspection(), r.wrappers(), r.salvaged());
+        else printText(out, r.inspection(), r.wrappers(), r.salvaged());
+        return r.clean() ? ExitCodes.OK : ExitCodes.FOUND;
     }
 
-    private record Inspected(Inspection inspection, java.util.List<String> wrappers) {
+    /** What inspect found; for a damaged plain file, the counts of its intact records (salvaged is not null). */
+    private record Inspected(Inspection inspection, java.util.List<String> wrappers, SalvagedInspection salvaged) {
+        boolean clean() {
+            return inspection.clean() && salvaged == null;
+        }
     }
 
     private Inspected inspect(String name) throws java.io.IOException {
+        Inspection in;
+        SalvagedInspection salvaged = null;
+        java.util.List<String> wrappers;
         try (InputSource src = InputSource.open(name, root.stdin);
-             RdbReader reader = Inputs.rdb(src);
              ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size())) {
-            java.util.List<String> wrappers = src.wrappers();
-            Inspection in = RdbInspector.inspect(reader, bar);
-            return new Inspected(in, wrappers);
+            wrappers = src.wrappers();
+            java.nio.file.Path file = src.file();
+            try (RdbReader reader = Inputs.rdb(src)) {
+                // A plain file is walked cheaply (framing only) and read again past any damage; a
+                // stream is decoded in full, so that bytes damage changed are never counted as keys.
+                in = RdbInspector.inspect(reader, bar, file != null ? RdbVisitor.Value.FRAMING : RdbVisitor.Value.DECODE);
+            }
+            if (file != null && !in.clean()) salvaged = RdbInspector.inspectSalvaged(file, bar);
         }
+        if (salvaged != null) in = salvaged.intact();
+        return new Inspected(in, wrappers, salvaged);
     }
 
     /** One file of several: a line, and its JSON report. */
@@ -85,12 +104,23 @@ public final class InspectCommand implements Callable<Integer> {
         }
         Inspected r = inspect(name);
         Inspection in = r.inspection();
-        String jsonText = EachFile.captured(o -> printJson(o, in, r.wrappers()));
+        String jsonText = EachFile.captured(o -> printJson(o, in, r.wrappers(), r.salvaged()));
         String line = String.format("%s: RDB version %d (%s), %,d keys in %d database%s, %s, checksum %s, %s", name, in.version(), writtenBy(in),
                 in.keys(), in.databases().size(), in.databases().size() == 1 ? "" : "s",
-                in.sizeBytes() >= 0 ? String.format("%,d bytes", in.sizeBytes()) : "size unknown", checksumText(in),
-                in.clean() ? "clean" : "DAMAGED" + (in.error() != null ? ": " + in.error().getMessage() : ""));
-        return EachFile.Outcome.of(in.clean(), line, jsonText);
+                in.sizeBytes() >= 0 ? String.format("%,d bytes", in.sizeBytes()) : "size unknown", checksumText(in, r.salvaged()),
+                r.clean() ? "clean" : "DAMAGED" + damage(r));
+        return EachFile.Outcome.of(r.clean(), line, jsonText);
+    }
+
+    /** What the line of a damaged file says of its damage: the first region and the least lost, or the error. */
+    private static String damage(Inspected r) {
+        if (r.salvaged() != null) {
+            SalvageReport s = r.salvaged().salvage();
+            String first = s.regions().isEmpty() ? "" : String.format(": damage at byte offset %d", s.regions().get(0).start());
+            return String.format("%s, %d damaged region%s, at least %,d keys lost (%,d keys counted are the intact ones)", first, s.regions().size(),
+                    s.regions().size() == 1 ? "" : "s", s.losses().atLeast(), r.inspection().keys());
+        }
+        return r.inspection().error() != null ? ": " + r.inspection().error().getMessage() : "";
     }
 
     /** Which server wrote the file, as its aux fields say ("Valkey 8.0.1", "Redis 7.4.1"), else the format's flavor. */
@@ -110,7 +140,7 @@ public final class InspectCommand implements Callable<Integer> {
         return null;
     }
 
-    private static void printText(PrintWriter out, Inspection in, java.util.List<String> wrappers) {
+    private static void printText(PrintWriter out, Inspection in, java.util.List<String> wrappers, SalvagedInspection salvaged) {
         out.printf("file:       %s (%s)%s%n", in.source(), in.sizeBytes() >= 0 ? String.format("%,d bytes", in.sizeBytes()) : "size unknown",
                 wrappers.isEmpty() ? "" : ", unwrapped from " + String.join(" + ", wrappers));
         out.printf("format:     RDB version %d (%s, written by %s)%n", in.version(), in.magic(), writtenBy(in));
@@ -133,24 +163,40 @@ public final class InspectCommand implements Callable<Integer> {
         in.keysByEncoding().forEach((t, n) -> enc.add(t + " " + n));
         out.printf("encodings:  %s%n", enc);
         if (in.slotInfoRecords() > 0) out.printf("slot info:  %d records (cluster mode)%n", in.slotInfoRecords());
-        out.printf("checksum:   %s%n", checksumText(in));
-        if (in.error() != null) out.printf("DAMAGED:    %s%n", in.error().getMessage());
+        out.printf("checksum:   %s%n", checksumText(in, salvaged));
+        if (salvaged != null) {
+            SalvageReport r = salvaged.salvage();
+            out.printf("DAMAGED:    %d damaged region%s; the counts above are of the intact records only, read past the damage as salvage does%s%n",
+                    r.regions().size(), r.regions().size() == 1 ? "" : "s",
+                    r.keysPartial() > 0 ? String.format(" (%,d more key%s kept only in part are not counted)", r.keysPartial(), r.keysPartial() == 1 ? "" : "s") : "");
+            for (CorruptRegion c : r.regions()) {
+                out.printf("  [offset %d] %s: %s; damaged region [%d, %d)%s%n", c.errorOffset(), c.reason(), c.detail(), c.start(), c.end(),
+                        c.truncation() ? ", runs to the end of the file (truncated tail)" : "");
+            }
+            if (r.regions().isEmpty()) out.printf("  no damaged region found, but the checksum does not match%n");
+            for (String line : SalvageSummary.lossLines(r)) out.printf("  %s%n", line);
+            return;
+        }
+        if (in.error() != null) out.printf("DAMAGED:    %s; the counts above are of what was read before it%n", in.error().getMessage());
         else if (in.trailingData()) out.printf("DAMAGED:    bytes follow the checksum at offset %d%n", in.bytesRead());
         else out.printf("status:     %s%n", in.clean() ? "clean" : "damaged");
     }
 
-    private static String checksumText(Inspection in) {
+    private static String checksumText(Inspection in, SalvagedInspection salvaged) {
+        if (salvaged != null && salvaged.salvage().losses().truncated() && in.checksum() == dev.salvor.rdb.ChecksumStatus.NOT_REACHED) {
+            return String.format("not reached: the file ends at offset %d, before its end record and checksum", salvaged.salvage().losses().fileEndsAt());
+        }
         return switch (in.checksum()) {
+            case UNVERIFIABLE -> "unverifiable (damaged bytes were skipped)";
             case OK -> String.format("ok (crc64 %016x)", in.storedChecksum());
             case MISMATCH -> String.format("MISMATCH: stored %016x, computed %016x", in.storedChecksum(), in.computedChecksum());
             case DISABLED -> "not written (rdbchecksum no)";
             case ABSENT -> "none (RDB version before 5)";
-            case UNVERIFIABLE -> "not verifiable (read from the middle of the file)";
             default -> in.error() != null ? "not reached: the read stopped at the damage before the end of the file" : "not reached";
         };
     }
 
-    private static void printJson(PrintWriter out, Inspection in, java.util.List<String> wrappers) throws java.io.IOException {
+    private static void printJson(PrintWriter out, Inspection in, java.util.List<String> wrappers, SalvagedInspection salvaged) throws java.io.IOException {
         JsonGenerator g = new JsonFactory().createGenerator(out);
         g.useDefaultPrettyPrinter();
         g.writeStartObject();
@@ -196,7 +242,17 @@ public final class InspectCommand implements Callable<Integer> {
         g.writeStringField("stored_checksum", String.format("%016x", in.storedChecksum()));
         g.writeStringField("computed_checksum", String.format("%016x", in.computedChecksum()));
         g.writeBooleanField("trailing_data", in.trailingData());
-        g.writeBooleanField("clean", in.clean());
+        g.writeBooleanField("clean", in.clean() && salvaged == null);
+        // What the counts cover: the whole file, what was read before the first damage, or the
+        // intact records read past every damaged region.
+        g.writeStringField("counts_cover", salvaged != null ? "intact_records" : in.error() != null ? "before_first_damage" : "whole_file");
+        if (salvaged != null) {
+            g.writeObjectFieldStart("damage");
+            g.writeNumberField("keys_partial_not_counted", salvaged.salvage().keysPartial());
+            SalvageReportJson.regions(g, salvaged.salvage().regions(), null);
+            SalvageReportJson.losses(g, salvaged.salvage().losses());
+            g.writeEndObject();
+        }
         if (in.error() != null) {
             g.writeObjectFieldStart("error");
             g.writeNumberField("offset", in.error().offset());

@@ -11,6 +11,9 @@ import dev.salvor.salvage.RdbSalvager;
 import dev.salvor.salvage.RepairWriter;
 import dev.salvor.salvage.SalvageReport;
 import dev.salvor.salvage.SalvageReportJson;
+import dev.salvor.salvage.SalvageSummary;
+import dev.salvor.io.InputException;
+import dev.salvor.select.FileKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -73,6 +76,10 @@ public final class SalvageCommand implements Callable<Integer> {
             OutputPlan.FileOutput rep = plan.file(report, "report");
             plan.open();
             Path file = src.seekable(cleanup);
+            // Neither an RDB nor an AOF, and no record in it: refused (nothing is written).
+            if (FileKind.of(file).aof()) {
+                throw new InputException(input + ": an AOF file; salvage reads RDB files (salvor repair reads past damage in an AOF)");
+            }
             SalvageReport result;
             RepairWriter writer;
             QuarantineWriter quarantined;
@@ -81,6 +88,9 @@ public final class SalvageCommand implements Callable<Integer> {
                 writer = new RepairWriter(in, repaired.stream());
                 quarantined = new QuarantineWriter(in, quar.stream());
                 result = RdbSalvager.salvage(file, new ListenerChain(writer, quarantined), bar);
+                if (result.foundNothing()) {
+                    throw new InputException(input + ": no RDB record could be read in it, so nothing was written");
+                }
                 SalvageReportJson.write(result, quarantined.entries(), quarantine.toString(), output.toString(), writer.notes(), rep.stream());
                 plan.commit();
             }
@@ -100,48 +110,8 @@ public final class SalvageCommand implements Callable<Integer> {
                     c.truncation() ? " (truncated tail)" : "");
         }
         if (r.regions().isEmpty() && !r.clean()) out.println("no damaged region found, but the file is not clean (checksum " + r.checksum().name().toLowerCase(Locale.ROOT) + ")");
-        out.printf("recovered %,d keys, %,d partial, %,d lost%n", r.keysRecovered(), r.keysPartial(), r.keysLost());
-        if (!r.doubtfulKeys().isEmpty()) {
-            out.printf("%,d readable record%s right after damage not trusted: %s as well be a collection's elements (see doubtful_keys; bytes in the quarantine)%n",
-                    r.doubtfulKeys().size(), r.doubtfulKeys().size() == 1 ? "" : "s", r.doubtfulKeys().size() == 1 ? "it could" : "they could");
-        }
-        if (!r.unverifiedKeys().isEmpty()) {
-            out.printf("%,d key%s shortly before damage kept but flagged: a wrong length there may have taken bytes not %s own (see unverified_keys)%n",
-                    r.unverifiedKeys().size(), r.unverifiedKeys().size() == 1 ? "" : "s", r.unverifiedKeys().size() == 1 ? "its" : "their");
-        }
-        for (long[] s : stretches(r)) {
-            long keys = s[3];
-            out.printf("%,d key%s read after damage at [%d, %d)%s %s put in db %d, the database before the damage (a SELECTDB lost in the damage would mean a later one)%n",
-                    keys, keys == 1 ? "" : "s", s[0], s[1], s[4] > 0 ? " (across " + (s[4] + 1) + " damaged regions)" : "", keys == 1 ? "is" : "are", s[2]);
-        }
-        if (!r.expiryUnknownKeys().isEmpty()) {
-            out.printf("%,d key%s right after damage ha%s no expiry of its own; one may have been lost (see expiry_unknown_keys)%n",
-                    r.expiryUnknownKeys().size(), r.expiryUnknownKeys().size() == 1 ? "" : "s", r.expiryUnknownKeys().size() == 1 ? "s" : "ve");
-        }
+        for (String line : SalvageSummary.lines(r)) out.println(line);
         out.printf("wrote %s, %s, %s%n", output, report, quarantine);
-    }
-
-    /**
-     * The assumed-database entries joined into stretches: entries of one database with only a
-     * damaged region between them belong to one stretch (no SELECTDB was read to end it). Each is
-     * {from, to, db, keys, regions crossed}.
-     */
-    static List<long[]> stretches(SalvageReport r) {
-        List<long[]> out = new ArrayList<>();
-        long[] cur = null;
-        for (SalvageReport.AssumedDb a : r.assumedDbs()) {
-            long prevTo = cur == null ? -1 : cur[1];
-            boolean joins = cur != null && cur[2] == a.db() && r.regions().stream().anyMatch(c -> c.start() == prevTo && c.end() == a.from());
-            if (joins) {
-                cur[1] = a.to();
-                cur[3] += a.keys();
-                cur[4]++;
-            } else {
-                cur = new long[] {a.from(), a.to(), a.db(), a.keys(), 0};
-                out.add(cur);
-            }
-        }
-        return out;
     }
 
     private void printJson(PrintWriter out, SalvageReport r, Path report) throws java.io.IOException {
@@ -153,7 +123,11 @@ public final class SalvageCommand implements Callable<Integer> {
         g.writeStringField("report_file", report.toString());
         g.writeNumberField("recovered", r.keysRecovered());
         g.writeNumberField("partial", r.keysPartial());
-        g.writeNumberField("lost", r.keysLost());
+        g.writeNumberField("lost_at_least", r.losses().atLeast());
+        g.writeNumberField("lost_named", r.losses().named());
+        g.writeNumberField("lost_unnamed_at_least", r.losses().unnamedAtLeast());
+        if (r.losses().truncated()) g.writeNumberField("file_ends_at", r.losses().fileEndsAt());
+        g.writeNumberField("seen_in_damage", r.losses().seenInDamage().size());
         g.writeNumberField("expiry_unknown", r.expiryUnknownKeys().size());
         g.writeNumberField("doubtful", r.doubtfulKeys().size());
         g.writeNumberField("unverified", r.unverifiedKeys().size());

@@ -76,8 +76,9 @@ class CommandsTest {
         Path junk = tmp.resolve("junk.rdb");
         Files.writeString(junk, "this is not a snapshot");
         CliRunner.Result r = CliRunner.run("export", junk.toString());
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.err()).contains("junk.rdb").contains("byte offset 0").doesNotContain("Exception");
+        // Not a damaged RDB but no RDB at all (issue 10.8): a usage error.
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("junk.rdb").contains("not an RDB or AOF file").contains("byte offset 0").doesNotContain("Exception");
     }
 
     @Test

@@ -9,6 +9,7 @@ package dev.salvor.rdb;
  * <li>{@link #family()}: which decoder reads it, and what damage can go unnoticed in it;</li>
  * <li>{@link #bare()}: a record of this type without prefixes is made of RDB strings only;</li>
  * <li>{@link #writtenBy(int)}: whether a server writing that RDB version writes this type;</li>
+ * <li>{@link #scoresDescending()}: whether servers save its elements in descending score order;</li>
  * <li>{@link #readIn(RdbFlavor)}: under which flavors' numbering the type byte means this encoding
  * (those listed last in the constant; none listed: all of them).</li>
  * </ul>
@@ -49,7 +50,11 @@ public enum RdbEncoding {
      * wrong length inside it could leave unnoticed.
      */
     public enum Family {
-        /** One RDB string (raw, integer or LZF): ends in unchecked bytes when raw. */
+        /**
+         * One RDB string (raw, integer or LZF): ends in unchecked bytes unless stored as an integer
+         * (LZF data's last literal run is copied as it is, so a changed byte there still
+         * decompresses to the declared length).
+         */
         STRING(true),
         /** A count, then that many elements made of RDB strings and numbers: nothing checks them. */
         PLAIN(true),
@@ -70,8 +75,8 @@ public enum RdbEncoding {
 
         /**
          * Whether a value of this family ends in bytes that no structure check covers, so that a
-         * wrong length inside it could run into foreign bytes unnoticed (for {@link #STRING}: when
-         * the string is stored raw, see {@link RdbReader#endsUnchecked()}).
+         * wrong length inside it could run into foreign bytes unnoticed (for {@link #STRING}: unless
+         * the string is stored as an integer, see {@link RdbReader#endsUnchecked()}).
          */
         public boolean endsUnchecked() {
             return endsUnchecked;
@@ -161,6 +166,15 @@ public enum RdbEncoding {
     public boolean writtenBy(int version) {
         if (version >= VALKEY_VERSIONS) return valkey9;
         return redisSince != Versions.NEVER && version >= redisSince && version <= redisUntil;
+    }
+
+    /**
+     * Whether every server that writes this type saves its elements from the greatest score down
+     * (a skiplist zset since Redis 4.0: its loader then inserts each element at the head), so
+     * that rising scores in a value mean it is not what a server wrote.
+     */
+    public boolean scoresDescending() {
+        return this == ZSET_2;
     }
 
     /** Whether the type byte means this encoding in a file of the given flavor. */

@@ -407,11 +407,13 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
 
     /**
      * After a key's value was read: whether it ends in bytes no structure check covers (raw string
-     * bytes, a plain collection's last element, a stream's metadata, a module's opcodes), so that a
-     * wrong length inside it could have run into foreign bytes unnoticed. See {@link RdbEncoding.Family}.
+     * bytes, LZF data whose last literal run is copied unchecked, a plain collection's last element,
+     * a stream's metadata, a module's opcodes), so that a wrong length inside it could have run
+     * into foreign bytes unnoticed. Only a string stored as an integer ends checked. See
+     * {@link RdbEncoding.Family}.
      */
     public boolean endsUnchecked() {
-        return family == RdbEncoding.Family.STRING ? strings.lastRaw : family.endsUnchecked();
+        return family == RdbEncoding.Family.STRING ? strings.lastRaw || strings.lastLzf : family.endsUnchecked();
     }
 
     /** Whether the reader is inside a key's value (between KEY and KEY_END), or failed inside one. */

@@ -31,6 +31,8 @@ final class RdbStrings {
 
     /** Whether the last string read or skipped was stored as plain bytes (not an integer, not LZF). */
     boolean lastRaw;
+    /** Whether the last string read or skipped was LZF data. */
+    boolean lastLzf;
     /** For strings read only to check them (module data, names of records nobody keeps). */
     final StringRef scratch = new StringRef();
 
@@ -74,12 +76,14 @@ final class RdbStrings {
         int b = in.u8(what);
         if (b >>> 6 != 3) {
             lastRaw = true;
+            lastLzf = false;
             kind = RAW;
             in.in.pos--; // re-read as a length
             length = boundedLength(what, max, at);
             return;
         }
         lastRaw = false;
+        lastLzf = (b & 0x3f) == 3;
         switch (b & 0x3f) {
             case 0 -> {
                 kind = INTEGER;

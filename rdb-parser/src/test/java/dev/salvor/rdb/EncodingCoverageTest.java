@@ -31,7 +31,9 @@ class EncodingCoverageTest {
     @BeforeAll
     static void readEveryFixture() throws IOException {
         try (Stream<Path> files = Files.walk(Fixtures.root())) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".rdb")).toList()) {
+            // damaged/ holds the named damaged samples of the salvage tests, not servers' intact files.
+            Path damaged = Fixtures.root().resolve("damaged");
+            for (Path p : files.filter(f -> f.toString().endsWith(".rdb") && !f.startsWith(damaged)).toList()) {
                 try (RdbReader r = RdbReader.open(p)) {
                     RdbToken t;
                     while ((t = r.next()) != RdbToken.END) {

@@ -209,27 +209,51 @@ class RdbReaderTest {
     /** Every key of every real file: a framing skip ends where decoding ends, and the checksum still holds. */
     @Test
     void framingSkipEndsWhereDecodingEnds() throws IOException {
-        try (Stream<Path> all = Files.walk(Fixtures.root())) {
-            for (Path p : all.filter(f -> f.toString().endsWith(".rdb")).toList()) {
-                List<Long> decoded = new ArrayList<>();
-                try (RdbReader r = RdbReader.open(p)) {
-                    RdbToken t;
-                    while ((t = r.next()) != RdbToken.END) if (t == RdbToken.KEY_END) decoded.add(r.keyEndOffset());
-                }
-                List<Long> skimmed = new ArrayList<>();
-                try (RdbReader r = RdbReader.open(p)) {
-                    RdbToken t;
-                    while ((t = r.next()) != RdbToken.END) {
-                        if (t == RdbToken.KEY) {
-                            r.skipValue(RdbReader.Skip.FRAMING);
-                            skimmed.add(r.keyEndOffset());
-                        }
+        for (Path p : Fixtures.intactRdbs()) {
+            List<Long> decoded = new ArrayList<>();
+            try (RdbReader r = RdbReader.open(p)) {
+                RdbToken t;
+                while ((t = r.next()) != RdbToken.END) if (t == RdbToken.KEY_END) decoded.add(r.keyEndOffset());
+            }
+            List<Long> skimmed = new ArrayList<>();
+            try (RdbReader r = RdbReader.open(p)) {
+                RdbToken t;
+                while ((t = r.next()) != RdbToken.END) {
+                    if (t == RdbToken.KEY) {
+                        r.skipValue(RdbReader.Skip.FRAMING);
+                        skimmed.add(r.keyEndOffset());
                     }
-                    assertThat(r.checksumStatus()).as("%s", p).isIn(ChecksumStatus.OK, ChecksumStatus.ABSENT, ChecksumStatus.DISABLED);
                 }
-                assertThat(skimmed).as("%s", p).isEqualTo(decoded);
+                assertThat(r.checksumStatus()).as("%s", p).isIn(ChecksumStatus.OK, ChecksumStatus.ABSENT, ChecksumStatus.DISABLED);
+            }
+            assertThat(skimmed).as("%s", p).isEqualTo(decoded);
+        }
+    }
+
+    /**
+     * A string value ends in bytes no check covers unless it is stored as an integer: raw bytes,
+     * and LZF data too (its last literal run is copied as it is). The encoding is read from the
+     * value's first byte in the file, not from the reader.
+     */
+    @Test
+    void stringValuesEndUncheckedUnlessStoredAsIntegers() throws IOException {
+        int[] byEncoding = new int[3];
+        for (Path p : Fixtures.intactRdbs()) {
+            byte[] bytes = Files.readAllBytes(p);
+            try (RdbReader r = RdbReader.open(p)) {
+                RdbToken t;
+                while ((t = r.next()) != RdbToken.END) {
+                    if (t != RdbToken.KEY) continue;
+                    r.skipValue();
+                    if (r.encoding() != RdbEncoding.STRING) continue;
+                    int b = bytes[(int) r.valueOffset()] & 0xff;
+                    boolean integer = b >= 0xc0 && b <= 0xc2;
+                    byEncoding[integer ? 0 : b == 0xc3 ? 1 : 2]++;
+                    assertThat(r.endsUnchecked()).as("%s in %s (first byte 0x%x)", new String(r.key()), p, b).isEqualTo(!integer);
+                }
             }
         }
+        assertThat(java.util.Arrays.stream(byEncoding).min().getAsInt()).as("integer, LZF and raw string values seen: %s", java.util.Arrays.toString(byEncoding)).isGreaterThan(10);
     }
 
     @Test

@@ -5,17 +5,15 @@ import dev.salvor.rdb.RdbFormatException;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
 import dev.salvor.rdb.RecordView;
-import dev.salvor.rdb.RedisType;
 import dev.salvor.rdb.walk.RdbVisitor;
 import dev.salvor.rdb.walk.RdbWalker;
+import dev.salvor.salvage.PartialKey;
+import dev.salvor.salvage.RdbSalvager;
+import dev.salvor.salvage.SalvageListener;
+import dev.salvor.salvage.SalvageReport;
 
 import java.io.IOException;
-import java.util.AbstractMap;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.SortedMap;
-import java.util.TreeMap;
+import java.nio.file.Path;
 import java.util.function.LongConsumer;
 
 /**
@@ -24,18 +22,12 @@ import java.util.function.LongConsumer;
  * what a key is (type, encoding, module) is known from its header.
  */
 public final class RdbInspector implements RdbVisitor {
-    private final List<Map.Entry<String, String>> aux = new ArrayList<>();
-    private final List<String> functions = new ArrayList<>();
-    private final SortedMap<String, Long> modules = new TreeMap<>();
-    private final SortedMap<Integer, long[]> dbs = new TreeMap<>();
-    private final SortedMap<String, Long> byType = new TreeMap<>();
-    private final SortedMap<String, Long> byEncoding = new TreeMap<>();
-    private long keys;
-    private long expiring;
-    private long slotInfo;
+    private final Tally tally = new Tally();
+    private final Value read;
     private boolean trailing;
 
-    private RdbInspector() {
+    private RdbInspector(Value read) {
+        this.read = read;
     }
 
     /**
@@ -45,52 +37,69 @@ public final class RdbInspector implements RdbVisitor {
      * @param progress told the current offset now and then (may be null)
      */
     public static Inspection inspect(RdbReader reader, LongConsumer progress) throws IOException {
-        RdbInspector v = new RdbInspector();
+        return inspect(reader, progress, Value.FRAMING);
+    }
+
+    /**
+     * As {@link #inspect(RdbReader, LongConsumer)}, reading each value as {@code read} says:
+     * {@link Value#DECODE} checks every value in full, so that an input that cannot be read again
+     * past its damage stops at the first bytes that are not what a server wrote.
+     */
+    public static Inspection inspect(RdbReader reader, LongConsumer progress, Value read) throws IOException {
+        RdbInspector v = new RdbInspector(read);
         RdbFormatException error = null;
         try {
             RdbWalker.walk(reader, v, Long.MAX_VALUE, progress);
         } catch (RdbFormatException e) {
             error = e;
         }
-        SortedMap<Integer, Inspection.DbStats> dbStats = new TreeMap<>();
-        v.dbs.forEach((db, s) -> dbStats.put(db, new Inspection.DbStats(s[0], s[1], s[2], s[3])));
-        return new Inspection(reader.source(), reader.size(), reader.magic(), reader.version(), reader.flavor(), v.aux, v.functions,
-                v.modules, dbStats, v.byType, v.byEncoding, v.keys, v.expiring, v.slotInfo, reader.checksumStatus(),
+        return v.tally.result(reader.source(), reader.size(), reader.magic(), reader.version(), reader.flavor(), reader.checksumStatus(),
                 reader.storedChecksum(), reader.computedChecksum(), reader.eofOffset(), v.trailing, reader.offset(), error);
     }
 
     @Override
     public void record(RdbToken token, RecordView r) throws IOException {
-        switch (token) {
-            case AUX -> aux.add(new AbstractMap.SimpleImmutableEntry<>(r.auxKey().toString(), r.auxValue().toString()));
-            case SELECT_DB -> dbs.computeIfAbsent(r.db(), d -> new long[4]);
-            case RESIZE_DB -> {
-                long[] s = dbs.computeIfAbsent(r.db(), d -> new long[4]);
-                s[2] = r.resizeDbSize();
-                s[3] = r.resizeExpiresSize();
-            }
-            case FUNCTION -> functions.add(r.functionLibraryName());
-            case MODULE_AUX -> modules.merge(r.moduleName(), 0L, Long::sum);
-            case SLOT_INFO -> slotInfo++;
-            case EOF -> trailing = r.hasTrailingData();
-            default -> {
-            }
-        }
+        if (token == RdbToken.EOF) trailing = r.hasTrailingData();
+        else tally.record(token, r);
     }
 
     @Override
     public Value beginKey(KeyHeader key) {
-        keys++;
-        long[] s = dbs.computeIfAbsent(key.db(), d -> new long[4]);
-        s[0]++;
-        if (key.expireAtMs() >= 0) {
-            s[1]++;
-            expiring++;
-        }
-        byType.merge(key.type().wireName(), 1L, Long::sum);
-        byEncoding.merge(key.type().wireName() + "/" + key.encoding().label(), 1L, Long::sum);
-        // The module is named before its value's opcodes: no need to decode anything.
-        if (key.type() == RedisType.MODULE) modules.merge(key.moduleName(), 1L, Long::sum);
-        return Value.FRAMING;
+        tally.key(key);
+        return read;
+    }
+
+    /**
+     * A damaged file, counted as salvage reads it: only the intact records, past every damaged
+     * region (the regions and their offsets are those {@code check} reports), with the losses.
+     */
+    public static SalvagedInspection inspectSalvaged(Path file, LongConsumer progress) throws IOException {
+        Tally tally = new Tally();
+        String[] magic = new String[1];
+        SalvageReport report = RdbSalvager.salvage(file, new SalvageListener() {
+            @Override
+            public void start(RdbReader.Context context, String m, boolean headerDamaged) {
+                magic[0] = m;
+            }
+
+            @Override
+            public void record(RdbReader reader) {
+                tally.record(reader.token(), reader);
+            }
+
+            @Override
+            public void key(RdbReader reader) throws IOException {
+                tally.key(reader); // salvage reads the value to its end
+            }
+
+            @Override
+            public boolean keyInterrupted(RdbReader reader, RdbFormatException error) throws IOException {
+                // Kept in part as salvage keeps it (counted apart, not among the keys).
+                return PartialKey.read(Path.of(reader.source()), reader.recordOffset(), reader.context(), error.reason()) != null;
+            }
+        }, progress);
+        Inspection counts = tally.result(file.toString(), report.sizeBytes(), magic[0], report.version(), report.flavor(), report.checksum(),
+                0, 0, -1, false, report.sizeBytes(), null);
+        return new SalvagedInspection(counts, report);
     }
 }

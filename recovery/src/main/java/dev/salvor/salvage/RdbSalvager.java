@@ -1,5 +1,6 @@
 package dev.salvor.salvage;
 
+import dev.salvor.format.FileRanges;
 import dev.salvor.rdb.ChecksumStatus;
 import dev.salvor.rdb.RdbFlavor;
 import dev.salvor.rdb.RdbFormatException;
@@ -7,7 +8,6 @@ import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -48,9 +48,43 @@ public final class RdbSalvager {
     private long lost;
     private long partial;
     private final List<byte[]> partialKeys = new ArrayList<>();
+    /** Per database: what RESIZEDB announced and what was recovered, partial or named lost. */
+    private final java.util.TreeMap<Integer, DbTally> tallies = new java.util.TreeMap<>();
+    private final List<String> auxRecovered = new ArrayList<>();
+    private final List<String> functionsRecovered = new ArrayList<>();
+    /** The context in effect at the start of each region (its db), in region order. */
+    private final List<RdbReader.Context> regionContexts = new ArrayList<>();
+    private final java.util.Set<KeyLedger.KeyId> namedLost = new java.util.HashSet<>();
+    /** Where the first database or key was read (aux fields and functions come before it), or -1. */
+    private long keyspaceStart = -1;
+
+    /** Counts of one database; {@code announcedKeys} is -1 until its RESIZEDB is read. */
+    private static final class DbTally {
+        long announcedKeys = -1;
+        long announcedExpires = -1;
+        long recovered;
+        long recoveredExpiring;
+        long partial;
+        long partialExpiring;
+        long namedLost;
+        long expiryUnknown;
+    }
+
+    private DbTally tally(int db) {
+        return tallies.computeIfAbsent(db, d -> new DbTally());
+    }
+
+    /** A key known lost by name. */
+    private void lose(int db, byte[] key) {
+        lost++;
+        tally(db).namedLost++;
+        namedLost.add(KeyLedger.KeyId.of(db, key));
+        if (lostKeys.size() < MAX_NAMES) lostKeys.add(key);
+    }
 
     /** The last keys read, kept until damage could still implicate them. */
-    private record RecentKey(KeyLedger.KeyId id, byte[] key, long start, long end, int db, boolean unchecked, boolean plausible) {
+    private record RecentKey(KeyLedger.KeyId id, byte[] key, long start, long end, int db, boolean expiring, boolean unchecked,
+                             boolean plausible) {
     }
 
     private static final int RECENT_KEYS = 8;
@@ -81,7 +115,7 @@ public final class RdbSalvager {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             Scan scan = scan(ch, size);
-            return replay(scan, listener, size);
+            return replay(scan, listener, ch, size);
         }
     }
 
@@ -132,11 +166,15 @@ public final class RdbSalvager {
                     found = new Resynchronizer.Found(-1, 0);
                 }
             }
-            long end = found.offset() < 0 ? size : found.offset();
-            regions.add(new CorruptRegion(0, end, e.reason().text(), e.detail(), e.offset(), null, null, null, found.offset() < 0));
-            if (found.offset() < 0) return new Scan(ctx, null, true, false, ChecksumStatus.NOT_REACHED);
-            reader = RdbReader.resume(file, found.offset(), ctx);
-            segStart = found.offset();
+            // Only the 9-byte magic damaged: the records after it read cleanly up to where intact
+            // records were found, so they are kept too (aux fields, functions, the first keys).
+            long resume = found.offset() > MAGIC_LENGTH && readsCleanly(MAGIC_LENGTH, found.offset(), ctx) ? MAGIC_LENGTH : found.offset();
+            long end = resume < 0 ? size : resume;
+            regions.add(new CorruptRegion(0, end, e.reason().text(), e.detail(), e.offset(), null, null, null, resume < 0));
+            regionContexts.add(ctx);
+            if (resume < 0) return new Scan(ctx, null, true, false, ChecksumStatus.NOT_REACHED);
+            reader = RdbReader.resume(file, resume, ctx);
+            segStart = resume;
         }
         int segDb = ctx.db();
         boolean reachedEof = false;
@@ -154,6 +192,7 @@ public final class RdbSalvager {
                     if (dbAssumed && assumedKeys > 0) assumedDbs.add(new SalvageReport.AssumedDb(segStart, reader.offset(), segDb, assumedKeys));
                     break;
                 }
+                if ((t == RdbToken.SELECT_DB || t == RdbToken.KEY) && keyspaceStart < 0) keyspaceStart = reader.tokenOffset();
                 if (t == RdbToken.SELECT_DB && dbAssumed) {
                     if (assumedKeys > 0) assumedDbs.add(new SalvageReport.AssumedDb(segStart, reader.tokenOffset(), segDb, assumedKeys));
                     dbAssumed = false;
@@ -172,10 +211,24 @@ public final class RdbSalvager {
                     }
                     ledger.add(id);
                     recovered++;
+                    boolean expiring = reader.expireAtMs() >= 0;
+                    DbTally tally = tally(reader.db());
+                    tally.recovered++;
+                    if (expiring) tally.recoveredExpiring++;
                     if (dbAssumed) assumedKeys++;
-                    recent.addLast(new RecentKey(id, reader.key(), reader.recordOffset(), reader.keyEndOffset(), reader.db(),
+                    recent.addLast(new RecentKey(id, reader.key(), reader.recordOffset(), reader.keyEndOffset(), reader.db(), expiring,
                             reader.endsUnchecked(), Resynchronizer.plausibleKey(reader, reader.version())));
                     if (recent.size() > RECENT_KEYS) recent.removeFirst();
+                } else if (t == RdbToken.RESIZE_DB) {
+                    DbTally tally = tally(reader.db());
+                    if (tally.announcedKeys < 0) {
+                        tally.announcedKeys = reader.resizeDbSize();
+                        tally.announcedExpires = reader.resizeExpiresSize();
+                    }
+                } else if (t == RdbToken.AUX) {
+                    auxRecovered.add(reader.auxKey().toString());
+                } else if (t == RdbToken.FUNCTION) {
+                    functionsRecovered.add(reader.functionLibraryName());
                 } else if (t == RdbToken.EOF) {
                     reachedEof = true;
                     checksum = reader.checksumStatus();
@@ -189,7 +242,13 @@ public final class RdbSalvager {
                 reader = null;
                 long start = failed.recordOffset();
                 boolean keyLevel = e.reason() == RdbFormatException.Reason.ZEROED_PAGE || e.reason() == RdbFormatException.Reason.DUPLICATE_KEY;
-                byte[] lostKey = keyLevel ? e.key() : failed.inValue() || failed.token() == RdbToken.KEY ? failed.key() : null;
+                // A repeated key is a misread copy of one already recovered: nothing is lost with it.
+                byte[] lostKey = e.reason() == RdbFormatException.Reason.DUPLICATE_KEY ? null
+                        : keyLevel ? e.key() : failed.inValue() || failed.token() == RdbToken.KEY ? failed.key() : null;
+                // A name no server would write is a misaligned read, not a lost key.
+                boolean lostPlausible = lostKey != null && (keyLevel ? Resynchronizer.plausibleFirstName(lostKey)
+                        : Resynchronizer.plausibleKey(failed, failed.version()));
+                int lostDb = failed.db();
                 boolean partialKey = !keyLevel && failed.inValue() && failed.elementCount() > 0;
                 RdbReader.Context here = failed.context();
                 failed.close();
@@ -217,13 +276,15 @@ public final class RdbSalvager {
                         recent.removeLast();
                         ledger.remove(k.id());
                         recovered--;
+                        DbTally tally = tally(k.db());
+                        tally.recovered--;
+                        if (k.expiring()) tally.recoveredExpiring--;
                         if (dbAssumed) assumedKeys--;
-                        if (lostKey != null) {
-                            lost++;
-                            if (lostKeys.size() < MAX_NAMES) lostKeys.add(lostKey);
-                        }
+                        if (lostKey != null && lostPlausible) lose(lostDb, lostKey);
                         start = k.start();
                         lostKey = k.key();
+                        lostPlausible = k.plausible();
+                        lostDb = k.db();
                         here = new RdbReader.Context(here.version(), here.flavor(), k.db());
                         before = recent.isEmpty() ? null : recent.peekLast().key();
                         partialKey = false;
@@ -245,13 +306,11 @@ public final class RdbSalvager {
                     segments.add(new Segment(segStart, start, segDb, partialKey ? e : null, cutAtTail));
                 }
                 if (dbAssumed && assumedKeys > 0) assumedDbs.add(new SalvageReport.AssumedDb(segStart, start, segDb, assumedKeys));
-                if (lostKey != null && !partialKey) {
-                    lost++;
-                    if (lostKeys.size() < MAX_NAMES) lostKeys.add(lostKey);
-                }
+                if (lostKey != null && lostPlausible && !partialKey) lose(lostDb, lostKey);
                 long end = found.offset() < 0 ? size : found.offset();
                 for (byte[] d : found.doubtful()) if (doubtfulKeys.size() < MAX_NAMES) doubtfulKeys.add(d);
                 regions.add(new CorruptRegion(start, end, e.reason().text(), e.detail(), e.offset(), before, null, lostKey, found.offset() < 0));
+                regionContexts.add(here);
                 recent.clear();
                 if (found.offset() >= 0) {
                     segStart = found.offset();
@@ -268,9 +327,29 @@ public final class RdbSalvager {
         return new Scan(ctx, magic, headerDamaged, reachedEof, checksum);
     }
 
+    private static final int MAGIC_LENGTH = 9;
+
+    /**
+     * Whether the bytes [from, to) are whole top-level records that read without error and end
+     * exactly at {@code to}, with no all-zero page among them.
+     */
+    private boolean readsCleanly(long from, long to, RdbReader.Context ctx) throws IOException {
+        if (zeroPages.firstWithin(from, to) >= 0) return false;
+        try (RdbReader r = RdbReader.resume(file, from, ctx)) {
+            while (r.offset() < to) {
+                RdbToken t = r.next();
+                if (t == RdbToken.END || t == RdbToken.EOF) return false;
+                if (t == RdbToken.KEY) r.skipValue();
+            }
+            return r.offset() == to;
+        } catch (RdbFormatException e) {
+            return false;
+        }
+    }
+
     // ------------------------------------------------------------------ pass 2: replay
 
-    private SalvageReport replay(Scan scan, SalvageListener listener, long size) throws IOException {
+    private SalvageReport replay(Scan scan, SalvageListener listener, FileChannel ch, long size) throws IOException {
         listener.start(scan.context(), scan.magic(), scan.headerDamaged());
         for (Segment seg : segments) {
             try (RdbReader r = seg.start() == 0 ? RdbReader.open(file)
@@ -292,6 +371,7 @@ public final class RdbSalvager {
                         boolean noExpiry = seg.start() > 0 && r.recordOffset() == seg.start() && r.expireAtMs() < 0;
                         boolean unverified = unverifiedStarts.contains(r.recordOffset());
                         if (noExpiry || unverified) {
+                            if (noExpiry) tally(r.db()).expiryUnknown++;
                             if (noExpiry && expiryUnknown.size() < MAX_NAMES) expiryUnknown.add(r.key());
                             if (unverified && unverifiedKeys.size() < MAX_NAMES) unverifiedKeys.add(r.key());
                             listener.keyInDoubt(r, noExpiry, unverified);
@@ -313,9 +393,52 @@ public final class RdbSalvager {
         if (progress != null) progress.accept(size);
         SalvageReport report = new SalvageReport(file.toString(), size, scan.context().version(), scan.context().flavor(),
                 scan.headerDamaged(), recovered, partial, lost, lostKeys, partialKeys, finalRegions,
-                scan.checksum(), scan.reachedEof(), expiryUnknown, assumedDbs, doubtfulKeys, unverifiedKeys);
+                scan.checksum(), scan.reachedEof(), expiryUnknown, assumedDbs, doubtfulKeys, unverifiedKeys,
+                losses(ch, size, scan));
         listener.end(report);
         return report;
+    }
+
+    /**
+     * Every bound on the losses the file supports: names readable in the damaged bytes, each
+     * database's RESIZEDB count against what was recovered, and where a cut-off file ends.
+     */
+    private SalvageReport.Losses losses(FileChannel ch, long size, Scan scan) throws IOException {
+        DamageNames names = new DamageNames(ch, size, file.toString(), ledger, new java.util.HashSet<>(namedLost), MAX_NAMES);
+        for (int i = 0; i < regions.size(); i++) {
+            CorruptRegion r = regions.get(i);
+            names.scan(r.start(), r.end(), regionContexts.get(i), keyspaceStart < 0 || r.start() <= keyspaceStart);
+        }
+        // Redis before 4.0 (RDB 7 is Redis 3.2's) left out keys already expired when saving, yet
+        // counted them in RESIZEDB: its count of keys without expiry is exact, the other is not.
+        boolean expiredSkipped = scan.context().version() < 8;
+        List<SalvageReport.DbCount> dbs = new ArrayList<>();
+        long atLeast = 0;
+        for (java.util.Map.Entry<Integer, DbTally> e : tallies.entrySet()) {
+            DbTally t = e.getValue();
+            long lostAtLeast = t.namedLost;
+            long expiringLostAtLeast = -1;
+            if (t.announcedKeys >= 0) {
+                long fromCount = expiredSkipped
+                        ? (t.announcedKeys - t.announcedExpires) - (t.recovered - t.recoveredExpiring) - (t.partial - t.partialExpiring)
+                        : t.announcedKeys - t.recovered - t.partial;
+                lostAtLeast = Math.max(lostAtLeast, fromCount);
+                if (!expiredSkipped) {
+                    // A recovered key whose expiry may have been lost may still have been an expiring one.
+                    expiringLostAtLeast = Math.max(0, t.announcedExpires - t.recoveredExpiring - t.partialExpiring - t.expiryUnknown);
+                }
+            }
+            atLeast += lostAtLeast;
+            dbs.add(new SalvageReport.DbCount(e.getKey(), t.announcedKeys, t.announcedExpires, t.recovered, t.recoveredExpiring,
+                    t.partial, t.namedLost, t.expiryUnknown, lostAtLeast, expiringLostAtLeast, expiredSkipped && t.announcedKeys >= 0));
+        }
+        List<SalvageReport.SeenKey> seen = names.keys.stream().map(k -> new SalvageReport.SeenKey(k.db(), k.key(), k.offset())).toList();
+        // A damaged start from which no aux field or function could be read: what stood there is unknown.
+        long startLostTo = !regions.isEmpty() && regions.get(0).start() == 0 && auxRecovered.isEmpty() && functionsRecovered.isEmpty()
+                ? regions.get(0).end() : -1;
+        return new SalvageReport.Losses(lost, atLeast, dbs, scan.reachedEof() ? -1 : size, seen, names.limited,
+                new SalvageReport.Names(List.copyOf(auxRecovered), List.copyOf(names.aux)),
+                new SalvageReport.Names(List.copyOf(functionsRecovered), List.copyOf(names.functions)), startLostTo);
     }
 
     /** The key at the end of {@code seg}, cut by damage: its intact part if a listener keeps one, else it is lost. */
@@ -326,10 +449,12 @@ public final class RdbSalvager {
                 : new RdbFormatException(RdbFormatException.Reason.BAD_LENGTH, e.source(), e.offset(), e.db(), e.key(), e.detail());
         if (listener.keyInterrupted(r, trusted)) {
             partial++;
+            DbTally tally = tally(r.db());
+            tally.partial++;
+            if (r.expireAtMs() >= 0) tally.partialExpiring++;
             if (partialKeys.size() < MAX_NAMES) partialKeys.add(r.key());
         } else {
-            lost++;
-            if (lostKeys.size() < MAX_NAMES) lostKeys.add(r.key());
+            lose(r.db(), r.key());
         }
     }
 
@@ -364,14 +489,32 @@ public final class RdbSalvager {
         return null;
     }
 
+    /**
+     * Whether intact RDB records are found anywhere in {@code file} (a chain confirmed as the
+     * salvage scan confirms one), read as any RDB version: what makes a file without a header a
+     * damaged RDB rather than something else.
+     */
+    public static boolean findsRecords(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            RdbReader.Context guessed = guessContext(ch);
+            Resynchronizer resync = new Resynchronizer(ch, size, file.toString(), new KeyLedger());
+            if (guessed != null && resync.find(0, guessed).offset() >= 0) return true;
+            for (int v : GUESSED_VERSIONS) {
+                if (resync.find(0, new RdbReader.Context(v, RdbFlavor.REDIS, 0)).offset() >= 0) return true;
+            }
+            return false;
+        }
+    }
+
     /** The versions a header-less file is tried as, oldest first (Redis 2.6 to 7.4+). */
     private static final int[] GUESSED_VERSIONS = {6, 7, 8, 9, 10, 11, 12};
 
     /** When the header is unreadable: the version from what digits survive, or null when none do. */
     private static RdbReader.Context guessContext(FileChannel ch) throws IOException {
-        ByteBuffer head = ByteBuffer.allocate(9);
-        ch.read(head, 0);
-        String h = new String(head.array(), 0, head.position(), StandardCharsets.ISO_8859_1);
+        byte[] head = new byte[9];
+        int n = FileRanges.read(ch, 0, head, 0, head.length);
+        String h = new String(head, 0, n, StandardCharsets.ISO_8859_1);
         if (h.startsWith("VALKEY")) return new RdbReader.Context(parseDigits(h, 6, 80), RdbFlavor.VALKEY, 0);
         if (h.length() < 9) return null;
         int version = parseDigits(h, 5, -1);

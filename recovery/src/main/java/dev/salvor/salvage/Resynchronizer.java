@@ -191,6 +191,26 @@ final class Resynchronizer {
     }
 
     /**
+     * Reads the value of the key at hand to its end; false when it holds what no server writes:
+     * rising scores in an encoding saved in descending order ({@link
+     * dev.salvor.rdb.RdbEncoding#scoresDescending()}) are a misaligned read, which can otherwise
+     * run through thousands of foreign bytes and end on a true record boundary.
+     */
+    static boolean readValueAsWritten(RdbReader r) throws IOException {
+        if (!r.encoding().scoresDescending()) {
+            r.skipValue();
+            return true;
+        }
+        double previous = Double.POSITIVE_INFINITY;
+        while (r.next() == RdbToken.ELEMENT) {
+            double score = r.score();
+            if (score > previous || Double.isNaN(score)) return false;
+            previous = score;
+        }
+        return true;
+    }
+
+    /**
      * Whether the byte at {@code buf[i]} can be the last byte of an integer-encoded string (0xC0
      * plus 1 byte, 0xC1 plus 2, 0xC2 plus 4): inside a plain collection body, the high byte 0 of
      * an element like 137 reads as a string-key type byte. Refusing such a candidate costs at most
@@ -248,7 +268,7 @@ final class Resynchronizer {
                         }
                         if (bareLead) lead.add(r.key());
                         inKey = true;
-                        r.skipValue();
+                        if (!readValueAsWritten(r)) return Probe.REJECT;
                         inKey = false;
                         keys++;
                         records++;

@@ -32,7 +32,10 @@ public final class SalvageReportJson {
             g.writeObjectFieldStart("counts");
             g.writeNumberField("recovered", r.keysRecovered());
             g.writeNumberField("partial", r.keysPartial());
-            g.writeNumberField("lost", r.keysLost());
+            g.writeNumberField("lost_at_least", r.losses().atLeast());
+            g.writeNumberField("lost_named", r.losses().named());
+            g.writeNumberField("lost_unnamed_at_least", r.losses().unnamedAtLeast());
+            g.writeNumberField("seen_in_damage", r.losses().seenInDamage().size());
             g.writeNumberField("expiry_unknown", r.expiryUnknownKeys().size());
             g.writeNumberField("doubtful", r.doubtfulKeys().size());
             g.writeNumberField("unverified", r.unverifiedKeys().size());
@@ -41,24 +44,7 @@ public final class SalvageReportJson {
             g.writeEndObject();
             if (repairedFile != null) g.writeStringField("repaired_file", repairedFile);
             if (quarantineFile != null) g.writeStringField("quarantine_file", quarantineFile);
-            g.writeArrayFieldStart("regions");
-            for (int i = 0; i < r.regions().size(); i++) {
-                CorruptRegion c = r.regions().get(i);
-                g.writeStartObject();
-                g.writeNumberField("start", c.start());
-                g.writeNumberField("end", c.end());
-                g.writeNumberField("length", c.length());
-                g.writeNumberField("error_offset", c.errorOffset());
-                g.writeStringField("reason", c.reason());
-                g.writeStringField("detail", c.detail());
-                g.writeBooleanField("truncated_tail", c.truncation());
-                key(g, "last_good_key", c.lastGoodKey());
-                key(g, "first_good_key", c.firstGoodKey());
-                key(g, "lost_key", c.lostKey());
-                if (quarantine != null && i < quarantine.size()) g.writeNumberField("quarantine_offset", quarantine.get(i).quarantineOffset());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            regions(g, r.regions(), quarantine);
             keys(g, "partial_keys", r.partialKeys());
             keys(g, "expiry_unknown_keys", r.expiryUnknownKeys());
             g.writeArrayFieldStart("assumed_db");
@@ -74,11 +60,97 @@ public final class SalvageReportJson {
             keys(g, "unverified_keys", r.unverifiedKeys());
             keys(g, "doubtful_keys", r.doubtfulKeys());
             keys(g, "lost_keys", r.lostKeys());
+            losses(g, r.losses());
             g.writeArrayFieldStart("notes");
             for (String n : notes) g.writeString(n);
             g.writeEndArray();
             g.writeEndObject();
         }
+    }
+
+    /** The damaged regions as a "regions" array (with each one's place in the quarantine file when given). */
+    public static void regions(JsonGenerator g, List<CorruptRegion> regions, List<QuarantineWriter.Entry> quarantine) throws IOException {
+        g.writeArrayFieldStart("regions");
+        for (int i = 0; i < regions.size(); i++) {
+            CorruptRegion c = regions.get(i);
+            g.writeStartObject();
+            g.writeNumberField("start", c.start());
+            g.writeNumberField("end", c.end());
+            g.writeNumberField("length", c.length());
+            g.writeNumberField("error_offset", c.errorOffset());
+            g.writeStringField("reason", c.reason());
+            g.writeStringField("detail", c.detail());
+            g.writeBooleanField("truncated_tail", c.truncation());
+            key(g, "last_good_key", c.lastGoodKey());
+            key(g, "first_good_key", c.firstGoodKey());
+            key(g, "lost_key", c.lostKey());
+            if (quarantine != null && i < quarantine.size()) g.writeNumberField("quarantine_offset", quarantine.get(i).quarantineOffset());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    /** Every bound on the losses: see {@link SalvageReport.Losses}. */
+    public static void losses(JsonGenerator g, SalvageReport.Losses l) throws IOException {
+        g.writeObjectFieldStart("losses");
+        g.writeNumberField("at_least", l.atLeast());
+        g.writeNumberField("named", l.named());
+        g.writeNumberField("unnamed_at_least", l.unnamedAtLeast());
+        // Recovered counts keys read whole; a partial key is counted apart, never in both.
+        g.writeBooleanField("partial_in_recovered", false);
+        if (l.truncated()) g.writeNumberField("file_ends_at", l.fileEndsAt());
+        else g.writeNullField("file_ends_at");
+        if (l.startLostTo() >= 0) g.writeNumberField("start_lost_to", l.startLostTo());
+        else g.writeNullField("start_lost_to");
+        g.writeArrayFieldStart("unknown");
+        for (String u : SalvageSummary.unknowns(l)) g.writeString(u);
+        g.writeEndArray();
+        g.writeArrayFieldStart("databases");
+        for (SalvageReport.DbCount d : l.databases()) {
+            g.writeStartObject();
+            g.writeNumberField("db", d.db());
+            if (d.announced()) {
+                g.writeNumberField("announced_keys", d.announcedKeys());
+                g.writeNumberField("announced_expires", d.announcedExpires());
+            } else {
+                g.writeNullField("announced_keys");
+                g.writeNullField("announced_expires");
+            }
+            g.writeNumberField("recovered", d.recovered());
+            g.writeNumberField("recovered_expiring", d.recoveredExpiring());
+            g.writeNumberField("partial", d.partial());
+            g.writeNumberField("named_lost", d.namedLost());
+            g.writeNumberField("lost_at_least", d.lostAtLeast());
+            if (d.expiringLostAtLeast() >= 0) g.writeNumberField("expiring_lost_at_least", d.expiringLostAtLeast());
+            else g.writeNullField("expiring_lost_at_least");
+            if (d.onlyNonExpiring()) g.writeBooleanField("bound_counts_keys_without_expiry_only", true);
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("seen_in_damage");
+        for (SalvageReport.SeenKey k : l.seenInDamage()) {
+            g.writeStartObject();
+            g.writeNumberField("db", k.db());
+            key(g, "key", k.key());
+            g.writeNumberField("offset", k.offset());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        if (l.seenLimited()) g.writeBooleanField("seen_in_damage_limited", true);
+        names(g, "aux", l.aux());
+        names(g, "functions", l.functions());
+        g.writeEndObject();
+    }
+
+    private static void names(JsonGenerator g, String field, SalvageReport.Names n) throws IOException {
+        g.writeObjectFieldStart(field);
+        g.writeArrayFieldStart("recovered");
+        for (String s : n.recovered()) g.writeString(s);
+        g.writeEndArray();
+        g.writeArrayFieldStart("seen_in_damage");
+        for (String s : n.seenInDamage()) g.writeString(s);
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
     /** A list of key names as Redis strings. */
@@ -88,7 +160,7 @@ public final class SalvageReportJson {
         g.writeEndArray();
     }
 
-    private static void key(JsonGenerator g, String name, byte[] key) throws IOException {
+    static void key(JsonGenerator g, String name, byte[] key) throws IOException {
         g.writeFieldName(name);
         if (key == null) g.writeNull();
         else RedisStrings.write(g, key);

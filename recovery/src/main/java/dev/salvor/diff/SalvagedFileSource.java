@@ -1,0 +1,77 @@
+package dev.salvor.diff;
+
+import dev.salvor.export.KeySelector;
+import dev.salvor.io.TempFiles;
+import dev.salvor.salvage.RdbSalvager;
+import dev.salvor.salvage.RepairWriter;
+import dev.salvor.salvage.SalvageReport;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * A damaged RDB file as a diff source: what salvage recovers from it (every key read whole, and
+ * the intact part of a key cut by damage), so a damaged backup is still compared as far as it
+ * can be read. The recovered keys are held in a temporary repaired file, removed on close.
+ */
+public final class SalvagedFileSource implements KeySource {
+    private final Path repaired;
+    private final RdbFileSource source;
+    private final SalvageReport report;
+
+    private SalvagedFileSource(Path repaired, RdbFileSource source, SalvageReport report) {
+        this.repaired = repaired;
+        this.source = source;
+        this.report = report;
+    }
+
+    /** Salvages {@code file} into a temporary file in {@code tempDir}. */
+    public static SalvagedFileSource of(Path file, String name, Path tempDir) throws IOException {
+        Path repaired = TempFiles.createFile(tempDir, "", ".salvaged.rdb");
+        try {
+            SalvageReport report;
+            try (FileChannel in = FileChannel.open(file); OutputStream out = Files.newOutputStream(repaired)) {
+                report = RdbSalvager.salvage(file, new RepairWriter(in, out), null);
+            }
+            return new SalvagedFileSource(repaired, new RdbFileSource(repaired, name + " (salvaged)"), report);
+        } catch (IOException | RuntimeException e) {
+            TempFiles.delete(repaired);
+            throw e;
+        }
+    }
+
+    /** What salvage found: the damaged regions and every bound on what was lost. */
+    public SalvageReport report() {
+        return report;
+    }
+
+    @Override
+    public String describe() {
+        return source.describe();
+    }
+
+    @Override
+    public void scan(KeySelector selector, Consumer<KeyRecord> sink) throws IOException {
+        source.scan(selector, sink);
+    }
+
+    @Override
+    public CollectedValue fetch(KeyRecord record) throws IOException {
+        return source.fetch(record);
+    }
+
+    @Override
+    public boolean live() {
+        return false;
+    }
+
+    @Override
+    public void close() throws IOException {
+        source.close();
+        TempFiles.delete(repaired);
+    }
+}
