@@ -1,6 +1,7 @@
 package dev.salvor.salvage;
 
 import dev.salvor.format.FileRanges;
+import dev.salvor.io.TempFiles;
 import dev.salvor.rdb.ChecksumStatus;
 import dev.salvor.rdb.RdbFlavor;
 import dev.salvor.rdb.RdbFormatException;
@@ -33,6 +34,8 @@ public final class RdbSalvager {
     private static final int MAX_NAMES = 10_000;
 
     private final Path file;
+    /** The name reports give the input (the original file when a part of it is salvaged from a copy). */
+    private final String source;
     private final LongConsumer progress;
 
     private final KeyLedger ledger = new KeyLedger();
@@ -102,13 +105,43 @@ public final class RdbSalvager {
         }
     }
 
-    private RdbSalvager(Path file, LongConsumer progress) {
+    private RdbSalvager(Path file, String source, LongConsumer progress) {
         this.file = file;
+        this.source = source;
         this.progress = progress;
     }
 
     public static SalvageReport salvage(Path file, SalvageListener listener, LongConsumer progress) throws IOException {
-        return new RdbSalvager(file, progress).run(listener);
+        return new RdbSalvager(file, file.toString(), progress).run(listener);
+    }
+
+    /**
+     * Salvages the bytes {@code [from, to)} of {@code file} as an RDB file of their own: the RDB
+     * preamble of an AOF ({@code from} 0, {@code to} where its commands begin), or an RDB held
+     * inside a larger file. The bytes are read from a temporary copy of the range in
+     * {@code tempDir}, removed at the end; nothing after {@code to} is read.
+     *
+     * <p>Every offset in the report and every offset the listener's reader gives is the RDB's own,
+     * counted from {@code from}: for a preamble ({@code from} 0) they are the file's own offsets,
+     * so a listener may read record bytes from {@code file} itself; for {@code from > 0} add
+     * {@code from}. The report names {@code file} as its source.
+     *
+     * @throws IllegalArgumentException when the range is empty or reversed
+     * @throws IOException when the file ends before {@code to}
+     */
+    public static SalvageReport salvage(Path file, long from, long to, Path tempDir, SalvageListener listener, LongConsumer progress)
+            throws IOException {
+        if (from < 0 || to <= from) throw new IllegalArgumentException("byte range [" + from + ", " + to + ") of " + file + " is empty");
+        Path copy = TempFiles.createFile(tempDir, "", ".rdb");
+        try {
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+                 java.io.OutputStream out = java.nio.file.Files.newOutputStream(copy)) {
+                FileRanges.copy(in, from, to, out);
+            }
+            return new RdbSalvager(copy, file.toString(), progress).run(listener);
+        } finally {
+            TempFiles.delete(copy);
+        }
     }
 
     private SalvageReport run(SalvageListener listener) throws IOException {
@@ -129,7 +162,7 @@ public final class RdbSalvager {
 
     private Scan scan(FileChannel ch, long size) throws IOException {
         zeroPages = ZeroPages.ifDamaged(ch, size);
-        Resynchronizer resync = new Resynchronizer(ch, size, file.toString(), ledger);
+        Resynchronizer resync = new Resynchronizer(ch, size, source, ledger);
         RdbReader reader = RdbReader.open(file);
         RdbReader.Context ctx;
         String magic;
@@ -200,13 +233,13 @@ public final class RdbSalvager {
                 if (t == RdbToken.KEY) {
                     KeyLedger.KeyId id = KeyLedger.KeyId.of(reader.db(), reader.key());
                     if (ledger.contains(id)) {
-                        throw new RdbFormatException(RdbFormatException.Reason.DUPLICATE_KEY, file.toString(), reader.recordOffset(),
+                        throw new RdbFormatException(RdbFormatException.Reason.DUPLICATE_KEY, source, reader.recordOffset(),
                                 reader.db(), reader.key(), "key repeats one already read (a database holds each key once)");
                     }
                     reader.skipValue();
                     long zero = zeroPages.firstWithin(reader.recordOffset(), reader.keyEndOffset());
                     if (zero >= 0) {
-                        throw new RdbFormatException(RdbFormatException.Reason.ZEROED_PAGE, file.toString(), zero, reader.db(), reader.key(),
+                        throw new RdbFormatException(RdbFormatException.Reason.ZEROED_PAGE, source, zero, reader.db(), reader.key(),
                                 "the key's bytes include the all-zero 4 KiB page at " + zero + " of a file whose checksum does not match");
                     }
                     ledger.add(id);
@@ -391,7 +424,7 @@ public final class RdbSalvager {
         List<CorruptRegion> finalRegions = withFollowingKeys(scan.context());
         for (CorruptRegion region : finalRegions) listener.damaged(region);
         if (progress != null) progress.accept(size);
-        SalvageReport report = new SalvageReport(file.toString(), size, scan.context().version(), scan.context().flavor(),
+        SalvageReport report = new SalvageReport(source, size, scan.context().version(), scan.context().flavor(),
                 scan.headerDamaged(), recovered, partial, lost, lostKeys, partialKeys, finalRegions,
                 scan.checksum(), scan.reachedEof(), expiryUnknown, assumedDbs, doubtfulKeys, unverifiedKeys,
                 losses(ch, size, scan));
@@ -404,7 +437,7 @@ public final class RdbSalvager {
      * database's RESIZEDB count against what was recovered, and where a cut-off file ends.
      */
     private SalvageReport.Losses losses(FileChannel ch, long size, Scan scan) throws IOException {
-        DamageNames names = new DamageNames(ch, size, file.toString(), ledger, new java.util.HashSet<>(namedLost), MAX_NAMES);
+        DamageNames names = new DamageNames(ch, size, source, ledger, new java.util.HashSet<>(namedLost), MAX_NAMES);
         for (int i = 0; i < regions.size(); i++) {
             CorruptRegion r = regions.get(i);
             names.scan(r.start(), r.end(), regionContexts.get(i), keyspaceStart < 0 || r.start() <= keyspaceStart);
