@@ -9,39 +9,44 @@ import static dev.salvor.aof.AofFormatException.Reason.UNKNOWN_COMMAND;
 import static dev.salvor.aof.AofFormatException.Reason.UNTERMINATED_MULTI;
 import static dev.salvor.aof.AofFormatException.Reason.WRONG_ARITY;
 
-import dev.salvor.rdb.RdbFormatException;
-import dev.salvor.rdb.RdbReader;
-import dev.salvor.rdb.RdbToken;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Pull parser for one AOF file (a segment): RESP commands ({@code *argc}, then {@code $len}
- * bulk arguments), {@code #} annotation lines, and an optional RDB preamble read by the RDB
- * parser. It always knows the byte offset and line of what it reads, tracks the database (SELECT),
- * transactions (MULTI ... EXEC) and the latest {@code #TS:} time, and checks each command's name
- * and arity against the {@link CommandTable}. Memory is bounded by the largest single command;
- * a length is checked against the bytes left before anything is allocated for it.
+ * bulk arguments), {@code #} annotation lines, and an optional RDB preamble measured by the RDB
+ * parser ({@link AofPreamble}). It always knows the byte offset of what it reads (lines are
+ * counted on demand, by a {@link LineIndex}), tracks the database (SELECT), transactions
+ * (MULTI ... EXEC) and the latest {@code #TS:} time, and checks each command's name and arity
+ * against the {@link CommandTable}. Memory is bounded by the largest single command: a length is
+ * checked against the bytes left before anything is allocated for it, and per-argument state
+ * grows with the arguments actually read, never with a declared count.
  */
 public final class AofReader implements Closeable {
     /** Redis's own proto-max-bulk-len default. */
     public static final int MAX_BULK = 512 << 20;
     /** More arguments than this in one command is not something Redis writes to an AOF. */
     public static final int MAX_ARGC = 1 << 24;
+    /**
+     * The server reads an annotation into a buffer of 1024 bytes with fgets: a longer line (LF
+     * included, 1023 bytes at most) is split, and its rest fails as a command.
+     */
+    public static final int MAX_ANNOTATION = 1023;
     private static final int WINDOW = 256 << 10;
 
     private final String segment;
     private final ReadableByteChannel channel;
     private final long size;
-    private final boolean validate;
+    private final LineIndex lines;
     private byte[] a;
     private int mark = -1;
     private int pos;
@@ -56,7 +61,7 @@ public final class AofReader implements Closeable {
     private long[] argOff = new long[16];
     private int[] argLen = new int[16];
     private int argc;
-    private long markOffset;
+    private CommandTable.Command command;
     private String annotation;
     private int db;
     private long txCounter;
@@ -65,14 +70,14 @@ public final class AofReader implements Closeable {
     private long multiStart = -1;
     private long timestampMs = -1;
     private long commands;
-    private long preambleEnd = -1;
-    private RdbFormatException preambleError;
+    private AofPreamble preamble;
+    private boolean preambleReported;
 
-    private AofReader(String segment, ReadableByteChannel channel, long size, boolean validate) {
+    private AofReader(String segment, ReadableByteChannel channel, long size, LineIndex lines) {
         this.segment = segment;
         this.channel = channel;
         this.size = size;
-        this.validate = validate;
+        this.lines = lines;
         this.a = new byte[WINDOW];
     }
 
@@ -82,25 +87,19 @@ public final class AofReader implements Closeable {
     }
 
     public static AofReader open(Path file, String segment) throws IOException {
+        return open(file, segment, new LineIndex(file));
+    }
+
+    /** As {@link #open(Path, String)}, counting lines with {@code lines} (shared with other readers of the file). */
+    public static AofReader open(Path file, String segment, LineIndex lines) throws IOException {
+        AofPreamble preamble = AofPreamble.measure(file);
         FileChannel ch = AofSegment.open(file);
-        AofReader r = new AofReader(segment, ch, ch.size(), true);
+        AofReader r = new AofReader(segment, ch, ch.size(), lines);
         try {
-            byte[] head = new byte[6];
-            int n = ch.read(ByteBuffer.wrap(head), 0);
-            String magic = n > 0 ? new String(head, 0, n, StandardCharsets.ISO_8859_1) : "";
-            if (magic.startsWith("REDIS") || magic.startsWith("VALKEY")) {
-                try (RdbReader rdb = RdbReader.open(file)) {
-                    while (rdb.next() != RdbToken.END) {
-                        if (rdb.inValue()) rdb.skipValue(RdbReader.Skip.FRAMING);
-                    }
-                    r.preambleEnd = rdb.offset();
-                } catch (RdbFormatException e) {
-                    r.preambleError = e;
-                }
-                if (r.preambleEnd > 0) {
-                    ch.position(r.preambleEnd);
-                    r.base = r.preambleEnd;
-                }
+            r.preamble = preamble;
+            if (preamble != null && preamble.error() == null) {
+                ch.position(preamble.end());
+                r.base = preamble.end();
             }
             return r;
         } catch (IOException | RuntimeException e) {
@@ -111,7 +110,7 @@ public final class AofReader implements Closeable {
 
     /** Reads a stream of commands (no preamble support: the RDB part needs random access). */
     public static AofReader of(InputStream in, String segment, long size) {
-        return new AofReader(segment, Channels.newChannel(in), size, true);
+        return new AofReader(segment, Channels.newChannel(in), size, null);
     }
 
     /**
@@ -119,7 +118,7 @@ public final class AofReader implements Closeable {
      * {@code absoluteStart} of a segment: used to try resynchronisation candidates in memory.
      */
     public static AofReader probe(String segment, byte[] buf, int off, int len, long absoluteStart, long size) {
-        AofReader r = new AofReader(segment, null, size, true);
+        AofReader r = new AofReader(segment, null, size, null);
         r.a = buf;
         r.pos = off;
         r.lim = off + len;
@@ -133,8 +132,17 @@ public final class AofReader implements Closeable {
      * and transaction numbering of an earlier reader (after resynchronising past damage).
      */
     public static AofReader openAt(Path file, String segment, long offset, int db, long txCounter) throws IOException {
+        return openAt(file, segment, offset, db, txCounter, -1, new LineIndex(file));
+    }
+
+    /**
+     * As {@link #openAt(Path, String, long, int, long)}, counting lines with {@code lines}, with the
+     * time of the latest {@code #TS:} annotation before {@code offset} ({@code timestampMs}, or -1).
+     */
+    public static AofReader openAt(Path file, String segment, long offset, int db, long txCounter, long timestampMs, LineIndex lines)
+            throws IOException {
         FileChannel ch = AofSegment.open(file);
-        AofReader r = new AofReader(segment, ch, ch.size(), true);
+        AofReader r = new AofReader(segment, ch, ch.size(), lines);
         try {
             ch.position(offset);
         } catch (IOException | RuntimeException e) {
@@ -142,30 +150,10 @@ public final class AofReader implements Closeable {
             throw e;
         }
         r.base = offset;
-        r.inherit(db, txCounter);
+        r.db = db;
+        r.txCounter = txCounter;
+        r.timestampMs = timestampMs;
         return r;
-    }
-
-    private static long countNewlines(FileChannel ch, long upTo) throws IOException {
-        byte[] buf = new byte[1 << 16];
-        long n = 0;
-        long saved = ch.position();
-        for (long p = 0; p < upTo; ) {
-            int r = ch.read(ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, upTo - p)), p);
-            if (r <= 0) break;
-            for (int i = 0; i < r; i++) {
-                if (buf[i] == '\n') n++;
-            }
-            p += r;
-        }
-        ch.position(saved);
-        return n;
-    }
-
-    /** Continue the context (db, transaction) of an earlier reader, e.g. after resynchronising. */
-    void inherit(int db, long txCounter) {
-        this.db = db;
-        this.txCounter = txCounter;
     }
 
     // ------------------------------------------------------------------ window
@@ -185,27 +173,27 @@ public final class AofReader implements Closeable {
         lim = keep;
         pos -= from;
         if (mark >= 0) mark -= from;
-        n += pos;
-        while (lim < n && !eof) {
+        long want = (long) pos + n;
+        while (lim < want && !eof) {
             if (lim == a.length) {
                 // Grow with the data that arrives, never by the requested size alone.
-                byte[] grown = new byte[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(a.length * 2L, 4096))];
-                System.arraycopy(a, 0, grown, 0, lim);
-                a = grown;
+                a = Arrays.copyOf(a, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(a.length * 2L, 4096)));
             }
             int r = channel.read(ByteBuffer.wrap(a, lim, a.length - lim));
             if (r < 0) eof = true;
             else lim += r;
         }
-        if (a.length > 4 * WINDOW && lim - pos <= WINDOW && mark < 0) {
+        if (a.length > 4 * WINDOW && lim - pos <= WINDOW && (mark < 0 || mark == pos)) {
+            // A large command grew the window; at the start of the next token it shrinks back.
             byte[] small = new byte[WINDOW];
             System.arraycopy(a, pos, small, 0, lim - pos);
             lim -= pos;
             base += pos;
             pos = 0;
+            if (mark >= 0) mark = 0;
             a = small;
         }
-        return lim - pos >= n - pos;
+        return lim - pos >= n;
     }
 
     private long remaining() {
@@ -220,11 +208,7 @@ public final class AofReader implements Closeable {
         return error(TRUNCATED_TAIL, offset(), "input ends inside " + what);
     }
 
-    private void advance(int n) {
-        pos += n;
-    }
-
-    /** Reads {@code <digits>\r\n} after a prefix byte; -1 when malformed. */
+    /** Reads {@code <digits>\r\n} after a prefix byte. */
     private long number(String what) throws IOException {
         // Fast path: the digits and CRLF are already in the window.
         byte[] b = a;
@@ -274,58 +258,61 @@ public final class AofReader implements Closeable {
         annotation = null;
         argv = null;
         argc = 0;
+        command = null;
         mark = -1;
-        if (preambleError != null) {
-            RdbFormatException e = preambleError;
-            preambleError = null;
-            throw new AofFormatException(BAD_PREAMBLE, segment, e.offset(), lineAt(e.offset()), e.getMessage());
-        }
-        if (preambleEnd > 0 && token == null) {
+        if (preamble != null && !preambleReported) {
+            preambleReported = true;
+            if (preamble.error() != null) {
+                long at = preamble.error().offset();
+                throw new AofFormatException(BAD_PREAMBLE, segment, at, lineAt(at), preamble.error().getMessage());
+            }
             start = 0;
-            end = preambleEnd;
+            end = preamble.end();
             return token = AofToken.PREAMBLE;
         }
         start = offset();
+        // The whole token stays in the window until the next one, so it can be copied out raw.
+        mark = pos;
         if (!request(1)) {
             end = start;
-            if (inMulti && validate) throw error(UNTERMINATED_MULTI, multiStart, "MULTI at byte offset " + multiStart + " has no EXEC before the end of " + segment);
+            if (inMulti) throw error(UNTERMINATED_MULTI, multiStart, "MULTI at byte offset " + multiStart + " has no EXEC before the end of " + segment);
             return token = AofToken.END;
         }
         byte first = a[pos];
         if (first == '#') return readAnnotation();
         if (first != '*') throw error(BAD_PREFIX, start, "expected '*' starting a command, found " + printable(first));
         pos++;
-        long argc = number("argument count");
-        if (argc < 1 || argc > MAX_ARGC) throw error(BAD_LENGTH, start, "argument count " + argc + " is out of range");
-        if (argc * 4 > remaining()) throw error(TRUNCATED_TAIL, start, argc + " arguments cannot fit in the " + remaining() + " bytes left");
-        mark = pos - 1;
-        markOffset = start;
-        if (argOff.length < argc) {
-            int cap = (int) Math.min(Math.max(argc, argOff.length * 2L), MAX_ARGC);
-            argOff = new long[cap];
-            argLen = new int[cap];
-        }
-        argc = (int) argc;
-        for (int i = 0; i < argc; i++) {
-            if (!request(1)) throw shortRead("argument " + (i + 1) + " of " + argc);
-            if (a[pos] != '$') throw error(BAD_PREFIX, offset(), "expected '$' starting argument " + (i + 1) + " of " + argc + ", found " + printable(a[pos]));
+        long declared = number("argument count");
+        if (declared < 1 || declared > MAX_ARGC) throw error(BAD_LENGTH, start, "argument count " + declared + " is out of range");
+        if (declared * 4 > remaining()) throw error(TRUNCATED_TAIL, start, declared + " arguments cannot fit in the " + remaining() + " bytes left");
+        int n = (int) declared;
+        for (int i = 0; i < n; i++) {
+            if (!request(1)) throw shortRead("argument " + (i + 1) + " of " + n);
+            if (a[pos] != '$') throw error(BAD_PREFIX, offset(), "expected '$' starting argument " + (i + 1) + " of " + n + ", found " + printable(a[pos]));
             long argStart = offset();
             pos++;
             long len = number("bulk length");
             if (len > MAX_BULK) throw error(BAD_LENGTH, argStart, "bulk length " + len + " exceeds the limit of " + MAX_BULK);
             if (len + 2 > remaining()) throw error(TRUNCATED_TAIL, argStart, "bulk of " + len + " bytes is longer than the " + remaining() + " bytes left");
             if (!request((int) len + 2)) throw shortRead("a bulk of " + len + " bytes");
-            if (a[pos + (int) len] != '\r' || a[pos + (int) len + 1] != '\n') {
+            int at = pos + (int) len;
+            if (a[at] != '\r' || a[at + 1] != '\n') {
                 throw error(MISSING_CRLF, offset() + len, "expected CRLF after a bulk of " + len + " bytes, found "
-                        + printable(a[pos + (int) len]) + " " + printable(a[pos + (int) len + 1]));
+                        + printable(a[at]) + " " + printable(a[at + 1]));
+            }
+            if (i == argOff.length) {
+                // Grown as arguments arrive: a declared count alone allocates nothing.
+                int cap = (int) Math.min(n, argOff.length * 2L);
+                argOff = Arrays.copyOf(argOff, cap);
+                argLen = Arrays.copyOf(argLen, cap);
             }
             argOff[i] = offset();
             argLen[i] = (int) len;
-            advance((int) len + 2);
+            pos = at + 2;
         }
-        this.argc = (int) argc;
+        argc = n;
         end = offset();
-        if (validate) checkCommand();
+        checkCommand();
         track();
         commands++;
         mark = -1;
@@ -333,17 +320,16 @@ public final class AofReader implements Closeable {
     }
 
     private AofToken readAnnotation() throws IOException {
-        int max = 1024;
         int i = 0;
         while (true) {
             if (!request(i + 1)) throw shortRead("an annotation line");
             if (a[pos + i] == '\n') break;
-            if (++i > max) throw error(BAD_PREFIX, start, "annotation line longer than " + max + " bytes");
+            if (++i >= MAX_ANNOTATION) throw error(BAD_PREFIX, start, "annotation line longer than the " + MAX_ANNOTATION + " bytes the server reads as one line");
         }
         int len = i;
         if (len == 0 || a[pos + len - 1] != '\r') throw error(MISSING_CRLF, start + len, "annotation line does not end with CRLF");
         annotation = new String(a, pos + 1, len - 2, StandardCharsets.ISO_8859_1);
-        advance(len + 1);
+        pos += len + 1;
         end = offset();
         if (annotation.startsWith("TS:")) {
             try {
@@ -356,53 +342,39 @@ public final class AofReader implements Closeable {
     }
 
     private void checkCommand() throws AofFormatException {
-        String name = commandName();
-        CommandTable.Command c = CommandTable.get().lookup(name, argc > 1 ? argString(1) : null);
-        if (c == null && CommandTable.isModuleCommandName(arg(0))) return;
+        int nameAt = idx(0);
+        CommandTable.Command c = argc > 1
+                ? CommandTable.get().lookup(a, nameAt, argLen[0], idx(1), argLen[1])
+                : CommandTable.get().lookup(a, nameAt, argLen[0], 0, -1);
         if (c == null) {
-            byte[] n = arg(0);
-            throw error(UNKNOWN_COMMAND, start, "no Redis or Valkey version has a command " + dev.salvor.rdb.StringRef.printable(n, 0, n.length, 40));
+            if (CommandTable.isModuleCommandName(a, nameAt, argLen[0])) return;
+            throw error(UNKNOWN_COMMAND, start, "no Redis or Valkey version has a command " + dev.salvor.rdb.StringRef.printable(a, nameAt, argLen[0], 40));
         }
         if (!c.acceptsArgc(argc)) {
-            throw error(WRONG_ARITY, start, c.name() + " does not take " + argc + " arguments (arity " + java.util.Arrays.toString(c.arities()) + ")");
+            throw error(WRONG_ARITY, start, c.name() + " does not take " + argc + " arguments (arity " + Arrays.toString(c.arities()) + ")");
         }
+        command = c;
     }
 
     private int idx(int i) {
         return (int) (argOff[i] - base);
     }
 
-    /** Argument {@code i} as a fresh array. */
-    public byte[] arg(int i) {
-        int at = idx(i);
-        return java.util.Arrays.copyOfRange(a, at, at + argLen[i]);
-    }
-
-    private String argString(int i) {
-        return new String(a, idx(i), Math.min(argLen[i], 64), StandardCharsets.ISO_8859_1);
-    }
-
-    public int argc() {
-        return argc;
-    }
-
     private void track() {
-        String name = commandName();
-        switch (name) {
-            case "select" -> {
-                try {
-                    db = Integer.parseInt(new String(a, idx(1), argLen[1], StandardCharsets.US_ASCII));
-                } catch (NumberFormatException ignored) {
-                    // Redis would have refused it; the db stays as it was
-                }
+        CommandTable.Role role = command == null ? CommandTable.Role.OTHER : command.role();
+        switch (role) {
+            case SELECT -> {
+                int d = selectedDb();
+                // Redis would have refused a SELECT of no number; the db stays as it was
+                if (d >= 0) db = d;
                 txId = inMulti ? txId : 0;
             }
-            case "multi" -> {
+            case MULTI -> {
                 inMulti = true;
                 multiStart = start;
                 txId = ++txCounter;
             }
-            case "exec", "discard" -> {
+            case EXEC, DISCARD -> {
                 inMulti = false;
                 multiStart = -1;
             }
@@ -410,6 +382,19 @@ public final class AofReader implements Closeable {
                 if (!inMulti) txId = 0;
             }
         }
+    }
+
+    private int selectedDb() {
+        int at = idx(1);
+        int len = argLen[1];
+        if (len == 0 || len > 9) return -1;
+        int v = 0;
+        for (int i = 0; i < len; i++) {
+            int c = a[at + i];
+            if (c < '0' || c > '9') return -1;
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     // ------------------------------------------------------------------ accessors
@@ -441,12 +426,32 @@ public final class AofReader implements Closeable {
     }
 
     private long lineAt(long offset) {
-        if (!(channel instanceof FileChannel ch) || offset < 0) return 0;
+        if (lines == null || offset < 0) return 0;
         try {
-            return 1 + countNewlines(ch, offset);
+            return lines.lineAt(offset);
         } catch (IOException e) {
             return 0;
         }
+    }
+
+    /** The RDB part at the start of the file (intact or damaged), or null when there is none. */
+    public AofPreamble preamble() {
+        return preamble;
+    }
+
+    /** Argument {@code i} as a fresh array. */
+    public byte[] arg(int i) {
+        int at = idx(i);
+        return Arrays.copyOfRange(a, at, at + argLen[i]);
+    }
+
+    /** Length of argument {@code i}. */
+    public int argLength(int i) {
+        return argLen[i];
+    }
+
+    public int argc() {
+        return argc;
     }
 
     /** The command's arguments (name first), copied out of the reader. */
@@ -459,9 +464,27 @@ public final class AofReader implements Closeable {
         return argv;
     }
 
-    /** The command name in lower case. */
+    /** The current command's entry in the command table (a subcommand's where it has one), or null for a module command. */
+    public CommandTable.Command command() {
+        return command;
+    }
+
+    /** The command name in lower case (a container's own name, e.g. {@code config} for CONFIG SET). */
     public String commandName() {
+        if (command != null) {
+            String n = command.name();
+            int bar = n.indexOf('|');
+            return bar < 0 ? n : n.substring(0, bar);
+        }
         return new String(a, idx(0), Math.min(argLen[0], 64), StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Writes the current token's bytes exactly as they are in the file (a command's RESP, an
+     * annotation line with its CRLF).
+     */
+    public void writeRaw(OutputStream out) throws IOException {
+        out.write(a, (int) (start - base), (int) (end - start));
     }
 
     public String annotation() {
@@ -482,6 +505,11 @@ public final class AofReader implements Closeable {
         return inMulti;
     }
 
+    /** Offset of the MULTI of the open transaction, or -1. */
+    public long multiStart() {
+        return multiStart;
+    }
+
     public long txCounter() {
         return txCounter;
     }
@@ -489,6 +517,14 @@ public final class AofReader implements Closeable {
     /** Time of the latest {@code #TS:} annotation in Unix ms, or -1. */
     public long timestampMs() {
         return timestampMs;
+    }
+
+    /**
+     * Continues the time of the files before this one (the server loads them as one history):
+     * until this file's first {@code #TS:} annotation, its commands are from that time on.
+     */
+    public void inheritTimestamp(long ms) {
+        if (timestampMs < 0) timestampMs = ms;
     }
 
     /** Commands read so far. */

@@ -123,7 +123,7 @@ class AofReaderTest {
         Files.writeString(dir.resolve("my aof.1.incr.aof"), "*2\r\n$4\r\nINCR\r\n$1\r\na\r\n");
         Files.writeString(dir.resolve("my aof.2.incr.aof"), "*2\r\n$4\r\nINCR\r\n$1\r\nb\r\n");
         Files.writeString(dir.resolve("my aof.manifest"), "file \"my aof.1.incr.aof\" seq 1 type i\nfile \"my aof.1.base.aof\" seq 1 type b\n"
-                + "file \"my\\x20aof.2.incr.aof\" seq 2 type i\nfile gone.aof seq 0 type h\n");
+                + "file \"my\\x20aof.2.incr.aof\" seq 2 type i\nfile gone.aof seq 7 type h\n");
         AofLayout layout = AofLayout.of(dir);
         assertThat(layout.multiPart()).isTrue();
         assertThat(layout.segments().stream().map(AofSegment::name)).containsExactly("my aof.1.base.aof", "my aof.1.incr.aof", "my aof.2.incr.aof");

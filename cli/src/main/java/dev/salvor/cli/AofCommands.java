@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import dev.salvor.aof.AofLayout;
+import dev.salvor.aof.AofManifest;
 import dev.salvor.aof.AofReader;
 import dev.salvor.aof.AofSegment;
 import dev.salvor.export.RedisStrings;
@@ -12,11 +13,14 @@ import dev.salvor.repair.AofRegion;
 import dev.salvor.repair.AofRepairReport;
 import dev.salvor.repair.AofRepairer;
 import dev.salvor.repair.AofScanner;
+import dev.salvor.salvage.SalvageReport;
+import dev.salvor.salvage.SalvageReportJson;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -33,9 +37,10 @@ final class AofCommands {
         java.util.List<Path> in = new java.util.ArrayList<>();
         in.add(path);
         in.add(layout.path());
-        if (layout.multiPart()) {
+        if (layout.manifest() != null) {
             in.add(layout.manifest().path());
             for (AofSegment s : layout.manifest().segments()) in.add(s.file());
+            for (AofSegment s : layout.manifest().listed()) in.add(s.file());
         }
         for (AofSegment s : layout.segments()) in.add(s.file());
         return in;
@@ -68,17 +73,74 @@ final class AofCommands {
             out.println();
             return;
         }
-        out.printf("%s: %s AOF, %d file%s, %,d commands read%n", r.source(), r.multiPart() ? "multi-part" : "single-file",
-                r.segments().size(), r.segments().size() == 1 ? "" : "s", r.commandsRead());
-        for (AofRegion g : r.regions()) {
-            out.printf("%s [offset %d, line %d .. offset %d, line %d] %s: %s; last good command #%d%s%s%n", g.segment(), g.start(),
-                    g.startLine(), g.end(), g.endLine(), g.reason(), g.detail(), g.lastGoodCommand(),
-                    g.truncatedTail() ? "; truncated tail" : "; damage in the middle, intact commands follow",
-                    g.commandsLost() > 0 ? "; " + g.commandsLost() + " commands of its transaction dropped" : "");
+        out.printf("%s: %s AOF, %d file%s, %,d commands read%s%n", r.source(), r.multiPart() ? "multi-part" : "single-file",
+                r.segments().size(), r.segments().size() == 1 ? "" : "s", r.commandsRead(),
+                r.preambles().isEmpty() ? "" : String.format(Locale.ROOT, ", %,d keys in %s", r.preambleKeys(), r.multiPart() ? "the RDB base" : "the RDB preamble"));
+        for (AofManifest.Problem p : r.manifestProblems()) out.printf("manifest: %s%n", p);
+        for (String n : r.rebuild()) out.printf("manifest not followed; %s%n", n);
+        for (AofRepairReport.Preamble p : r.preambles()) {
+            if (!p.damaged()) continue;
+            SalvageReport s = p.salvage();
+            out.printf("%s: damaged RDB %s (RDB version %d, its first %,d bytes): %,d keys recovered, %,d partial, %,d lost%s%n", p.segment(),
+                    r.multiPart() ? "base" : "preamble", p.version(), p.end(), s.keysRecovered(), s.keysPartial(), s.keysLost(),
+                    s.regions().isEmpty() ? "; checksum " + s.checksum().name().toLowerCase(Locale.ROOT) : "");
         }
-        if (r.clean()) out.println("clean");
-        else out.printf("%d damaged region%s; ok_up_to=%d (in %s); salvor repair keeps every intact command after it%n",
-                r.regions().size(), r.regions().size() == 1 ? "" : "s", r.okUpTo(), r.regions().get(0).segment());
+        for (AofRegion g : r.regions()) {
+            out.printf("%s [offset %d, line %d .. offset %d, line %d] %s: %s; last good command #%d; %s%s%s%n", g.segment(), g.start(),
+                    g.startLine(), g.end(), g.endLine(), g.reason(), g.detail(), g.lastGoodCommand(),
+                    g.truncatedTail() ? "truncated tail" : "damage in the middle, intact commands follow",
+                    g.commandsDamaged() > 0 ? String.format(Locale.ROOT, "; %,d command header%s among the skipped bytes", g.commandsDamaged(), g.commandsDamaged() == 1 ? "" : "s") : "",
+                    g.commandsLost() > 0 ? String.format(Locale.ROOT, "; %,d intact command%s of its transaction dropped", g.commandsLost(), g.commandsLost() == 1 ? "" : "s") : "");
+        }
+        if (r.clean()) {
+            out.println("clean");
+        } else if (!r.regions().isEmpty()) {
+            AofRegion first = r.regions().get(0);
+            out.printf("%d damaged region%s%s; ok_up_to=%d (line %d of %s)%s; salvor repair keeps every intact command after it%n",
+                    r.regions().size(), r.regions().size() == 1 ? "" : "s",
+                    r.commandsDamaged() > 0 ? String.format(Locale.ROOT, "; at least %,d command%s damaged", r.commandsDamaged(), r.commandsDamaged() == 1 ? "" : "s") : "",
+                    r.okUpTo(), r.okUpToLine(), first.segment(),
+                    first.openMulti() >= 0 ? ", before the MULTI of the transaction the damage hit" : "");
+        } else {
+            out.println(r.manifestProblems().isEmpty() ? "damaged" : "the server would refuse the manifest; salvor repair writes one it accepts");
+        }
+    }
+
+    /** What a repair kept and left out, after the check's findings. */
+    static void printRepair(PrintWriter out, AofRepairReport r) {
+        StringBuilder keys = new StringBuilder();
+        for (AofRepairReport.Preamble p : r.preambles()) {
+            if (keys.length() > 0) keys.append(", ");
+            keys.append(String.format(Locale.ROOT, "%,d keys of the RDB %s of %s", p.keys(), r.multiPart() ? "base" : "preamble", p.segment()));
+            if (p.damaged()) keys.append(String.format(Locale.ROOT, " (salvaged: %,d partial among them, %,d known lost)", p.salvage().keysPartial(), p.salvage().keysLost()));
+        }
+        out.printf("kept %s%,d of %,d intact commands (%,d dropped, %,d transaction%s dropped)%s%n", keys.length() > 0 ? keys + "; " : "",
+                r.commandsKept(), r.commandsRead(), r.commandsDropped(), r.transactionsDropped(), r.transactionsDropped() == 1 ? "" : "s",
+                r.commandsDamaged() > 0 ? String.format(Locale.ROOT, "; at least %,d more command%s damaged beyond reading", r.commandsDamaged(), r.commandsDamaged() == 1 ? "" : "s") : "");
+        if (!r.droppedByName().isEmpty()) {
+            StringBuilder names = new StringBuilder();
+            r.droppedByName().forEach((n, c) -> names.append(names.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,d %s", c, n.toUpperCase(Locale.ROOT))));
+            out.printf("left out by --drop: %s%n", names);
+            int shown = 0;
+            for (AofRepairReport.DroppedCommand d : r.droppedCommands()) {
+                if (shown++ == 20) {
+                    out.printf("  ... %,d more in the report (dropped_commands)%n", r.droppedByName().values().stream().mapToLong(Long::longValue).sum() - 20);
+                    break;
+                }
+                out.printf("  %s %s, byte offset %d, line %d, db %d%s%n", d.name().toUpperCase(Locale.ROOT), d.segment(), d.offset(), d.line(), d.db(),
+                        d.timeMs() >= 0 ? ", after #TS " + java.time.Instant.ofEpochMilli(d.timeMs()) : "");
+            }
+        }
+        if (r.until() != null) {
+            AofRepairReport.Until u = r.until();
+            if (u.stopped()) {
+                out.printf("--until %s: cut at the #TS: annotation of %s (byte offset %d of %s); %,d intact command%s after it left out%n",
+                        java.time.Instant.ofEpochMilli(u.untilMs()), java.time.Instant.ofEpochMilli(u.stopTimestampMs()), u.stopOffset(), u.stopSegment(),
+                        u.commandsAfter(), u.commandsAfter() == 1 ? "" : "s");
+            } else {
+                out.printf("--until %s: no #TS: annotation is later (the last of %,d); everything kept%n", java.time.Instant.ofEpochMilli(u.untilMs()), u.timestamps());
+            }
+        }
     }
 
     static void writeReport(JsonGenerator g, AofRepairReport r) throws IOException {
@@ -92,18 +154,78 @@ final class AofCommands {
         g.writeNumberField("commands_read", r.commandsRead());
         g.writeNumberField("commands_kept", r.commandsKept());
         g.writeNumberField("commands_dropped", r.commandsDropped());
+        g.writeNumberField("commands_damaged_at_least", r.commandsDamaged());
         g.writeNumberField("transactions_dropped", r.transactionsDropped());
+        g.writeNumberField("preamble_keys", r.preambleKeys());
         g.writeObjectFieldStart("dropped_by_name");
         for (Map.Entry<String, Long> e : r.droppedByName().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
         g.writeEndObject();
-        if (r.untilMs() >= 0) {
-            g.writeNumberField("until_ms", r.untilMs());
-            g.writeBooleanField("stopped_at_until", r.stoppedAtUntil());
+        g.writeArrayFieldStart("dropped_commands");
+        for (AofRepairReport.DroppedCommand d : r.droppedCommands()) {
+            g.writeStartObject();
+            g.writeStringField("file", d.segment());
+            g.writeNumberField("offset", d.offset());
+            g.writeNumberField("line", d.line());
+            g.writeStringField("command", d.name());
+            g.writeNumberField("db", d.db());
+            if (d.timeMs() >= 0) g.writeNumberField("time_ms", d.timeMs());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        if (r.until() != null) {
+            AofRepairReport.Until u = r.until();
+            g.writeObjectFieldStart("until");
+            g.writeNumberField("until_ms", u.untilMs());
+            g.writeNumberField("timestamps", u.timestamps());
+            if (u.firstTimestampMs() >= 0) g.writeNumberField("first_timestamp_ms", u.firstTimestampMs());
+            g.writeBooleanField("stopped", u.stopped());
+            if (u.stopped()) {
+                g.writeStringField("stop_file", u.stopSegment());
+                g.writeNumberField("stop_offset", u.stopOffset());
+                g.writeNumberField("stop_timestamp_ms", u.stopTimestampMs());
+            }
+            g.writeNumberField("commands_after", u.commandsAfter());
+            g.writeEndObject();
+        }
+        g.writeArrayFieldStart("preambles");
+        for (AofRepairReport.Preamble p : r.preambles()) {
+            g.writeStartObject();
+            g.writeStringField("file", p.segment());
+            g.writeNumberField("end", p.end());
+            g.writeNumberField("rdb_version", p.version());
+            g.writeNumberField("keys", p.keys());
+            g.writeBooleanField("damaged", p.damaged());
+            if (p.damaged()) {
+                g.writeFieldName("salvage");
+                SalvageReportJson.writeObject(g, p.salvage(), null, null, null, p.notes());
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        if (r.multiPart()) {
+            g.writeObjectFieldStart("manifest");
+            g.writeBooleanField("accepted", r.manifestProblems().isEmpty());
+            g.writeArrayFieldStart("problems");
+            for (AofManifest.Problem p : r.manifestProblems()) {
+                g.writeStartObject();
+                if (p.line() > 0) {
+                    g.writeNumberField("line", p.line());
+                    g.writeNumberField("offset", p.offset());
+                }
+                g.writeStringField("problem", p.what());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("rebuilt");
+            for (String n : r.rebuild()) g.writeString(n);
+            g.writeEndArray();
+            g.writeEndObject();
         }
         g.writeBooleanField("clean", r.clean());
-        if (!r.clean()) {
+        if (!r.regions().isEmpty()) {
             g.writeNumberField("ok_up_to", r.okUpTo());
-            g.writeNumberField("ok_up_to_line", r.regions().get(0).startLine());
+            g.writeNumberField("ok_up_to_line", r.okUpToLine());
+            g.writeStringField("ok_up_to_file", r.regions().get(0).segment());
         }
         g.writeArrayFieldStart("regions");
         for (AofRegion x : r.regions()) {
@@ -118,7 +240,9 @@ final class AofCommands {
             g.writeStringField("detail", x.detail());
             g.writeNumberField("last_good_command", x.lastGoodCommand());
             g.writeBooleanField("truncated_tail", x.truncatedTail());
+            g.writeNumberField("commands_damaged", x.commandsDamaged());
             g.writeNumberField("commands_lost", x.commandsLost());
+            if (x.openMulti() >= 0) g.writeNumberField("open_multi", x.openMulti());
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -157,7 +281,7 @@ final class AofCommands {
         });
         g.flush();
         return new AofRepairReport(path.toString(), layout.multiPart(), layout.segments().stream().map(AofSegment::name).toList(),
-                count[0], count[0], 0, 0, Map.of(), -1, false, regions);
+                count[0], count[0], 0, 0, Map.of(), java.util.List.of(), null, java.util.List.of(), layout.problems(), layout.rebuild(), regions);
     }
 
     /** Segments, command counts by name, databases, time range, transactions. */
@@ -188,7 +312,7 @@ final class AofCommands {
             }
 
             @Override
-            public void preamble(AofSegment segment, long start, long end) {
+            public void preamble(AofSegment segment, dev.salvor.aof.AofPreamble p) {
                 stats[4]++;
             }
 

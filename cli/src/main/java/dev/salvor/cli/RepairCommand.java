@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.salvor.aof.AofLayout;
+import dev.salvor.aof.AofManifest;
 import dev.salvor.aof.AofSegment;
 import dev.salvor.io.OutputPlan;
 import dev.salvor.io.OutputStreams;
@@ -28,6 +29,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Locale;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -75,6 +78,10 @@ public final class RepairCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        for (String name : drop) {
+            String refusal = AofRepairer.dropRefusal(name);
+            if (refusal != null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--drop " + name + ": " + refusal);
+        }
         long untilMs = until == null ? -1 : parseTime(until);
         AofLayout layout = AofLayout.of(input);
         Path report = reportFile != null ? reportFile : Path.of(output + ".report.json");
@@ -93,9 +100,11 @@ public final class RepairCommand implements Callable<Integer> {
                     Path tmp = dir.path();
                     r = new AofRepairer(layout, seg -> Files.newOutputStream(tmp.resolve(seg.name()), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                             keepPartial, untilMs, new HashSet<>(drop)).progress(bar).run();
-                    writeManifest(layout, tmp);
+                    refuseImpossibleUntil(r);
+                    Files.write(tmp.resolve(layout.manifestName()), AofManifest.format(layout.segments()));
                 } else {
                     r = new AofRepairer(layout, seg -> OutputStreams.unclosable(file.stream()), keepPartial, untilMs, new HashSet<>(drop)).progress(bar).run();
+                    refuseImpossibleUntil(r);
                 }
             }
             for (AofRegion g : r.regions()) {
@@ -117,8 +126,7 @@ public final class RepairCommand implements Callable<Integer> {
             out.println();
         } else {
             AofCommands.printCheck(out, r, false);
-            out.printf("kept %,d of %,d commands (%,d dropped, %,d transactions dropped)%s%n", r.commandsKept(), r.commandsRead(), r.commandsDropped(),
-                    r.transactionsDropped(), r.droppedByName().isEmpty() ? "" : "; left out by --drop: " + r.droppedByName());
+            AofCommands.printRepair(out, r);
             out.printf("wrote %s, %s, %s%n", output, report, quarantine);
         }
         return r.clean() ? ExitCodes.OK : ExitCodes.FOUND;
@@ -146,6 +154,7 @@ public final class RepairCommand implements Callable<Integer> {
         } catch (IOException e) {
             return "its manifest does not read as one";
         }
+        if (!m.problems().isEmpty()) return "its manifest is not one the server accepts";
         Set<String> listed = new HashSet<>();
         for (AofSegment s : m.segments()) listed.add(s.name());
         for (Path p : entries) {
@@ -157,13 +166,27 @@ public final class RepairCommand implements Callable<Integer> {
         return null;
     }
 
-    private static void writeManifest(AofLayout layout, Path dir) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        for (AofSegment s : layout.segments()) {
-            sb.append("file ").append(s.name()).append(" seq ").append(s.seq()).append(" type ")
-                    .append(s.kind() == AofSegment.Kind.BASE ? "b" : "i").append('\n');
+    /**
+     * A cut that cannot do what was asked is a usage error, and nothing is written: without any
+     * {@code #TS:} annotation there is no time to cut at, and a TIME before everything the AOF
+     * holds would leave it empty (redis-check-aof --truncate-to-timestamp aborts there too).
+     */
+    private void refuseImpossibleUntil(AofRepairReport r) {
+        AofRepairReport.Until u = r.until();
+        if (u == null) return;
+        String problem = null;
+        if (u.timestamps() == 0) {
+            problem = "the AOF holds no #TS: annotation, so there is no time to cut at: the server writes them only with "
+                    + "aof-timestamp-enabled yes (Redis 7.0+, off by default); --drop can still leave out commands by name";
+        } else if (u.baseCtimeMs() > u.untilMs()) {
+            problem = String.format(Locale.ROOT, "the RDB %s was written at %s, after %s: the AOF holds no state as early as that",
+                    r.multiPart() ? "base" : "preamble", Instant.ofEpochMilli(u.baseCtimeMs()), Instant.ofEpochMilli(u.untilMs()));
+        } else if (u.stopped() && u.keptBefore() == 0) {
+            problem = String.format(Locale.ROOT, "the cut falls at the #TS: annotation of %s (byte offset %d of %s), and nothing before it would be kept"
+                    + (u.firstTimestampMs() == u.stopTimestampMs() ? " (it is the first annotation: the AOF holds nothing as early as that)" : ""),
+                    Instant.ofEpochMilli(u.stopTimestampMs()), u.stopOffset(), u.stopSegment());
         }
-        Files.writeString(dir.resolve(layout.manifest().path().getFileName().toString()), sb, StandardCharsets.ISO_8859_1);
+        if (problem != null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--until " + until + ": " + problem);
     }
 
     private static void copyRange(Path file, long start, long end, OutputStream out) throws IOException {

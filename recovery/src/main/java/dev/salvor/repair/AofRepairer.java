@@ -1,14 +1,18 @@
 package dev.salvor.repair;
 
 import dev.salvor.aof.AofLayout;
+import dev.salvor.aof.AofPreamble;
 import dev.salvor.aof.AofReader;
 import dev.salvor.aof.AofSegment;
+import dev.salvor.aof.CommandTable;
+import dev.salvor.salvage.RepairWriter;
+import dev.salvor.salvage.SalvageListener;
+import dev.salvor.salvage.SalvageReport;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,13 +21,22 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Rebuilds an AOF from what {@link AofScanner} reads: every intact command kept, in order, once;
- * nothing invented. A transaction that lost any part to damage is dropped whole (unless partial
- * transactions are kept), as is an unterminated one. Optional point-in-time cut ({@code until},
- * like redis-check-aof --truncate-to-timestamp) and dropped command names (e.g. FLUSHALL).
- * Output goes to one stream per segment, supplied by the caller.
+ * Rebuilds an AOF from what {@link AofScanner} reads: every intact command kept, in order, once,
+ * byte for byte as the file holds it; nothing invented. A transaction that lost any part to
+ * damage is dropped whole (unless partial transactions are kept), as is an unterminated one; a
+ * damaged RDB preamble or base is replaced by the keys the RDB salvager recovers from it, written
+ * as an RDB of the same version. Optional point-in-time cut ({@code until}, like redis-check-aof
+ * --truncate-to-timestamp) and dropped command names (e.g. FLUSHALL). Output goes to one stream
+ * per segment, supplied by the caller.
+ *
+ * <p>Memory is bounded whatever the input: a transaction is held back as byte ranges of its file
+ * (copied out at its EXEC), not as bytes, and so are the commands read after damage hit a
+ * transaction, until an EXEC says they were its tail or a MULTI says they were not.
  */
 public final class AofRepairer implements AofScanner.AofListener {
+    /** Commands {@code --drop} left out that the report lists one by one; more are counted. */
+    public static final int MAX_LISTED = 10_000;
+
     /** Supplies the output stream of each segment (null: a check, nothing is written). */
     public interface Outputs {
         OutputStream open(AofSegment segment) throws IOException;
@@ -35,19 +48,41 @@ public final class AofRepairer implements AofScanner.AofListener {
     private final long untilMs;
     private final Set<String> drop;
 
-    private static final byte[] EMPTY = new byte[0];
+    private AofSegment segment;
     private OutputStream out;
-    private final List<byte[]> txBuffer = new ArrayList<>();
+    private FileChannel input;
+    private FileChannel preambleInput;
+    private RepairWriter preambleWriter;
+
+    // The open transaction: MULTI at [multiStart, multiEnd), its commands as ranges of the segment.
+    private final ByteRanges tx = new ByteRanges();
     private boolean inTx;
-    private boolean txBroken;
-    private boolean orphanTail; // after resynchronising inside a transaction: commands up to its EXEC
+    private long multiStart;
+    private long multiEnd;
+    // After damage hit a transaction: commands read since, held back until an EXEC (they were its
+    // tail) or a MULTI, more damage or the end of the file (they were not).
+    private final ByteRanges orphan = new ByteRanges();
+    private boolean orphanMode;
+    private int orphanRegion;
+
     private boolean stopped;
+    private String stopSegment;
+    private long stopOffset = -1;
+    private long stopTimestampMs = -1;
+    private long keptBeforeStop;
+    private long commandsAfterUntil;
+    private long timestamps;
+    private long firstTimestampMs = -1;
+    private long baseCtimeMs = -1;
+
     private long read;
     private long kept;
     private long dropped;
     private long txDropped;
     private final Map<String, Long> droppedByName = new TreeMap<>();
+    private final List<AofRepairReport.DroppedCommand> droppedCommands = new ArrayList<>();
     private final List<AofRegion> regions = new ArrayList<>();
+    private final List<AofRepairReport.Preamble> preambles = new ArrayList<>();
 
     private java.util.function.LongConsumer progress;
 
@@ -57,6 +92,25 @@ public final class AofRepairer implements AofScanner.AofListener {
         this.keepPartialTransactions = keepPartialTransactions;
         this.untilMs = untilMs;
         this.drop = drop.stream().map(s -> s.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toSet());
+    }
+
+    /**
+     * Why {@code name} cannot be given to {@code --drop}, or null when it can: only a command that
+     * writes (or may replicate) reaches an AOF, and SELECT, MULTI, EXEC and DISCARD frame the
+     * others. A module command ({@code module.command}) is accepted: no table knows it.
+     */
+    public static String dropRefusal(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        CommandTable.Command c = CommandTable.get().lookup(lower);
+        if (c == null) {
+            if (CommandTable.isModuleCommandName(lower.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))) return null;
+            return "no Redis or Valkey version has a command " + name;
+        }
+        if (c.role() != CommandTable.Role.OTHER) {
+            return name + " frames other commands (a database switch or a transaction): leaving it out would change what the commands around it do";
+        }
+        if (!CommandTable.get().replicatedAny(lower)) return name + " is not a write command: an AOF never holds it";
+        return null;
     }
 
     /** Scans the whole AOF and writes the repaired segments. */
@@ -69,25 +123,37 @@ public final class AofRepairer implements AofScanner.AofListener {
     public AofRepairReport run() throws IOException {
         new AofScanner().progress(progress).scan(layout.segments(), this);
         List<String> names = layout.segments().stream().map(AofSegment::name).toList();
+        AofRepairReport.Until until = untilMs < 0 ? null : new AofRepairReport.Until(untilMs, timestamps, firstTimestampMs, stopped, stopSegment,
+                stopOffset, stopTimestampMs, commandsAfterUntil, stopped ? keptBeforeStop : kept + preambleKeys(), baseCtimeMs);
         return new AofRepairReport(layout.path().toString(), layout.multiPart(), names, read, kept, dropped, txDropped,
-                droppedByName, untilMs, stopped, List.copyOf(regions));
+                Map.copyOf(droppedByName), List.copyOf(droppedCommands), until, List.copyOf(preambles), layout.problems(), layout.rebuild(),
+                List.copyOf(regions));
+    }
+
+    private long preambleKeys() {
+        return preambles.stream().mapToLong(AofRepairReport.Preamble::keys).sum();
     }
 
     @Override
     public void segmentStart(AofSegment segment) throws IOException {
+        this.segment = segment;
         out = outputs == null ? null : outputs.open(segment);
+        input = out == null ? null : AofSegment.open(segment.file());
         inTx = false;
-        txBroken = false;
-        orphanTail = false;
+        orphanMode = false;
+        tx.clear();
+        orphan.clear();
     }
 
     @Override
-    public void preamble(AofSegment segment, long start, long end) throws IOException {
+    public void preamble(AofSegment segment, AofPreamble preamble) throws IOException {
+        if (preambles.isEmpty() && preamble.ctimeSeconds() > 0) baseCtimeMs = preamble.ctimeSeconds() * 1000L;
+        preambles.add(new AofRepairReport.Preamble(segment.name(), preamble.end(), preamble.version(), preamble.keys(), null, List.of()));
         if (out == null || stopped) return;
         try (FileChannel ch = AofSegment.open(segment.file())) {
             byte[] buf = new byte[1 << 20];
-            for (long p = start; p < end; ) {
-                int n = ch.read(ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, end - p)), p);
+            for (long p = 0; p < preamble.end(); ) {
+                int n = ch.read(ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, preamble.end() - p)), p);
                 if (n <= 0) throw new IOException(segment.name() + ": preamble ended early at " + p);
                 out.write(buf, 0, n);
                 p += n;
@@ -96,13 +162,58 @@ public final class AofRepairer implements AofScanner.AofListener {
     }
 
     @Override
+    public SalvageListener preambleListener(AofSegment segment) throws IOException {
+        if (out == null || stopped) return null;
+        preambleInput = AofSegment.open(segment.file());
+        preambleWriter = new RepairWriter(preambleInput, out);
+        return preambleWriter;
+    }
+
+    @Override
+    public void preambleSalvaged(AofSegment segment, SalvageReport report, long end) throws IOException {
+        List<String> notes = preambleWriter == null ? List.of() : List.copyOf(preambleWriter.notes());
+        preambles.add(new AofRepairReport.Preamble(segment.name(), end, report.version(), report.keysRecovered() + report.keysPartial(), report, notes));
+        closePreambleInput();
+    }
+
+    private void closePreambleInput() throws IOException {
+        if (preambleInput != null) preambleInput.close();
+        preambleInput = null;
+        preambleWriter = null;
+    }
+
+    @Override
     public void annotation(AofSegment segment, AofReader reader) throws IOException {
+        boolean ts = reader.annotation().startsWith("TS:");
+        if (ts) {
+            timestamps++;
+            if (firstTimestampMs < 0) firstTimestampMs = reader.timestampMs();
+        }
         if (stopped) return;
-        if (untilMs >= 0 && reader.timestampMs() > untilMs) {
-            stopped = true;
+        if (ts && untilMs >= 0 && reader.timestampMs() > untilMs) {
+            stop(reader);
             return;
         }
-        emit(("#" + reader.annotation() + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        if (orphanMode) orphan.addUncounted(reader.start(), reader.end());
+        else if (inTx) tx.addUncounted(reader.start(), reader.end());
+        else emit(reader);
+    }
+
+    /** The first annotation after TIME: nothing from here on is kept. */
+    private void stop(AofReader reader) throws IOException {
+        if (orphanMode) releaseOrphan();
+        if (inTx) {
+            // Its EXEC comes after the cut: the transaction did not complete before TIME.
+            dropped += tx.items();
+            txDropped++;
+            tx.clear();
+            inTx = false;
+        }
+        stopped = true;
+        stopSegment = segment.name();
+        stopOffset = reader.start();
+        stopTimestampMs = reader.timestampMs();
+        keptBeforeStop = kept + preambleKeys();
     }
 
     @Override
@@ -110,119 +221,138 @@ public final class AofRepairer implements AofScanner.AofListener {
         read++;
         if (stopped) {
             dropped++;
+            commandsAfterUntil++;
             return;
         }
-        String name = reader.commandName();
-        // A check writes nothing: no need to encode.
-        byte[] encoded = out == null ? EMPTY : encode(reader.argv());
-        if (orphanTail) {
-            // The transaction this belongs to lost its start to damage.
-            dropped++;
-            if (name.equals("exec") || name.equals("discard")) orphanTail = false;
-            if (name.equals("multi")) {
-                orphanTail = false;
-            } else {
-                return;
+        CommandTable.Command c = reader.command();
+        CommandTable.Role role = c == null ? CommandTable.Role.OTHER : c.role();
+        if (orphanMode) {
+            switch (role) {
+                case EXEC, DISCARD -> {
+                    // They were the tail of the transaction the damage broke: dropped with it.
+                    long n = orphan.items() + 1;
+                    dropped += n;
+                    AofRegion r = regions.get(orphanRegion);
+                    regions.set(orphanRegion, r.withCommandsLost(r.commandsLost() + n));
+                    orphan.clear();
+                    orphanMode = false;
+                    return;
+                }
+                case MULTI -> releaseOrphan();
+                default -> {
+                    if (dropped(reader)) return;
+                    orphan.add(reader.start(), reader.end());
+                    return;
+                }
             }
         }
-        switch (name) {
-            case "multi" -> {
+        switch (role) {
+            case MULTI -> {
+                if (inTx) {
+                    // A MULTI inside a transaction: the one before never completed.
+                    dropped += tx.items();
+                    txDropped++;
+                }
                 inTx = true;
-                txBroken = false;
-                txBuffer.clear();
-                txBuffer.add(encoded);
+                tx.clear();
+                tx.add(reader.start(), reader.end());
+                multiStart = reader.start();
+                multiEnd = reader.end();
                 return;
             }
-            case "exec", "discard" -> {
+            case EXEC, DISCARD -> {
                 if (!inTx) {
+                    // The end of a transaction whose start was lost (kept partial) or never there.
                     dropped++;
                     return;
                 }
-                txBuffer.add(encoded);
                 inTx = false;
-                if (txBroken && !keepPartialTransactions) {
-                    dropped += txBuffer.size();
-                    txDropped++;
-                } else {
-                    for (byte[] b : txBuffer) {
-                        if (txBroken && isTxControl(b)) continue;
-                        emit(b);
-                        kept++;
-                    }
-                }
-                txBuffer.clear();
+                tx.writeTo(input, out, -1, -1);
+                if (out != null) reader.writeRaw(out);
+                kept += tx.items() + 1;
+                tx.clear();
                 return;
             }
             default -> {
             }
         }
-        if (drop.contains(name)) {
-            dropped++;
-            droppedByName.merge(name, 1L, Long::sum);
-            return;
-        }
+        if (dropped(reader)) return;
         if (inTx) {
-            txBuffer.add(encoded);
+            tx.add(reader.start(), reader.end());
             return;
         }
-        emit(encoded);
+        emit(reader);
         kept++;
     }
 
-    private static boolean isTxControl(byte[] encoded) {
-        String s = new String(encoded, 0, Math.min(encoded.length, 24), StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
-        return s.contains("\r\nmulti\r\n") || s.contains("\r\nexec\r\n") || s.contains("\r\ndiscard\r\n");
+    /** Whether {@code --drop} leaves this command out (then it is counted and listed). */
+    private boolean dropped(AofReader reader) {
+        if (drop.isEmpty()) return false;
+        String name = reader.commandName();
+        if (!drop.contains(name)) return false;
+        dropped++;
+        droppedByName.merge(name, 1L, Long::sum);
+        if (droppedCommands.size() < MAX_LISTED) {
+            droppedCommands.add(new AofRepairReport.DroppedCommand(segment.name(), reader.start(), reader.line(), name, reader.db(), reader.timestampMs()));
+        }
+        return true;
+    }
+
+    /** The commands held back after damage were outside the broken transaction: written as read. */
+    private void releaseOrphan() throws IOException {
+        orphan.writeTo(input, out, -1, -1);
+        kept += orphan.items();
+        orphan.clear();
+        orphanMode = false;
     }
 
     @Override
     public void damaged(AofRegion region) throws IOException {
         long lost = 0;
         if (inTx) {
-            // The open transaction lost a part; after resynchronising, its remaining commands
-            // (up to EXEC) arrive without a MULTI.
-            txBroken = true;
-            if (!region.truncatedTail() && !region.reason().equals("unterminated MULTI")) {
-                if (!keepPartialTransactions) {
-                    lost = txBuffer.size();
-                    dropped += lost;
-                    txDropped++;
-                    txBuffer.clear();
-                    inTx = false;
-                    orphanTail = true;
-                } else {
-                    inTx = true;
-                }
+            inTx = false;
+            if (keepPartialTransactions) {
+                // Its intact commands are kept, without the MULTI that would wait for a lost EXEC.
+                tx.writeTo(input, out, multiStart, multiEnd);
+                kept += tx.items() - 1;
+                dropped++;
+            } else {
+                lost = tx.items();
+                dropped += lost;
+                txDropped++;
+                // What follows the damage, up to an EXEC, may be the rest of this transaction.
+                orphanMode = !region.truncatedTail();
+                orphanRegion = regions.size();
             }
+            tx.clear();
+        } else if (orphanMode) {
+            // More damage before any EXEC: the commands held back were not the transaction's.
+            releaseOrphan();
         }
-        regions.add(lost == 0 ? region : new AofRegion(region.segment(), region.start(), region.end(), region.startLine(), region.endLine(), region.reason(),
-                region.detail(), region.lastGoodCommand(), region.truncatedTail(), lost));
+        regions.add(lost == 0 ? region : region.withCommandsLost(lost));
     }
 
     @Override
     public void segmentEnd(AofSegment segment) throws IOException {
         if (inTx) {
-            // Unterminated at the end of the file: Redis would not apply it either.
-            if (keepPartialTransactions) {
-                for (byte[] b : txBuffer) {
-                    if (isTxControl(b)) continue;
-                    emit(b);
-                    kept++;
-                }
-            } else {
-                dropped += txBuffer.size();
-                txDropped++;
-            }
-            txBuffer.clear();
+            // Unterminated at the end of the file: the server reverts it on load.
+            dropped += tx.items();
+            txDropped++;
+            tx.clear();
             inTx = false;
         }
+        if (orphanMode) releaseOrphan();
+        closePreambleInput();
+        if (input != null) input.close();
+        input = null;
         if (out != null) {
             out.flush();
             out.close();
         }
     }
 
-    private void emit(byte[] b) throws IOException {
-        if (out != null) out.write(b);
+    private void emit(AofReader reader) throws IOException {
+        if (out != null) reader.writeRaw(out);
     }
 
     /** The RESP form Redis writes to an AOF. */
@@ -230,10 +360,10 @@ public final class AofRepairer implements AofScanner.AofListener {
         int size = 16;
         for (byte[] a : argv) size += a.length + 16;
         java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream(size);
-        byte[] head = ("*" + argv.length + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] head = ("*" + argv.length + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         bo.write(head, 0, head.length);
         for (byte[] a : argv) {
-            byte[] len = ("$" + a.length + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] len = ("$" + a.length + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             bo.write(len, 0, len.length);
             bo.write(a, 0, a.length);
             bo.write('\r');

@@ -1,25 +1,39 @@
 package dev.salvor.repair;
 
 import dev.salvor.aof.AofFormatException;
+import dev.salvor.aof.AofPreamble;
 import dev.salvor.aof.AofReader;
 import dev.salvor.aof.AofSegment;
 import dev.salvor.aof.AofToken;
+import dev.salvor.aof.LineIndex;
+import dev.salvor.rdb.RdbReader;
+import dev.salvor.salvage.CorruptRegion;
+import dev.salvor.salvage.RdbSalvager;
+import dev.salvor.salvage.SalvageListener;
+import dev.salvor.salvage.SalvageReport;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Reads every AOF segment past its damage. Commands are read normally until one fails; the
  * failing command starts a damaged region; reading resumes at the next offset where a
  * well-formed, known command begins and is followed by further well-formed commands (or the end
- * of the file). Events go to an {@link AofListener} in file order.
+ * of the file). A damaged RDB preamble or base is read by the RDB salvager up to its true end
+ * (the offset after an RDB end marker where commands begin), and the commands after it are read
+ * as usual. Events go to an {@link AofListener} in file order.
  */
 public final class AofScanner {
     /** Commands that must follow a resynchronisation candidate (fewer only at the end of the file). */
     static final int CONFIRMATIONS = 2;
     private static final int WINDOW = 4 << 20;
+    /** The RDB end marker (EOF opcode and CRC64) that precedes an AOF's commands. */
+    private static final int RDB_TRAILER = 9;
 
     private long commandIndex;
     private java.util.function.LongConsumer progress;
@@ -31,13 +45,28 @@ public final class AofScanner {
         this.progress = progress;
         return this;
     }
+    // The latest #TS: annotation read, carried across resynchronisations and files.
+    private long timestampMs = -1;
 
     /** Receives what the scan reads. */
     public interface AofListener {
         default void segmentStart(AofSegment segment) throws IOException {
         }
 
-        default void preamble(AofSegment segment, long start, long end) throws IOException {
+        /** An intact RDB preamble or base, {@code [0, preamble.end())}. */
+        default void preamble(AofSegment segment, AofPreamble preamble) throws IOException {
+        }
+
+        /**
+         * Where the keys salvaged from a damaged preamble or base go (null: counted, not kept).
+         * The listener reads the segment file itself for raw bytes: offsets are the file's.
+         */
+        default SalvageListener preambleListener(AofSegment segment) throws IOException {
+            return null;
+        }
+
+        /** A damaged preamble or base was salvaged over {@code [0, end)}; its regions follow as {@link #damaged} events. */
+        default void preambleSalvaged(AofSegment segment, SalvageReport report, long end) throws IOException {
         }
 
         /** An intact command; {@code index} counts commands over the whole AOF from 1. */
@@ -60,8 +89,19 @@ public final class AofScanner {
     private void scan(AofSegment segment, AofListener listener) throws IOException {
         listener.segmentStart(segment);
         Path file = segment.file();
-        AofReader reader = AofReader.open(file, segment.name());
+        LineIndex lines = new LineIndex(file);
+        AofReader reader = AofReader.open(file, segment.name(), lines);
         try {
+            AofPreamble preamble = reader.preamble();
+            long size = reader.size();
+            if (preamble != null && preamble.damaged() || preamble == null && headerlessRdb(segment, size)) {
+                reader.close();
+                reader = null;
+                long knownEnd = preamble != null && preamble.error() == null ? preamble.end() : -1;
+                long resume = preambleDamaged(segment, lines, knownEnd, size, listener);
+                if (resume >= 0) reader = AofReader.openAt(file, segment.name(), resume, 0, 0, timestampMs, lines);
+            }
+            if (reader != null) reader.inheritTimestamp(timestampMs);
             while (reader != null) {
                 try {
                     AofToken t = reader.next();
@@ -70,7 +110,7 @@ public final class AofScanner {
                             reader.close();
                             reader = null;
                         }
-                        case PREAMBLE -> listener.preamble(segment, reader.start(), reader.end());
+                        case PREAMBLE -> listener.preamble(segment, reader.preamble());
                         case COMMAND -> {
                             listener.command(segment, reader, ++commandIndex);
                             if (progress != null && bytesBefore + reader.start() >= nextReport) {
@@ -78,30 +118,34 @@ public final class AofScanner {
                                 nextReport = bytesBefore + reader.start() + (4 << 20);
                             }
                         }
-                        case ANNOTATION -> listener.annotation(segment, reader);
+                        case ANNOTATION -> {
+                            if (reader.timestampMs() >= 0) timestampMs = reader.timestampMs();
+                            listener.annotation(segment, reader);
+                        }
                     }
                 } catch (AofFormatException e) {
-                    long start = e.reason() == AofFormatException.Reason.BAD_PREAMBLE ? 0
-                            : e.reason() == AofFormatException.Reason.UNTERMINATED_MULTI ? e.offset() : reader.start();
-                    long line = e.reason() == AofFormatException.Reason.BAD_PREAMBLE ? 1 : reader.line();
+                    boolean openTx = reader.inMulti();
+                    long multi = reader.multiStart();
+                    long start = reader.start();
                     int db = reader.db();
                     long tx = reader.txCounter();
-                    long size = reader.size();
                     reader.close();
                     reader = null;
                     if (e.reason() == AofFormatException.Reason.UNTERMINATED_MULTI) {
-                        // Everything was read; the open transaction is reported and left to the listener.
-                        listener.damaged(new AofRegion(segment.name(), start, size, lineOf(file, start), lineOf(file, size), e.reason().text(), e.detail(), commandIndex, false, 0));
+                        // Every command was read; the file ends inside a transaction, which the
+                        // server reverts on load as it does a cut-off tail.
+                        listener.damaged(new AofRegion(segment.name(), multi, size, lines.lineAt(multi), lines.lineAt(size), e.reason().text(),
+                                "the file ends inside a transaction: the MULTI at byte offset " + multi + " has no EXEC (the server reverts it on load, as a cut-off tail)",
+                                commandIndex, true, 0, 0, multi, lines.lineAt(multi)));
                         break;
                     }
-                    long resume = resync(file, segment.name(), Math.max(start + 1, e.reason() == AofFormatException.Reason.BAD_PREAMBLE ? e.offset() : start + 1), size);
+                    long resume = resync(file, segment.name(), start + 1, size);
                     long end = resume < 0 ? size : resume;
                     boolean tail = resume < 0;
-                    String reason = e.reason().text();
-                    listener.damaged(new AofRegion(segment.name(), start, end, line, lineOf(file, end), reason,
+                    listener.damaged(new AofRegion(segment.name(), start, end, lines.lineAt(start), lines.lineAt(end), e.reason().text(),
                             e.detail() + (tail && e.reason() != AofFormatException.Reason.TRUNCATED_TAIL ? "; no intact command follows" : ""),
-                            commandIndex, tail, 0));
-                    if (resume >= 0) reader = AofReader.openAt(file, segment.name(), resume, db, tx);
+                            commandIndex, tail, 0, CommandHeaders.count(file, start, end), openTx ? multi : -1, openTx ? lines.lineAt(multi) : 0));
+                    if (resume >= 0) reader = AofReader.openAt(file, segment.name(), resume, db, tx, timestampMs, lines);
                 }
             }
         } finally {
@@ -112,29 +156,143 @@ public final class AofScanner {
         listener.segmentEnd(segment);
     }
 
-    /** 1-based line number of {@code offset} in {@code file}. */
-    static long lineOf(Path file, long offset) throws IOException {
-        try (FileChannel ch = AofSegment.open(file)) {
-            byte[] buf = new byte[1 << 16];
-            long n = 1;
-            for (long p = 0; p < offset; ) {
-                int r = ch.read(ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, offset - p)), p);
-                if (r <= 0) break;
-                for (int i = 0; i < r; i++) {
-                    if (buf[i] == '\n') n++;
-                }
-                p += r;
+    /**
+     * A damaged RDB preamble or base: finds where its commands begin, salvages the RDB part with
+     * the RDB salvager (its keys to the listener's salvage listener, its damaged regions as AOF
+     * regions of the segment) and reports any damaged bytes between the two.
+     *
+     * @return where the commands begin, or -1 when none follow
+     */
+    private long preambleDamaged(AofSegment segment, LineIndex lines, long knownEnd, long size, AofListener listener) throws IOException {
+        Path file = segment.file();
+        long rdbEnd;
+        long commands;
+        if (knownEnd >= 0) {
+            // Readable, but its checksum does not match: its end is known.
+            rdbEnd = commands = knownEnd;
+        } else {
+            commands = scan(file, segment.name(), RDB_TRAILER, size, RDB_END);
+            rdbEnd = commands;
+            if (commands < 0) {
+                // The end marker, or the first commands after it, did not survive.
+                commands = scan(file, segment.name(), RDB_TRAILER, size, ANY);
+                long marker = commands < 0 ? -1 : lastRdbEnd(file, commands);
+                rdbEnd = marker >= 0 ? marker : commands;
             }
-            return n;
         }
+        long end = rdbEnd < 0 ? size : rdbEnd;
+        salvagePreamble(segment, lines, end, size, listener);
+        if (commands > end) {
+            listener.damaged(new AofRegion(segment.name(), end, commands, lines.lineAt(end), lines.lineAt(commands),
+                    AofFormatException.Reason.BAD_PREFIX.text(), "the commands right after the RDB part are damaged", commandIndex, false, 0,
+                    CommandHeaders.count(file, end, commands), -1, 0));
+        }
+        return commands >= 0 && commands < size ? commands : -1;
+    }
+
+    /**
+     * An RDB part whose header did not survive: a base file named {@code .rdb}, or a file that
+     * does not start as commands do but holds commands right after an RDB end marker.
+     */
+    private static boolean headerlessRdb(AofSegment segment, long size) throws IOException {
+        if (size == 0) return false;
+        try (FileChannel ch = AofSegment.open(segment.file())) {
+            ByteBuffer first = ByteBuffer.allocate(1);
+            ch.read(first, 0);
+            if (first.get(0) == '*' || first.get(0) == '#') return false;
+        }
+        return segment.name().endsWith(".rdb") || scan(segment.file(), segment.name(), RDB_TRAILER, size, RDB_END) >= 0;
+    }
+
+    /** Salvages {@code [0, end)} of a segment with the RDB salvager. */
+    private void salvagePreamble(AofSegment segment, LineIndex lines, long end, long size, AofListener listener) throws IOException {
+        Path file = segment.file();
+        SalvageListener keys = listener.preambleListener(segment);
+        Path part = file;
+        try {
+            if (end < size) part = prefix(file, end);
+            SalvageReport report = RdbSalvager.salvage(part, keys != null ? keys : SKIP, null);
+            if (!part.equals(file)) report = named(report, file.toString());
+            listener.preambleSalvaged(segment, report, end);
+            for (CorruptRegion c : report.regions()) {
+                listener.damaged(new AofRegion(segment.name(), c.start(), c.end(), lines.lineAt(c.start()), lines.lineAt(c.end()),
+                        segment.kind() == AofSegment.Kind.BASE ? "damaged RDB base" : AofFormatException.Reason.BAD_PREAMBLE.text(),
+                        c.reason() + ": " + c.detail(), commandIndex, c.truncation() && end == size,
+                        0, 0, -1, 0));
+            }
+        } finally {
+            if (!part.equals(file)) Files.deleteIfExists(part);
+        }
+    }
+
+    /** The report of a salvage of a copy, named after the file it was copied from. */
+    private static SalvageReport named(SalvageReport r, String source) {
+        return new SalvageReport(source, r.sizeBytes(), r.version(), r.flavor(), r.headerDamaged(), r.keysRecovered(), r.keysPartial(),
+                r.keysLost(), r.lostKeys(), r.partialKeys(), r.regions(), r.checksum(), r.reachedEof(), r.expiryUnknownKeys(), r.assumedDbs(),
+                r.doubtfulKeys(), r.unverifiedKeys());
+    }
+
+    /** Keys of a damaged preamble that nobody keeps are skipped. */
+    private static final SalvageListener SKIP = RdbReader::skipValue;
+
+    /** A copy of the first {@code end} bytes of {@code file}: the salvager reads a whole file. */
+    private static Path prefix(Path file, long end) throws IOException {
+        Path tmp = Files.createTempFile("salvor-preamble-", ".rdb");
+        try (FileChannel in = AofSegment.open(file);
+             OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
+            byte[] buf = new byte[1 << 16];
+            ByteBuffer bb = ByteBuffer.wrap(buf);
+            for (long p = 0; p < end; ) {
+                bb.clear().limit((int) Math.min(buf.length, end - p));
+                int n = in.read(bb, p);
+                if (n <= 0) break;
+                out.write(buf, 0, n);
+                p += n;
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        return tmp;
     }
 
     /** The first offset at or after {@code from} where intact commands resume, or -1. */
     static long resync(Path file, String segment, long from, long size) throws IOException {
+        return scan(file, segment, from, size, ANY);
+    }
+
+    /**
+     * Candidates: any {@code *<digit>} or annotation at a line start; one right after an RDB end
+     * marker; or such a one not yet confirmed.
+     */
+    private static final int ANY = 0;
+    private static final int RDB_END = 1;
+    private static final int RDB_END_UNCONFIRMED = 2;
+
+    /** The last offset before {@code limit} right after an RDB end marker where something like a command starts, or -1. */
+    private static long lastRdbEnd(Path file, long limit) throws IOException {
+        long last = -1;
+        for (long from = RDB_TRAILER; from < limit; ) {
+            long at = scan(file, null, from, limit, RDB_END_UNCONFIRMED);
+            if (at < 0) break;
+            last = at;
+            from = at + 1;
+        }
+        return last;
+    }
+
+    /**
+     * The first candidate at or after {@code from} and before {@code size}: after an RDB end
+     * marker (the EOF opcode 0xff and a CRC64) where {@code mode} asks for it, and confirmed by
+     * further well-formed commands unless {@code mode} is {@link #RDB_END_UNCONFIRMED}; or -1.
+     */
+    private static long scan(Path file, String segment, long from, long size, int mode) throws IOException {
         try (FileChannel ch = AofSegment.open(file)) {
-            long windowStart = from;
+            size = Math.min(size, ch.size());
+            long fileSize = ch.size();
+            long windowStart = Math.max(0, from - RDB_TRAILER);
             while (windowStart < size) {
-                int len = (int) Math.min(WINDOW, size - windowStart);
+                int len = (int) Math.min(WINDOW, fileSize - windowStart);
                 byte[] buf = new byte[len];
                 ByteBuffer bb = ByteBuffer.wrap(buf);
                 long p = windowStart;
@@ -143,10 +301,16 @@ public final class AofScanner {
                     if (r < 0) break;
                     p += r;
                 }
-                for (int i = 0; i < len; i++) {
-                    // A command starts with "*<digit>"; anything else cannot be one.
-                    if (buf[i] != '*' || i + 1 >= len || buf[i + 1] < '0' || buf[i + 1] > '9') continue;
-                    if (confirmed(segment, buf, i, len, windowStart, size)) return windowStart + i;
+                int first = (int) Math.max(0, from - windowStart);
+                int last = (int) Math.min(len, size - windowStart);
+                for (int i = first; i < last; i++) {
+                    // Commands start with "*<digit>", or with an annotation line ("#TS:...") before them.
+                    if (!(buf[i] == '*' && i + 1 < len && buf[i + 1] >= '0' && buf[i + 1] <= '9' || buf[i] == '#' && (i == 0 || buf[i - 1] == '\n'
+                            || mode != ANY))) {
+                        continue;
+                    }
+                    if (mode != ANY && (i < RDB_TRAILER || buf[i - RDB_TRAILER] != (byte) 0xff)) continue;
+                    if (mode == RDB_END_UNCONFIRMED || confirmed(segment, buf, i, len, windowStart, fileSize)) return windowStart + i;
                 }
                 if (windowStart + len >= size) break;
                 windowStart += len - (1 << 16);

@@ -21,6 +21,14 @@ public final class SalvageReportJson {
                              String repairedFile, List<String> notes, OutputStream out) throws IOException {
         try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             g.useDefaultPrettyPrinter();
+            writeObject(g, r, quarantine, quarantineFile, repairedFile, notes);
+        }
+    }
+
+    /** The report as one JSON object on {@code g} (also nested in other reports, e.g. an AOF's salvaged preamble). */
+    public static void writeObject(JsonGenerator g, SalvageReport r, List<QuarantineWriter.Entry> quarantine, String quarantineFile,
+                                   String repairedFile, List<String> notes) throws IOException {
+        {
             g.writeStartObject();
             g.writeStringField("source", r.source());
             g.writeNumberField("size_bytes", r.sizeBytes());

@@ -1,0 +1,75 @@
+package dev.salvor.aof;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Line numbers of byte offsets in one file, counted on demand: the scan of an AOF does not count
+ * lines (that would touch every payload byte), so a line is found only when an error or a report
+ * needs one. Counting resumes from the nearest offset already counted (a checkpoint is kept every
+ * MiB passed), so reports in file order cost one pass over the file in all, not one per error.
+ */
+public final class LineIndex {
+    private static final long STRIDE = 1 << 20;
+
+    private final Path file;
+    // Checkpoints: offsets[i] is a multiple of STRIDE (or 0) whose 1-based line is lines[i].
+    private long[] offsets = {0};
+    private long[] lines = {1};
+    private int count = 1;
+    // The last offset answered: queries in file order continue from it.
+    private long cursorOffset;
+    private long cursorLine = 1;
+
+    public LineIndex(Path file) {
+        this.file = file;
+    }
+
+    /** 1-based line of the byte at {@code offset}: 1 + the number of LF bytes before it. */
+    public synchronized long lineAt(long offset) throws IOException {
+        if (offset <= 0) return 1;
+        int i = Arrays.binarySearch(offsets, 0, count, offset);
+        if (i >= 0) return lines[i];
+        int from = -i - 2;
+        long pos = offsets[from];
+        long line = lines[from];
+        if (cursorOffset <= offset && cursorOffset > pos) {
+            pos = cursorOffset;
+            line = cursorLine;
+        }
+        try (FileChannel ch = AofSegment.open(file)) {
+            long end = Math.min(offset, ch.size());
+            byte[] buf = new byte[1 << 16];
+            ByteBuffer bb = ByteBuffer.wrap(buf);
+            while (pos < end) {
+                long next = Math.min(end, (pos / STRIDE + 1) * STRIDE);
+                bb.clear().limit((int) Math.min(buf.length, next - pos));
+                int n = ch.read(bb, pos);
+                if (n <= 0) break;
+                for (int k = 0; k < n; k++) {
+                    if (buf[k] == '\n') line++;
+                }
+                pos += n;
+                if (pos % STRIDE == 0 && pos > offsets[count - 1]) remember(pos, line);
+            }
+        }
+        if (pos == offset) {
+            cursorOffset = pos;
+            cursorLine = line;
+        }
+        return line;
+    }
+
+    private void remember(long offset, long line) {
+        if (count == offsets.length) {
+            offsets = Arrays.copyOf(offsets, count * 2);
+            lines = Arrays.copyOf(lines, count * 2);
+        }
+        offsets[count] = offset;
+        lines[count] = line;
+        count++;
+    }
+}
