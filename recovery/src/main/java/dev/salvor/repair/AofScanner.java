@@ -165,27 +165,17 @@ public final class AofScanner {
      */
     private long preambleDamaged(AofSegment segment, LineIndex lines, long knownEnd, long size, AofListener listener) throws IOException {
         Path file = segment.file();
-        long rdbEnd;
-        long commands;
-        if (knownEnd >= 0) {
-            // Readable, but its checksum does not match: its end is known.
-            rdbEnd = commands = knownEnd;
-        } else {
-            commands = scan(file, segment.name(), RDB_TRAILER, size, RDB_END);
-            rdbEnd = commands;
-            if (commands < 0) {
-                // The end marker, or the first commands after it, did not survive.
-                commands = scan(file, segment.name(), RDB_TRAILER, size, ANY);
-                long marker = commands < 0 ? -1 : lastRdbEnd(file, commands);
-                rdbEnd = marker >= 0 ? marker : commands;
-            }
-        }
-        long end = rdbEnd < 0 ? size : rdbEnd;
-        salvagePreamble(segment, lines, end, size, listener);
-        if (commands > end) {
-            listener.damaged(new AofRegion(segment.name(), end, commands, lines.lineAt(end), lines.lineAt(commands),
-                    AofFormatException.Reason.BAD_PREFIX.text(), "the commands right after the RDB part are damaged", commandIndex, false, 0,
-                    CommandHeaders.count(file, end, commands), -1, 0));
+        // Readable with a checksum that does not match: its end is known. Otherwise the commands
+        // begin right after the RDB end marker; when that did not survive, at the first confirmed
+        // commands after the header.
+        long commands = knownEnd >= 0 ? knownEnd : scan(file, segment.name(), RDB_TRAILER, size, RDB_END);
+        if (commands < 0) commands = scan(file, segment.name(), RDB_TRAILER, size, ANY);
+        long end = commands < 0 ? size : commands;
+        long rdbEnd = salvagePreamble(segment, lines, end, size, listener);
+        if (rdbEnd < end) {
+            listener.damaged(new AofRegion(segment.name(), rdbEnd, end, lines.lineAt(rdbEnd), lines.lineAt(end),
+                    AofFormatException.Reason.BAD_PREFIX.text(), "bytes after the RDB end marker that are neither RDB records nor intact commands",
+                    commandIndex, false, 0, CommandHeaders.count(file, rdbEnd, end), -1, 0));
         }
         return commands >= 0 && commands < size ? commands : -1;
     }
@@ -204,8 +194,12 @@ public final class AofScanner {
         return segment.name().endsWith(".rdb") || scan(segment.file(), segment.name(), RDB_TRAILER, size, RDB_END) >= 0;
     }
 
-    /** Salvages {@code [0, end)} of a segment with the RDB salvager. */
-    private void salvagePreamble(AofSegment segment, LineIndex lines, long end, long size, AofListener listener) throws IOException {
+    /**
+     * Salvages {@code [0, end)} of a segment with the RDB salvager.
+     *
+     * @return where its records end: after the RDB end marker when the salvager read one, else {@code end}
+     */
+    private long salvagePreamble(AofSegment segment, LineIndex lines, long end, long size, AofListener listener) throws IOException {
         Path file = segment.file();
         SalvageListener keys = listener.preambleListener(segment);
         Path part = file;
@@ -214,12 +208,15 @@ public final class AofScanner {
             SalvageReport report = RdbSalvager.salvage(part, keys != null ? keys : SKIP, null);
             if (!part.equals(file)) report = named(report, file.toString());
             listener.preambleSalvaged(segment, report, end);
+            long resume = 0;
             for (CorruptRegion c : report.regions()) {
                 listener.damaged(new AofRegion(segment.name(), c.start(), c.end(), lines.lineAt(c.start()), lines.lineAt(c.end()),
                         segment.kind() == AofSegment.Kind.BASE ? "damaged RDB base" : AofFormatException.Reason.BAD_PREAMBLE.text(),
                         c.reason() + ": " + c.detail(), commandIndex, c.truncation() && end == size,
                         0, 0, -1, 0));
+                resume = c.end();
             }
+            return report.reachedEof() ? recordsEnd(part, resume, report, end) : end;
         } finally {
             if (!part.equals(file)) Files.deleteIfExists(part);
         }
@@ -230,6 +227,19 @@ public final class AofScanner {
         return new SalvageReport(source, r.sizeBytes(), r.version(), r.flavor(), r.headerDamaged(), r.keysRecovered(), r.keysPartial(),
                 r.keysLost(), r.lostKeys(), r.partialKeys(), r.regions(), r.checksum(), r.reachedEof(), r.expiryUnknownKeys(), r.assumedDbs(),
                 r.doubtfulKeys(), r.unverifiedKeys());
+    }
+
+    /** Where the records read on from {@code from} (a record boundary: the end of the last region) end, or {@code end}. */
+    private static long recordsEnd(Path part, long from, SalvageReport report, long end) throws IOException {
+        if (from == 0) return end;
+        try (RdbReader r = RdbReader.resume(part, from, new RdbReader.Context(report.version(), report.flavor(), 0)).skim(true)) {
+            while (r.next() != dev.salvor.rdb.RdbToken.END) {
+                if (r.inValue()) r.skipValue();
+            }
+            return Math.min(end, r.offset());
+        } catch (dev.salvor.rdb.RdbFormatException e) {
+            return end;
+        }
     }
 
     /** Keys of a damaged preamble that nobody keeps are skipped. */
@@ -262,29 +272,16 @@ public final class AofScanner {
     }
 
     /**
-     * Candidates: any {@code *<digit>} or annotation at a line start; one right after an RDB end
-     * marker; or such a one not yet confirmed.
+     * Candidates: any {@code *<digit>} or annotation at a line start, or one right after an RDB
+     * end marker.
      */
     private static final int ANY = 0;
     private static final int RDB_END = 1;
-    private static final int RDB_END_UNCONFIRMED = 2;
-
-    /** The last offset before {@code limit} right after an RDB end marker where something like a command starts, or -1. */
-    private static long lastRdbEnd(Path file, long limit) throws IOException {
-        long last = -1;
-        for (long from = RDB_TRAILER; from < limit; ) {
-            long at = scan(file, null, from, limit, RDB_END_UNCONFIRMED);
-            if (at < 0) break;
-            last = at;
-            from = at + 1;
-        }
-        return last;
-    }
 
     /**
      * The first candidate at or after {@code from} and before {@code size}: after an RDB end
      * marker (the EOF opcode 0xff and a CRC64) where {@code mode} asks for it, and confirmed by
-     * further well-formed commands unless {@code mode} is {@link #RDB_END_UNCONFIRMED}; or -1.
+     * further well-formed commands; or -1.
      */
     private static long scan(Path file, String segment, long from, long size, int mode) throws IOException {
         try (FileChannel ch = AofSegment.open(file)) {
@@ -310,7 +307,7 @@ public final class AofScanner {
                         continue;
                     }
                     if (mode != ANY && (i < RDB_TRAILER || buf[i - RDB_TRAILER] != (byte) 0xff)) continue;
-                    if (mode == RDB_END_UNCONFIRMED || confirmed(segment, buf, i, len, windowStart, fileSize)) return windowStart + i;
+                    if (confirmed(segment, buf, i, len, windowStart, fileSize)) return windowStart + i;
                 }
                 if (windowStart + len >= size) break;
                 windowStart += len - (1 << 16);
