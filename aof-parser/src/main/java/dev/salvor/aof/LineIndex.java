@@ -23,6 +23,7 @@ public final class LineIndex {
     // The last offset answered: queries in file order continue from it.
     private long cursorOffset;
     private long cursorLine = 1;
+    private long bytesCounted;
 
     public LineIndex(Path file) {
         this.file = file;
@@ -53,6 +54,7 @@ public final class LineIndex {
                     if (buf[k] == '\n') line++;
                 }
                 pos += n;
+                bytesCounted += n;
                 if (pos % STRIDE == 0 && pos > offsets[count - 1]) remember(pos, line);
             }
         }
@@ -61,6 +63,11 @@ public final class LineIndex {
             cursorLine = line;
         }
         return line;
+    }
+
+    /** Bytes read to count lines so far (what the one-pass guarantee is measured by). */
+    synchronized long bytesCounted() {
+        return bytesCounted;
     }
 
     private void remember(long offset, long line) {

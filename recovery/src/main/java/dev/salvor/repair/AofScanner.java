@@ -307,13 +307,28 @@ public final class AofScanner {
                         continue;
                     }
                     if (mode != ANY && (i < RDB_TRAILER || buf[i - RDB_TRAILER] != (byte) 0xff)) continue;
-                    if (confirmed(segment, buf, i, len, windowStart, fileSize)) return windowStart + i;
+                    if (confirmed(segment, buf, i, len, windowStart, fileSize)) return windowStart + annotationsBefore(buf, i, first);
                 }
                 if (windowStart + len >= size) break;
                 windowStart += len - (1 << 16);
             }
             return -1;
         }
+    }
+
+    /**
+     * Where the {@code #TS:} annotation lines right before a confirmed command begin (they are
+     * intact too: keep them), not before {@code floor}; {@code i} when there are none.
+     */
+    private static int annotationsBefore(byte[] buf, int i, int floor) {
+        int start = i;
+        while (start - 2 >= floor && buf[start - 1] == '\n' && buf[start - 2] == '\r') {
+            int j = start - 3;
+            while (j >= floor && j > start - AofReader.MAX_ANNOTATION && buf[j] >= '0' && buf[j] <= '9') j--;
+            if (j == start - 3 || j - 3 < floor || buf[j] != ':' || buf[j - 1] != 'S' || buf[j - 2] != 'T' || buf[j - 3] != '#') break;
+            start = j - 3;
+        }
+        return start;
     }
 
     private static boolean confirmed(String segment, byte[] buf, int i, int len, long windowStart, long size) {
