@@ -35,8 +35,10 @@ public final class CommandTable {
      *
      * @param write     some version flags it {@code write}
      * @param replicated some version flags it {@code write} or {@code may_replicate}: it can reach an AOF
+     * @param movableKeys its keys are not (all) where firstKey, lastKey and step say (EVAL, SORT, ...)
      */
-    public record Command(String name, int[] arities, int firstKey, int lastKey, int step, boolean write, boolean replicated, Role role) {
+    public record Command(String name, int[] arities, int firstKey, int lastKey, int step, boolean write, boolean replicated,
+                          boolean movableKeys, Role role) {
         public boolean acceptsArgc(int argc) {
             for (int a : arities) {
                 if (a >= 0 ? argc == a : argc >= -a) return true;
@@ -157,7 +159,7 @@ public final class CommandTable {
                     default -> Role.OTHER;
                 };
                 m.put(f[0], new Command(f[0], arities, Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]),
-                        flags.contains("write"), flags.contains("write") || flags.contains("may_replicate"), role));
+                        flags.contains("write"), flags.contains("write") || flags.contains("may_replicate"), flags.contains("movablekeys"), role));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

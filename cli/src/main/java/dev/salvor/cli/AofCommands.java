@@ -249,41 +249,6 @@ final class AofCommands {
         g.writeEndObject();
     }
 
-    /** Exports every intact command as {"segment","offset","line","db","time_ms","tx","argv"}. */
-    static AofRepairReport export(Path path, OutputStream out) throws IOException {
-        AofLayout layout = AofLayout.of(path);
-        JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8);
-        g.setRootValueSeparator(new SerializedString(""));
-        java.util.List<AofRegion> regions = new java.util.ArrayList<>();
-        long[] count = new long[1];
-        new AofScanner().scan(layout.segments(), new AofScanner.AofListener() {
-            @Override
-            public void command(AofSegment segment, AofReader r, long index) throws IOException {
-                count[0]++;
-                g.writeStartObject();
-                g.writeStringField("segment", segment.name());
-                g.writeNumberField("offset", r.start());
-                g.writeNumberField("db", r.db());
-                if (r.timestampMs() >= 0) g.writeNumberField("time_ms", r.timestampMs());
-                if (r.txId() > 0) g.writeNumberField("tx", r.txId());
-                g.writeArrayFieldStart("argv");
-                for (byte[] a : r.argv()) RedisStrings.write(g, a);
-                g.writeEndArray();
-                g.writeEndObject();
-                g.flush();
-                out.write('\n');
-            }
-
-            @Override
-            public void damaged(AofRegion region) {
-                regions.add(region);
-            }
-        });
-        g.flush();
-        return new AofRepairReport(path.toString(), layout.multiPart(), layout.segments().stream().map(AofSegment::name).toList(),
-                count[0], count[0], 0, 0, Map.of(), java.util.List.of(), null, java.util.List.of(), layout.problems(), layout.rebuild(), regions);
-    }
-
     /** Segments, command counts by name, databases, time range, transactions. */
     static boolean inspect(Path path, PrintWriter out, boolean json) throws IOException {
         return inspect(path, out, json, null);
@@ -294,7 +259,7 @@ final class AofCommands {
         phase(progress, "reading", layout);
         Map<String, Long> byName = new TreeMap<>();
         Map<Integer, Long> byDb = new TreeMap<>();
-        long[] stats = new long[5]; // commands, transactions, first ts, last ts, preambles
+        long[] stats = new long[6]; // commands, transactions, first ts, last ts, preambles, preamble keys
         stats[2] = -1;
         java.util.List<AofRegion> regions = new java.util.ArrayList<>();
         new AofScanner().progress(progress).scan(layout.segments(), new AofScanner.AofListener() {
@@ -314,6 +279,13 @@ final class AofCommands {
             @Override
             public void preamble(AofSegment segment, dev.salvor.aof.AofPreamble p) {
                 stats[4]++;
+                stats[5] += p.keys();
+            }
+
+            @Override
+            public void preambleSalvaged(AofSegment segment, SalvageReport report, long end) {
+                stats[4]++;
+                stats[5] += report.keysRecovered() + report.keysPartial();
             }
 
             @Override
@@ -339,6 +311,7 @@ final class AofCommands {
             }
             g.writeEndArray();
             g.writeNumberField("rdb_preambles", stats[4]);
+            g.writeNumberField("rdb_preamble_keys", stats[5]);
             g.writeNumberField("commands", stats[0]);
             g.writeNumberField("transactions", stats[1]);
             if (stats[2] >= 0) {
@@ -359,7 +332,8 @@ final class AofCommands {
         } else {
             out.printf("file:       %s (%s AOF)%n", path, layout.multiPart() ? "multi-part" : "single-file");
             for (AofSegment s : layout.segments()) out.printf("  %-8s %s (%,d bytes)%n", s.kind().name().toLowerCase(Locale.ROOT), s.name(), java.nio.file.Files.size(s.file()));
-            out.printf("preambles:  %d RDB preamble%s%n", stats[4], stats[4] == 1 ? "" : "s");
+            out.printf("preambles:  %d RDB preamble%s%s%n", stats[4], stats[4] == 1 ? "" : "s",
+                    stats[4] > 0 ? String.format(Locale.ROOT, " (%,d keys)", stats[5]) : "");
             out.printf("commands:   %,d (%,d transactions)%n", stats[0], stats[1]);
             StringBuilder names = new StringBuilder();
             byName.forEach((n, c) -> names.append(names.length() == 0 ? "" : ", ").append(n).append(' ').append(c));

@@ -43,28 +43,21 @@ public final class CheckCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (input.names.size() > 1) return EachFile.run(input.names, out, json.json, this::outcome);
-        String name = input.names.get(0);
-        if (InputFile.isAof(name)) {
-            dev.salvor.repair.AofRepairReport r;
-            try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
-                r = AofCommands.check(Path.of(name), bar);
-            }
-            AofCommands.printCheck(out, r, json.json);
-            return r.clean() ? ExitCodes.OK : ExitCodes.FOUND;
+        Checked c = check(input.names.get(0));
+        if (c.aof() != null) {
+            AofCommands.printCheck(out, c.aof(), json.json);
+            return c.aof().clean() ? ExitCodes.OK : ExitCodes.FOUND;
         }
-        CheckReport report = check(name);
-        if (json.json) printJson(out, report);
-        else printText(out, report);
-        return report.clean() ? ExitCodes.OK : ExitCodes.FOUND;
+        if (json.json) printJson(out, c.rdb());
+        else printText(out, c.rdb());
+        return c.rdb().clean() ? ExitCodes.OK : ExitCodes.FOUND;
     }
 
     /** One file of several: a line, and its JSON report. */
     private EachFile.Outcome outcome(String name) throws java.io.IOException {
-        if (InputFile.isAof(name)) {
-            dev.salvor.repair.AofRepairReport r;
-            try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
-                r = AofCommands.check(Path.of(name), bar);
-            }
+        Checked c = check(name);
+        if (c.aof() != null) {
+            dev.salvor.repair.AofRepairReport r = c.aof();
             String jsonText = EachFile.captured(o -> AofCommands.printCheck(o, r, true));
             String line = r.clean()
                     ? String.format("%s: clean (%s AOF, %,d commands)", name, r.multiPart() ? "multi-part" : "single-file", r.commandsRead())
@@ -72,7 +65,7 @@ public final class CheckCommand implements Callable<Integer> {
                     r.regions().size() == 1 ? "" : "s", r.okUpTo(), r.regions().get(0).reason(), r.multiPart() ? "multi-part" : "single-file", r.commandsRead());
             return EachFile.Outcome.of(r.clean(), line, jsonText);
         }
-        CheckReport r = check(name);
+        CheckReport r = c.rdb();
         String jsonText = EachFile.captured(o -> printJson(o, r));
         String line;
         if (r.clean()) {
@@ -85,21 +78,35 @@ public final class CheckCommand implements Callable<Integer> {
         return EachFile.Outcome.of(r.clean(), line, jsonText);
     }
 
-    private CheckReport check(String name) throws java.io.IOException {
-        CheckReport report;
+    /** The report of one input: an RDB's, or an AOF's (a file, a directory, or one piped in or compressed). */
+    private record Checked(CheckReport rdb, dev.salvor.repair.AofRepairReport aof) {
+    }
+
+    private Checked check(String name) throws java.io.IOException {
+        if (InputFile.isAof(name)) {
+            try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
+                return new Checked(null, AofCommands.check(Path.of(name), bar));
+            }
+        }
+        java.util.List<Path> cleanup = new java.util.ArrayList<>();
         try (InputSource src = InputSource.open(name, root.stdin);
              ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size())) {
             Path file = src.file();
+            Path aof = Inputs.spooledAof(src, cleanup);
+            if (aof != null) {
+                // An AOF piped in, or compressed: checked from a temporary copy.
+                return new Checked(null, AofCommands.check(aof, bar));
+            }
             if (file != null) {
                 // A plain file can be read twice: a fast framing+checksum pass, a full decode only if needed.
-                report = RdbChecker.checkFile(file, bar);
-            } else {
-                try (RdbReader reader = Inputs.rdb(src)) {
-                    report = RdbChecker.check(reader, bar);
-                }
+                return new Checked(RdbChecker.checkFile(file, bar), null);
             }
+            try (RdbReader reader = Inputs.rdb(src)) {
+                return new Checked(RdbChecker.check(reader, bar), null);
+            }
+        } finally {
+            for (Path p : cleanup) java.nio.file.Files.deleteIfExists(p);
         }
-        return report;
     }
 
     private static void printText(PrintWriter out, CheckReport r) {

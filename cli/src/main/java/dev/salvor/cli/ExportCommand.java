@@ -1,5 +1,6 @@
 package dev.salvor.cli;
 
+import dev.salvor.export.AofExporter;
 import dev.salvor.export.ExportFormat;
 import dev.salvor.export.ExportSummary;
 import dev.salvor.export.NdjsonExporter;
@@ -66,15 +67,23 @@ public final class ExportCommand implements Callable<Integer> {
         if (input.isAof()) return exportAof();
         List<Path> cleanup = new ArrayList<>();
         try (InputSource src = InputSource.open(input.name, root.stdin)) {
+            // An AOF piped in, or compressed: read from a temporary copy.
+            Path aof = Inputs.spooledAof(src, cleanup);
+            if (aof != null) checkAofOptions();
             if (output.toStdout()) {
                 try (OutputStream out = OutputStreams.stdout(root.stdout)) {
-                    return run(src, out, cleanup);
+                    return aof != null ? aofVerdict(exportAof(aof, src.name(), out)) : run(src, out, cleanup);
                 }
             }
             try (OutputPlan plan = output.plan(spec)) {
                 plan.input(src);
                 OutputPlan.FileOutput out = plan.file(output.output, "output");
                 plan.open();
+                if (aof != null) {
+                    AofExporter.Result r = exportAof(aof, src.name(), out.stream());
+                    if (r.stoppedAt() == null) plan.commit();
+                    return aofVerdict(r);
+                }
                 int code = run(src, out.stream(), cleanup);
                 src.finish(); // an archive of several files without !member fails here, before the output appears
                 plan.commit();
@@ -85,24 +94,63 @@ public final class ExportCommand implements Callable<Integer> {
         }
     }
 
-    /** An AOF exports its intact commands, one JSON record each; damage is reported on stderr. */
+    /**
+     * An AOF exports the keys of its RDB preamble or base (key records with their segment), then
+     * its commands, one JSON record each; damage is reported on stderr. Without --salvage the
+     * export stops at the first damage and writes no output file.
+     */
     private int exportAof() throws Exception {
-        dev.salvor.repair.AofRepairReport r;
+        checkAofOptions();
+        AofExporter.Result r;
         if (output.toStdout()) {
             try (OutputStream out = OutputStreams.stdout(root.stdout)) {
-                r = AofCommands.export(input.path(), out);
+                r = exportAof(input.path(), input.name, out);
             }
         } else {
             try (OutputPlan plan = output.plan(spec)) {
                 plan.inputs(AofCommands.inputs(input.path()));
                 OutputPlan.FileOutput out = plan.file(output.output, "output");
                 plan.open();
-                r = AofCommands.export(input.path(), out.stream());
-                plan.commit();
+                r = exportAof(input.path(), input.name, out.stream());
+                if (r.stoppedAt() == null) plan.commit();
             }
         }
+        return aofVerdict(r);
+    }
+
+    /** What AOF export cannot do is refused before anything is read. */
+    private void checkAofOptions() {
+        if (format == ExportFormat.DUMPS) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--format dumps: an AOF holds commands, not values; "
+                    + "repair it if needed, load it in a server, SAVE, and export the snapshot as dumps");
+        }
+        if (filter.filter().selectsTypes()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--type: an AOF's commands have no type "
+                    + "(--db and --match select commands by database and by the keys they name)");
+        }
+    }
+
+    private AofExporter.Result exportAof(Path aof, String name, OutputStream out) throws Exception {
+        long sortLimit = sorted ? NdjsonExporter.DEFAULT_SORT_LIMIT : NdjsonExporter.NO_SORT;
+        dev.salvor.io.KeyFilter keys = filter.filter();
+        try (NdjsonExporter exporter = new NdjsonExporter(out, format, keys, sortLimit)) {
+            return AofExporter.export(dev.salvor.aof.AofLayout.of(aof), exporter, keys, salvage);
+        }
+    }
+
+    private int aofVerdict(AofExporter.Result r) {
+        java.io.PrintWriter err = spec.commandLine().getErr();
         for (dev.salvor.repair.AofRegion g : r.regions()) {
-            spec.commandLine().getErr().printf("salvor: %s: %s at byte offset %d: %s (skipped %,d bytes)%n", g.segment(), g.reason(), g.start(), g.detail(), g.length());
+            err.printf("salvor: %s: %s at byte offset %d: %s (skipped %,d bytes)%n", g.segment(), g.reason(), g.start(), g.detail(), g.length());
+        }
+        for (dev.salvor.salvage.SalvageReport s : r.salvagedPreambles()) {
+            err.printf("salvor: %s: damaged RDB part salvaged: %,d keys recovered, %,d partial, %,d lost%n", s.source(), s.keysRecovered(),
+                    s.keysPartial(), s.keysLost());
+        }
+        if (r.stoppedAt() != null) {
+            AofExporter.Stop s = r.stoppedAt();
+            err.printf("salvor: %s: %s at byte offset %d; the export stops here (--salvage exports every intact command after damage)%n",
+                    s.segment(), s.what(), s.offset());
         }
         return r.clean() ? ExitCodes.OK : ExitCodes.FOUND;
     }

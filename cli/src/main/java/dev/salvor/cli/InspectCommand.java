@@ -46,63 +46,73 @@ public final class InspectCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (input.names.size() > 1) return EachFile.run(input.names, out, json.json, this::outcome);
-        String name = input.names.get(0);
-        if (InputFile.isAof(name)) {
-            boolean[] clean = new boolean[1];
-            String text;
-            // The report is printed once the progress line is gone.
-            try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
-                text = EachFile.captured(o -> clean[0] = AofCommands.inspect(java.nio.file.Path.of(name), o, json.json, bar));
-            }
-            out.print(text);
-            return clean[0] ? ExitCodes.OK : ExitCodes.FOUND;
+        Inspected r = inspect(input.names.get(0), json.json);
+        if (r.aofText() != null) {
+            out.print(r.aofText());
+            return r.aofClean() ? ExitCodes.OK : ExitCodes.FOUND;
         }
-        Inspected r = inspect(name);
         if (json.json) printJson(out, r.inspection(), r.wrappers(), r.salvaged());
         else printText(out, r.inspection(), r.wrappers(), r.salvaged());
         return r.clean() ? ExitCodes.OK : ExitCodes.FOUND;
     }
 
-    /** What inspect found; for a damaged plain file, the counts of its intact records (salvaged is not null). */
-    private record Inspected(Inspection inspection, java.util.List<String> wrappers, SalvagedInspection salvaged) {
+    /**
+     * What inspect found: an RDB's inspection (for a damaged plain file, the counts of its intact
+     * records: salvaged is not null), or an AOF's report as printed (text, or JSON when asked).
+     */
+    private record Inspected(Inspection inspection, java.util.List<String> wrappers, SalvagedInspection salvaged, String aofText, boolean aofClean) {
         boolean clean() {
             return inspection.clean() && salvaged == null;
         }
     }
 
-    private Inspected inspect(String name) throws java.io.IOException {
+    private Inspected inspect(String name, boolean aofJson) throws java.io.IOException {
+        if (InputFile.isAof(name)) return inspectAof(java.nio.file.Path.of(name), aofJson);
         Inspection in;
         SalvagedInspection salvaged = null;
         java.util.List<String> wrappers;
-        try (InputSource src = InputSource.open(name, root.stdin);
-             ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size())) {
-            wrappers = src.wrappers();
-            java.nio.file.Path file = src.file();
-            try (RdbReader reader = Inputs.rdb(src)) {
-                // A plain file is walked cheaply (framing only) and read again past any damage; a
-                // stream is decoded in full, so that bytes damage changed are never counted as keys.
-                in = RdbInspector.inspect(reader, bar, file != null ? RdbVisitor.Value.FRAMING : RdbVisitor.Value.DECODE);
+        java.util.List<java.nio.file.Path> cleanup = new java.util.ArrayList<>();
+        try (InputSource src = InputSource.open(name, root.stdin)) {
+            // An AOF piped in, or compressed: inspected from a temporary copy.
+            java.nio.file.Path aof = Inputs.spooledAof(src, cleanup);
+            if (aof != null) return inspectAof(aof, aofJson);
+            try (ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size())) {
+                wrappers = src.wrappers();
+                java.nio.file.Path file = src.file();
+                try (RdbReader reader = Inputs.rdb(src)) {
+                    // A plain file is walked cheaply (framing only) and read again past any damage; a
+                    // stream is decoded in full, so that bytes damage changed are never counted as keys.
+                    in = RdbInspector.inspect(reader, bar, file != null ? RdbVisitor.Value.FRAMING : RdbVisitor.Value.DECODE);
+                }
+                if (file != null && !in.clean()) salvaged = RdbInspector.inspectSalvaged(file, bar);
             }
-            if (file != null && !in.clean()) salvaged = RdbInspector.inspectSalvaged(file, bar);
+        } finally {
+            for (java.nio.file.Path p : cleanup) java.nio.file.Files.deleteIfExists(p);
         }
         if (salvaged != null) in = salvaged.intact();
-        return new Inspected(in, wrappers, salvaged);
+        return new Inspected(in, wrappers, salvaged, null, false);
+    }
+
+    private Inspected inspectAof(java.nio.file.Path path, boolean aofJson) throws java.io.IOException {
+        boolean[] clean = new boolean[1];
+        String text;
+        // The report is printed once the progress line is gone.
+        try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
+            text = EachFile.captured(o -> clean[0] = AofCommands.inspect(path, o, aofJson, bar));
+        }
+        return new Inspected(null, null, null, text, clean[0]);
     }
 
     /** One file of several: a line, and its JSON report. */
     private EachFile.Outcome outcome(String name) throws java.io.IOException {
-        if (InputFile.isAof(name)) {
-            boolean[] clean = new boolean[1];
-            String jsonText;
-            try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
-                jsonText = EachFile.captured(o -> clean[0] = AofCommands.inspect(java.nio.file.Path.of(name), o, true, bar));
-            }
+        Inspected r = inspect(name, true);
+        if (r.aofText() != null) {
+            String jsonText = r.aofText();
             Map<String, String> f = EachFile.fields(jsonText);
             String line = String.format("%s: %s AOF, %s commands, %s", name, "true".equals(f.get("multi_part")) ? "multi-part" : "single-file",
-                    f.getOrDefault("commands", "?"), clean[0] ? "clean" : "DAMAGED: " + f.getOrDefault("damaged_regions", "?") + " damaged region(s)");
-            return EachFile.Outcome.of(clean[0], line, jsonText);
+                    f.getOrDefault("commands", "?"), r.aofClean() ? "clean" : "DAMAGED: " + f.getOrDefault("damaged_regions", "?") + " damaged region(s)");
+            return EachFile.Outcome.of(r.aofClean(), line, jsonText);
         }
-        Inspected r = inspect(name);
         Inspection in = r.inspection();
         String jsonText = EachFile.captured(o -> printJson(o, in, r.wrappers(), r.salvaged()));
         String line = String.format("%s: RDB version %d (%s), %,d keys in %d database%s, %s, checksum %s, %s", name, in.version(), writtenBy(in),

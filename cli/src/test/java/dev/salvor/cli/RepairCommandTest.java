@@ -102,7 +102,13 @@ class RepairCommandTest {
         long preambleEnd = JSON.readTree(check.out()).get("preambles").get(0).get("end").asLong();
         assertThat(preambleEnd).isEqualTo(93892);
         assertThat(region.get("end").asLong()).isLessThanOrEqualTo(preambleEnd);
-        CliRunner.Result export = CliRunner.run("export", aof.toString());
-        assertThat(export.out().lines().count()).isEqualTo(173);
+        // Export stops at the damaged preamble; with --salvage its intact keys come first, then all 173 commands.
+        CliRunner.Result stopped = CliRunner.run("export", aof.toString());
+        assertThat(stopped.exitCode()).isEqualTo(1);
+        assertThat(stopped.out()).isEmpty();
+        CliRunner.Result export = CliRunner.run("export", aof.toString(), "--salvage");
+        assertThat(export.exitCode()).isEqualTo(1);
+        assertThat(export.out().lines().filter(l -> l.contains("\"argv\"")).count()).isEqualTo(173);
+        assertThat(export.out().lines().filter(l -> l.startsWith("{\"db\"")).count()).isGreaterThan(300);
     }
 }

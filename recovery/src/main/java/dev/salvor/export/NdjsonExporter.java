@@ -70,6 +70,8 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
     private long elements;
     private boolean first = true;
     private boolean closed;
+    // The file a record comes from, when records of several files share one output (an AOF's parts).
+    private String segment;
 
     // The key record being written: its type (null when no key record is open), and its state.
     private RedisType type;
@@ -128,7 +130,10 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
             if (ctx.inArray()) {
                 g.writeEndArray();
             } else {
-                if (ctx.getParent().inRoot()) g.writeBooleanField("partial", true);
+                if (ctx.getParent().inRoot()) {
+                    g.writeBooleanField("partial", true);
+                    writeSegment();
+                }
                 g.writeEndObject();
             }
             ctx = g.getOutputContext();
@@ -201,6 +206,35 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
         record.commit();
     }
 
+    /**
+     * From now on, key and function records end with {@code "segment": name}: the file of a
+     * multi-part AOF (or the AOF with an RDB preamble) they come from; null: no such field.
+     */
+    public void segment(String name) {
+        this.segment = name;
+    }
+
+    private void writeSegment() throws IOException {
+        if (segment != null) g.writeStringField("segment", segment);
+    }
+
+    /** Writes a record of another kind through the generator (one object), framed like every other record. */
+    public void writeRecord(RecordWriter w) throws IOException {
+        beginRecord();
+        try {
+            w.write(g);
+            endRecord();
+        } catch (IOException | RuntimeException e) {
+            abandonRecord();
+            throw e;
+        }
+    }
+
+    /** Writes one record's object. */
+    public interface RecordWriter {
+        void write(JsonGenerator g) throws IOException;
+    }
+
     /** Writes a function library record: {"record":"function","library":name,"code":text}. */
     public void writeFunction(String library, StringRef code) throws IOException {
         beginRecord();
@@ -210,6 +244,7 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
         g.writeString(library);
         g.writeFieldName("code");
         RedisStrings.write(g, code);
+        writeSegment();
         g.writeEndObject();
         endRecord();
         functions++;
@@ -367,6 +402,7 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
         }
         if (keyExpiryUnknown) g.writeBooleanField("expiry_unknown", true);
         if (keyTailUnverified) g.writeBooleanField("unverified", true);
+        writeSegment();
         g.writeEndObject();
         endRecord();
         type = null;
@@ -403,6 +439,7 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
     /** Closes the record of a value held in memory: the partial flag, the counts. */
     private void endHeldRecord(boolean partial, int count) throws IOException {
         if (partial) g.writeBooleanField("partial", true);
+        writeSegment();
         g.writeEndObject();
         endRecord();
         keysWritten++;

@@ -37,6 +37,25 @@ public final class KeyFilter implements NdjsonExporter.Narrowing {
         return false;
     }
 
+    /** Whether key patterns were given. */
+    public boolean matchesKeys() {
+        return !globs.isEmpty();
+    }
+
+    /** Whether {@code key} matches a pattern (true when none was given). */
+    public boolean matchesKey(byte[] key) {
+        if (globs.isEmpty()) return true;
+        for (RedisGlob g : globs) {
+            if (g.matches(key)) return true;
+        }
+        return false;
+    }
+
+    /** Whether types were named (only keys of those types are selected). */
+    public boolean selectsTypes() {
+        return types.size() != RedisType.values().length;
+    }
+
     @Override
     public boolean narrows() {
         return !(dbs.isEmpty() && globs.isEmpty() && types.size() == RedisType.values().length);

@@ -232,9 +232,9 @@ public final class AofScanner {
     /** Where the records read on from {@code from} (a record boundary: the end of the last region) end, or {@code end}. */
     private static long recordsEnd(Path part, long from, SalvageReport report, long end) throws IOException {
         if (from == 0) return end;
-        try (RdbReader r = RdbReader.resume(part, from, new RdbReader.Context(report.version(), report.flavor(), 0)).skim(true)) {
+        try (RdbReader r = RdbReader.resume(part, from, new RdbReader.Context(report.version(), report.flavor(), 0))) {
             while (r.next() != dev.salvor.rdb.RdbToken.END) {
-                if (r.inValue()) r.skipValue();
+                if (r.inValue()) r.skipValue(RdbReader.Skip.FRAMING);
             }
             return Math.min(end, r.offset());
         } catch (dev.salvor.rdb.RdbFormatException e) {
