@@ -9,6 +9,8 @@ import static dev.salvor.aof.AofFormatException.Reason.UNKNOWN_COMMAND;
 import static dev.salvor.aof.AofFormatException.Reason.UNTERMINATED_MULTI;
 import static dev.salvor.aof.AofFormatException.Reason.WRONG_ARITY;
 
+import dev.salvor.rdb.ReadConstraints;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,18 +34,16 @@ import java.util.Arrays;
  * grows with the arguments actually read, never with a declared count.
  */
 public final class AofReader implements Closeable {
-    /** Redis's own proto-max-bulk-len default. */
-    public static final int MAX_BULK = 512 << 20;
-    /** More arguments than this in one command is not something Redis writes to an AOF. */
-    public static final int MAX_ARGC = 1 << 24;
     /**
      * The server reads an annotation into a buffer of 1024 bytes with fgets: a longer line (LF
      * included, 1023 bytes at most) is split, and its rest fails as a command.
      */
     public static final int MAX_ANNOTATION = 1023;
-    private static final int WINDOW = 256 << 10;
 
     private final String segment;
+    // Bounds on declared lengths (ReadConstraints.maxStringSize per bulk, maxArgc per command) and the window's size.
+    private final ReadConstraints constraints;
+    private final int window;
     private final ReadableByteChannel channel;
     private final long size;
     private final LineIndex lines;
@@ -78,7 +78,10 @@ public final class AofReader implements Closeable {
         this.channel = channel;
         this.size = size;
         this.lines = lines;
-        this.a = new byte[WINDOW];
+        this.constraints = ReadConstraints.defaults();
+        this.window = constraints.windowSize();
+        // A probe reads the caller's buffer and needs no window of its own.
+        this.a = channel == null ? null : new byte[window];
     }
 
     /** Opens an AOF file; an RDB preamble (REDIS/VALKEY magic) is measured with the RDB parser. */
@@ -183,9 +186,9 @@ public final class AofReader implements Closeable {
             if (r < 0) eof = true;
             else lim += r;
         }
-        if (a.length > 4 * WINDOW && lim - pos <= WINDOW && (mark < 0 || mark == pos)) {
+        if (a.length > 4 * window && lim - pos <= window && (mark < 0 || mark == pos)) {
             // A large command grew the window; at the start of the next token it shrinks back.
-            byte[] small = new byte[WINDOW];
+            byte[] small = new byte[window];
             System.arraycopy(a, pos, small, 0, lim - pos);
             lim -= pos;
             base += pos;
@@ -283,7 +286,8 @@ public final class AofReader implements Closeable {
         if (first != '*') throw error(BAD_PREFIX, start, "expected '*' starting a command, found " + printable(first));
         pos++;
         long declared = number("argument count");
-        if (declared < 1 || declared > MAX_ARGC) throw error(BAD_LENGTH, start, "argument count " + declared + " is out of range");
+        if (declared < 1) throw error(BAD_LENGTH, start, "argument count " + declared + " is out of range");
+        if (declared > constraints.maxArgc()) throw error(BAD_LENGTH, start, "argument count " + declared + " exceeds the limit of " + constraints.maxArgc());
         if (declared * 4 > remaining()) throw error(TRUNCATED_TAIL, start, declared + " arguments cannot fit in the " + remaining() + " bytes left");
         int n = (int) declared;
         for (int i = 0; i < n; i++) {
@@ -292,7 +296,9 @@ public final class AofReader implements Closeable {
             long argStart = offset();
             pos++;
             long len = number("bulk length");
-            if (len > MAX_BULK) throw error(BAD_LENGTH, argStart, "bulk length " + len + " exceeds the limit of " + MAX_BULK);
+            if (len > constraints.maxStringSize()) {
+                throw error(BAD_LENGTH, argStart, "bulk length " + len + " exceeds the limit of " + constraints.maxStringSize());
+            }
             if (len + 2 > remaining()) throw error(TRUNCATED_TAIL, argStart, "bulk of " + len + " bytes is longer than the " + remaining() + " bytes left");
             if (!request((int) len + 2)) throw shortRead("a bulk of " + len + " bytes");
             int at = pos + (int) len;

@@ -1,7 +1,7 @@
 package dev.salvor.aof;
 
+import dev.salvor.format.FileRanges;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -44,11 +44,9 @@ public final class LineIndex {
         try (FileChannel ch = AofSegment.open(file)) {
             long end = Math.min(offset, ch.size());
             byte[] buf = new byte[1 << 16];
-            ByteBuffer bb = ByteBuffer.wrap(buf);
             while (pos < end) {
                 long next = Math.min(end, (pos / STRIDE + 1) * STRIDE);
-                bb.clear().limit((int) Math.min(buf.length, next - pos));
-                int n = ch.read(bb, pos);
+                int n = FileRanges.read(ch, pos, buf, 0, (int) Math.min(buf.length, next - pos));
                 if (n <= 0) break;
                 for (int k = 0; k < n; k++) {
                     if (buf[k] == '\n') line++;

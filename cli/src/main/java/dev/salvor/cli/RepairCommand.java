@@ -1,5 +1,6 @@
 package dev.salvor.cli;
 
+import dev.salvor.format.FileRanges;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -22,7 +23,6 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -191,13 +191,7 @@ public final class RepairCommand implements Callable<Integer> {
 
     private static void copyRange(Path file, long start, long end, OutputStream out) throws IOException {
         try (FileChannel ch = AofSegment.open(file)) {
-            byte[] buf = new byte[1 << 16];
-            for (long p = start; p < end; ) {
-                int n = ch.read(ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, end - p)), p);
-                if (n <= 0) break;
-                out.write(buf, 0, n);
-                p += n;
-            }
+            FileRanges.copy(ch, start, end, out);
         }
     }
 }

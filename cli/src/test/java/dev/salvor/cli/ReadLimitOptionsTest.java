@@ -11,6 +11,7 @@ import java.nio.file.Path;
 /** --max-string-size and --max-elements bound what any command reads, and only for that run. */
 class ReadLimitOptionsTest {
     private static final Path RDB = Fixtures.resolve("rdb/redis-7.0/dataset-nocompress.rdb");
+    private static final Path AOF = Fixtures.resolve("aof/redis-6.2/aof-plain/appendonly.aof");
 
     @Test
     void aStringLongerThanTheLimitIsALocatedError() {
@@ -41,5 +42,30 @@ class ReadLimitOptionsTest {
         assertThat(r.exitCode()).isEqualTo(ExitCodes.ERROR);
         assertThat(r.err()).contains("--max-string-size takes a size");
         assertThat(CliRunner.run("check", RDB.toString(), "--max-elements", "0").exitCode()).isEqualTo(ExitCodes.ERROR);
+    }
+
+    @Test
+    void anAofArgumentLongerThanTheLimitIsLocatedDamage() {
+        assertThat(CliRunner.run("check", AOF.toString()).exitCode()).isZero();
+        CliRunner.Result r = CliRunner.run("check", AOF.toString(), "--max-string-size", "8", "--json");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.FOUND);
+        // The first argument longer than 8 bytes, found independently of the reader: its "$len" line.
+        String text = new String(readAll(AOF), java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$(\\d+)\r\n").matcher(text);
+        while (m.find() && Integer.parseInt(m.group(1)) <= 8) {
+        }
+        int commandStart = text.lastIndexOf("\r\n*", m.start()) + 2;
+        assertThat(r.out()).contains("\"start\" : " + commandStart).contains("bulk length " + m.group(1) + " exceeds the limit of 8");
+        assertThat(ReadConstraints.defaults()).isSameAs(ReadConstraints.DEFAULT);
+        CliRunner.Result many = CliRunner.run("check", AOF.toString(), "--max-string-size", "1g");
+        assertThat(many.exitCode()).as(many.err()).isZero();
+    }
+
+    private static byte[] readAll(Path p) {
+        try {
+            return java.nio.file.Files.readAllBytes(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.salvor.repair;
 
+import dev.salvor.format.FileRanges;
 import dev.salvor.aof.AofLayout;
 import dev.salvor.aof.AofPreamble;
 import dev.salvor.aof.AofReader;
@@ -11,7 +12,6 @@ import dev.salvor.salvage.SalvageReport;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,13 +151,7 @@ public final class AofRepairer implements AofScanner.AofListener {
         preambles.add(new AofRepairReport.Preamble(segment.name(), preamble.end(), preamble.version(), preamble.keys(), null, List.of()));
         if (out == null || stopped) return;
         try (FileChannel ch = AofSegment.open(segment.file())) {
-            byte[] buf = new byte[1 << 20];
-            for (long p = 0; p < preamble.end(); ) {
-                int n = ch.read(ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, preamble.end() - p)), p);
-                if (n <= 0) throw new IOException(segment.name() + ": preamble ended early at " + p);
-                out.write(buf, 0, n);
-                p += n;
-            }
+            FileRanges.copy(ch, 0, preamble.end(), out);
         }
     }
 

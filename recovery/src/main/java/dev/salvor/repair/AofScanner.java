@@ -1,5 +1,6 @@
 package dev.salvor.repair;
 
+import dev.salvor.format.FileRanges;
 import dev.salvor.aof.AofFormatException;
 import dev.salvor.aof.AofPreamble;
 import dev.salvor.aof.AofReader;
@@ -250,15 +251,7 @@ public final class AofScanner {
         Path tmp = Files.createTempFile("salvor-preamble-", ".rdb");
         try (FileChannel in = AofSegment.open(file);
              OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
-            byte[] buf = new byte[1 << 16];
-            ByteBuffer bb = ByteBuffer.wrap(buf);
-            for (long p = 0; p < end; ) {
-                bb.clear().limit((int) Math.min(buf.length, end - p));
-                int n = in.read(bb, p);
-                if (n <= 0) break;
-                out.write(buf, 0, n);
-                p += n;
-            }
+            FileRanges.copy(in, 0, end, out);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
@@ -291,13 +284,7 @@ public final class AofScanner {
             while (windowStart < size) {
                 int len = (int) Math.min(WINDOW, fileSize - windowStart);
                 byte[] buf = new byte[len];
-                ByteBuffer bb = ByteBuffer.wrap(buf);
-                long p = windowStart;
-                while (bb.hasRemaining()) {
-                    int r = ch.read(bb, p);
-                    if (r < 0) break;
-                    p += r;
-                }
+                FileRanges.read(ch, windowStart, buf, 0, len);
                 int first = (int) Math.max(0, from - windowStart);
                 int last = (int) Math.min(len, size - windowStart);
                 for (int i = first; i < last; i++) {

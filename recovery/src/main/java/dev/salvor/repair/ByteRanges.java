@@ -1,8 +1,8 @@
 package dev.salvor.repair;
 
+import dev.salvor.format.FileRanges;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.Arrays;
 
@@ -52,26 +52,16 @@ final class ByteRanges {
         items--;
     }
 
-    private byte[] buf;
-
     /** Writes the ranges of the file {@code ch} reads, in order, leaving out {@code [skipFrom, skipTo)}. */
     void writeTo(FileChannel ch, OutputStream out, long skipFrom, long skipTo) throws IOException {
         if (out == null || count == 0) return;
-        if (buf == null) buf = new byte[1 << 16];
-        ByteBuffer bb = ByteBuffer.wrap(buf);
         for (int i = 0; i < count; i++) {
-            copy(ch, buf, bb, from[i], Math.min(to[i], skipFrom), out);
-            copy(ch, buf, bb, Math.max(from[i], skipTo), to[i], out);
+            copy(ch, from[i], Math.min(to[i], skipFrom), out);
+            copy(ch, Math.max(from[i], skipTo), to[i], out);
         }
     }
 
-    private static void copy(FileChannel ch, byte[] buf, ByteBuffer bb, long start, long end, OutputStream out) throws IOException {
-        for (long p = start; p < end; ) {
-            bb.clear().limit((int) Math.min(buf.length, end - p));
-            int n = ch.read(bb, p);
-            if (n <= 0) throw new IOException("file ended at byte offset " + p + " while copying bytes " + start + ".." + end);
-            out.write(buf, 0, n);
-            p += n;
-        }
+    private static void copy(FileChannel ch, long start, long end, OutputStream out) throws IOException {
+        if (start < end) FileRanges.copy(ch, start, end, out);
     }
 }

@@ -1,9 +1,9 @@
 package dev.salvor.repair;
 
+import dev.salvor.format.FileRanges;
 import dev.salvor.aof.AofSegment;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
@@ -33,10 +33,8 @@ final class CommandHeaders {
         CommandHeaders c = new CommandHeaders();
         try (FileChannel ch = AofSegment.open(file)) {
             byte[] buf = new byte[1 << 16];
-            ByteBuffer bb = ByteBuffer.wrap(buf);
             for (long p = start; p < end; ) {
-                bb.clear().limit((int) Math.min(buf.length, end - p));
-                int n = ch.read(bb, p);
+                int n = FileRanges.read(ch, p, buf, 0, (int) Math.min(buf.length, end - p));
                 if (n <= 0) break;
                 for (int i = 0; i < n; i++) c.accept(buf[i]);
                 p += n;
