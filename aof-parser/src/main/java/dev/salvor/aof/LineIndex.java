@@ -1,7 +1,11 @@
 package dev.salvor.aof;
 
 import dev.salvor.format.FileRanges;
+
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -43,14 +47,12 @@ public final class LineIndex {
         }
         try (FileChannel ch = AofSegment.open(file)) {
             long end = Math.min(offset, ch.size());
-            byte[] buf = new byte[1 << 16];
+            byte[] buf = new byte[(int) Math.min(STRIDE, Math.max(1, end - pos))];
             while (pos < end) {
                 long next = Math.min(end, (pos / STRIDE + 1) * STRIDE);
                 int n = FileRanges.read(ch, pos, buf, 0, (int) Math.min(buf.length, next - pos));
                 if (n <= 0) break;
-                for (int k = 0; k < n; k++) {
-                    if (buf[k] == '\n') line++;
-                }
+                line += countLf(buf, n);
                 pos += n;
                 bytesCounted += n;
                 if (pos % STRIDE == 0 && pos > offsets[count - 1]) remember(pos, line);
@@ -61,6 +63,29 @@ public final class LineIndex {
             cursorLine = line;
         }
         return line;
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LF = 0x0A0A0A0A0A0A0A0AL;
+    private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+
+    /**
+     * LF bytes in {@code b[0, n)}, eight at a time: a byte XOR LF is zero exactly where the byte is
+     * LF, and a zero byte is the one whose top bit stays clear after adding 0x7F to its low seven
+     * bits (no carry crosses bytes) and OR-ing its own top bit.
+     */
+    static long countLf(byte[] b, int n) {
+        long count = 0;
+        int k = 0;
+        for (; k + 8 <= n; k += 8) {
+            long x = (long) LONGS.get(b, k) ^ LF;
+            long nonZero = ((x & LOW7) + LOW7) | x | LOW7;
+            count += Long.bitCount(~nonZero);
+        }
+        for (; k < n; k++) {
+            if (b[k] == '\n') count++;
+        }
+        return count;
     }
 
     /** Bytes read to count lines so far (what the one-pass guarantee is measured by). */

@@ -38,7 +38,11 @@ public final class FileRanges {
 
     /** Copies bytes {@code [from, to)} of the file to {@code out}; the file ending first is an error. */
     public static void copy(FileChannel ch, long from, long to, OutputStream out) throws IOException {
-        byte[] buf = new byte[(int) Math.min(COPY_BUFFER, Math.max(1, to - from))];
+        copy(ch, from, to, out, new byte[(int) Math.min(COPY_BUFFER, Math.max(1, to - from))]);
+    }
+
+    /** As {@link #copy(FileChannel, long, long, OutputStream)}, through the caller's buffer (for many copies in a row). */
+    public static void copy(FileChannel ch, long from, long to, OutputStream out, byte[] buf) throws IOException {
         for (long p = from; p < to; ) {
             int want = (int) Math.min(buf.length, to - p);
             int n = read(ch, p, buf, 0, want);
