@@ -4,7 +4,7 @@
 #
 # Usage: benchmarks/run-benchmarks.sh [--quick | --full] [--runs N] [--datasets LIST] [--no-jmh] [--no-verify]
 #   --quick (default)  realistic at scale 0.25 (≈ 300 MB), value-heavy at 0.2, 10 M tiny keys, AOF at 0.1
-#   --full             realistic at scale 1.0 (≈ 1.2 GB), value-heavy at 0.7 (≈ 1 GB), 10 M tiny keys, AOF at 0.4
+#   --full             realistic at scale 1.0 (≈ 1.2 GB), value-heavy at 0.7 (≈ 1 GB), 10 M tiny keys, AOF at 0.52 (≈ 1 GB)
 #   --runs N           timed runs per command (default 3; the tables give the median)
 #   --datasets LIST    comma-separated subset of: realistic,value-heavy,tiny-keys,aof
 #   --no-jmh           whole runs only
@@ -37,7 +37,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if [ "$mode" = full ]; then realistic_scale=1.0 heavy_scale=0.7 aof_scale=0.4
+if [ "$mode" = full ]; then realistic_scale=1.0 heavy_scale=0.7 aof_scale=0.52
 else realistic_scale=0.25 heavy_scale=0.2 aof_scale=0.1; fi
 tiny_count=10000000
 
@@ -176,11 +176,21 @@ fi
 if want aof; then
   f=$data/aof-$aof_scale.aof
   [ -f "$f" ] || benchmarks/scripts/make-big-aof.sh "$aof_scale" "$f" >&2
-  cat "$f" >/dev/null
+  damaged=$data/aof-$aof_scale-damaged.aof
+  if [ ! -f "$damaged" ] || [ "$damaged" -ot "$f" ]; then
+    # One 4 KiB page in the middle zeroed, as a torn write leaves it.
+    cp "$f" "$damaged"
+    size=$(stat -c %s "$f")
+    dd if=/dev/zero of="$damaged" bs=4096 seek=$((size / 2 / 4096)) count=1 conv=notrunc status=none
+  fi
+  cat "$f" "$damaged" >/dev/null
   while read -r line; do
     add "${line% *}" check-peer 0 "${line##* } $f"
   done < <(checkers 0 redis-check-aof)
   add "salvor check (AOF)" check 0 "$salvor check $f"
+  add "salvor repair (AOF, writes the repaired copy)" repair 0 "$salvor repair $f -o $work/repaired.aof --force"
+  add "salvor check (AOF, one zeroed 4 KiB page)" check-damaged 1 "$salvor check $damaged"
+  add "salvor repair (AOF, one zeroed 4 KiB page)" repair-damaged 1 "$salvor repair $damaged -o $work/repaired.aof --force"
   measure "AOF (make-big-aof, value-heavy commands, scale $aof_scale)" "$f" "$results/aof-$aof_scale"
   if [ "$jmh" = 1 ]; then
     java -jar benchmarks/target/benchmarks.jar AofThroughputBenchmark -p aof="$f" -rf json -rff "$results/aof-jmh.json" >"$results/aof-jmh.log" 2>&1

@@ -4,7 +4,7 @@
 bench-table.py LABEL FILE HYPERFINE.json META [KEYS]
     One dataset's whole runs. META has one line per command: name, kind, peak RSS in KB
     (tab-separated); kinds: check-peer (redis-check-*), export-peer (the Java peer), check, export,
-    salvage, check-damaged, salvage-damaged. Ratios: the fastest check-peer's median time over the
+    salvage, check-damaged, salvage-damaged, repair, repair-damaged (AOF). Ratios: the fastest check-peer's median time over the
     row's (x redis-check), and the export-peer's over the row's (x Java peer).
 bench-table.py --jmh LABEL FILE JMH.json
     The JMH results of one dataset (single-shot ms per whole-file operation).
