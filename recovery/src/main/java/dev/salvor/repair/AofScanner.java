@@ -1,12 +1,12 @@
 package dev.salvor.repair;
 
-import dev.salvor.format.FileRanges;
 import dev.salvor.aof.AofFormatException;
 import dev.salvor.aof.AofPreamble;
 import dev.salvor.aof.AofReader;
 import dev.salvor.aof.AofSegment;
 import dev.salvor.aof.AofToken;
 import dev.salvor.aof.LineIndex;
+import dev.salvor.format.FileRanges;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.salvage.CorruptRegion;
 import dev.salvor.salvage.RdbSalvager;
@@ -14,12 +14,9 @@ import dev.salvor.salvage.SalvageListener;
 import dev.salvor.salvage.SalvageReport;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Reads every AOF segment past its damage. Commands are read normally until one fails; the
@@ -203,37 +200,29 @@ public final class AofScanner {
     private long salvagePreamble(AofSegment segment, LineIndex lines, long end, long size, AofListener listener) throws IOException {
         Path file = segment.file();
         SalvageListener keys = listener.preambleListener(segment);
-        Path part = file;
-        try {
-            if (end < size) part = prefix(file, end);
-            SalvageReport report = RdbSalvager.salvage(part, keys != null ? keys : SKIP, null);
-            if (!part.equals(file)) report = named(report, file.toString());
-            listener.preambleSalvaged(segment, report, end);
-            long resume = 0;
-            for (CorruptRegion c : report.regions()) {
-                listener.damaged(new AofRegion(segment.name(), c.start(), c.end(), lines.lineAt(c.start()), lines.lineAt(c.end()),
-                        segment.kind() == AofSegment.Kind.BASE ? "damaged RDB base" : AofFormatException.Reason.BAD_PREAMBLE.text(),
-                        c.reason() + ": " + c.detail(), commandIndex, c.truncation() && end == size,
-                        0, 0, -1, 0));
-                resume = c.end();
-            }
-            return report.reachedEof() ? recordsEnd(part, resume, report, end) : end;
-        } finally {
-            if (!part.equals(file)) Files.deleteIfExists(part);
+        // The RDB part alone (offsets from 0 are the file's): the commands after it are not RDB records.
+        SalvageReport report = end < size
+                ? RdbSalvager.salvage(file, 0, end, Path.of(System.getProperty("java.io.tmpdir")), keys != null ? keys : SKIP, null)
+                : RdbSalvager.salvage(file, keys != null ? keys : SKIP, null);
+        listener.preambleSalvaged(segment, report, end);
+        long resume = 0;
+        for (CorruptRegion c : report.regions()) {
+            listener.damaged(new AofRegion(segment.name(), c.start(), c.end(), lines.lineAt(c.start()), lines.lineAt(c.end()),
+                    segment.kind() == AofSegment.Kind.BASE ? "damaged RDB base" : AofFormatException.Reason.BAD_PREAMBLE.text(),
+                    c.reason() + ": " + c.detail(), commandIndex, c.truncation() && end == size,
+                    0, 0, -1, 0));
+            resume = c.end();
         }
+        return report.reachedEof() ? recordsEnd(file, resume, report, end) : end;
     }
 
-    /** The report of a salvage of a copy, named after the file it was copied from. */
-    private static SalvageReport named(SalvageReport r, String source) {
-        return new SalvageReport(source, r.sizeBytes(), r.version(), r.flavor(), r.headerDamaged(), r.keysRecovered(), r.keysPartial(),
-                r.keysLost(), r.lostKeys(), r.partialKeys(), r.regions(), r.checksum(), r.reachedEof(), r.expiryUnknownKeys(), r.assumedDbs(),
-                r.doubtfulKeys(), r.unverifiedKeys());
-    }
-
-    /** Where the records read on from {@code from} (a record boundary: the end of the last region) end, or {@code end}. */
-    private static long recordsEnd(Path part, long from, SalvageReport report, long end) throws IOException {
+    /**
+     * Where the records read on from {@code from} (a record boundary: the end of the last region)
+     * end, or {@code end} (also when reading them runs past it).
+     */
+    private static long recordsEnd(Path file, long from, SalvageReport report, long end) throws IOException {
         if (from == 0) return end;
-        try (RdbReader r = RdbReader.resume(part, from, new RdbReader.Context(report.version(), report.flavor(), 0))) {
+        try (RdbReader r = RdbReader.resume(file, from, new RdbReader.Context(report.version(), report.flavor(), 0))) {
             while (r.next() != dev.salvor.rdb.RdbToken.END) {
                 if (r.inValue()) r.skipValue(RdbReader.Skip.FRAMING);
             }
@@ -245,19 +234,6 @@ public final class AofScanner {
 
     /** Keys of a damaged preamble that nobody keeps are skipped. */
     private static final SalvageListener SKIP = RdbReader::skipValue;
-
-    /** A copy of the first {@code end} bytes of {@code file}: the salvager reads a whole file. */
-    private static Path prefix(Path file, long end) throws IOException {
-        Path tmp = Files.createTempFile("salvor-preamble-", ".rdb");
-        try (FileChannel in = AofSegment.open(file);
-             OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
-            FileRanges.copy(in, 0, end, out);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        return tmp;
-    }
 
     /** The first offset at or after {@code from} where intact commands resume, or -1. */
     static long resync(Path file, String segment, long from, long size) throws IOException {
