@@ -10,14 +10,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 
 import java.io.IOException;
+import java.util.List;
 
 /** {@code salvor}: forensic recovery of Redis persistence files. */
 @Command(name = "salvor",
         mixinStandardHelpOptions = true,
         versionProvider = SalvorCommand.Version.class,
         description = "Forensic recovery of Redis and Valkey RDB and AOF files.",
-        subcommands = {InspectCommand.class, CheckCommand.class, ExportCommand.class, SalvageCommand.class, RepairCommand.class, DiffCommand.class, AuditCommand.class,
-                MemoryCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:clean or identical", "1:damage or differences found", "2:usage or I/O error"})
 public final class SalvorCommand implements java.util.concurrent.Callable<Integer> {
@@ -49,17 +48,70 @@ public final class SalvorCommand implements java.util.concurrent.Callable<Intege
         return ExitCodes.ERROR;
     }
 
-    public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+    /** The commands, in the order {@code --help} lists them. */
+    static final List<String> COMMANDS = List.of("inspect", "check", "export", "salvage", "repair", "diff", "audit", "memory", "help");
+
+    /**
+     * A new instance of the named command. Created by name so that a run builds the picocli model
+     * of its own command only: building all of them is most of the start-up time of a short run.
+     */
+    private static Object command(String name) {
+        return switch (name) {
+            case "inspect" -> new InspectCommand();
+            case "check" -> new CheckCommand();
+            case "export" -> new ExportCommand();
+            case "salvage" -> new SalvageCommand();
+            case "repair" -> new RepairCommand();
+            case "diff" -> new DiffCommand();
+            case "audit" -> new AuditCommand();
+            case "memory" -> new MemoryCommand();
+            case "help" -> new CommandLine.HelpCommand();
+            default -> throw new IllegalArgumentException(name);
+        };
     }
 
-    /** The configured command line (also used by tests, in-process). */
+    public static void main(String[] args) {
+        System.exit(commandLine(args).execute(args));
+    }
+
+    /** The configured command line with every command (also used by tests, in-process, and for the docs). */
     public static CommandLine commandLine() {
         return commandLine(new SalvorCommand());
     }
 
     static CommandLine commandLine(SalvorCommand root) {
+        return commandLine(root, COMMANDS);
+    }
+
+    /**
+     * The command line for running {@code args}: with only the command they name, or with all of
+     * them when they name none (usage, {@code help}, a mistyped name: those list the commands).
+     */
+    static CommandLine commandLine(String[] args) {
+        SalvorCommand root = new SalvorCommand();
+        String named = commandNamed(new CommandLine(root).getCommandSpec(), args);
+        if (named == null && (List.of(args).contains("--version") || List.of(args).contains("-V"))) return commandLine(root, List.of());
+        return commandLine(root, named == null || named.equals("help") ? COMMANDS : List.of(named));
+    }
+
+    /** The first argument that is not an option of the root command or its value, if it names a command. */
+    static String commandNamed(CommandLine.Model.CommandSpec rootSpec, String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) return null;
+            if (a.startsWith("-") && a.length() > 1) {
+                CommandLine.Model.OptionSpec o = rootSpec.findOption(a);
+                if (o != null && o.arity().max() > 0) i++;
+                continue;
+            }
+            return COMMANDS.contains(a) ? a : null;
+        }
+        return null;
+    }
+
+    private static CommandLine commandLine(SalvorCommand root, List<String> commands) {
         CommandLine cl = new CommandLine(root);
+        for (String name : commands) cl.addSubcommand(name, command(name));
         cl.setExecutionExceptionHandler(new ErrorHandler());
         // The read bounds hold for the one command run, whichever code reads the input.
         CommandLine.IExecutionStrategy run = new OutOfMemoryGuard(new CommandLine.RunLast());

@@ -1,12 +1,5 @@
 package dev.salvor.io;
 
-import org.apache.commons.compress.archivers.ArchiveEntry;
-import org.apache.commons.compress.archivers.ArchiveException;
-import org.apache.commons.compress.archivers.ArchiveInputStream;
-import org.apache.commons.compress.archivers.ArchiveStreamFactory;
-import org.apache.commons.compress.compressors.CompressorException;
-import org.apache.commons.compress.compressors.CompressorStreamFactory;
-
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -16,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,7 +20,7 @@ import java.util.List;
  * archive with several files is never read as whichever came first.
  */
 public final class InputSource implements Closeable {
-    private static final int SNIFF = 1 << 16;
+    static final int SNIFF = 1 << 16;
 
     private final String name;
     private final InputStream stream;
@@ -36,10 +28,11 @@ public final class InputSource implements Closeable {
     private final Path file;
     private final List<String> wrappers;
     private Path origin;
-    private SoleMember soleMember;
+    private final Unwrapping.SoleMember soleMember;
 
-    private InputSource(String name, InputStream stream, long size, Path file, List<String> wrappers) {
+    InputSource(String name, InputStream stream, long size, Path file, List<String> wrappers, Unwrapping.SoleMember soleMember) {
         this.name = name;
+        this.soleMember = soleMember;
         this.stream = stream;
         this.size = size;
         this.file = file;
@@ -73,154 +66,24 @@ public final class InputSource implements Closeable {
     }
 
     private static InputSource unwrap(String name, InputStream in, long size, Path file, String member) throws IOException {
-        SoleMember soleMember = null;
-        List<String> wrappers = new ArrayList<>();
-        String display = name;
-        for (int depth = 0; depth < 8; depth++) {
-            String compressor = detectCompressor(in);
-            if (compressor != null) {
-                try {
-                    in = new BufferedInputStream(new CompressorStreamFactory(true).createCompressorInputStream(compressor, in), SNIFF);
-                } catch (CompressorException e) {
-                    throw new InputException(name + ": cannot read " + compressor + " data: " + e.getMessage(), e);
-                }
-                wrappers.add(compressor);
-                size = -1;
-                file = null;
-                continue;
-            }
-            String archiver = detectArchiver(in);
-            if (archiver != null) {
-                ArchiveInputStream<?> archive;
-                try {
-                    archive = new ArchiveStreamFactory().createArchiveInputStream(archiver, in);
-                } catch (ArchiveException e) {
-                    throw new InputException(name + ": cannot read " + archiver + " archive: " + e.getMessage(), e);
-                }
-                ArchiveEntry chosen = select(name, archiver, archive, member);
-                wrappers.add(archiver);
-                String archiveName = display;
-                display = display + "!" + chosen.getName();
-                InputStream data = archive;
-                if (member == null) {
-                    soleMember = new SoleMember(archive, archiveName, archiver, chosen.getName());
-                    data = soleMember;
-                }
-                in = new BufferedInputStream(data, SNIFF);
-                size = chosen.getSize() >= 0 ? chosen.getSize() : -1;
-                file = null;
-                member = null;
-                continue;
-            }
-            break;
-        }
-        if (member != null) throw new InputException(name + ": not an archive, so it has no member " + member);
-        InputSource src = new InputSource(display, in, size, file, List.copyOf(wrappers));
-        src.soleMember = soleMember;
-        return src;
-    }
-
-    /** The named member, or with no name the archive's first file (a backup archive holds one). */
-    private static ArchiveEntry select(String name, String archiver, ArchiveInputStream<?> archive, String member) throws IOException {
-        List<String> names = new ArrayList<>();
-        ArchiveEntry e;
-        while ((e = archive.getNextEntry()) != null) {
-            if (e.isDirectory()) continue;
-            if (member == null || e.getName().equals(member) || e.getName().equals("./" + member)) return e;
-            names.add(e.getName());
-        }
-        if (member != null) throw new InputException(name + ": the " + archiver + " archive has no member " + member + " (members: " + listed(names) + ")");
-        throw new InputException(name + ": " + archiver + " archive holds no file");
-    }
-
-    private static String listed(List<String> names) {
-        if (names.isEmpty()) return "none";
-        int shown = Math.min(names.size(), 20);
-        return String.join(", ", names.subList(0, shown)) + (names.size() > shown ? " and " + (names.size() - shown) + " more" : "");
+        if (member == null && plainRdb(in)) return new InputSource(name, in, size, file, List.of(), null);
+        return Unwrapping.unwrap(name, in, size, file, member);
     }
 
     /**
-     * The first file of an archive read without a member name. At its end, the archive is looked
-     * at once more: another file means the name was needed, and the read fails listing them all.
+     * Whether {@code in} starts as an RDB does: {@code REDIS}, four digits, then an opcode byte
+     * (0xF5 and up: aux field, select db, expiry...). No compressed or archive format starts so
+     * (a tar header starts with a member name, and these bytes are not UTF-8), so the common case
+     * needs no format detection, and Commons Compress is loaded only for what it reads.
      */
-    private static final class SoleMember extends java.io.FilterInputStream {
-        private final ArchiveInputStream<?> archive;
-        private final String archiveName;
-        private final String archiver;
-        private final String first;
-        private boolean checked;
-
-        SoleMember(ArchiveInputStream<?> archive, String archiveName, String archiver, String first) {
-            super(archive);
-            this.archive = archive;
-            this.archiveName = archiveName;
-            this.archiver = archiver;
-            this.first = first;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int c = super.read();
-            if (c < 0) checkAlone();
-            return c;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n < 0) checkAlone();
-            return n;
-        }
-
-        /** A reader that closes its input closes the archive: check first. */
-        @Override
-        public void close() throws IOException {
-            try {
-                finish();
-            } finally {
-                super.close();
-            }
-        }
-
-        /** Reads to the end of the first file (when the reader stopped early) and checks. */
-        void finish() throws IOException {
-            byte[] skip = new byte[1 << 16];
-            while (!checked) {
-                if (read(skip, 0, skip.length) < 0) break;
-            }
-        }
-
-        private void checkAlone() throws IOException {
-            if (checked) return;
-            checked = true;
-            List<String> names = new ArrayList<>();
-            names.add(first);
-            ArchiveEntry e;
-            while ((e = archive.getNextEntry()) != null) {
-                if (!e.isDirectory()) names.add(e.getName());
-            }
-            if (names.size() > 1) {
-                throw new InputException(archiveName + ": the " + archiver + " archive holds " + names.size() + " files (" + listed(names) + "); "
-                        + (archiveName.equals("stdin") ? "pipe in only the one to read (e.g. tar -xOf ARCHIVE MEMBER)" : "name the one to read as " + archiveName + "!MEMBER"));
-            }
-        }
-    }
-
-    private static String detectCompressor(InputStream in) {
-        try {
-            return CompressorStreamFactory.detect(in);
-        } catch (CompressorException e) {
-            return null;
-        }
-    }
-
-    private static String detectArchiver(InputStream in) {
-        try {
-            String a = ArchiveStreamFactory.detect(in);
-            return a.equals(ArchiveStreamFactory.TAR) || a.equals(ArchiveStreamFactory.ZIP) ? a : null;
-        } catch (ArchiveException e) {
-            return null;
-        }
+    private static boolean plainRdb(InputStream in) throws IOException {
+        in.mark(10);
+        byte[] head = in.readNBytes(10);
+        in.reset();
+        if (head.length < 10) return false;
+        for (int i = 0; i < 5; i++) if (head[i] != "REDIS".charAt(i)) return false;
+        for (int i = 5; i < 9; i++) if (head[i] < '0' || head[i] > '9') return false;
+        return (head[9] & 0xff) >= 0xF5;
     }
 
     /** For messages: the file name, with {@code !member} for archives. */
