@@ -30,7 +30,7 @@ class LoadPathAccuracyTest {
     @ParameterizedTest
     @ValueSource(strings = {"redis-7.0", "redis-7.2", "redis-7.4", "redis-8.0-m01", "valkey-8.0"})
     void convertedValuesAreEstimatedAsLoaded(String name) throws Exception {
-        String binary = name.equals("redis-7.0") ? RedisServer.binary() : ServerBinaries.require(name).toString();
+        String binary = ServerBinaries.binaryFor(name);
         Path rdb = tmp.resolve("shapes.rdb");
         try (RedisServer s = RedisServer.startBinary(binary, tmp.resolve("writer"), null)) {
             shapes(s);

@@ -1,7 +1,6 @@
 package dev.salvor.memory;
 
 import dev.salvor.fixtures.Fixtures;
-import dev.salvor.fixtures.RedisServer;
 import dev.salvor.fixtures.ServerBinaries;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
@@ -33,7 +32,7 @@ class MemoryUsageAccuracyTest {
     @ParameterizedTest
     @ValueSource(strings = {"redis-7.0", "redis-7.2", "redis-7.4", "redis-8.0-m01", "valkey-8.0"})
     void estimatesMatchWhatTheServerSays(String name) throws Exception {
-        String binary = name.equals("redis-7.0") ? RedisServer.binary() : ServerBinaries.require(name).toString();
+        String binary = ServerBinaries.binaryFor(name);
         Path rdb = Fixtures.resolve("rdb/" + name + "/dataset.rdb");
         ServerMeasurement real = ServerMeasurement.measure(binary, rdb, tmp);
         MemoryModel model = new MemoryModel(ServerFamily.ofVersion(real.version(), real.valkey()), Allocator.of(real.allocator()), ServerConfig.DEFAULTS);
@@ -104,7 +103,7 @@ class MemoryUsageAccuracyTest {
     @org.junit.jupiter.api.Test
     void atScaleOnTheMediumFixture() throws Exception {
         Path rdb = PeerModelsTest.shared("fixtures/medium/medium.rdb");
-        ServerMeasurement real = ServerMeasurement.measure(RedisServer.binary(), rdb, tmp);
+        ServerMeasurement real = ServerMeasurement.measure(ServerBinaries.binaryFor(ServerBinaries.LOCAL_NAME), rdb, tmp);
         MemoryModel model = new MemoryModel(ServerFamily.ofVersion(real.version(), real.valkey()), Allocator.of(real.allocator()), ServerConfig.DEFAULTS);
         KeyEstimator estimator = new KeyEstimator(model);
         List<Double> errors = new ArrayList<>();

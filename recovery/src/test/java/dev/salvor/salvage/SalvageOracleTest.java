@@ -160,7 +160,7 @@ class SalvageOracleTest {
     }
 
     private static RedisServer start(String server, Path serverDir) throws IOException {
-        String binary = server.equals("redis-7.0") ? RedisServer.binary() : ServerBinaries.require(server).toString();
+        String binary = ServerBinaries.binaryFor(server);
         RedisServer redis = RedisServer.startBinary(binary, serverDir, null, "--dbfilename", "dump.rdb");
         // Wait until the file is loaded (commands answer LOADING until then).
         for (int i = 0; i < 300; i++) {
