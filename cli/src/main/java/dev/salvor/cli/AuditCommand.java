@@ -71,6 +71,10 @@ public final class AuditCommand implements Callable<Integer> {
     @Mixin
     PasswordOptions auth;
 
+    @Option(names = "--strict", description = "Count keys the server drops on load (empty collections, keys expired by the time "
+            + "the server is read) as differences; by default they are listed as 'dropped on load' and the audit can pass.")
+    boolean strict;
+
     @Option(names = "--force", description = "Replace existing audit files.")
     boolean force;
 
@@ -137,7 +141,7 @@ public final class AuditCommand implements Callable<Integer> {
                  KeySource b = new SampledSource(new LiveSource(against, auth.password(), auth.caCert), keySample)) {
                 salvage = read instanceof SalvagedFileSource s ? s.report() : null;
                 try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
-                    diff = new DiffEngine(ttlToleranceMs, false).diff(a, b, base, bar);
+                    diff = new DiffEngine(ttlToleranceMs, false).strict(strict).diff(a, b, base, bar);
                 }
                 backupSeen = a.seen();
                 backupSampled = a.sampled();
@@ -173,6 +177,7 @@ public final class AuditCommand implements Callable<Integer> {
         return switch (kind) {
             case "only_in_a" -> "missing on server";
             case "only_in_b" -> "extra on server";
+            case "dropped_on_load" -> "dropped on load";
             default -> kind.replace('_', ' ');
         };
     }
@@ -204,11 +209,14 @@ public final class AuditCommand implements Callable<Integer> {
     }
 
     private String verdictLine(CheckReport health, DiffEngine.Report diff) {
-        long n = diff.differences().stream().filter(d -> d.kind() != Difference.Kind.CHANGED_DURING_READ).count();
-        if (health.clean()) return n == 0 ? "the server holds exactly what the backup held" : n + " keys differ";
+        long n = diff.differences().stream().filter(diff::counted).count();
+        long dropped = diff.differences().stream().filter(d -> d.kind() == Difference.Kind.DROPPED_ON_LOAD).count();
+        String droppedNote = dropped == 0 || diff.strict() ? ""
+                : " (" + dropped + (dropped == 1 ? " key" : " keys") + " of the backup the server drops on load: empty or expired; --strict counts them)";
+        if (health.clean()) return (n == 0 ? "the server holds exactly what the backup held" : n + " keys differ") + droppedNote;
         List<String> losses = salvage == null ? List.of() : SalvageSummary.lossLines(salvage);
         return "the backup itself is damaged" + (losses.isEmpty() ? "" : " (" + losses.get(0) + ")")
-                + "; of what could be read from it, " + (n == 0 ? "the server holds every key as it was" : n + " keys differ");
+                + "; of what could be read from it, " + (n == 0 ? "the server holds every key as it was" : n + " keys differ") + droppedNote;
     }
 
     private void writeJson(OutputStream os, boolean pass, CheckReport health, long checkMs, DiffEngine.Report d) throws Exception {

@@ -51,6 +51,10 @@ public final class DiffCommand implements Callable<Integer> {
     @Option(names = "--ignore-ttl", description = "Do not compare expiries.")
     boolean ignoreTtl;
 
+    @Option(names = "--strict", description = "Count keys that one side's server drops on load (empty collections, keys expired by the "
+            + "time that server is read) as differences; by default they are listed as 'dropped on load' and do not make the sources differ.")
+    boolean strict;
+
     @Option(names = "--via", paramLabel = "METHOD", description = "How to read live servers: dump (SCAN + DUMP, default) or replication "
             + "(one point-in-time snapshot through PSYNC, streamed into the parser).")
     String via = "dump";
@@ -78,7 +82,7 @@ public final class DiffCommand implements Callable<Integer> {
         try (KeySource sa = open(a, "A", cleanup); KeySource sb = open(b, "B", cleanup)) {
             DiffEngine.Report report;
             try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
-                report = new DiffEngine(ttlToleranceMs, ignoreTtl, maxMemory == null ? -1 : maxMemory).diff(sa, sb, filter.filter(onlyDb), bar);
+                report = new DiffEngine(ttlToleranceMs, ignoreTtl, maxMemory == null ? -1 : maxMemory).strict(strict).diff(sa, sb, filter.filter(onlyDb), bar);
             }
             if (json.json) printJson(report, onlyDb);
             else printText(report, onlyDb);
@@ -134,7 +138,11 @@ public final class DiffCommand implements Callable<Integer> {
                     d.kind() == Difference.Kind.TYPE_DIFFERS ? " (" + d.typeA() + " -> " + d.typeB() + ")" : "");
             for (String detail : d.details()) out.printf("    %s%n", detail);
         }
-        if (r.identical()) out.println("identical");
+        if (r.identical()) {
+            long dropped = r.countsByKind().getOrDefault("dropped_on_load", 0L);
+            out.println(dropped == 0 ? "identical" : "identical but for " + dropped + (dropped == 1 ? " key" : " keys")
+                    + " one side's server drops on load (--strict counts them)");
+        }
         else {
             StringBuilder sb = new StringBuilder();
             for (Map.Entry<String, Long> e : r.countsByKind().entrySet()) sb.append(sb.length() == 0 ? "" : ", ").append(e.getValue()).append(' ').append(e.getKey().replace('_', ' '));

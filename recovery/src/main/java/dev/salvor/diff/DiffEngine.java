@@ -38,16 +38,24 @@ public final class DiffEngine {
     /** Result of a comparison. */
     public record Report(String a, String b, long keysA, long keysB, List<Difference> differences,
                          Map<String, Long> countsByKind, Map<String, Long> countsByDbAndType,
-                         long millisA, long millisB) {
+                         long millisA, long millisB, boolean strict) {
         public boolean identical() {
-            return differences.stream().allMatch(d -> d.kind() == Difference.Kind.CHANGED_DURING_READ);
+            return differences.stream().noneMatch(this::counted);
+        }
+
+        /** Whether {@code d} counts as a difference: not a change during the read, nor (unless strict) a key dropped on load. */
+        public boolean counted(Difference d) {
+            return d.kind() != Difference.Kind.CHANGED_DURING_READ && (strict || d.kind() != Difference.Kind.DROPPED_ON_LOAD);
         }
     }
 
     private final long ttlToleranceMs;
     private final boolean ignoreTtl;
     private final long maxMemory;
+    private boolean strict;
     private int spilledRuns;
+    /** Per side (A, B): when its scan ended, for a live side; -1 for a file. */
+    private final long[] readBy = {-1, -1};
 
     public DiffEngine(long ttlToleranceMs, boolean ignoreTtl) {
         this(ttlToleranceMs, ignoreTtl, -1);
@@ -62,6 +70,15 @@ public final class DiffEngine {
         this.ttlToleranceMs = ttlToleranceMs;
         this.ignoreTtl = ignoreTtl;
         this.maxMemory = maxMemoryBytes;
+    }
+
+    /**
+     * Counts keys dropped on load ({@link Difference.Kind#DROPPED_ON_LOAD}) as differences: they are
+     * still reported in their own category.
+     */
+    public DiffEngine strict(boolean strict) {
+        this.strict = strict;
+        return this;
     }
 
     /** Run files written by the last spilled diff (0 when everything fitted in memory). */
@@ -88,6 +105,7 @@ public final class DiffEngine {
             tick(left.size());
         });
         long keysA = left.size();
+        readBy[0] = a.live() ? System.currentTimeMillis() : -1;
         long t1 = System.nanoTime();
         List<KeyRecord[]> suspect = new ArrayList<>();
         // Each difference with what each side held when it was read (null: absent).
@@ -104,6 +122,7 @@ public final class DiffEngine {
             }
         });
         long t2 = System.nanoTime();
+        readBy[1] = b.live() ? System.currentTimeMillis() : -1;
         for (KeyRecord l : left.values()) {
             if (l.digest().damaged()) suspect.add(new KeyRecord[] {l, null});
             else diffs.add(new Object[] {onlyInA(l), l, null});
@@ -124,19 +143,52 @@ public final class DiffEngine {
         if ((a.live() || b.live()) && !diffs.isEmpty()) phase("reading differing keys again on the live side", diffs.size());
         long done = 0;
         for (Object[] d : diffs) {
-            settled.add(recheck(a, b, (Difference) d[0], (KeyRecord) d[1], (KeyRecord) d[2]));
+            settled.add(droppedOnLoad(recheck(a, b, (Difference) d[0], (KeyRecord) d[1], (KeyRecord) d[2]), (KeyRecord) d[1], (KeyRecord) d[2]));
             each(++done);
         }
         settled.sort((x, y) -> x.db() != y.db() ? Integer.compare(x.db(), y.db()) : Arrays.compareUnsigned(x.key(), y.key()));
         Map<String, Long> byKind = new TreeMap<>();
         Map<String, Long> byDbType = new TreeMap<>();
+        Report counting = new Report(a.describe(), b.describe(), keysA, keysB, settled, byKind, byDbType, millisA, millisB, strict);
         for (Difference d : settled) {
             byKind.merge(d.kind().name().toLowerCase(Locale.ROOT), 1L, Long::sum);
-            if (d.kind() != Difference.Kind.CHANGED_DURING_READ) {
+            if (counting.counted(d)) {
                 byDbType.merge("db" + d.db() + "/" + (d.typeA() != null ? d.typeA() : d.typeB()), 1L, Long::sum);
             }
         }
-        return new Report(a.describe(), b.describe(), keysA, keysB, settled, byKind, byDbType, millisA, millisB);
+        return counting;
+    }
+
+    /**
+     * A key on one side only that the other side's server dropped when it loaded it, or lost to
+     * its expiry since: an empty collection (servers drop those on load; an empty stream is kept),
+     * or, where the other side is a live server, a key whose expiry had passed by the end of that
+     * server's read (with the TTL tolerance for clock skew). Against a file the load time is not
+     * known, so an expired key stays a missing key there.
+     */
+    private Difference droppedOnLoad(Difference d, KeyRecord l, KeyRecord r) {
+        KeyRecord only;
+        long otherReadBy;
+        if (d.kind() == Difference.Kind.ONLY_IN_A) {
+            only = l;
+            otherReadBy = readBy[1];
+        } else if (d.kind() == Difference.Kind.ONLY_IN_B) {
+            only = r;
+            otherReadBy = readBy[0];
+        } else {
+            return d;
+        }
+        if (only == null) return d;
+        String why = null;
+        RedisType type = only.digest().type();
+        if (only.digest().elements() == 0 && (type == RedisType.LIST || type == RedisType.SET || type == RedisType.ZSET || type == RedisType.HASH)) {
+            why = "an empty " + only.digest().typeName() + ": servers drop empty collections when they load them";
+        } else if (otherReadBy >= 0 && only.expireAtMs() >= 0 && only.expireAtMs() <= otherReadBy + ttlToleranceMs) {
+            why = "expired at " + java.time.Instant.ofEpochMilli(only.expireAtMs()) + ", before the server without it was read (by "
+                    + java.time.Instant.ofEpochMilli(otherReadBy) + "): dropped on load or expired since";
+        }
+        if (why == null) return d;
+        return new Difference(Difference.Kind.DROPPED_ON_LOAD, d.db(), d.key(), d.typeA(), d.typeB(), d.expireA(), d.expireB(), List.of(why));
     }
 
     /** Both sides into sorted runs within the budget, then a merge join. */
@@ -152,6 +204,7 @@ public final class DiffEngine {
                 tick(++n[0]);
             });
             long t1 = System.nanoTime();
+            readBy[0] = a.live() ? System.currentTimeMillis() : -1;
             n[0] = 0;
             phase("reading B: " + b.describe(), b.expectedKeys());
             b.scan(selector, r -> {
@@ -159,6 +212,7 @@ public final class DiffEngine {
                 tick(++n[0]);
             });
             long t2 = System.nanoTime();
+            readBy[1] = b.live() ? System.currentTimeMillis() : -1;
             if (failure[0] != null) throw failure[0];
             spilledRuns = ra.runs() + rb.runs();
             List<Object[]> diffs = new ArrayList<>();
