@@ -133,21 +133,9 @@ public final class InspectCommand implements Callable<Integer> {
         return r.inspection().error() != null ? ": " + r.inspection().error().getMessage() : "";
     }
 
-    /** Which server wrote the file, as its aux fields say ("Valkey 8.0.1", "Redis 7.4.1"), else the format's flavor. */
+    /** Which server wrote the file ("Valkey 8.0.1", "Redis 8.8", "Dragonfly 1.27.1"): see {@link dev.salvor.rdb.Producer}. */
     static String writtenBy(Inspection in) {
-        String valkey = aux(in, "valkey-ver");
-        if (valkey != null) return "Valkey " + valkey;
-        String redis = aux(in, "redis-ver");
-        String flavor = in.flavor().name().toLowerCase(Locale.ROOT);
-        if (redis != null) return (flavor.equals("valkey") ? "Valkey " : "Redis ") + redis;
-        return flavor;
-    }
-
-    private static String aux(Inspection in, String name) {
-        for (Map.Entry<String, String> e : in.auxFields()) {
-            if (e.getKey().equals(name)) return e.getValue();
-        }
-        return null;
+        return in.producer().label();
     }
 
     private static void printText(PrintWriter out, Inspection in, java.util.List<String> wrappers, SalvagedInspection salvaged) {
@@ -220,6 +208,13 @@ public final class InspectCommand implements Callable<Integer> {
         g.writeStringField("magic", in.magic());
         g.writeStringField("flavor", in.flavor().name().toLowerCase(Locale.ROOT));
         g.writeStringField("written_by", writtenBy(in));
+        dev.salvor.rdb.Producer producer = in.producer();
+        g.writeObjectFieldStart("producer");
+        g.writeStringField("name", producer.kind().id());
+        if (producer.version() != null) g.writeStringField("version", producer.version());
+        else g.writeNullField("version");
+        g.writeStringField("decided_by", producer.decidedBy());
+        g.writeEndObject();
         g.writeObjectFieldStart("aux");
         for (Map.Entry<String, String> aux : in.auxFields()) g.writeStringField(aux.getKey(), aux.getValue());
         g.writeEndObject();

@@ -1,6 +1,9 @@
 package dev.salvor.cli;
 
+import dev.salvor.rdb.Producer;
+import dev.salvor.rdb.ProducerAssumption;
 import dev.salvor.rdb.RdbFormatException;
+import dev.salvor.rdb.RdbProducer;
 import dev.salvor.rdb.ReadConstraints;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,6 +35,16 @@ public final class SalvorCommand implements java.util.concurrent.Callable<Intege
     @Option(names = "--max-elements", paramLabel = "N", scope = CommandLine.ScopeType.INHERIT,
             description = "Refuse a value that declares more than N elements (default: no limit).")
     Long maxElements;
+
+    @Option(names = "--producer", paramLabel = "NAME", scope = CommandLine.ScopeType.INHERIT,
+            description = "Read RDB files as written by NAME (redis, valkey, dragonfly, keydb) whatever their header says: "
+                    + "for a file whose header was damaged (default: decided from the magic, version and AUX fields).")
+    String producer;
+
+    @Option(names = "--assume-version", paramLabel = "N", scope = CommandLine.ScopeType.INHERIT,
+            description = "Read RDB files as RDB version N whatever their header says: for a damaged header, or to try a version "
+                    + "newer than Salvor knows as the newest it reads.")
+    Integer assumeVersion;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -117,11 +130,14 @@ public final class SalvorCommand implements java.util.concurrent.Callable<Intege
         CommandLine.IExecutionStrategy run = new OutOfMemoryGuard(new CommandLine.RunLast());
         cl.setExecutionStrategy(parsed -> {
             ReadConstraints previous = ReadConstraints.defaults();
+            ProducerAssumption previousAssumption = ProducerAssumption.defaults();
             ReadConstraints.overrideDefaults(root.constraints(parsed.commandSpec().commandLine(), previous));
+            ProducerAssumption.overrideDefaults(root.assumption(parsed.commandSpec().commandLine()));
             try {
                 return run.execute(parsed);
             } finally {
                 ReadConstraints.overrideDefaults(previous);
+                ProducerAssumption.overrideDefaults(previousAssumption);
             }
         });
         cl.setParameterExceptionHandler((ex, args) -> {
@@ -131,6 +147,22 @@ public final class SalvorCommand implements java.util.concurrent.Callable<Intege
             return ExitCodes.ERROR;
         });
         return cl;
+    }
+
+    /** What --producer and --assume-version ask readers to assume about each file's header. */
+    private ProducerAssumption assumption(CommandLine cl) {
+        if (producer == null && assumeVersion == null) return ProducerAssumption.NONE;
+        RdbProducer p = null;
+        if (producer != null) {
+            p = RdbProducer.ofId(producer);
+            if (p == null) throw new CommandLine.ParameterException(cl, "--producer takes redis, valkey, dragonfly or keydb, not '" + producer + "'");
+        }
+        int v = assumeVersion == null ? 0 : assumeVersion;
+        if (assumeVersion != null && !Producer.supported(p == RdbProducer.VALKEY && v >= Producer.VALKEY_FIRST_VERSION, v)) {
+            throw new CommandLine.ParameterException(cl, "--assume-version takes an RDB version Salvor reads (1 to " + Producer.REDIS_LATEST_VERSION
+                    + ", or Valkey's " + Producer.VALKEY_FIRST_VERSION + " and " + Producer.VALKEY_LATEST_VERSION + "), not " + v);
+        }
+        return new ProducerAssumption(p, v);
     }
 
     /** The read bounds the options ask for, on top of {@code base}. */

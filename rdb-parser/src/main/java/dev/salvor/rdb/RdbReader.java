@@ -272,7 +272,9 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
     private void beginValue(int typeByte, long typeOffset) throws IOException {
         RdbEncoding enc = RdbEncoding.of(typeByte, records.flavor);
         if (enc == null) {
-            throw in.error(UNKNOWN_TYPE, typeOffset, "unknown value type " + typeByte + " for " + records.flavor + " RDB version " + records.version);
+            Producer p = records.producer();
+            throw in.error(UNKNOWN_TYPE, typeOffset, "unknown value type " + typeByte + " for " + (p != null ? p.label() + ", " : records.flavor + " ")
+                    + "RDB version " + records.version);
         }
         v.reset(enc);
         family = enc.family();
@@ -450,6 +452,15 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
 
     public RdbFlavor flavor() {
         return records.flavor;
+    }
+
+    /**
+     * Who wrote the file, as far as the header read so far says (final once the first key or
+     * database is reached: producers name themselves in the header's AUX fields); null for a DUMP
+     * payload and for a reader resumed in the middle of a file.
+     */
+    public Producer producer() {
+        return records.producer();
     }
 
     /** The 9-byte header, or null for DUMP payloads. */

@@ -24,6 +24,9 @@ public interface RecordView {
 
     RdbFlavor flavor();
 
+    /** Who wrote the file as far as the header says; null for DUMP payloads and readers resumed mid-file. */
+    Producer producer();
+
     /** The 9-byte header, or null for DUMP payloads and readers resumed mid-file. */
     String magic();
 

@@ -17,9 +17,14 @@ final class TopLevelRecords {
     private final RdbInput in;
     private final RdbStrings strings;
 
+    private final ProducerAssumption assumption;
     int version;
     RdbFlavor flavor = RdbFlavor.REDIS;
     String magic;
+    /** Decides the producer from the header; null when the header was not read (DUMP payloads, resumed reads). */
+    private Producer.Detector detector;
+    /** Whether a key was read: the numbering is settled by then. */
+    private boolean keySeen;
     final StringRef auxKey = new StringRef();
     final StringRef auxValue = new StringRef();
     long resizeDbSize;
@@ -48,28 +53,57 @@ final class TopLevelRecords {
     long eofOffset = -1;
 
     TopLevelRecords(RdbInput in, RdbStrings strings) {
-        this.in = in;
-        this.strings = strings;
+        this(in, strings, ProducerAssumption.defaults());
     }
 
-    /** The 9-byte magic: REDIS and four digits, or VALKEY and three. */
+    TopLevelRecords(RdbInput in, RdbStrings strings, ProducerAssumption assumption) {
+        this.in = in;
+        this.strings = strings;
+        this.assumption = assumption;
+    }
+
+    /**
+     * The 9-byte magic: REDIS and four digits, or VALKEY and three; a version Salvor does not know
+     * fails here, at its digits. The run's {@link ProducerAssumption} replaces what the header says
+     * (and stands in for a header too damaged to read).
+     */
     void readHeader() throws IOException {
         in.tokenOffset = 0;
         ByteSource s = in.in;
         if (!s.request(9)) throw in.error(BAD_HEADER, 0, "expected a 9-byte REDIS or VALKEY header, the input has " + s.available() + " bytes");
         String head = new String(s.a, s.pos, 9, StandardCharsets.ISO_8859_1);
+        boolean valkeyMagic;
+        int digitsAt;
         if (head.startsWith("REDIS") && allDigits(head, 5)) {
-            version = Integer.parseInt(head.substring(5));
-            flavor = version >= 80 ? RdbFlavor.VALKEY : RdbFlavor.REDIS;
+            valkeyMagic = false;
+            digitsAt = 5;
         } else if (head.startsWith("VALKEY") && allDigits(head, 6)) {
-            version = Integer.parseInt(head.substring(6));
-            flavor = RdbFlavor.VALKEY;
+            valkeyMagic = true;
+            digitsAt = 6;
+        } else if (assumption.any()) {
+            valkeyMagic = assumption.producer() == RdbProducer.VALKEY;
+            digitsAt = -1;
         } else {
             throw in.error(BAD_HEADER, 0, "expected REDIS<4 digits> or VALKEY<3 digits>, found " + StringRef.printable(s.a, s.pos, 9, 9));
         }
-        if (version < 1) throw in.error(BAD_HEADER, 5, "RDB version " + version + " does not exist");
-        magic = head;
+        version = digitsAt < 0 ? assumption.versionWithoutHeader() : Integer.parseInt(head.substring(digitsAt));
+        if (digitsAt >= 0 && version < 1) throw in.error(BAD_HEADER, digitsAt, "RDB version " + version + " does not exist");
+        if (assumption.version() > 0) version = assumption.version();
+        if (!Producer.supported(valkeyMagic, version)) {
+            String what = digitsAt >= 0 && assumption.version() == 0 ? "RDB version " + version + " (" + head + ")" : "assumed RDB version " + version;
+            throw in.error(UNSUPPORTED, Math.max(digitsAt, 0), what + " is not one Salvor reads (Redis 1 to " + Producer.REDIS_LATEST_VERSION
+                    + ", up to Redis 8.10; Valkey " + Producer.VALKEY_FIRST_VERSION + " and " + Producer.VALKEY_LATEST_VERSION
+                    + ", Valkey 9.0 and 9.2); --assume-version N reads it as version N");
+        }
+        detector = new Producer.Detector(valkeyMagic, version, assumption);
+        flavor = detector.kind().flavorAt(version);
+        magic = digitsAt >= 0 ? head : StringRef.printable(s.a, s.pos, 9, 9);
         s.pos += 9;
+    }
+
+    /** Who wrote the file as far as the header read so far says; null for a DUMP payload or a resumed read. */
+    Producer producer() {
+        return detector == null ? null : detector.producer();
     }
 
     private static boolean allDigits(String s, int from) {
@@ -149,6 +183,14 @@ final class TopLevelRecords {
                     auxKey.own();
                     strings.read(auxValue, "AUX value", in.constraints.maxStringSize());
                     auxValue.own();
+                    // Producers name themselves in the header's AUX fields, before any byte whose
+                    // meaning depends on them.
+                    if (detector != null) {
+                        String k = auxKey.toString();
+                        if (Producer.Detector.identifies(k) && detector.aux(k, auxValue.toString()) && !keySeen) {
+                            flavor = detector.kind().flavorAt(version);
+                        }
+                    }
                     return RdbToken.AUX;
                 case RdbOpcode.MODULE_AUX: {
                     moduleId = in.rawLength("module id");
@@ -188,6 +230,7 @@ final class TopLevelRecords {
             in.tokenOffset = entryStart;
             strings.read(strings.scratch, "key", in.constraints.maxKeySize());
             key = strings.scratch.toBytes();
+            keySeen = true;
             typeByte = op;
             typeOffset = opOffset;
             return RdbToken.KEY;

@@ -1,6 +1,7 @@
 package dev.salvor.inspect;
 
 import dev.salvor.rdb.ChecksumStatus;
+import dev.salvor.rdb.Producer;
 import dev.salvor.rdb.RdbFlavor;
 import dev.salvor.rdb.RdbFormatException;
 
@@ -42,6 +43,11 @@ public record Inspection(
 
     /** Per-database counts. */
     public record DbStats(long keys, long expiringKeys, long resizeDbSize, long resizeExpiresSize) {
+    }
+
+    /** Who wrote the file, as its magic, RDB version and AUX fields say (see {@link Producer}). */
+    public Producer producer() {
+        return Producer.identify(magic, version, auxFields);
     }
 
     /** True when nothing is wrong: read to the end, checksum not mismatched, no trailing garbage. */

@@ -175,6 +175,8 @@ public final class RdbSalvager {
             segStart = 0;
         } catch (RdbFormatException e) {
             reader.close();
+            // A version Salvor does not know is not damage: its records may mean anything.
+            if (e.reason() == RdbFormatException.Reason.UNSUPPORTED) throw e;
             headerDamaged = true;
             ctx = guessContext(ch);
             magic = null;
