@@ -85,4 +85,17 @@ class ProducerOptionsTest {
         CliRunner.Result inspect = CliRunner.run("inspect", damaged.toString(), "--producer", "redis", "--assume-version", "10");
         assertThat(inspect.out()).contains("written by Redis 7.0.15").contains("543 (");
     }
+
+    @Test
+    void aRepairedFileOfAnAssumedHeaderGetsTheHeaderOfWhatWasRead() throws IOException {
+        Path damaged = Fixtures.resolve("damaged/redis-7.0-magic-overwritten.rdb");
+        Path out = tmp.resolve("repaired.rdb");
+        CliRunner.Result r = CliRunner.run("salvage", damaged.toString(), "-o", out.toString(), "--producer", "redis", "--assume-version", "10");
+        assertThat(Files.exists(out)).as(r.out() + r.err()).isTrue();
+        byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(out), 9);
+        assertThat(new String(head, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo("REDIS0010");
+        CliRunner.Result check = CliRunner.run("check", out.toString());
+        assertThat(check.exitCode()).as(check.out() + check.err()).isZero();
+        assertThat(check.out()).contains("543 keys");
+    }
 }

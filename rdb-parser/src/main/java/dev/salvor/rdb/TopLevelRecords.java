@@ -97,7 +97,10 @@ final class TopLevelRecords {
         }
         detector = new Producer.Detector(valkeyMagic, version, assumption);
         flavor = detector.kind().flavorAt(version);
-        magic = digitsAt >= 0 ? head : StringRef.printable(s.a, s.pos, 9, 9);
+        // What is read is what the magic says; when an assumption replaced the header, the magic
+        // of what is read instead (a repaired file gets a header that matches its records).
+        magic = digitsAt >= 0 && assumption.version() == 0 ? head
+                : flavor == RdbFlavor.VALKEY ? String.format("VALKEY%03d", version) : String.format("REDIS%04d", version);
         s.pos += 9;
     }
 

@@ -134,6 +134,7 @@ class ProducerDetectionTest {
                 if (t == RdbToken.KEY) assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("k");
             }
             assertThat(r.version()).isEqualTo(15);
+            assertThat(r.magic()).isEqualTo("REDIS0015");
             assertThat(r.checksumStatus()).isEqualTo(ChecksumStatus.OK);
         }
     }
@@ -149,6 +150,7 @@ class ProducerDetectionTest {
             assertThat(r.next()).isEqualTo(RdbToken.HEADER);
             assertThat(r.producer().label()).isEqualTo("Valkey 9.2");
             assertThat(r.producer().decidedBy()).isEqualTo("assumed");
+            assertThat(r.magic()).isEqualTo("VALKEY081");
             RdbToken t;
             while ((t = r.next()) != RdbToken.KEY) assertThat(t).isNotEqualTo(RdbToken.END);
             // Type 22 read as Valkey's hash with per-field expiry, as the assumed producer numbers it.
