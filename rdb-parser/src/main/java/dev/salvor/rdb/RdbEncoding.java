@@ -43,7 +43,15 @@ public enum RdbEncoding {
     HASH_METADATA(24, RedisType.HASH, "hashtable-ttl", Family.PLAIN, false, 12, Versions.LATEST, false),
     HASH_LISTPACK_EX(25, RedisType.HASH, "listpackex", Family.PACKED, false, 12, Versions.LATEST, false),
     /** Valkey 9 (RDB 80+): hash whose fields carry their own expiry. */
-    HASH_2(22, RedisType.HASH, "hashtable-ttl-valkey", Family.PLAIN, false, Versions.NEVER, Versions.NEVER, true, RdbFlavor.VALKEY);
+    HASH_2(22, RedisType.HASH, "hashtable-ttl-valkey", Family.PLAIN, false, Versions.NEVER, Versions.NEVER, true, RdbFlavor.VALKEY),
+    /** Redis 8.10 (RDB 15) DUMP payloads: field names inline (a listpack or strings), values in a listpack. Saves write 30 instead. */
+    HASH_TMPL_LP(29, RedisType.HASH, "template-listpack", Family.TEMPLATE_HASH, false, Versions.NEVER, Versions.NEVER, false, RdbFlavor.REDIS),
+    /** Redis 8.10 (RDB 15): a listpack of the template id and the values; the names come from a HASH_TEMPLATE record. */
+    HASH_TMPL_LP_REF(30, RedisType.HASH, "template-listpack-ref", Family.TEMPLATE_HASH, false, 15, Versions.LATEST, false, RdbFlavor.REDIS),
+    /** Redis 8.10 (RDB 15) DUMP payloads: field names inline, values as strings. Saves write 32 instead. */
+    HASH_TMPL_ARRAY(31, RedisType.HASH, "template-array", Family.TEMPLATE_HASH, false, Versions.NEVER, Versions.NEVER, false, RdbFlavor.REDIS),
+    /** Redis 8.10 (RDB 15): the template id, then the values as strings; the names come from a HASH_TEMPLATE record. */
+    HASH_TMPL_ARRAY_REF(32, RedisType.HASH, "template-array-ref", Family.TEMPLATE_HASH, false, 15, Versions.LATEST, false, RdbFlavor.REDIS);
 
     /**
      * How a value of an encoding is laid out, which decides the decoder that reads it and what a
@@ -65,7 +73,12 @@ public enum RdbEncoding {
         /** Listpack nodes, then metadata and consumer groups: the tail is lengths and ids nothing checks. */
         STREAM(true),
         /** A module's opcodes: framed, but their content is not checked. */
-        MODULE(true);
+        MODULE(true),
+        /**
+         * A hash against a template of field names (Redis 8.10): values as strings (nothing checks
+         * them) or in a listpack; counted as unchecked, as the string forms are.
+         */
+        TEMPLATE_HASH(true);
 
         private final boolean endsUnchecked;
 

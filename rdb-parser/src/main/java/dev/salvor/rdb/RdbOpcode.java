@@ -7,6 +7,8 @@ package dev.salvor.rdb;
 public final class RdbOpcode {
     /** Valkey: forkless-save inline command; Redis 8.10: hash template. */
     public static final int VALKEY_UPDATE = 242;
+    /** Redis 8.10 (RDB 15): a hash template (id, field count, field names); the same byte as {@link #VALKEY_UPDATE}. */
+    public static final int HASH_TEMPLATE = 242;
     /** Redis 8.6+: key metadata before a key; Valkey 9: slot import state. */
     public static final int KEY_META_OR_SLOT_IMPORT = 243;
     public static final int SLOT_INFO = 244;

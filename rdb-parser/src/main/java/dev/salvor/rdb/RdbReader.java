@@ -32,6 +32,9 @@ import java.nio.file.StandardOpenOption;
 public final class RdbReader implements Closeable, RecordView, KeyHeader, ElementView, ReadProgress {
     private enum State { START, TOP, VALUE, DONE, FAILED }
 
+    /** Redis's GCRA rate-limiter type: numbered in Redis's rdb.h, its layout unpublished. */
+    private static final int GCRA_TYPE = 33;
+
     /** How {@link #skipValue(Skip)} walks the rest of a value. */
     public enum Skip {
         /** Decode every element (and so check it) without delivering it. */
@@ -56,6 +59,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
     private final PackedCollectionDecoder packed;
     private final QuicklistDecoder quicklists;
     private final StreamDecoder streams;
+    private final TemplateHashDecoder templateHashes;
     private final Closeable closeable;
     private final boolean dumpPayload;
 
@@ -84,6 +88,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
         this.packed = new PackedCollectionDecoder(in, strings, v, blob);
         this.quicklists = new QuicklistDecoder(in, strings, v, blob);
         this.streams = new StreamDecoder(in, strings, v, blob);
+        this.templateHashes = new TemplateHashDecoder(in, strings, v, blob, records.templates);
         this.closeable = closeable;
         this.dumpPayload = dumpPayload;
     }
@@ -103,13 +108,35 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
         }
     }
 
-    /** The header facts a reader needs to resume in the middle of a file. */
-    public record Context(int version, RdbFlavor flavor, int db) {
+    /**
+     * The facts a reader needs to resume in the middle of a file: the header's, the current
+     * database, and the hash templates declared before that point (Redis 8.10 files declare them
+     * at the top; a template hash read without its template is an error).
+     */
+    public record Context(int version, RdbFlavor flavor, int db, HashTemplates templates) {
+        public Context {
+            if (templates == null) templates = HashTemplates.NONE;
+        }
+
+        /** The same file position facts in database {@code db}. */
+        public Context withDb(int db) {
+            return new Context(version, flavor, db, templates);
+        }
+
+        /** The same facts without the hash templates (as after damage that took their records). */
+        public Context withoutTemplates() {
+            return new Context(version, flavor, db, HashTemplates.NONE);
+        }
+
+        /** Without hash templates: what any file before RDB 15 needs. */
+        public Context(int version, RdbFlavor flavor, int db) {
+            this(version, flavor, db, HashTemplates.NONE);
+        }
     }
 
-    /** Header facts and current database, for {@link #resume}. */
+    /** Header facts, current database and the templates declared so far, for {@link #resume}. */
     public Context context() {
-        return new Context(records.version, records.flavor, in.db);
+        return new Context(records.version, records.flavor, in.db, records.templates.snapshot());
     }
 
     /**
@@ -147,6 +174,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
     private void startAt(Context ctx) {
         records.version = ctx.version();
         records.flavor = ctx.flavor();
+        records.templates.addAll(ctx.templates());
         in.db = ctx.db();
         records.magic = null;
         state = State.TOP;
@@ -272,6 +300,10 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
     private void beginValue(int typeByte, long typeOffset) throws IOException {
         RdbEncoding enc = RdbEncoding.of(typeByte, records.flavor);
         if (enc == null) {
+            if (typeByte == GCRA_TYPE && records.flavor == RdbFlavor.REDIS) {
+                throw in.error(RdbFormatException.Reason.UNSUPPORTED, typeOffset,
+                        "value type 33 (Redis's GCRA rate limiter) has no published layout to read");
+            }
             Producer p = records.producer();
             throw in.error(UNKNOWN_TYPE, typeOffset, "unknown value type " + typeByte + " for " + (p != null ? p.label() + ", " : records.flavor + " ")
                     + "RDB version " + records.version);
@@ -294,6 +326,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
             case STRING: return stringValues;
             case QUICKLIST: return quicklists;
             case STREAM: return streams;
+            case TEMPLATE_HASH: return templateHashes;
             default: return modules;
         }
     }
@@ -308,6 +341,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
             case STRING: more = stringValues.next(); break;
             case QUICKLIST: more = quicklists.next(); break;
             case STREAM: more = streams.next(); break;
+            case TEMPLATE_HASH: more = templateHashes.next(); break;
             default: more = modules.next(); break;
         }
         if (!more) return endValue();
@@ -486,6 +520,16 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
 
     public long resizeExpiresSize() {
         return records.resizeExpiresSize;
+    }
+
+    /** At {@link RdbToken#HASH_TEMPLATE}: the template's id. */
+    public long hashTemplateId() {
+        return records.templateId;
+    }
+
+    /** At {@link RdbToken#HASH_TEMPLATE}: how many field names it declares. */
+    public int hashTemplateFields() {
+        return records.templateFields;
     }
 
     public long slotId() {

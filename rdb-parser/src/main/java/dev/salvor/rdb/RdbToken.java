@@ -18,6 +18,8 @@ public enum RdbToken {
     SLOT_INFO,
     /** Valkey 9 slot import state; its content is skipped. */
     SLOT_IMPORT,
+    /** A Redis 8.10 hash template: {@link RdbReader#hashTemplateId()}, {@link RdbReader#hashTemplateFields()}. */
+    HASH_TEMPLATE,
     /** Start of a key: {@link RdbReader#key()}, {@link RdbReader#type()}, {@link RdbReader#expireAtMs()}... */
     KEY,
     /** One element of the current key's value; see {@link RdbReader#elementKind()}. */

@@ -3,6 +3,7 @@ package dev.salvor.rdb;
 import static dev.salvor.rdb.RdbFormatException.Reason.BAD_ENCODING;
 import static dev.salvor.rdb.RdbFormatException.Reason.BAD_HEADER;
 import static dev.salvor.rdb.RdbFormatException.Reason.BAD_LENGTH;
+import static dev.salvor.rdb.RdbFormatException.Reason.UNKNOWN_TYPE;
 import static dev.salvor.rdb.RdbFormatException.Reason.UNSUPPORTED;
 
 import java.io.IOException;
@@ -18,6 +19,10 @@ final class TopLevelRecords {
     private final RdbStrings strings;
 
     private final ProducerAssumption assumption;
+    /** The hash templates declared so far (Redis 8.10), for the decoders of template hashes. */
+    final HashTemplates templates = new HashTemplates();
+    long templateId;
+    int templateFields;
     int version;
     RdbFlavor flavor = RdbFlavor.REDIS;
     String magic;
@@ -225,8 +230,15 @@ final class TopLevelRecords {
                     slotSize = in.length("slot size");
                     slotExpiresSize = in.length("slot expires size");
                     return RdbToken.SLOT_INFO;
-                case RdbOpcode.VALKEY_UPDATE:
-                    throw in.error(UNSUPPORTED, opOffset, "opcode 242 (Valkey forkless-save inline command) has no published format to read");
+                case RdbOpcode.HASH_TEMPLATE:
+                    if (flavor == RdbFlavor.REDIS) {
+                        readHashTemplate(opOffset);
+                        return RdbToken.HASH_TEMPLATE;
+                    }
+                    if (flavor == RdbFlavor.VALKEY) {
+                        throw in.error(UNSUPPORTED, opOffset, "opcode 242 (Valkey forkless-save inline command) has no published format to read");
+                    }
+                    throw in.error(UNKNOWN_TYPE, opOffset, "opcode 242 means nothing to " + (producer() != null ? producer().label() : flavor.toString()));
                 default:
                     break;
             }
@@ -238,6 +250,33 @@ final class TopLevelRecords {
             typeOffset = opOffset;
             return RdbToken.KEY;
         }
+    }
+
+    /**
+     * A Redis 8.10 HASH_TEMPLATE record (librdb parser.c elementHashTemplate): the template id, the
+     * field count (at least 1), then the field names in strictly ascending order (shorter first,
+     * then by bytes). An id declared twice, no fields or unsorted fields are errors, as in Redis's
+     * loader. The names are kept for the hashes that refer to the template; they are read one by
+     * one, so a damaged count allocates nothing.
+     */
+    private void readHashTemplate(long opOffset) throws IOException {
+        long id = in.rawLength("hash template id");
+        long count = in.count("hash template field count");
+        if (count == 0) throw in.error(BAD_ENCODING, opOffset, "hash template " + Long.toUnsignedString(id) + " has no fields");
+        if (templates.has(id)) throw in.error(BAD_ENCODING, opOffset, "hash template " + Long.toUnsignedString(id) + " is declared twice");
+        java.util.List<byte[]> fields = new java.util.ArrayList<>();
+        for (long i = 0; i < count; i++) {
+            long at = in.offset();
+            strings.read(strings.scratch, "hash template field", in.constraints.maxKeySize());
+            byte[] f = strings.scratch.toBytes();
+            if (!fields.isEmpty() && !HashTemplates.inOrder(fields.get(fields.size() - 1), f)) {
+                throw in.error(BAD_ENCODING, at, "hash template " + Long.toUnsignedString(id) + ": fields are not in strictly ascending order (by length, then bytes)");
+            }
+            fields.add(f);
+        }
+        templates.put(id, fields.toArray(new byte[0][]));
+        templateId = id;
+        templateFields = fields.size();
     }
 
     /** Redis 8.6+ key metadata (opcode 243 in Redis files): class count, then per class a spec and module-style values. */

@@ -46,7 +46,7 @@ public final class RdbFileSource implements KeySource {
 
     @Override
     public CollectedValue fetch(KeyRecord record) throws IOException {
-        RdbReader.Context ctx = new RdbReader.Context(context.version(), context.flavor(), record.db());
+        RdbReader.Context ctx = context.withDb(record.db());
         try (RdbReader r = RdbReader.resume(file, record.locator(), ctx)) {
             if (r.next() != RdbToken.KEY) throw new IOException(name + ": no key at byte offset " + record.locator());
             return CollectedValue.of(r);

@@ -86,7 +86,7 @@ final class DamageNames {
             int last = pos + len >= stop ? (int) (stop - pos) : len - OVERLAP;
             int i = 0;
             while (i < last) {
-                Read r = record(buf, i, len, pos, new RdbReader.Context(ctx.version(), ctx.flavor(), db));
+                Read r = record(buf, i, len, pos, ctx.withDb(db));
                 if (r == null) {
                     i++;
                     continue;

@@ -320,7 +320,7 @@ public final class RdbSalvager {
                         lostKey = k.key();
                         lostPlausible = k.plausible();
                         lostDb = k.db();
-                        here = new RdbReader.Context(here.version(), here.flavor(), k.db());
+                        here = here.withDb(k.db());
                         before = recent.isEmpty() ? null : recent.peekLast().key();
                         partialKey = false;
                         if (k.plausible()) {
@@ -353,7 +353,7 @@ public final class RdbSalvager {
                     // A SELECTDB found among the skipped bytes settles it; otherwise it is assumed.
                     dbAssumed = found.db() == here.db();
                     assumedKeys = 0;
-                    reader = RdbReader.resume(file, segStart, new RdbReader.Context(here.version(), here.flavor(), segDb));
+                    reader = RdbReader.resume(file, segStart, here.withDb(segDb));
                 }
             }
         }
@@ -388,7 +388,7 @@ public final class RdbSalvager {
         listener.start(scan.context(), scan.magic(), scan.headerDamaged());
         for (Segment seg : segments) {
             try (RdbReader r = seg.start() == 0 ? RdbReader.open(file)
-                    : RdbReader.resume(file, seg.start(), new RdbReader.Context(scan.context().version(), scan.context().flavor(), seg.db()))) {
+                    : RdbReader.resume(file, seg.start(), scan.context().withDb(seg.db()))) {
                 if (seg.start() == 0) r.next(); // header
                 // Records starting before the segment's end belong to it; the key cut by damage at
                 // its end is never read through the listener (its value fails), only offered whole
@@ -513,7 +513,7 @@ public final class RdbSalvager {
     }
 
     private byte[] firstKey(Segment s, RdbReader.Context ctx) throws IOException {
-        try (RdbReader r = RdbReader.resume(file, s.start(), new RdbReader.Context(ctx.version(), ctx.flavor(), s.db()))) {
+        try (RdbReader r = RdbReader.resume(file, s.start(), ctx.withDb(s.db()))) {
             RdbToken t;
             while ((t = r.next()) != RdbToken.END && r.recordOffset() < s.end()) {
                 if (t == RdbToken.KEY) return r.key();

@@ -48,8 +48,9 @@ public final class RepairWriter implements SalvageListener {
     @Override
     public void record(RdbReader r) throws IOException {
         switch (r.token()) {
-            // Aux fields, functions and module data are copied as they were.
-            case AUX, FUNCTION, MODULE_AUX -> copy(r.tokenOffset(), r.offset());
+            // Aux fields, functions and module data are copied as they were; so are hash
+            // templates, which the template hashes after them refer to.
+            case AUX, FUNCTION, MODULE_AUX, HASH_TEMPLATE -> copy(r.tokenOffset(), r.offset());
             // Database switches are re-issued before keys as needed; size hints would be stale.
             default -> {
             }

@@ -96,7 +96,7 @@ final class Resynchronizer {
             for (int i = 0; i < len; i++) {
                 if (pendingDb >= 0 && pendingEnd <= i) {
                     db = pendingDb;
-                    here = new RdbReader.Context(ctx.version(), ctx.flavor(), db);
+                    here = ctx.withDb(db);
                     pendingDb = -1;
                 }
                 if (ctx.version() >= 7 && buf[i] == (byte) RdbOpcode.SELECTDB) {
