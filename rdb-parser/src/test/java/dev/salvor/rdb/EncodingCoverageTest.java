@@ -22,9 +22,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  * in {@link RdbFlavorTest} and named here.
  */
 class EncodingCoverageTest {
-    /** Encodings no server on hand writes: Valkey 9, Redis 7.4 release candidates, 4.0 release-candidate modules. */
+    /**
+     * Encodings no server on hand writes: Valkey 9, Redis 7.4 release candidates, 4.0
+     * release-candidate modules, Redis 8.10's template hashes (TemplateHashTest, TemplateHashFilesTest).
+     */
     static final Set<RdbEncoding> SYNTHETIC_ONLY = EnumSet.of(RdbEncoding.HASH_2, RdbEncoding.HASH_METADATA_PRE_GA,
-            RdbEncoding.HASH_LISTPACK_EX_PRE_GA, RdbEncoding.MODULE_PRE_GA);
+            RdbEncoding.HASH_LISTPACK_EX_PRE_GA, RdbEncoding.MODULE_PRE_GA, RdbEncoding.HASH_TMPL_LP, RdbEncoding.HASH_TMPL_LP_REF,
+            RdbEncoding.HASH_TMPL_ARRAY, RdbEncoding.HASH_TMPL_ARRAY_REF);
     static final Map<RdbEncoding, String> SEEN = new EnumMap<>(RdbEncoding.class);
     static final Map<RdbEncoding, Long> ELEMENTS = new EnumMap<>(RdbEncoding.class);
 

@@ -99,7 +99,7 @@ public final class RdbSalvager {
      * when {@code cut} is set, the key starting at {@code end} was cut by that error and only its
      * intact part can be kept.
      */
-    private record Segment(long start, long end, int db, RdbFormatException cut, boolean cutAtTail) {
+    private record Segment(long start, long end, int db, RdbFormatException cut, boolean cutAtTail, RdbReader.Context context) {
         boolean endsInPartialKey() {
             return cut != null;
         }
@@ -212,6 +212,9 @@ public final class RdbSalvager {
             segStart = resume;
         }
         int segDb = ctx.db();
+        // What a reader resumed at the segment's start needs: the header's facts and the hash
+        // templates declared before it (a segment after damage knows those read before the damage).
+        RdbReader.Context segContext = ctx;
         boolean reachedEof = false;
         ChecksumStatus checksum = ChecksumStatus.NOT_REACHED;
         java.util.ArrayDeque<RecentKey> recent = new java.util.ArrayDeque<>();
@@ -223,7 +226,7 @@ public final class RdbSalvager {
             try {
                 RdbToken t = reader.next();
                 if (t == RdbToken.END) {
-                    segments.add(new Segment(segStart, reader.offset(), segDb, null, false));
+                    segments.add(new Segment(segStart, reader.offset(), segDb, null, false, segContext));
                     if (dbAssumed && assumedKeys > 0) assumedDbs.add(new SalvageReport.AssumedDb(segStart, reader.offset(), segDb, assumedKeys));
                     break;
                 }
@@ -338,7 +341,7 @@ public final class RdbSalvager {
                 // otherwise it is a misaligned read, and the elements before it are not trusted.
                 boolean cutAtTail = found.offset() < 0;
                 if (start > segStart || partialKey) {
-                    segments.add(new Segment(segStart, start, segDb, partialKey ? e : null, cutAtTail));
+                    segments.add(new Segment(segStart, start, segDb, partialKey ? e : null, cutAtTail, segContext));
                 }
                 if (dbAssumed && assumedKeys > 0) assumedDbs.add(new SalvageReport.AssumedDb(segStart, start, segDb, assumedKeys));
                 if (lostKey != null && lostPlausible && !partialKey) lose(lostDb, lostKey);
@@ -353,7 +356,8 @@ public final class RdbSalvager {
                     // A SELECTDB found among the skipped bytes settles it; otherwise it is assumed.
                     dbAssumed = found.db() == here.db();
                     assumedKeys = 0;
-                    reader = RdbReader.resume(file, segStart, here.withDb(segDb));
+                    segContext = here.withDb(segDb);
+                    reader = RdbReader.resume(file, segStart, segContext);
                 }
             }
         }
@@ -388,7 +392,7 @@ public final class RdbSalvager {
         listener.start(scan.context(), scan.magic(), scan.headerDamaged());
         for (Segment seg : segments) {
             try (RdbReader r = seg.start() == 0 ? RdbReader.open(file)
-                    : RdbReader.resume(file, seg.start(), scan.context().withDb(seg.db()))) {
+                    : RdbReader.resume(file, seg.start(), seg.context().withDb(seg.db()))) {
                 if (seg.start() == 0) r.next(); // header
                 // Records starting before the segment's end belong to it; the key cut by damage at
                 // its end is never read through the listener (its value fails), only offered whole
@@ -513,7 +517,7 @@ public final class RdbSalvager {
     }
 
     private byte[] firstKey(Segment s, RdbReader.Context ctx) throws IOException {
-        try (RdbReader r = RdbReader.resume(file, s.start(), ctx.withDb(s.db()))) {
+        try (RdbReader r = RdbReader.resume(file, s.start(), s.context().withDb(s.db()))) {
             RdbToken t;
             while ((t = r.next()) != RdbToken.END && r.recordOffset() < s.end()) {
                 if (t == RdbToken.KEY) return r.key();
