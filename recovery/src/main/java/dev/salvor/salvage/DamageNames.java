@@ -122,13 +122,13 @@ final class DamageNames {
             RdbToken t = r.next();
             switch (t) {
                 case KEY -> {
-                    if (!Resynchronizer.readValueAsWritten(r) || !Resynchronizer.plausibleKey(r, ctx.version())) return null;
+                    if (!WrittenByServer.value(r) || !WrittenByServer.key(r, ctx.version())) return null;
                     KeyLedger.KeyId id = KeyLedger.KeyId.of(r.db(), r.key());
                     boolean known = recovered.contains(id) || named.contains(id);
                     return new Read(r.recordOffset(), r.offset(), -1, known ? null : new Seen(r.db(), r.key(), r.recordOffset()));
                 }
                 case AUX -> {
-                    if (!headerArea || !Resynchronizer.plausibleFirstName(r.auxKey().toBytes())) return null;
+                    if (!headerArea || !WrittenByServer.name(r.auxKey().toBytes())) return null;
                     aux.add(r.auxKey().toString());
                 }
                 case FUNCTION -> {

@@ -77,6 +77,15 @@ public final class RdbSalvager {
         return tallies.computeIfAbsent(db, d -> new DbTally());
     }
 
+    /** A key counted recovered that damage took back after all. */
+    private void unrecover(DamageAttribution.RecentKey k) {
+        ledger.remove(k.id());
+        recovered--;
+        DbTally tally = tally(k.db());
+        tally.recovered--;
+        if (k.expiring()) tally.recoveredExpiring--;
+    }
+
     /** A key known lost by name. */
     private void lose(int db, byte[] key) {
         lost++;
@@ -85,14 +94,7 @@ public final class RdbSalvager {
         if (lostKeys.size() < MAX_NAMES) lostKeys.add(key);
     }
 
-    /** The last keys read, kept until damage could still implicate them. */
-    private record RecentKey(KeyLedger.KeyId id, byte[] key, long start, long end, int db, boolean expiring, boolean unchecked,
-                             boolean plausible) {
-    }
-
     private static final int RECENT_KEYS = 8;
-    /** Elements a value reads cleanly before its start is taken as proven. */
-    private static final int PROVEN_ELEMENTS = 8;
 
     /**
      * Intact records from {@code start} (a record boundary, db {@code db} in effect) to {@code end};
@@ -217,7 +219,7 @@ public final class RdbSalvager {
         RdbReader.Context segContext = ctx;
         boolean reachedEof = false;
         ChecksumStatus checksum = ChecksumStatus.NOT_REACHED;
-        java.util.ArrayDeque<RecentKey> recent = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<DamageAttribution.RecentKey> recent = new java.util.ArrayDeque<>();
         // After a region, the database is the one in effect before it until a SELECTDB says otherwise.
         boolean dbAssumed = headerDamaged;
         long assumedKeys = 0;
@@ -254,8 +256,8 @@ public final class RdbSalvager {
                     tally.recovered++;
                     if (expiring) tally.recoveredExpiring++;
                     if (dbAssumed) assumedKeys++;
-                    recent.addLast(new RecentKey(id, reader.key(), reader.recordOffset(), reader.keyEndOffset(), reader.db(), expiring,
-                            reader.endsUnchecked(), Resynchronizer.plausibleKey(reader, reader.version())));
+                    recent.addLast(new DamageAttribution.RecentKey(id, reader.key(), reader.recordOffset(), reader.keyEndOffset(), reader.db(), expiring,
+                            reader.endsUnchecked(), WrittenByServer.key(reader, reader.version())));
                     if (recent.size() > RECENT_KEYS) recent.removeFirst();
                 } else if (t == RdbToken.RESIZE_DB) {
                     DbTally tally = tally(reader.db());
@@ -279,44 +281,23 @@ public final class RdbSalvager {
                 RdbReader failed = reader;
                 reader = null;
                 long start = failed.recordOffset();
-                boolean keyLevel = e.reason() == RdbFormatException.Reason.ZEROED_PAGE || e.reason() == RdbFormatException.Reason.DUPLICATE_KEY;
-                // A repeated key is a misread copy of one already recovered: nothing is lost with it.
-                byte[] lostKey = e.reason() == RdbFormatException.Reason.DUPLICATE_KEY ? null
-                        : keyLevel ? e.key() : failed.inValue() || failed.token() == RdbToken.KEY ? failed.key() : null;
-                // A name no server would write is a misaligned read, not a lost key.
-                boolean lostPlausible = lostKey != null && (keyLevel ? Resynchronizer.plausibleFirstName(lostKey)
-                        : Resynchronizer.plausibleKey(failed, failed.version()));
+                byte[] lostKey = DamageAttribution.lostKey(e, failed);
+                boolean lostPlausible = DamageAttribution.lostByName(e, failed, lostKey);
                 int lostDb = failed.db();
-                boolean partialKey = !keyLevel && failed.inValue() && failed.elementCount() > 0;
+                boolean partialKey = DamageAttribution.cutAfterElements(e, failed);
                 RdbReader.Context here = failed.context();
-                failed.close();
+                failed.close(); // its counters stay valid after a failure
                 byte[] before = recent.isEmpty() ? null : recent.peekLast().key();
-                // A record whose value already passed a self-checking container (a whole quicklist
-                // or stream node), or read many elements, started where it did: a misaligned start
-                // fails within a few bytes. The key before it is then sound.
-                boolean provenStart = failed.inValue() && (failed.containersOpened() >= 2 || failed.streamCompletedNodes() >= 1
-                        || failed.elementCount() >= PROVEN_ELEMENTS && failed.key() != null && Resynchronizer.plausibleFirstName(failed.key()));
-                // A length that runs past the end of the file is a truncation only when nothing
-                // intact follows; otherwise it is a misaligned read like any other.
-                // A repeated key right after an unchecked one is as much a sign of misalignment.
-                boolean misalignedAt = !keyLevel || e.reason() == RdbFormatException.Reason.DUPLICATE_KEY;
-                boolean suspectBefore = misalignedAt && !provenStart && !recent.isEmpty() && recent.peekLast().end() == start;
+                boolean suspectBefore = DamageAttribution.previousKeySuspect(e, failed, start, recent);
+                // A cut-off length right after a suspect key: a truncation only when nothing
+                // intact follows, in which case the key before it stays.
                 Resynchronizer.Found afterFailed = suspectBefore && e.reason() == RdbFormatException.Reason.TRUNCATED
                         ? resync.find(start + 1, here) : null;
-                if (suspectBefore && (afterFailed == null || afterFailed.offset() >= 0)) {
-                    // Damage found right after a key whose value ends in unchecked bytes: that
-                    // key's lengths may have run into the damage, so it goes too. A key that no
-                    // server would have written (a misaligned read that parsed by chance) goes,
-                    // and so does the one before it, where the misalignment may have begun.
-                    while (!recent.isEmpty()) {
-                        RecentKey k = recent.peekLast();
-                        if (k.end() != start || k.start() < segStart || (!k.unchecked() && k.plausible())) break;
+                if (suspectBefore && (afterFailed == null || !DamageAttribution.truncation(afterFailed))) {
+                    DamageAttribution.Absorbed absorbed = DamageAttribution.absorbed(recent, start, segStart);
+                    for (DamageAttribution.RecentKey k : absorbed.keys()) {
                         recent.removeLast();
-                        ledger.remove(k.id());
-                        recovered--;
-                        DbTally tally = tally(k.db());
-                        tally.recovered--;
-                        if (k.expiring()) tally.recoveredExpiring--;
+                        unrecover(k);
                         if (dbAssumed) assumedKeys--;
                         if (lostKey != null && lostPlausible) lose(lostDb, lostKey);
                         start = k.start();
@@ -326,20 +307,12 @@ public final class RdbSalvager {
                         here = here.withDb(k.db());
                         before = recent.isEmpty() ? null : recent.peekLast().key();
                         partialKey = false;
-                        if (k.plausible()) {
-                            // Only likely, not proven, that the misalignment began here: the
-                            // unchecked key before it is kept, flagged.
-                            RecentKey prior = recent.peekLast();
-                            if (prior != null && prior.unchecked() && prior.end() == k.start()) unverifiedStarts.add(prior.start());
-                            break;
-                        }
                     }
+                    if (absorbed.unverifiedStart() >= 0) unverifiedStarts.add(absorbed.unverifiedStart());
                 }
                 // The search after the failed record, if one was made and still applies.
                 Resynchronizer.Found found = afterFailed != null && start == failed.recordOffset() ? afterFailed : resync.find(start + 1, here);
-                // A length running past the end is a truncation only when nothing intact follows;
-                // otherwise it is a misaligned read, and the elements before it are not trusted.
-                boolean cutAtTail = found.offset() < 0;
+                boolean cutAtTail = DamageAttribution.truncation(found);
                 if (start > segStart || partialKey) {
                     segments.add(new Segment(segStart, start, segDb, partialKey ? e : null, cutAtTail, segContext));
                 }

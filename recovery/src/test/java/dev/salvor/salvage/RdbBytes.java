@@ -72,6 +72,20 @@ final class RdbBytes {
         return this;
     }
 
+    /** A string key whose value is stored as a 16-bit integer (0xC1); with an expiry when {@code expireAtMs >= 0}. */
+    RdbBytes stringInt(String key, short value, long expireAtMs) {
+        if (expireAtMs >= 0) u8(0xfc).le64(expireAtMs);
+        u8(0).str(key).u8(0xc1);
+        return u8(value & 0xff).u8((value >> 8) & 0xff);
+    }
+
+    /** A skiplist zset of RDB 8+ (type 5): each member, then its score as a little-endian double, in the order given. */
+    RdbBytes zset2(String key, String[] members, double[] scores) {
+        u8(5).str(key).len(members.length);
+        for (int i = 0; i < members.length; i++) str(members[i]).le64(Double.doubleToLongBits(scores[i]));
+        return this;
+    }
+
     /** EOF and the CRC64 of everything before it. */
     byte[] finish() {
         u8(0xff);

@@ -321,13 +321,13 @@ class RdbSalvagerTest {
         while (i < sorted.size() && (sorted.get(i).start() < damage.from() || touched.contains(sorted.get(i).id()))) i++;
         while (i < sorted.size()) {
             KeyRange k = sorted.get(i);
-            if (Resynchronizer.tailOfInteger(o.bytes(), (int) k.start()) || !Resynchronizer.plausibleFirstName(name(k))) {
+            if (CandidateChain.tailOfInteger(o.bytes(), (int) k.start()) || !WrittenByServer.name(name(k))) {
                 lead.add(k.id());
                 i++;
             } else if (k.bare()) {
                 int j = i;
                 while (j < sorted.size() && sorted.get(j).bare()) j++;
-                if (j == sorted.size() || j - i >= Resynchronizer.BARE_CONFIRMATIONS) break;
+                if (j == sorted.size() || j - i >= CandidateChain.BARE_CONFIRMATIONS) break;
                 for (int x = i; x < j; x++) lead.add(sorted.get(x).id());
                 i = j;
             } else {
@@ -353,7 +353,7 @@ class RdbSalvagerTest {
         for (int j = 0; j < sorted.size(); j++) if (sorted.get(j).end() <= damage.from()) i = j;
         while (i >= 0) {
             out.add(sorted.get(i).id());
-            if (Resynchronizer.plausibleFirstName(name(sorted.get(i)))) break;
+            if (WrittenByServer.name(name(sorted.get(i)))) break;
             i--;
         }
         return out;
