@@ -105,7 +105,7 @@ public final class DiffEngine {
             tick(left.size());
         });
         long keysA = left.size();
-        readBy[0] = a.live() ? System.currentTimeMillis() : -1;
+        readBy[0] = clock(a);
         long t1 = System.nanoTime();
         List<KeyRecord[]> suspect = new ArrayList<>();
         // Each difference with what each side held when it was read (null: absent).
@@ -122,7 +122,7 @@ public final class DiffEngine {
             }
         });
         long t2 = System.nanoTime();
-        readBy[1] = b.live() ? System.currentTimeMillis() : -1;
+        readBy[1] = clock(b);
         for (KeyRecord l : left.values()) {
             if (l.digest().damaged()) suspect.add(new KeyRecord[] {l, null});
             else diffs.add(new Object[] {onlyInA(l), l, null});
@@ -157,6 +157,13 @@ public final class DiffEngine {
             }
         }
         return counting;
+    }
+
+    /** When a live side's read ended, by its server's clock (which decides what it expires), else ours; -1 for a file. */
+    private static long clock(KeySource s) throws IOException {
+        if (!s.live()) return -1;
+        long server = s.clockMs();
+        return server >= 0 ? server : System.currentTimeMillis();
     }
 
     /**
@@ -204,7 +211,7 @@ public final class DiffEngine {
                 tick(++n[0]);
             });
             long t1 = System.nanoTime();
-            readBy[0] = a.live() ? System.currentTimeMillis() : -1;
+            readBy[0] = clock(a);
             n[0] = 0;
             phase("reading B: " + b.describe(), b.expectedKeys());
             b.scan(selector, r -> {
@@ -212,7 +219,7 @@ public final class DiffEngine {
                 tick(++n[0]);
             });
             long t2 = System.nanoTime();
-            readBy[1] = b.live() ? System.currentTimeMillis() : -1;
+            readBy[1] = clock(b);
             if (failure[0] != null) throw failure[0];
             spilledRuns = ra.runs() + rb.runs();
             List<Object[]> diffs = new ArrayList<>();

@@ -30,6 +30,14 @@ public interface KeySource extends Closeable {
         return -1;
     }
 
+    /**
+     * For a live server: its own clock now (TIME), which decides what it has expired; -1 for a
+     * source without a clock of its own (a file).
+     */
+    default long clockMs() throws IOException {
+        return -1;
+    }
+
     /** Whether values can change while being read (live servers). */
     boolean live();
 

@@ -320,6 +320,21 @@ public final class LiveSource implements KeySource {
     }
 
     @Override
+    public long clockMs() throws IOException {
+        List<byte[]> time;
+        if (cluster) {
+            time = clusterConnection().sync().time();
+        } else {
+            try (StatefulRedisConnection<byte[], byte[]> c = connect(onlyDb < 0 ? 0 : onlyDb)) {
+                time = c.sync().time();
+            }
+        }
+        long seconds = Long.parseLong(new String(time.get(0), StandardCharsets.US_ASCII));
+        long micros = Long.parseLong(new String(time.get(1), StandardCharsets.US_ASCII));
+        return seconds * 1000 + micros / 1000;
+    }
+
+    @Override
     public void close() {
         if (clusterConnection != null) clusterConnection.close();
         if (clusterClient != null) clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));

@@ -66,6 +66,11 @@ public final class SampledSource implements KeySource {
     }
 
     @Override
+    public long clockMs() throws IOException {
+        return inner.clockMs();
+    }
+
+    @Override
     public KeyRecord refetch(KeyRecord record) throws IOException {
         return inner.refetch(record);
     }
