@@ -255,6 +255,11 @@ final class AofCommands {
     }
 
     static boolean inspect(Path path, PrintWriter out, boolean json, dev.salvor.io.Progress progress) throws IOException {
+        return inspect(path, path.toString(), out, json, progress);
+    }
+
+    /** As {@link #inspect(Path, PrintWriter, boolean, dev.salvor.io.Progress)}, naming the input {@code shown} (a piped or unpacked copy is named as the user gave it). */
+    static boolean inspect(Path path, String shown, PrintWriter out, boolean json, dev.salvor.io.Progress progress) throws IOException {
         AofLayout layout = AofLayout.of(path);
         phase(progress, "reading", layout);
         Map<String, Long> byName = new TreeMap<>();
@@ -297,7 +302,7 @@ final class AofCommands {
             JsonGenerator g = new JsonFactory().createGenerator(out);
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
-            g.writeStringField("file", path.toString());
+            g.writeStringField("file", shown);
             g.writeStringField("kind", "aof");
             g.writeBooleanField("multi_part", layout.multiPart());
             g.writeArrayFieldStart("segments");
@@ -330,7 +335,7 @@ final class AofCommands {
             g.flush();
             out.println();
         } else {
-            out.printf("file:       %s (%s AOF)%n", path, layout.multiPart() ? "multi-part" : "single-file");
+            out.printf("file:       %s (%s AOF)%n", shown, layout.multiPart() ? "multi-part" : "single-file");
             for (AofSegment s : layout.segments()) out.printf("  %-8s %s (%,d bytes)%n", s.kind().name().toLowerCase(Locale.ROOT), s.name(), java.nio.file.Files.size(s.file()));
             out.printf("preambles:  %d RDB preamble%s%s%n", stats[4], stats[4] == 1 ? "" : "s",
                     stats[4] > 0 ? String.format(Locale.ROOT, " (%,d keys)", stats[5]) : "");

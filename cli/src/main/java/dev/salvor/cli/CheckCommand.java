@@ -95,7 +95,7 @@ public final class CheckCommand implements Callable<Integer> {
             Path aof = Inputs.spooledAof(src, cleanup);
             if (aof != null) {
                 // An AOF piped in, or compressed: checked from a temporary copy.
-                return new Checked(null, AofCommands.check(aof, bar));
+                return new Checked(null, AofCommands.check(aof, bar).withSource(src.name()));
             }
             if (file != null) {
                 // A plain file can be read twice: a fast framing+checksum pass, a full decode only if needed.

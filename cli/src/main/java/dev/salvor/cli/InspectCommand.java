@@ -67,7 +67,7 @@ public final class InspectCommand implements Callable<Integer> {
     }
 
     private Inspected inspect(String name, boolean aofJson) throws java.io.IOException {
-        if (InputFile.isAof(name)) return inspectAof(java.nio.file.Path.of(name), aofJson);
+        if (InputFile.isAof(name)) return inspectAof(java.nio.file.Path.of(name), name, aofJson);
         Inspection in;
         SalvagedInspection salvaged = null;
         java.util.List<String> wrappers;
@@ -75,7 +75,7 @@ public final class InspectCommand implements Callable<Integer> {
         try (InputSource src = InputSource.open(name, root.stdin)) {
             // An AOF piped in, or compressed: inspected from a temporary copy.
             java.nio.file.Path aof = Inputs.spooledAof(src, cleanup);
-            if (aof != null) return inspectAof(aof, aofJson);
+            if (aof != null) return inspectAof(aof, src.name(), aofJson);
             try (ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size())) {
                 wrappers = src.wrappers();
                 java.nio.file.Path file = src.file();
@@ -93,12 +93,12 @@ public final class InspectCommand implements Callable<Integer> {
         return new Inspected(in, wrappers, salvaged, null, false);
     }
 
-    private Inspected inspectAof(java.nio.file.Path path, boolean aofJson) throws java.io.IOException {
+    private Inspected inspectAof(java.nio.file.Path path, String shown, boolean aofJson) throws java.io.IOException {
         boolean[] clean = new boolean[1];
         String text;
         // The report is printed once the progress line is gone.
         try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
-            text = EachFile.captured(o -> clean[0] = AofCommands.inspect(path, o, aofJson, bar));
+            text = EachFile.captured(o -> clean[0] = AofCommands.inspect(path, shown, o, aofJson, bar));
         }
         return new Inspected(null, null, null, text, clean[0]);
     }

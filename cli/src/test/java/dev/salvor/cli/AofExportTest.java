@@ -156,7 +156,11 @@ class AofExportTest {
         CliRunner.Result check = CliRunner.run(new ByteArrayInputStream(Files.readAllBytes(PLAIN)), "check", "-");
         assertThat(check.exitCode()).isEqualTo(0);
         assertThat(check.out()).contains("commands read").contains("clean");
-        assertThat(CliRunner.run(new ByteArrayInputStream(Files.readAllBytes(PLAIN)), "inspect", "-").out()).contains("commands:");
+        // Named as the user gave it, never by the temporary copy it is read from.
+        assertThat(check.out()).startsWith("stdin: ").doesNotContain(System.getProperty("java.io.tmpdir"));
+        String inspected = CliRunner.run(new ByteArrayInputStream(Files.readAllBytes(PLAIN)), "inspect", "-").out();
+        assertThat(inspected).contains("commands:").contains("file:       stdin ").doesNotContain(System.getProperty("java.io.tmpdir"));
+        assertThat(CliRunner.run("check", gz.toString(), "--json").out()).contains("\"file\" : \"" + gz + "\"");
         assertThat(tmp.resolve("never")).doesNotExist();
     }
 }

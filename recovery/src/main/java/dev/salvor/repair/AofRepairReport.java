@@ -25,6 +25,12 @@ public record AofRepairReport(String source, boolean multiPart, List<String> seg
                               Map<String, Long> droppedByName, List<DroppedCommand> droppedCommands, Until until,
                               List<Preamble> preambles, List<AofManifest.Problem> manifestProblems, List<String> rebuild,
                               List<AofRegion> regions) {
+    /** The same report naming its input {@code name} (an AOF piped in or unpacked is read from a temporary copy). */
+    public AofRepairReport withSource(String name) {
+        return new AofRepairReport(name, multiPart, segments, commandsRead, commandsKept, commandsDropped, transactionsDropped, droppedByName,
+                droppedCommands, until, preambles, manifestProblems, rebuild, regions);
+    }
+
     /** A command {@code --drop} left out. */
     public record DroppedCommand(String segment, long offset, long line, String name, int db, long timeMs) {
     }
