@@ -3,8 +3,10 @@ package dev.salvor.rdb;
 import static dev.salvor.rdb.RdbFormatException.Reason.INVALID_LISTPACK;
 
 /**
- * Walks a listpack (Redis 7+ small collections, quicklist v2 nodes, stream nodes), checking the
- * header, every entry's encoding and back-length, the element count and the terminator.
+ * Walks a listpack (Redis 7+ small collections, quicklist v2 nodes, stream nodes), checking it as
+ * the server's deep integrity check does: the header's size, every entry's encoding and
+ * back-length, the terminator, and the element count (except in stream nodes, whose count the
+ * server never checks).
  */
 final class ListpackDecoder {
     private static final int HEADER = 6;
@@ -14,8 +16,14 @@ final class ListpackDecoder {
     private int p;
     private int declaredCount;
     private int seen;
+    private boolean checkCount;
 
     void open(byte[] blob, int offset, int length) throws BlobException {
+        open(blob, offset, length, true);
+    }
+
+    /** Opens a listpack; {@code checkCount} false skips the header count (stream nodes). */
+    void open(byte[] blob, int offset, int length, boolean checkCount) throws BlobException {
         if (length < HEADER + 1) throw new BlobException(INVALID_LISTPACK, 0, "blob of " + length + " bytes is shorter than a listpack header and terminator");
         this.b = blob;
         this.base = offset;
@@ -27,6 +35,7 @@ final class ListpackDecoder {
         declaredCount = (b[o + 4] & 0xff) | (b[o + 5] & 0xff) << 8;
         p = o + HEADER;
         seen = 0;
+        this.checkCount = checkCount;
     }
 
     /** Decodes the next element; false at the terminator (after checking the count). */
@@ -34,7 +43,7 @@ final class ListpackDecoder {
         final int limit = end - 1;
         if (p >= limit) {
             if (p != limit) throw new BlobException(INVALID_LISTPACK, p - base, "elements run past the terminator");
-            if (declaredCount != 0xffff && declaredCount != seen) throw new BlobException(INVALID_LISTPACK, 4, "header counts " + declaredCount + " elements, found " + seen);
+            if (checkCount && declaredCount != 0xffff && declaredCount != seen) throw new BlobException(INVALID_LISTPACK, 4, "header counts " + declaredCount + " elements, found " + seen);
             return false;
         }
         final int start = p;
@@ -103,8 +112,7 @@ final class ListpackDecoder {
         q += entryLen;
         int backLenSize = backLenSize(entryLen);
         if (q + backLenSize > limit) throw new BlobException(INVALID_LISTPACK, q - base, "back-length passes the end");
-        long back = 0;
-        for (int i = 0; i < backLenSize; i++) back = back << 7 | (b[q + i] & 0x7f);
+        long back = backLength(q + backLenSize - 1);
         if (back != entryLen) throw new BlobException(INVALID_LISTPACK, q - base, "back-length says " + back + ", element is " + entryLen + " bytes");
         p = q + backLenSize;
         seen++;
@@ -126,6 +134,23 @@ final class ListpackDecoder {
         } finally {
             p = savedP;
             seen = savedSeen;
+        }
+    }
+
+    /**
+     * The back-length read backwards from its last byte {@code at}, as servers read it: 7 bits a
+     * byte while the high bit says more follow (which may run into the entry itself); -1 when it
+     * would take more than 5 bytes.
+     */
+    private long backLength(int at) {
+        long v = 0;
+        int shift = 0;
+        while (true) {
+            int c = b[at] & 0xff;
+            v |= (long) (c & 127) << shift;
+            if ((c & 128) == 0) return v;
+            shift += 7;
+            if (shift > 28 || --at < base) return -1;
         }
     }
 

@@ -1,19 +1,24 @@
 package dev.salvor.rdb;
 
-import static dev.salvor.rdb.RdbFormatException.Reason.BAD_ENCODING;
 import static dev.salvor.rdb.RdbFormatException.Reason.INVALID_LISTPACK;
+import static dev.salvor.rdb.RdbFormatException.Reason.INVALID_VALUE;
 
 import java.io.IOException;
 
 /**
  * Collections held in one encoded blob: lists, sets, zsets and hashes in a ziplist or listpack,
  * sets in an intset, hashes in a zipmap. The blob is read when the first element is asked for
- * (a framing walk skips it unread), then decoded in memory by its {@link Blob} decoder.
+ * (a framing walk skips it unread), then decoded in memory by its {@link Blob} decoder. Checked as
+ * the server's deep integrity check does: set members, zset members and hash fields once each,
+ * field TTLs in range and in order.
  */
 final class PackedCollectionDecoder extends ValueDecoder {
     private final Blob blob;
     private RdbEncoding encoding;
     private boolean opened;
+    /** Whether members or fields must be unique (every set, zset and hash encoding but the intset, which orders them). */
+    private boolean uniqueMembers;
+    private long previousFieldTtl;
 
     PackedCollectionDecoder(RdbInput in, RdbStrings strings, ValueCursor v, Blob blob) {
         super(in, strings, v);
@@ -24,6 +29,9 @@ final class PackedCollectionDecoder extends ValueDecoder {
     void begin(RdbEncoding encoding, long typeOffset) throws IOException {
         this.encoding = encoding;
         opened = false;
+        previousFieldTtl = -1;
+        RedisType t = encoding.type();
+        uniqueMembers = encoding != RdbEncoding.SET_INTSET && (t == RedisType.SET || t == RedisType.ZSET || t == RedisType.HASH);
         // The minimum field expiry is stated before the listpack (the entries carry absolute times).
         if (encoding == RdbEncoding.HASH_LISTPACK_EX) in.le(8, "hash minimum field expiry");
         // The blob's framing (its lengths) is read with the key; its bytes when the first element is asked for.
@@ -85,8 +93,7 @@ final class PackedCollectionDecoder extends ValueDecoder {
                 if (!blob.next(v.item)) return false;
                 blob.nextRequired(v.hashValue, "value");
                 blob.nextRequired(v.scratch, "field TTL");
-                if (!v.scratch.isInteger()) throw in.error(INVALID_LISTPACK, blob.offset, "hash field TTL is not an integer");
-                v.fieldExpireAtMs = v.scratch.integer() == 0 ? -1 : v.scratch.integer();
+                v.fieldExpireAtMs = listpackFieldTtl(v.scratch);
                 v.kind = ElementKind.HASH_ENTRY;
             }
             case HASH_ZIPMAP -> {
@@ -95,20 +102,44 @@ final class PackedCollectionDecoder extends ValueDecoder {
             }
             default -> throw new IllegalStateException("not a packed collection: " + encoding);
         }
+        if (uniqueMembers) unique(blob.offset);
         return true;
     }
 
-    private double score(StringRef ref) throws RdbFormatException {
+    /**
+     * A score stored in a ziplist or listpack, read as the server reads it: C's strtod of its first
+     * 127 bytes (text that is no number reads as 0; the server never refuses one).
+     */
+    private static double score(StringRef ref) {
         if (ref.isInteger()) return ref.integer();
         byte[] a = ref.array();
         int off = ref.offset(), len = ref.length();
         double fast = Scores.fastDecimal(a, off, len);
         if (!Double.isNaN(fast)) return fast;
-        try {
-            return Scores.parse(new String(a, off, len, java.nio.charset.StandardCharsets.US_ASCII));
-        } catch (NumberFormatException e) {
-            throw in.error(BAD_ENCODING, blob.offset, "zset score is not a number: " + StringRef.printable(a, off, len, 40));
+        return CNumbers.strtod(a, off, Math.min(len, 127));
+    }
+
+    /**
+     * A listpack hash's field TTL, checked as the server does: an integer (or its exact text),
+     * 0 for none, at most 2^48-1; fields with a TTL come first, in non-decreasing order. -1 for none.
+     */
+    private long listpackFieldTtl(StringRef ttl) throws RdbFormatException {
+        long t;
+        if (ttl.isInteger()) {
+            t = ttl.integer();
+        } else {
+            t = CNumbers.string2ll(ttl.array(), ttl.offset(), ttl.length());
+            if (t == CNumbers.NOT_A_LONG) throw in.error(INVALID_LISTPACK, blob.offset, "hash field TTL is not an integer: " + show(ttl));
         }
+        if (t < 0 || t > PlainCollectionDecoder.FIELD_EXPIRY_MAX) {
+            throw in.error(INVALID_VALUE, blob.offset, "hash field TTL " + t + " of field " + show(v.item) + " is out of range");
+        }
+        if (t != 0 && (previousFieldTtl == 0 || t < previousFieldTtl)) {
+            throw in.error(INVALID_VALUE, blob.offset, "hash field TTL " + t + " of field " + show(v.item)
+                    + (previousFieldTtl == 0 ? " follows a field without one" : " is earlier than the previous field's " + previousFieldTtl));
+        }
+        previousFieldTtl = t;
+        return t == 0 ? -1 : t;
     }
 
     @Override

@@ -1,18 +1,22 @@
 package dev.salvor.rdb;
 
 import static dev.salvor.rdb.RdbFormatException.Reason.BAD_ENCODING;
+import static dev.salvor.rdb.RdbFormatException.Reason.INVALID_VALUE;
 
 import java.io.IOException;
 
 /**
  * Collections stored element by element as RDB strings and numbers (older servers, and values
  * too large for a packed encoding): a count, then per element a member, a member and a score, or
- * a field and a value, with a field expiry where the encoding has one.
+ * a field and a value, with a field expiry where the encoding has one. Checked as the server
+ * checks them: members and fields once each, no NaN score, field expiries in range.
  */
 final class PlainCollectionDecoder extends ValueDecoder {
     private RdbEncoding encoding;
     private long remaining;
     private long hashMinExpire;
+    /** The latest field expiry a server holds (2^48-1 ms); later ones are refused. */
+    static final long FIELD_EXPIRY_MAX = (1L << 48) - 1;
 
     PlainCollectionDecoder(RdbInput in, RdbStrings strings, ValueCursor v) {
         super(in, strings, v);
@@ -21,7 +25,14 @@ final class PlainCollectionDecoder extends ValueDecoder {
     @Override
     void begin(RdbEncoding encoding, long typeOffset) throws IOException {
         this.encoding = encoding;
-        if (encoding == RdbEncoding.HASH_METADATA) hashMinExpire = in.le(8, "hash minimum field expiry");
+        if (encoding == RdbEncoding.HASH_METADATA) {
+            long at = in.offset();
+            hashMinExpire = in.le(8, "hash minimum field expiry");
+            // A RESTORE only logs this; loading a file stops at it.
+            if (!in.dumpPayload && Long.compareUnsigned(hashMinExpire, FIELD_EXPIRY_MAX + 1) > 0) {
+                throw in.error(INVALID_VALUE, at, "hash minimum field expiry " + Long.toUnsignedString(hashMinExpire) + " is out of range");
+            }
+        }
         remaining = v.sizeHint = in.count("element count");
     }
 
@@ -44,7 +55,9 @@ final class PlainCollectionDecoder extends ValueDecoder {
             case ZSET_TEXT_SCORES, ZSET_2 -> {
                 strings.read(v.item, "zset member", max);
                 v.item.own();
+                long scoreAt = in.offset();
                 v.score = encoding == RdbEncoding.ZSET_2 ? in.binaryDouble("zset score") : in.textDouble("zset score");
+                if (Double.isNaN(v.score)) throw in.error(INVALID_VALUE, scoreAt, "zset score of " + show(v.item) + " is NaN");
                 v.kind = ElementKind.ZSET_ENTRY;
             }
             case HASH_PLAIN -> {
@@ -66,7 +79,7 @@ final class PlainCollectionDecoder extends ValueDecoder {
                 long at = in.offset();
                 long t = in.rawLength("hash field TTL");
                 long expireAt = encoding == RdbEncoding.HASH_METADATA ? (t != 0 ? t + hashMinExpire - 1 : 0) : t;
-                if (Long.compareUnsigned(expireAt, 0x0000FFFFFFFFFFFFL) > 0) {
+                if (Long.compareUnsigned(expireAt, FIELD_EXPIRY_MAX) > 0) {
                     throw in.error(BAD_ENCODING, at, "hash field expiry " + Long.toUnsignedString(expireAt) + " is out of range");
                 }
                 v.fieldExpireAtMs = expireAt == 0 ? -1 : expireAt;
@@ -77,6 +90,7 @@ final class PlainCollectionDecoder extends ValueDecoder {
             }
             default -> throw new IllegalStateException("not a plain collection: " + encoding);
         }
+        if (encoding != RdbEncoding.LIST_LINKED) unique(in.tokenOffset);
         return true;
     }
 

@@ -48,6 +48,7 @@ final class QuicklistDecoder extends ValueDecoder {
                     // A plain node holds exactly one element.
                     v.containersOpened++;
                     StringRef b = blob.read("quicklist plain node");
+                    if (b.length() == 0) throw in.error(BAD_ENCODING, blob.offset, "quicklist plain node of 0 bytes");
                     v.item.setBytes(b.array(), b.offset(), b.length());
                     v.kind = ElementKind.LIST_ITEM;
                     return true;

@@ -21,6 +21,12 @@ public class RdbFormatException extends FormatException {
         INVALID_ZIPMAP("invalid zipmap"),
         INVALID_STREAM("invalid stream"),
         LZF_FAILURE("LZF failure"),
+        /** A set member, zset member or hash field that appears twice in one value (servers refuse it). */
+        DUPLICATE_MEMBER("duplicate member"),
+        /** Well-formed bytes holding a value the server refuses (a NaN score, a field TTL out of range or order). */
+        INVALID_VALUE("invalid value"),
+        /** A DUMP payload holding a collection with no elements (RESTORE refuses it; a file's empty key is skipped). */
+        EMPTY_VALUE("empty value"),
         UNKNOWN_TYPE("unknown type"),
         UNSUPPORTED("unsupported"),
         CHECKSUM_MISMATCH("checksum mismatch"),

@@ -6,7 +6,6 @@ import static dev.salvor.rdb.RdbFormatException.Reason.LIMIT_EXCEEDED;
 import static dev.salvor.rdb.RdbFormatException.Reason.TRUNCATED;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The RDB input primitives over a {@link ByteSource}: bytes, little- and big-endian integers,
@@ -25,11 +24,21 @@ final class RdbInput {
     long tokenOffset;
     /** Where the current top-level record began (for a key, its first prefix opcode). */
     long recordOffset;
+    /**
+     * Whether this is a DUMP payload: RESTORE checks some things a file load does not (empty
+     * values) and lets others pass (see {@link #rawLength(String, boolean)}).
+     */
+    final boolean dumpPayload;
 
     RdbInput(ByteSource in, String source, ReadConstraints constraints) {
+        this(in, source, constraints, false);
+    }
+
+    RdbInput(ByteSource in, String source, ReadConstraints constraints, boolean dumpPayload) {
         this.in = in;
         this.source = source;
         this.constraints = constraints;
+        this.dumpPayload = dumpPayload;
     }
 
     long offset() {
@@ -87,7 +96,10 @@ final class RdbInput {
         if (!s.skip(n)) throw error(TRUNCATED, at, "input ends while reading " + what);
     }
 
-    /** Length encoding; an "encoded value" prefix is an error here. */
+    /**
+     * Length encoding. A byte 0xc0-0xff (the prefix of an encoded string) reads as its low 6 bits,
+     * as the server's length reader does where it expects a length.
+     */
     long length(String what) throws IOException {
         long start = in.offset();
         int b = u8(what);
@@ -105,7 +117,7 @@ final class RdbInput {
                 }
                 throw error(BAD_LENGTH, start, what + ": expected a length, found prefix byte 0x" + Integer.toHexString(b));
             default:
-                throw error(BAD_LENGTH, start, what + ": expected a length, found special-encoding byte 0x" + Integer.toHexString(b));
+                return b & 0x3f;
         }
     }
 
@@ -121,6 +133,15 @@ final class RdbInput {
 
     /** A length-encoded number that may use the full unsigned 64-bit range (stream ids). */
     long rawLength(String what) throws IOException {
+        return rawLength(what, false);
+    }
+
+    /**
+     * {@link #rawLength(String)}; with {@code unchecked}, a number the server reads without
+     * checking for a bad prefix: in a DUMP payload it then goes on with the value 2^64-1 (a
+     * RESTORE does not stop at a report), while loading a file stops there.
+     */
+    long rawLength(String what, boolean unchecked) throws IOException {
         long start = in.offset();
         int b = u8(what);
         switch (b >>> 6) {
@@ -129,9 +150,10 @@ final class RdbInput {
             case 2:
                 if (b == 0x80) return be(4, what);
                 if (b == 0x81) return be(8, what);
-                // fall through
-            default:
+                if (unchecked && dumpPayload) return -1L;
                 throw error(BAD_LENGTH, start, what + ": expected a length, found prefix byte 0x" + Integer.toHexString(b));
+            default:
+                return b & 0x3f;
         }
     }
 
@@ -147,13 +169,12 @@ final class RdbInput {
         if (len == 254) return Double.POSITIVE_INFINITY;
         if (len == 255) return Double.NEGATIVE_INFINITY;
         need(len, what);
-        String s = new String(in.a, in.pos, len, StandardCharsets.US_ASCII);
+        // The server reads it with sscanf("%lg"): the longest prefix that is a number, if any.
+        byte[] a = in.a;
+        int p = in.pos;
         in.pos += len;
-        try {
-            return Scores.parse(s);
-        } catch (NumberFormatException e) {
-            throw error(BAD_ENCODING, start, what + ": not a number: " + s);
-        }
+        if (CNumbers.strtodLength(a, p, len) == 0) throw error(BAD_ENCODING, start, what + ": not a number: " + StringRef.printable(a, p, len, 40));
+        return CNumbers.strtod(a, p, len);
     }
 
     /** Skips a text-encoded double (framing only). */
@@ -168,9 +189,10 @@ final class RdbInput {
         return new StreamId(ms, seq);
     }
 
+    /** A stream id as two lengths, which the server reads unchecked (see {@link #rawLength(String, boolean)}). */
     StreamId lengthStreamId(String what) throws IOException {
-        long ms = rawLength(what);
-        long seq = rawLength(what);
+        long ms = rawLength(what, true);
+        long seq = rawLength(what, true);
         return new StreamId(ms, seq);
     }
 }

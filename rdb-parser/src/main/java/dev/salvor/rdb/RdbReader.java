@@ -1,5 +1,6 @@
 package dev.salvor.rdb;
 
+import static dev.salvor.rdb.RdbFormatException.Reason.EMPTY_VALUE;
 import static dev.salvor.rdb.RdbFormatException.Reason.TRUNCATED;
 import static dev.salvor.rdb.RdbFormatException.Reason.UNKNOWN_TYPE;
 
@@ -78,7 +79,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
 
     private RdbReader(ByteSource bytes, String source, ReadConstraints constraints, Closeable closeable, boolean dumpPayload) {
         this.bytes = bytes;
-        this.in = new RdbInput(bytes, source, constraints);
+        this.in = new RdbInput(bytes, source, constraints, dumpPayload);
         this.strings = new RdbStrings(in);
         this.records = new TopLevelRecords(in, strings);
         this.blob = new Blob(in, strings);
@@ -212,7 +213,9 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
             throw new RdbFormatException(RdbFormatException.Reason.CHECKSUM_MISMATCH, source, payload.length - 8, -1, null,
                     "DUMP payload CRC64 is " + Long.toHexString(stored) + ", computed " + Long.toHexString(computed));
         }
-        RdbReader r = new RdbReader(new ByteSource(payload, 0, end), source, constraints, null, true);
+        // The server reads the value from the whole payload: a value that runs into the footer's
+        // bytes loads, and bytes between the value and the footer are never looked at.
+        RdbReader r = new RdbReader(new ByteSource(payload, 0, payload.length), source, constraints, null, true);
         r.records.version = ver;
         r.records.flavor = RdbFlavor.ofDumpVersion(ver);
         r.records.magic = null;
@@ -344,10 +347,20 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
             case TEMPLATE_HASH: more = templateHashes.next(); break;
             default: more = modules.next(); break;
         }
-        if (!more) return endValue();
+        if (!more) {
+            if (dumpPayload && v.elements == 0 && emptiable(v.encoding.type())) {
+                throw in.error(EMPTY_VALUE, valueOffset, "a " + v.encoding.type().wireName() + " with no elements: RESTORE refuses an empty value");
+            }
+            return endValue();
+        }
         v.elements++;
         if (family == RdbEncoding.Family.STRING) gatherPending = stringValues.chunked();
         return token = RdbToken.ELEMENT;
+    }
+
+    /** Types of which a value with no elements is an "empty key" to the server (streams may be empty). */
+    private static boolean emptiable(RedisType t) {
+        return t == RedisType.LIST || t == RedisType.SET || t == RedisType.ZSET || t == RedisType.HASH;
     }
 
     private RdbToken endValue() {

@@ -104,7 +104,9 @@ final class RdbStrings {
                 if (ulen > max) throw in.error(LIMIT_EXCEEDED, at, what + ": LZF string of " + ulen + " bytes exceeds the limit of " + max);
                 long left = in.in.remainingBound();
                 if (clen > left) throw in.error(TRUNCATED, at, what + ": LZF data of " + clen + " bytes is longer than the " + left + " bytes left");
-                if (clen == 0 || clen < Integer.MAX_VALUE && ulen > clen * Lzf.MAX_EXPANSION + 1) {
+                // ulen 0: the server takes a decompressor that produced nothing as having produced the
+                // 0 bytes declared, so any compressed bytes make the empty string (see inflate()).
+                if (ulen != 0 && (clen == 0 || clen < Integer.MAX_VALUE && ulen > clen * Lzf.MAX_EXPANSION + 1)) {
                     throw in.error(LZF_FAILURE, at, what + ": " + clen + " compressed bytes cannot expand to " + ulen);
                 }
                 compressed = clen;
@@ -197,6 +199,11 @@ final class RdbStrings {
         ByteSource s = input.in;
         int total = length;
         long left = compressed;
+        if (total == 0) {
+            input.skip(left, what + " (LZF data)");
+            out.setBytes(s.a, s.pos, 0);
+            return;
+        }
         int room = (int) Math.min(total, Math.max(LZF_FIRST_ROOM, Math.min(left, s.lim - s.pos)));
         byte[] dst = out.ownedBuffer(room + Lzf.SLACK);
         int op = 0;

@@ -8,16 +8,6 @@ final class Scores {
     private Scores() {
     }
 
-    /** Parses score text as Redis writes it ({@code inf}, {@code -inf}, {@code nan} or a number). */
-    static double parse(String s) {
-        switch (s) {
-            case "inf": case "+inf": case "Infinity": case "+Infinity": return Double.POSITIVE_INFINITY;
-            case "-inf": case "-Infinity": return Double.NEGATIVE_INFINITY;
-            case "nan": return Double.NaN;
-            default: return Double.parseDouble(s);
-        }
-    }
-
     /**
      * Exact parse of the common score text {@code [-]digits[.digits]} with at most 15 significant
      * digits (both the mantissa and 10^k are exact doubles, so one division rounds correctly);

@@ -3,13 +3,15 @@ package dev.salvor.rdb;
 import static dev.salvor.rdb.RdbFormatException.Reason.INVALID_STREAM;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * Streams (listpacks v1 to v3): nodes of entries, each a master id and a listpack checked as a
  * whole; then the stream's metadata; then its consumer groups, each with its pending list and its
- * consumers with theirs, checked as Redis checks them when it loads the file (names in order,
- * pending ids in order, a consumer's ids pending in its group).
+ * consumers with theirs, checked as the server checks them when it loads the file
+ * ({@link StreamGroupCheck}: node ids, group and consumer names, pending ids unique; a consumer's
+ * ids pending in its group; every pending id held by a consumer).
  */
 final class StreamDecoder extends ValueDecoder {
     private static final int FLAG_DELETED = 1;
@@ -22,11 +24,15 @@ final class StreamDecoder extends ValueDecoder {
     int encodingVersion;
     long nodesStart = -1;
     private long nodesRemaining;
+    /** The node count the stream states. */
+    private long nodes;
     private long nodeEntriesLeft;
 
     // The current node.
     private StreamId masterId;
     private int masterFieldCount;
+    /** The master entry's field count as written (negative counts read no fields, but count). */
+    private long masterFieldsDeclared;
     /** Where the master entry's fields are in the node's listpack. */
     private int[] masterFieldAt = new int[0];
     private long lastSeenMs;
@@ -68,12 +74,7 @@ final class StreamDecoder extends ValueDecoder {
     final StringRef consumerName = new StringRef();
     long seenTimeMs;
     long activeTimeMs;
-    /** The current group's pending ids as (ms, seq) pairs, in order, for the consumers' checks. */
-    private long[] groupPel = new long[64];
-    private int groupPelSize;
-    private byte[] previousGroupName;
-    private byte[] previousConsumerName;
-    private StreamId consumerPelLast;
+    private final StreamGroupCheck groupCheck = new StreamGroupCheck();
 
     StreamDecoder(RdbInput in, RdbStrings strings, ValueCursor v, Blob blob) {
         super(in, strings, v);
@@ -86,11 +87,10 @@ final class StreamDecoder extends ValueDecoder {
         completedNodes = 0;
         completedNodesEnd = -1;
         blob.close();
-        nodesRemaining = in.count("stream node count");
+        nodesRemaining = nodes = in.count("stream node count");
         nodeEntriesLeft = 0;
         nodesStart = in.offset();
-        previousGroupName = null;
-        groupPelSize = 0;
+        groupCheck.stream();
         phase = Phase.NODES;
     }
 
@@ -145,6 +145,11 @@ final class StreamDecoder extends ValueDecoder {
                     return true;
                 case CONSUMERS:
                     if (consumersLeft == 0) {
+                        // The server's deep check: every pending id of the group is held by a consumer.
+                        StreamId unowned = groupCheck.unowned();
+                        if (unowned != null) {
+                            throw in.error(INVALID_STREAM, in.offset(), "consumer group " + show(groupName) + ": pending id " + unowned + " is held by no consumer");
+                        }
                         phase = Phase.GROUPS;
                         continue;
                     }
@@ -189,27 +194,39 @@ final class StreamDecoder extends ValueDecoder {
     private void openNode() throws IOException {
         long at = in.offset();
         StringRef key = v.scratch;
-        strings.read(key, "stream node master id", 16);
-        if (key.isInteger() || key.length() != 16) {
-            throw in.error(INVALID_STREAM, at, "stream node key must be a 16-byte id, found " + (key.isInteger() ? "an integer" : key.length() + " bytes"));
+        strings.read(key, "stream node master id", 20);
+        // The server reads the node key as text: an integer-encoded key is its decimal form.
+        byte[] a;
+        int o, keyLength;
+        if (key.isInteger()) {
+            a = Long.toString(key.integer()).getBytes(StandardCharsets.US_ASCII);
+            o = 0;
+            keyLength = a.length;
+        } else {
+            a = key.array();
+            o = key.offset();
+            keyLength = key.length();
         }
-        byte[] a = key.array();
-        int o = key.offset();
+        if (keyLength != 16) throw in.error(INVALID_STREAM, at, "stream node key must be a 16-byte id, found " + keyLength + " bytes");
         long ms = 0, seq = 0;
         for (int i = 0; i < 8; i++) ms = ms << 8 | (a[o + i] & 0xffL);
         for (int i = 8; i < 16; i++) seq = seq << 8 | (a[o + i] & 0xffL);
         masterId = new StreamId(ms, seq);
+        if (!groupCheck.node(masterId)) throw in.error(INVALID_STREAM, at, "stream node key " + masterId + " repeats");
         v.containersOpened++;
-        blob.open(Blob.Kind.LISTPACK, "stream listpack");
+        blob.openStreamNode("stream listpack");
         long count = lpInt("master entry count");
         long deleted = lpInt("master deleted count");
         long fields = lpInt("master field count");
-        // Each field is a listpack element of at least two bytes: a count the blob cannot hold is refused before anything is sized by it.
-        if (count < 0 || deleted < 0 || fields < 0 || fields > elementsRoom(1)) {
+        // As the server reads a node: the entry total must be a count; a negative field count reads
+        // no fields. Each field is a listpack element of at least two bytes: a count the blob cannot
+        // hold is refused before anything is sized by it.
+        if (count + deleted < 0 || fields > elementsRoom(1)) {
             throw in.error(INVALID_STREAM, blob.offset, "stream master entry has impossible counts " + count + "/" + deleted + "/" + fields);
         }
         checkFieldLimit(fields);
-        masterFieldCount = (int) fields;
+        masterFieldsDeclared = fields;
+        masterFieldCount = (int) Math.max(0, fields);
         for (int i = 0; i < masterFieldCount; i++) {
             masterFieldAt = grow(masterFieldAt, i + 1);
             masterFieldAt[i] = blob.listpack.position();
@@ -218,7 +235,6 @@ final class StreamDecoder extends ValueDecoder {
         long terminator = lpInt("master entry terminator");
         if (terminator != 0) throw in.error(INVALID_STREAM, blob.offset, "stream master entry must end with 0, found " + terminator);
         nodeEntriesLeft = count + deleted;
-        if (nodeEntriesLeft == 0) throw in.error(INVALID_STREAM, blob.offset, "stream node holds no entries");
     }
 
     /** How many groups of {@code perGroup} elements the rest of the node's listpack could hold at most. */
@@ -240,6 +256,7 @@ final class StreamDecoder extends ValueDecoder {
         long msDiff = lpInt("entry ms delta");
         long seqDiff = lpInt("entry seq delta");
         int n;
+        long declared = 0;
         if ((flags & FLAG_SAMEFIELDS) != 0) {
             n = masterFieldCount;
             for (int i = 0; i < n; i++) {
@@ -250,11 +267,11 @@ final class StreamDecoder extends ValueDecoder {
                 nextRequired(v.scratch, "entry value");
             }
         } else {
-            long declared = lpInt("entry field count");
-            // A field and its value are two elements of at least two bytes each.
-            if (declared < 0 || declared > elementsRoom(2)) throw in.error(INVALID_STREAM, blob.offset, "stream entry field count " + declared + " is impossible");
+            declared = lpInt("entry field count");
+            // A field and its value are two elements of at least two bytes each; a negative count reads no fields.
+            if (declared > elementsRoom(2)) throw in.error(INVALID_STREAM, blob.offset, "stream entry field count " + declared + " is impossible");
             checkFieldLimit(declared);
-            n = (int) declared;
+            n = (int) Math.max(0, declared);
             for (int i = 0; i < n; i++) {
                 fieldAt = grow(fieldAt, i + 1);
                 valueAt = grow(valueAt, i + 1);
@@ -265,7 +282,7 @@ final class StreamDecoder extends ValueDecoder {
             }
         }
         long lpCount = lpInt("entry element count");
-        long expected = (flags & FLAG_SAMEFIELDS) != 0 ? n + 3 : 2L * n + 4;
+        long expected = (flags & FLAG_SAMEFIELDS) != 0 ? masterFieldsDeclared + 3 : 2 * declared + 4;
         if (lpCount != expected) throw in.error(INVALID_STREAM, blob.offset, "stream entry back-count " + lpCount + ", expected " + expected);
         lastSeenMs = masterId.ms() + msDiff;
         lastSeenSeq = masterId.seq() + seqDiff;
@@ -300,12 +317,13 @@ final class StreamDecoder extends ValueDecoder {
         StringRef r = v.scratch;
         nextRequired(r, what);
         if (r.isInteger()) return r.integer();
-        String s = r.toString();
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            throw in.error(INVALID_STREAM, blob.offset, "stream " + what + " is not an integer: " + StringRef.printable(r.array(), r.offset(), r.length(), 40));
+        byte[] a = r.array();
+        int off = r.offset(), len = r.length();
+        long n = CNumbers.string2ll(a, off, len);
+        if (n == CNumbers.NOT_A_LONG && !CNumbers.isLongMinText(a, off, len)) {
+            throw in.error(INVALID_STREAM, blob.offset, "stream " + what + " is not an integer: " + StringRef.printable(a, off, len, 40));
         }
+        return n;
     }
 
     private void nextRequired(StringRef out, String what) throws RdbFormatException {
@@ -315,12 +333,14 @@ final class StreamDecoder extends ValueDecoder {
     // ------------------------------------------------------------------ metadata and groups
 
     private void readMeta() throws IOException {
-        length = in.length("stream length");
+        long lengthAt = in.offset();
+        length = in.rawLength("stream length", true);
+        if (length != 0 && nodes == 0) throw in.error(INVALID_STREAM, lengthAt, "stream length " + Long.toUnsignedString(length) + " but no nodes");
         lastId = in.lengthStreamId("stream last id");
         if (encodingVersion >= 2) {
             firstId = in.lengthStreamId("stream first id");
             maxDeletedId = in.lengthStreamId("stream max deleted id");
-            entriesAdded = in.rawLength("stream entries added");
+            entriesAdded = in.rawLength("stream entries added", true);
         } else {
             firstId = null;
             maxDeletedId = null;
@@ -334,11 +354,9 @@ final class StreamDecoder extends ValueDecoder {
         long at = in.offset();
         strings.read(groupName, "consumer group name", in.constraints.maxKeySize());
         groupName.own();
-        previousGroupName = ascendingName(previousGroupName, groupName, at, "consumer group");
-        previousConsumerName = null;
-        groupPelSize = 0;
+        if (!groupCheck.group(groupName)) throw in.error(INVALID_STREAM, at, "consumer group name " + show(groupName) + " repeats");
         groupLastId = in.lengthStreamId("consumer group last id");
-        groupEntriesRead = encodingVersion >= 2 ? in.rawLength("consumer group entries read") : -1;
+        groupEntriesRead = encodingVersion >= 2 ? in.rawLength("consumer group entries read", true) : -1;
         pendingCount = pelLeft = in.count("consumer group pending count");
         phase = Phase.GROUP_PEL;
     }
@@ -346,24 +364,16 @@ final class StreamDecoder extends ValueDecoder {
     private void readGroupPending() throws IOException {
         long at = in.offset();
         pendingId = in.rawStreamId("pending entry id");
-        // Servers write a pending list in id order; Redis refuses to load a repeated id.
-        if (groupPelSize > 0 && compareId(pendingId, groupPel[2 * groupPelSize - 2], groupPel[2 * groupPelSize - 1]) <= 0) {
-            throw in.error(INVALID_STREAM, at, "consumer group pending id " + pendingId + " repeats or is out of order");
-        }
-        if (2 * groupPelSize + 2 > groupPel.length) groupPel = Arrays.copyOf(groupPel, groupPel.length * 2);
-        groupPel[2 * groupPelSize] = pendingId.ms();
-        groupPel[2 * groupPelSize + 1] = pendingId.seq();
-        groupPelSize++;
+        if (!groupCheck.pending(pendingId)) throw in.error(INVALID_STREAM, at, "consumer group pending id " + pendingId + " repeats");
         deliveryTimeMs = in.le(8, "pending entry delivery time");
-        deliveryCount = in.length("pending entry delivery count");
+        deliveryCount = in.rawLength("pending entry delivery count", true);
     }
 
     private void readConsumer() throws IOException {
         long at = in.offset();
         strings.read(consumerName, "consumer name", in.constraints.maxKeySize());
         consumerName.own();
-        previousConsumerName = ascendingName(previousConsumerName, consumerName, at, "consumer");
-        consumerPelLast = null;
+        if (!groupCheck.consumer(consumerName)) throw in.error(INVALID_STREAM, at, "consumer name " + show(consumerName) + " repeats in its group");
         seenTimeMs = in.le(8, "consumer seen time");
         activeTimeMs = encodingVersion >= 3 ? in.le(8, "consumer active time") : -1;
         pendingCount = pelLeft = in.count("consumer pending count");
@@ -373,37 +383,10 @@ final class StreamDecoder extends ValueDecoder {
     private void readConsumerPending() throws IOException {
         long at = in.offset();
         pendingId = in.rawStreamId("consumer pending id");
-        // Each id a consumer holds must be pending in its group (Redis refuses the file otherwise).
-        if (consumerPelLast != null && pendingId.compareTo(consumerPelLast) <= 0) {
-            throw in.error(INVALID_STREAM, at, "consumer pending id " + pendingId + " repeats or is out of order");
+        switch (groupCheck.consumerPending(pendingId)) {
+            case NOT_PENDING -> throw in.error(INVALID_STREAM, at, "consumer pending id " + pendingId + " is not pending in its group");
+            case REPEATED -> throw in.error(INVALID_STREAM, at, "consumer pending id " + pendingId + " repeats");
+            default -> { }
         }
-        if (!inGroupPel(pendingId)) throw in.error(INVALID_STREAM, at, "consumer pending id " + pendingId + " is not pending in its group");
-        consumerPelLast = pendingId;
-    }
-
-    /** The name, kept, when it sorts after the previous one (servers write groups and consumers in name order). */
-    private byte[] ascendingName(byte[] previous, StringRef name, long at, String what) throws RdbFormatException {
-        byte[] b = name.toBytes();
-        if (previous != null && Arrays.compareUnsigned(previous, b) >= 0) {
-            throw in.error(INVALID_STREAM, at, what + " name " + StringRef.printable(b, 0, b.length, 40) + " repeats or is out of order");
-        }
-        return b;
-    }
-
-    private static int compareId(StreamId id, long ms, long seq) {
-        int c = Long.compareUnsigned(id.ms(), ms);
-        return c != 0 ? c : Long.compareUnsigned(id.seq(), seq);
-    }
-
-    private boolean inGroupPel(StreamId id) {
-        int lo = 0, hi = groupPelSize - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            int c = compareId(id, groupPel[2 * mid], groupPel[2 * mid + 1]);
-            if (c == 0) return true;
-            if (c > 0) lo = mid + 1;
-            else hi = mid - 1;
-        }
-        return false;
     }
 }

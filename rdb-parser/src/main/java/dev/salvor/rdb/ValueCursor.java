@@ -20,11 +20,14 @@ final class ValueCursor {
     int containersOpened;
     /** Elements delivered so far. */
     long elements;
+    /** The value's members or fields so far, where the server holds each once (sets, zsets, hashes). */
+    final MemberSet members = new MemberSet();
 
     void reset(RdbEncoding encoding) {
         this.encoding = encoding;
         sizeHint = -1;
         containersOpened = 0;
         elements = 0;
+        members.clear();
     }
 }

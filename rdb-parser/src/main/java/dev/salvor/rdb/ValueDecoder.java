@@ -1,5 +1,7 @@
 package dev.salvor.rdb;
 
+import static dev.salvor.rdb.RdbFormatException.Reason.DUPLICATE_MEMBER;
+
 import java.io.IOException;
 
 /**
@@ -33,5 +35,21 @@ abstract class ValueDecoder {
 
     final int maxString() {
         return in.constraints.maxStringSize();
+    }
+
+    /**
+     * The set member, zset member or hash field just decoded into {@code v.item}, found at
+     * {@code at}, must not repeat in the value: servers refuse a value that holds one twice.
+     */
+    final void unique(long at) throws RdbFormatException {
+        if (v.members.add(v.item)) return;
+        RedisType t = v.encoding.type();
+        throw in.error(DUPLICATE_MEMBER, at, t.wireName() + (t == RedisType.HASH ? " field " : " member ") + show(v.item)
+                + " repeats (element " + (v.elements + 1) + "); a server refuses the value");
+    }
+
+    /** A name or member for a one-line message. */
+    static String show(StringRef r) {
+        return r.isInteger() ? Long.toString(r.integer()) : StringRef.printable(r.array(), r.offset(), r.length(), 40);
     }
 }

@@ -3,8 +3,9 @@ package dev.salvor.rdb;
 import static dev.salvor.rdb.RdbFormatException.Reason.INVALID_ZIPLIST;
 
 /**
- * Walks a ziplist (RDB types 10, 12, 13 and quicklist v1 nodes), validating the header, each
- * entry's prev-length and encoding, the entry count and the end marker as it goes.
+ * Walks a ziplist (RDB types 10, 12, 13 and quicklist v1 nodes), validating it as the server's
+ * deep integrity check does: the header's size, tail offset (within the ziplist, and at the last
+ * entry) and count, each entry's prev-length and encoding, and the end marker.
  */
 final class ZiplistDecoder {
     private static final int HEADER = 10;
@@ -15,6 +16,8 @@ final class ZiplistDecoder {
     private int prevEntryLen;
     private int declaredCount;
     private int seen;
+    private long tail;
+    private int lastEntry;
 
     void open(byte[] blob, int offset, int length) throws BlobException {
         if (length < HEADER + 1) throw new BlobException(INVALID_ZIPLIST, 0, "blob of " + length + " bytes is shorter than a ziplist header and end marker");
@@ -24,12 +27,14 @@ final class ZiplistDecoder {
         long zlbytes = u32(offset);
         long zltail = u32(offset + 4);
         if (zlbytes != length) throw new BlobException(INVALID_ZIPLIST, 0, "header says " + zlbytes + " bytes, blob has " + length);
-        if (zltail < HEADER - 0 || zltail >= length) throw new BlobException(INVALID_ZIPLIST, 4, "tail offset " + zltail + " outside the " + length + "-byte ziplist");
+        if (zltail > length - 1) throw new BlobException(INVALID_ZIPLIST, 4, "tail offset " + zltail + " outside the " + length + "-byte ziplist");
         if ((b[end - 1] & 0xff) != 0xff) throw new BlobException(INVALID_ZIPLIST, length - 1, "expected end marker 0xff, found 0x" + Integer.toHexString(b[end - 1] & 0xff));
         declaredCount = (b[offset + 8] & 0xff) | (b[offset + 9] & 0xff) << 8;
         p = offset + HEADER;
         prevEntryLen = 0;
         seen = 0;
+        tail = zltail;
+        lastEntry = -1;
     }
 
     private long u32(int at) {
@@ -41,6 +46,7 @@ final class ZiplistDecoder {
         final int limit = end - 1; // the end marker
         if (p >= limit) {
             if (p != limit) throw new BlobException(INVALID_ZIPLIST, p - base, "entries run past the end marker");
+            if (lastEntry >= 0 && lastEntry - base != tail) throw new BlobException(INVALID_ZIPLIST, 4, "tail offset " + tail + ", but the last entry is at " + (lastEntry - base));
             if (declaredCount != 0xffff && declaredCount != seen) throw new BlobException(INVALID_ZIPLIST, 8, "header counts " + declaredCount + " entries, found " + seen);
             return false;
         }
@@ -72,7 +78,7 @@ final class ZiplistDecoder {
                 break;
             }
             case 2: {
-                if (enc != 0x80) throw new BlobException(INVALID_ZIPLIST, q - base, "bad string encoding byte 0x" + Integer.toHexString(enc));
+                // Servers read any byte 0x80-0xbf as the 32-bit length form (the low bits are unused).
                 if (q + 5 > limit) throw new BlobException(INVALID_ZIPLIST, q - base, "32-bit length passes the end");
                 long len = (b[q + 1] & 0xffL) << 24 | (b[q + 2] & 0xffL) << 16 | (b[q + 3] & 0xffL) << 8 | (b[q + 4] & 0xffL);
                 q += 5;
@@ -116,6 +122,7 @@ final class ZiplistDecoder {
             }
         }
         prevEntryLen = q - entryStart;
+        lastEntry = entryStart;
         p = q;
         seen++;
         return true;

@@ -2,59 +2,66 @@ package dev.salvor.rdb;
 
 import static dev.salvor.rdb.RdbFormatException.Reason.INVALID_ZIPMAP;
 
-/** Walks a zipmap (hashes written by Redis before 2.6): field, value, free-space padding. */
+/**
+ * Walks a zipmap (hashes written by Redis before 2.6): a count byte, then field, value and
+ * free-space padding per entry, and an end marker. Checked as the server checks it on load: every
+ * length inside the blob, at least one entry, and the count byte (unless it says 254, "many").
+ */
 final class ZipmapDecoder {
+    private static final int BIGLEN = 254;
+    private static final int END = 255;
     private byte[] b;
     private int base;
-    private int end;
+    private int last;
     private int p;
+    private int count;
 
     void open(byte[] blob, int offset, int length) throws BlobException {
         if (length < 2) throw new BlobException(INVALID_ZIPMAP, 0, "blob of " + length + " bytes is shorter than a zipmap");
-        if ((blob[offset + length - 1] & 0xff) != 0xff) throw new BlobException(INVALID_ZIPMAP, length - 1, "expected end marker 0xff");
+        if ((blob[offset + length - 1] & 0xff) != END) throw new BlobException(INVALID_ZIPMAP, length - 1, "expected end marker 0xff");
         this.b = blob;
         this.base = offset;
-        this.end = offset + length;
+        this.last = offset + length - 1;
         this.p = offset + 1;
+        this.count = 0;
     }
 
-    private int length(int at) throws BlobException {
+    /** Bytes of the length field at {@code at}: one below 254, else five (254 or 255, then 4 bytes). */
+    private int lengthSize(int at) {
+        return (b[at] & 0xff) < BIGLEN ? 1 : 5;
+    }
+
+    private long length(int at) {
         int first = b[at] & 0xff;
-        if (first < 254) return first;
-        if (first == 254) {
-            if (at + 5 > end) throw new BlobException(INVALID_ZIPMAP, at - base, "length passes the end");
-            long v = (b[at + 1] & 0xffL) | (b[at + 2] & 0xffL) << 8 | (b[at + 3] & 0xffL) << 16 | (b[at + 4] & 0xffL) << 24;
-            if (v > end - base) throw new BlobException(INVALID_ZIPMAP, at - base, "length " + v + " passes the end");
-            return (int) v;
-        }
-        return -1;
+        if (first < BIGLEN) return first;
+        return (b[at + 1] & 0xffL) | (b[at + 2] & 0xffL) << 8 | (b[at + 3] & 0xffL) << 16 | (b[at + 4] & 0xffL) << 24;
     }
 
-    private static int lengthSize(int len) {
-        return len < 254 ? 1 : 5;
-    }
-
-    /** Decodes the next field and value; false at the end marker. */
+    /** Decodes the next field and value; false at the end marker (after checking the count). */
     boolean next(StringRef field, StringRef value) throws BlobException {
-        if (p >= end) throw new BlobException(INVALID_ZIPMAP, p - base, "missing end marker");
-        int flen = length(p);
-        if (flen < 0) {
-            if (p != end - 1) throw new BlobException(INVALID_ZIPMAP, p - base, "end marker before the end of the blob");
+        if ((b[p] & 0xff) == END) {
+            if (p != last) throw new BlobException(INVALID_ZIPMAP, p - base, "end marker before the end of the blob");
+            if (count == 0) throw new BlobException(INVALID_ZIPMAP, 0, "empty zipmap");
+            int declared = b[base] & 0xff;
+            if (declared != BIGLEN && declared != count) throw new BlobException(INVALID_ZIPMAP, 0, "count byte says " + declared + ", found " + count);
             return false;
         }
-        int q = p + lengthSize(flen);
-        if (flen > end - 1 - q) throw new BlobException(INVALID_ZIPMAP, p - base, "field of " + flen + " bytes passes the end");
-        field.setBytes(b, q, flen);
-        q += flen;
-        if (q >= end - 1) throw new BlobException(INVALID_ZIPMAP, q - base, "value length passes the end");
-        int vlen = length(q);
-        if (vlen < 0) throw new BlobException(INVALID_ZIPMAP, q - base, "end marker where a value length was expected");
-        q += lengthSize(vlen);
-        if (q >= end - 1) throw new BlobException(INVALID_ZIPMAP, q - base, "free-space byte passes the end");
-        int free = b[q++] & 0xff;
-        if ((long) vlen + free > end - 1 - q) throw new BlobException(INVALID_ZIPMAP, q - base, "value of " + vlen + " bytes passes the end");
-        value.setBytes(b, q, vlen);
-        p = q + vlen + free;
+        int s = lengthSize(p);
+        if (p + s > last) throw new BlobException(INVALID_ZIPMAP, p - base, "field length passes the end");
+        long flen = length(p);
+        long q = (long) p + s + flen;
+        if (q > last) throw new BlobException(INVALID_ZIPMAP, p - base, "field of " + flen + " bytes passes the end");
+        field.setBytes(b, p + s, (int) flen);
+        int at = (int) q;
+        s = lengthSize(at);
+        if (at + s > last) throw new BlobException(INVALID_ZIPMAP, at - base, "value length passes the end");
+        long vlen = length(at);
+        int free = b[at + s] & 0xff;
+        long next = (long) at + s + 1 + vlen + free;
+        if (next > last) throw new BlobException(INVALID_ZIPMAP, at - base, "value of " + vlen + " bytes and " + free + " free passes the end");
+        value.setBytes(b, at + s + 1, (int) vlen);
+        p = (int) next;
+        count++;
         return true;
     }
 }

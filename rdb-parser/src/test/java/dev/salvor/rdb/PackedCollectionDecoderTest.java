@@ -20,10 +20,10 @@ class PackedCollectionDecoderTest {
         assertThat(DecoderHarness.run(PACKED, RdbEncoding.ZSET_LISTPACK, Parts.raw(DecodersTest.listpack("a", "-inf", "b", "3.25"))).elements())
                 .containsExactly("a:-Infinity", "b:3.25");
         assertThat(DecoderHarness.run(PACKED, RdbEncoding.HASH_LISTPACK, Parts.raw(DecodersTest.listpack("f", 1L))).elements()).containsExactly("f=1");
-        byte[] ttl = DecodersTest.listpack("f", "v", 0L, "g", "w", 1893456000000L);
-        assertThat(DecoderHarness.run(PACKED, RdbEncoding.HASH_LISTPACK_EX_PRE_GA, Parts.raw(ttl)).elements()).containsExactly("f=v", "g=w@1893456000000");
+        byte[] ttl = DecodersTest.listpack("g", "w", 1893456000000L, "f", "v", 0L);
+        assertThat(DecoderHarness.run(PACKED, RdbEncoding.HASH_LISTPACK_EX_PRE_GA, Parts.raw(ttl)).elements()).containsExactly("g=w@1893456000000", "f=v");
         byte[] ga = Parts.concat(new byte[8], Parts.raw(ttl));
-        assertThat(DecoderHarness.run(PACKED, RdbEncoding.HASH_LISTPACK_EX, ga).elements()).containsExactly("f=v", "g=w@1893456000000");
+        assertThat(DecoderHarness.run(PACKED, RdbEncoding.HASH_LISTPACK_EX, ga).elements()).containsExactly("g=w@1893456000000", "f=v");
         byte[] intset = {2, 0, 0, 0, 2, 0, 0, 0, (byte) 0xfe, (byte) 0xff, 9, 0};
         DecoderHarness.Result r = DecoderHarness.run(PACKED, RdbEncoding.SET_INTSET, Parts.raw(intset));
         assertThat(r.elements()).containsExactly("-2", "9");
@@ -48,11 +48,21 @@ class PackedCollectionDecoderTest {
     }
 
     @Test
-    void aScoreThatIsNotANumberIsReportedAtTheBlob() {
-        RdbFormatException e = catchThrowableOfType(() -> DecoderHarness.run(PACKED, RdbEncoding.ZSET_LISTPACK,
-                Parts.raw(DecodersTest.listpack("a", "one"))), RdbFormatException.class);
-        assertThat(e.reason()).isEqualTo(RdbFormatException.Reason.BAD_ENCODING);
+    void aScoreIsReadAsTheServerReadsItWithStrtod() throws Exception {
+        assertThat(DecoderHarness.run(PACKED, RdbEncoding.ZSET_LISTPACK, Parts.raw(DecodersTest.listpack("a", "one", "b", "2.5e1x"))).elements())
+                .containsExactly("a:0.0", "b:25.0");
+    }
+
+    @Test
+    void whatTheServerRefusesIsReportedAtTheBlob() {
+        RdbFormatException e = catchThrowableOfType(() -> DecoderHarness.run(PACKED, RdbEncoding.HASH_LISTPACK,
+                Parts.raw(DecodersTest.listpack("f", "v", "f", "w"))), RdbFormatException.class);
+        assertThat(e.reason()).isEqualTo(RdbFormatException.Reason.DUPLICATE_MEMBER);
         assertThat(e.offset()).isZero();
-        assertThat(e.detail()).contains("\"one\"");
+        assertThat(e.detail()).contains("\"f\"");
+        RdbFormatException order = catchThrowableOfType(() -> DecoderHarness.run(PACKED, RdbEncoding.HASH_LISTPACK_EX_PRE_GA,
+                Parts.raw(DecodersTest.listpack("f", "v", 0L, "g", "w", 1893456000000L))), RdbFormatException.class);
+        assertThat(order.reason()).isEqualTo(RdbFormatException.Reason.INVALID_VALUE);
+        assertThat(order.detail()).contains("follows a field without one");
     }
 }

@@ -38,13 +38,30 @@ class PlainCollectionDecoderTest {
 
     @Test
     void framingEndsWhereDecodingEndsAndTheCountIsTheSizeHint() throws Exception {
-        byte[] zset = bytes(body().len(3).str("a").u8(1).raw("1".getBytes()).str("b").u8(253).str("c").u8(2).raw("-3".getBytes()));
+        byte[] zset = bytes(body().len(3).str("a").u8(1).raw("1".getBytes()).str("b").u8(255).str("c").u8(2).raw("-3".getBytes()));
         DecoderHarness.Result r = DecoderHarness.run(PLAIN, RdbEncoding.ZSET_TEXT_SCORES, zset);
         assertThat(r.decodedEnd()).isEqualTo(zset.length).isEqualTo(r.skimmedEnd());
         assertThat(r.sizeHint()).isEqualTo(3);
         byte[] hash = bytes(body().len(2).len(0).str("f").str("v").len(9).str("g").str("w"));
         DecoderHarness.Result h = DecoderHarness.run(PLAIN, RdbEncoding.HASH_METADATA_PRE_GA, hash);
         assertThat(h.decodedEnd()).isEqualTo(hash.length).isEqualTo(h.skimmedEnd());
+    }
+
+    @Test
+    void whatTheServerRefusesInWellFormedBytes() {
+        byte[] nan = bytes(body().len(2).str("a").u8(1).raw("1".getBytes()).str("b").u8(253));
+        RdbFormatException e = catchThrowableOfType(() -> DecoderHarness.run(PLAIN, RdbEncoding.ZSET_TEXT_SCORES, nan), RdbFormatException.class);
+        assertThat(e.reason()).isEqualTo(RdbFormatException.Reason.INVALID_VALUE);
+        assertThat(e.offset()).isEqualTo(nan.length - 1);
+        byte[] twice = bytes(body().len(3).str("f").str("v").str("g").str("w").len(1).raw("f".getBytes()).str("x"));
+        RdbFormatException d = catchThrowableOfType(() -> DecoderHarness.run(PLAIN, RdbEncoding.HASH_PLAIN, twice), RdbFormatException.class);
+        assertThat(d.reason()).isEqualTo(RdbFormatException.Reason.DUPLICATE_MEMBER);
+        assertThat(d.detail()).contains("\"f\" repeats (element 3)");
+        assertThat(d.offset()).isEqualTo(twice.length - 4);
+        // The integer 7 and the text "7" are one member to the server.
+        byte[] sameNumber = bytes(body().len(2).u8(0xc0).u8(7).str("7"));
+        assertThat(catchThrowableOfType(() -> DecoderHarness.run(PLAIN, RdbEncoding.SET_PLAIN, sameNumber), RdbFormatException.class).reason())
+                .isEqualTo(RdbFormatException.Reason.DUPLICATE_MEMBER);
     }
 
     @Test

@@ -108,12 +108,13 @@ class RdbFlavorTest {
 
     @Test
     void listpackExPreGaHoldsFieldValueTtlTriplets() throws IOException {
-        byte[] lp = DecodersTest.listpack("a", "1", 0L, "b", "2", 1893456000000L);
+        // Fields with a TTL come first (the server refuses one after a field without).
+        byte[] lp = DecodersTest.listpack("b", "2", 1893456000000L, "a", "1", 0L);
         byte[] file = new Rdb("REDIS0012").u8(23).str("h").len(lp.length).raw(lp).finish(true);
-        assertThat(read(file)).containsExactly("key h HASH_LISTPACK_EX_PRE_GA", "a=1@-1", "b=2@1893456000000", "eof OK");
+        assertThat(read(file)).containsExactly("key h HASH_LISTPACK_EX_PRE_GA", "b=2@1893456000000", "a=1@-1", "eof OK");
         // The release type adds the minimum expiry before the listpack.
         byte[] ga = new Rdb("REDIS0012").u8(25).str("h").le64(1893456000000L).len(lp.length).raw(lp).finish(true);
-        assertThat(read(ga)).containsExactly("key h HASH_LISTPACK_EX", "a=1@-1", "b=2@1893456000000", "eof OK");
+        assertThat(read(ga)).containsExactly("key h HASH_LISTPACK_EX", "b=2@1893456000000", "a=1@-1", "eof OK");
     }
 
     @Test

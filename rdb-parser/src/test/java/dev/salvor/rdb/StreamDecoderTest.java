@@ -1,6 +1,7 @@
 package dev.salvor.rdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.util.ArrayList;
@@ -48,10 +49,10 @@ class StreamDecoderTest {
 
     @Test
     void entriesMetadataAndGroups() throws Exception {
-        byte[] value = stream(groups("g", new long[] {0, 1}, "c1", new long[] {1}));
+        byte[] value = stream(groups("g", new long[] {0, 1}, "c1", new long[] {1, 0}));
         DecoderHarness.Result r = DecoderHarness.run(STREAM, RdbEncoding.STREAM_LISTPACKS_3, value);
         assertThat(r.elements()).containsExactly("STREAM_ENTRY", "STREAM_ENTRY", "STREAM_META", "STREAM_GROUP", "STREAM_GROUP_PENDING",
-                "STREAM_GROUP_PENDING", "STREAM_CONSUMER", "STREAM_CONSUMER_PENDING");
+                "STREAM_GROUP_PENDING", "STREAM_CONSUMER", "STREAM_CONSUMER_PENDING", "STREAM_CONSUMER_PENDING");
         assertThat(r.containers()).isEqualTo(1);
         assertThat(r.decodedEnd()).isEqualTo(value.length).isEqualTo(r.skimmedEnd());
 
@@ -79,7 +80,13 @@ class StreamDecoderTest {
         assertThat(e.detail()).contains("not pending in its group");
         byte[] repeated = stream(groups("g", new long[] {1, 1}, "c1", new long[0]));
         RdbFormatException r = catchThrowableOfType(() -> DecoderHarness.run(STREAM, RdbEncoding.STREAM_LISTPACKS_3, repeated), RdbFormatException.class);
-        assertThat(r.detail()).contains("repeats or is out of order");
+        assertThat(r.detail()).contains("repeats");
+        // Servers write pending ids in order but only refuse repeats, and every pending id must be held by a consumer.
+        byte[] unordered = stream(groups("g", new long[] {1, 0}, "c1", new long[] {0, 1}));
+        assertThatCode(() -> DecoderHarness.run(STREAM, RdbEncoding.STREAM_LISTPACKS_3, unordered)).doesNotThrowAnyException();
+        byte[] unheld = stream(groups("g", new long[] {0, 1}, "c1", new long[] {1}));
+        RdbFormatException u = catchThrowableOfType(() -> DecoderHarness.run(STREAM, RdbEncoding.STREAM_LISTPACKS_3, unheld), RdbFormatException.class);
+        assertThat(u.detail()).contains("pending id 0-0 is held by no consumer");
     }
 
     @Test
