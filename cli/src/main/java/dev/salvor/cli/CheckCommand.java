@@ -21,8 +21,9 @@ import java.util.Locale;
 
 /** {@code salvor check FILE}: full validation; every problem with its byte offset and key. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Validate a file completely: framing, encodings, LZF, ziplists/listpacks/intsets, checksum. "
-                + "Exit 0 when clean, 1 when damaged.")
+        description = "Validate a file as the server that loads it would: every value decoded with the server's integrity "
+                + "rules (encodings, LZF, ziplists/listpacks/intsets, duplicate members, scores, field TTLs, stream groups), "
+                + "keys written twice, the checksum. Exit 0 when clean, 1 when damaged.")
 public final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -38,6 +39,15 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Mixin
     ProgressOptions progress;
+
+    @picocli.CommandLine.Option(names = "--quick",
+            description = "Check the framing and the checksum only, not the values' contents (a matching checksum proves the bytes "
+                    + "are what was written, not that the server will load them). Damage found is then located by the full check.")
+    boolean quick;
+
+    @picocli.CommandLine.Option(names = "--threads", paramLabel = "N",
+            description = "Threads that validate values (default: every processor, at most 8).")
+    Integer threads;
 
     @Override
     public Integer call() throws Exception {
@@ -69,7 +79,8 @@ public final class CheckCommand implements Callable<Integer> {
         String jsonText = EachFile.captured(o -> printJson(o, r));
         String line;
         if (r.clean()) {
-            line = String.format("%s: clean (RDB version %d, %,d keys, checksum %s)", name, r.version(), r.keys(), checksumProse(r));
+            line = String.format("%s: clean%s (RDB version %d, %,d keys, checksum %s)", name,
+                    r.valuesChecked() ? "" : " framing and checksum (--quick: values not checked)", r.version(), r.keys(), checksumProse(r));
         } else {
             Problem p = r.problems().get(0);
             line = String.format("%s: DAMAGED: %d problem%s, first at offset %d: %s (RDB version %d, %,d keys read)", name, r.problems().size(),
@@ -98,8 +109,9 @@ public final class CheckCommand implements Callable<Integer> {
                 return new Checked(null, AofCommands.check(aof, bar).withSource(src.name()));
             }
             if (file != null) {
-                // A plain file can be read twice: a fast framing+checksum pass, a full decode only if needed.
-                return new Checked(RdbChecker.checkFile(file, bar), null);
+                // A plain file: values validated on several threads, damage located past the first region.
+                return new Checked(RdbChecker.checkFile(file, quick ? RdbChecker.Mode.QUICK : RdbChecker.Mode.FULL,
+                        threads != null ? Math.max(1, threads) : RdbChecker.defaultThreads(), bar), null);
             }
             try (RdbReader reader = Inputs.rdb(src)) {
                 return new Checked(RdbChecker.check(reader, bar), null);
@@ -112,7 +124,10 @@ public final class CheckCommand implements Callable<Integer> {
     private static void printText(PrintWriter out, CheckReport r) {
         out.printf("%s: RDB version %d, %,d keys read, checksum %s%n", r.source(), r.version(), r.keys(), checksumProse(r));
         for (Problem p : r.problems()) out.println(text(p));
-        out.println(r.clean() ? "clean" : r.problems().size() + " problem" + (r.problems().size() == 1 ? "" : "s") + " found"
+        if (r.problemsOmitted() > 0) out.printf("... and %,d more problems%n", r.problemsOmitted());
+        long n = r.problems().size() + r.problemsOmitted();
+        out.println(r.clean() ? (r.valuesChecked() ? "clean" : "clean framing and checksum (--quick: values not checked)")
+                : n + " problem" + (n == 1 ? "" : "s") + " found"
                 + (r.complete() ? "" : "; the file could not be read past the first one (salvor salvage reads on)"));
     }
 
@@ -144,6 +159,7 @@ public final class CheckCommand implements Callable<Integer> {
         g.writeNumberField("keys", r.keys());
         g.writeStringField("checksum", r.checksum().name().toLowerCase(Locale.ROOT));
         g.writeBooleanField("complete", r.complete());
+        g.writeBooleanField("values_checked", r.valuesChecked());
         g.writeBooleanField("clean", r.clean());
         g.writeArrayFieldStart("problems");
         for (Problem p : r.problems()) {
@@ -175,6 +191,7 @@ public final class CheckCommand implements Callable<Integer> {
             g.writeEndObject();
         }
         g.writeEndArray();
+        g.writeNumberField("problems_omitted", r.problemsOmitted());
         g.writeEndObject();
         g.flush();
         out.println();

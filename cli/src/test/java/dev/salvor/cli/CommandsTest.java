@@ -62,6 +62,50 @@ class CommandsTest {
         assertThat(CliRunner.run("check", RDB74.toString()).exitCode()).isEqualTo(0);
     }
 
+    /**
+     * A file whose checksum matches but whose value the server refuses (a hash listpack holding a
+     * field twice, made from the 7.4 fixture with the CRC64 recomputed): check validates every
+     * value and exits 1; only --quick, which says it checks framing and checksum only, passes it.
+     */
+    @Test
+    void checkValidatesEveryValueUnlessAskedForQuick() throws Exception {
+        byte[] f = Files.readAllBytes(RDB74);
+        byte[] pattern = {(byte) 0x82, 'f', '1'};
+        byte[] seen = {(byte) 0x82, 'f', '0'};
+        int at = -1;
+        for (int i = 0; i + 3 <= f.length && at < 0; i++) {
+            // a listpack holding fields f0 and f1 (6-bit strings): make f1 a second f0
+            if (Arrays.equals(f, i, i + 3, pattern, 0, 3) && indexOf(f, seen, Math.max(0, i - 64), i) >= 0) at = i;
+        }
+        assertThat(at).isGreaterThan(0);
+        f[at + 2] = '0';
+        long crc = dev.salvor.rdb.Crc64.of(f, 0, f.length - 8);
+        for (int i = 0; i < 8; i++) f[f.length - 8 + i] = (byte) (crc >>> (8 * i));
+        Path damaged = tmp.resolve("dup-field.rdb");
+        Files.write(damaged, f);
+
+        CliRunner.Result full = CliRunner.run("check", damaged.toString(), "--json");
+        assertThat(full.exitCode()).as(full.err()).isEqualTo(1);
+        JsonNode j = JSON.readTree(full.out());
+        assertThat(j.get("checksum").asText()).isEqualTo("ok");
+        assertThat(j.get("values_checked").asBoolean()).isTrue();
+        assertThat(j.get("problems")).hasSize(1);
+        assertThat(j.get("problems").get(0).get("reason").asText()).isEqualTo("duplicate member");
+        assertThat(CliRunner.run(new java.io.ByteArrayInputStream(f), "check", "-").exitCode()).isEqualTo(1);
+
+        CliRunner.Result quick = CliRunner.run("check", damaged.toString(), "--quick");
+        assertThat(quick.exitCode()).as(quick.err()).isEqualTo(0);
+        assertThat(quick.out()).contains("--quick: values not checked");
+        assertThat(JSON.readTree(CliRunner.run("check", damaged.toString(), "--quick", "--json").out()).get("values_checked").asBoolean()).isFalse();
+    }
+
+    private static int indexOf(byte[] f, byte[] what, int from, int to) {
+        for (int i = from; i + what.length <= to; i++) {
+            if (Arrays.equals(f, i, i + what.length, what, 0, what.length)) return i;
+        }
+        return -1;
+    }
+
     @Test
     void missingFileIsOneLineAndExitTwo() {
         CliRunner.Result r = CliRunner.run("check", tmp.resolve("nope.rdb").toString());

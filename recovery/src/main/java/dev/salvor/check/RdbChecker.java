@@ -1,34 +1,49 @@
 package dev.salvor.check;
 
+import dev.salvor.io.Progress;
 import dev.salvor.rdb.ChecksumStatus;
 import dev.salvor.rdb.KeyHeader;
 import dev.salvor.rdb.RdbFormatException;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
 import dev.salvor.rdb.RecordView;
+import dev.salvor.rdb.RedisType;
 import dev.salvor.rdb.walk.RdbVisitor;
 import dev.salvor.rdb.walk.RdbWalker;
-
-import dev.salvor.io.Progress;
 import dev.salvor.salvage.CorruptRegion;
 import dev.salvor.salvage.RdbSalvager;
 import dev.salvor.salvage.SalvageReport;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.LongConsumer;
 
 /**
- * Full validation of an RDB file.
+ * Validation of an RDB file as the server that loads it would validate it.
  *
- * <p>When the input can be read twice, a first pass walks only the framing while the CRC64 runs
- * over every byte: a matching checksum proves the bytes are exactly what the server wrote, which
- * is the common case and costs little more than reading the file. Only when the checksum does not
- * match (or the file has none) is every value fully decoded and validated, to locate the damage.
+ * <p>A matching CRC64 proves the bytes are the ones that were written, not that they are valid:
+ * the default ({@link Mode#FULL}) decodes every value with every rule the server applies when it
+ * loads with {@code sanitize-dump-payload yes}, on several threads, and reports a key written
+ * twice. {@link Mode#QUICK} walks the framing and the checksum only, and says so.
  */
 public final class RdbChecker {
+    /** How much is checked. */
+    public enum Mode {
+        /** Every value decoded and validated, keys checked for repeats, framing and checksum. */
+        FULL,
+        /** Framing, checksum and repeated keys only: the values' contents are not validated. */
+        QUICK
+    }
+
     /** Opens the input afresh for another pass. */
     @FunctionalInterface
     public interface Reopener {
@@ -38,28 +53,34 @@ public final class RdbChecker {
     private RdbChecker() {
     }
 
-    /** Two-phase check of an input that can be reopened (a plain file). */
-    public static CheckReport check(Reopener input, LongConsumer progress) throws IOException {
-        CheckReport fast;
-        try (RdbReader r = input.open()) {
-            Progress.phase(progress, "checking framing and checksum", r.size(), Progress.Unit.BYTES);
-            fast = walk(r, progress, false);
-        }
-        if (fast.clean() && fast.checksum() == ChecksumStatus.OK) return fast;
-        try (RdbReader r = input.open()) {
-            Progress.phase(progress, "decoding every value", r.size(), Progress.Unit.BYTES);
-            return walk(r, progress, true);
-        }
+    /** The worker threads a full check uses by default: every processor, at most 8. */
+    public static int defaultThreads() {
+        return Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** Full check of a plain file (see {@link #checkFile(Path, Mode, int, LongConsumer)}). */
+    public static CheckReport checkFile(Path file, LongConsumer progress) throws IOException {
+        return checkFile(file, Mode.FULL, defaultThreads(), progress);
     }
 
     /**
-     * Check of a plain file that reports every damaged region, not only the first: when the
-     * full pass stops at damage, the salvage scan reads on past each region to the end.
+     * Checks a plain file and reports every damaged region, not only the first: when the framing
+     * breaks, the salvage scan reads on past each region to the end.
      */
-    public static CheckReport checkFile(Path file, LongConsumer progress) throws IOException {
-        CheckReport first = check(() -> RdbReader.open(file), progress);
-        if (first.complete() || first.problems().isEmpty()) return first;
-        Progress.phase(progress, "reading past the damage", first.sizeBytes(), Progress.Unit.BYTES);
+    public static CheckReport checkFile(Path file, Mode mode, int threads, LongConsumer progress) throws IOException {
+        ParallelCheck.Result walk;
+        if (mode == Mode.QUICK) {
+            ParallelCheck.Result quick = quickWalk(file, progress);
+            if (quick.complete() && quick.problems().isEmpty() && quick.checksum() != ChecksumStatus.MISMATCH && !quick.trailingData()) {
+                return report(quick, duplicates(file, quick.seen()), false);
+            }
+            // Damage: locate it with the full check.
+        }
+        Progress.phase(progress, "decoding every value", Files.size(file), Progress.Unit.BYTES);
+        walk = ParallelCheck.run(file, threads, progress);
+        List<Problem> dups = duplicates(file, walk.seen());
+        if (walk.complete()) return report(walk, dups, true);
+        Progress.phase(progress, "reading past the damage", walk.size(), Progress.Unit.BYTES);
         SalvageReport salvage = RdbSalvager.salvage(file, reader -> reader.skipValue(), progress);
         List<Problem> problems = new ArrayList<>();
         for (CorruptRegion c : salvage.regions()) {
@@ -67,64 +88,177 @@ public final class RdbChecker {
             problems.add(new Problem(c.errorOffset(), -1, c.lostKey(), c.reason(), c.detail(), region));
         }
         if (salvage.checksum() == ChecksumStatus.MISMATCH) {
-            problems.add(new Problem(first.sizeBytes() - 8, -1, null, "checksum mismatch", "stored CRC64 differs from the computed one"));
+            problems.add(new Problem(walk.size() - 8, -1, null, "checksum mismatch", "stored CRC64 differs from the computed one"));
         }
-        return new CheckReport(first.source(), first.sizeBytes(), first.version(), salvage.keysRecovered() + salvage.keysPartial(),
-                first.checksum(), true, problems);
+        problems.addAll(dups);
+        problems.sort(Comparator.comparingLong(Problem::offset));
+        return new CheckReport(walk.source(), walk.size(), walk.version(), salvage.keysRecovered() + salvage.keysPartial(),
+                walk.checksum(), true, true, problems, 0);
     }
 
-    /** Single full pass (for inputs that can be read only once). */
+    /** Full check, on one thread, of an input that can be reopened (no damage location beyond the first). */
+    public static CheckReport check(Reopener input, LongConsumer progress) throws IOException {
+        try (RdbReader r = input.open()) {
+            return check(r, progress);
+        }
+    }
+
+    /**
+     * Full check in one pass, for inputs that can be read only once: every value validated, the
+     * checksum verified; the first damage ends the pass. Keys written twice are found by
+     * fingerprint (they cannot be confirmed by a second read).
+     */
     public static CheckReport check(RdbReader reader, LongConsumer progress) throws IOException {
-        return walk(reader, progress, true);
-    }
-
-    private static CheckReport walk(RdbReader reader, LongConsumer progress, boolean deep) throws IOException {
-        Walk w = new Walk(deep);
+        FullWalk w = new FullWalk();
         try {
             RdbWalker.walk(reader, w, Long.MAX_VALUE, progress);
         } catch (RdbFormatException e) {
             w.problems.add(Problem.of(e));
         }
-        return new CheckReport(reader.source(), reader.size(), reader.version(), w.keys, reader.checksumStatus(), w.complete, w.problems);
+        List<Problem> problems = w.problems;
+        for (SeenKeys.Suspect s : w.seen.suspects()) {
+            problems.add(new Problem(s.offset(), s.db(), s.key(), "duplicate key",
+                    "the key's fingerprint repeats one read before in this database (the input cannot be read again to compare the bytes); "
+                            + "the server refuses to load a file with a key twice"));
+        }
+        problems.sort(Comparator.comparingLong(Problem::offset));
+        return new CheckReport(reader.source(), reader.size(), reader.version(), w.keys, reader.checksumStatus(), w.complete, true, problems, 0);
     }
 
-    /** Counts keys and collects problems; a deep walk decodes every element, a quick one the framing only. */
-    private static final class Walk implements RdbVisitor {
-        private final boolean deep;
+    /** The one-pass check: every value decoded, keys noted, empty values and the trailer reported. */
+    private static final class FullWalk implements RdbVisitor {
         final List<Problem> problems = new ArrayList<>();
+        final SeenKeys seen = new SeenKeys();
         long keys;
         boolean complete;
-
-        Walk(boolean deep) {
-            this.deep = deep;
-        }
 
         @Override
         public Value beginKey(KeyHeader key) {
             keys++;
-            return deep ? Value.DECODE : Value.FRAMING;
+            seen.add(key.db(), key.key(), key.recordOffset());
+            return Value.DECODE;
         }
 
         @Override
         public void endKey(KeyHeader key) {
-            if (deep && key.elementCount() == 0) {
-                problems.add(new Problem(key.keyEndOffset(), key.db(), key.key(), "empty value",
-                        "a " + key.type().wireName() + " with no elements (Redis skips such keys when loading)"));
-            }
+            Problem empty = emptyValue(key);
+            if (empty != null) problems.add(empty);
         }
 
         @Override
         public void record(RdbToken token, RecordView r) throws IOException {
             if (token != RdbToken.EOF) return;
-            if (r.checksumStatus() == ChecksumStatus.MISMATCH) {
-                problems.add(new Problem(r.offset() - 8, -1, null, "checksum mismatch",
-                        "stored CRC64 " + hex(r.storedChecksum()) + ", computed " + hex(r.computedChecksum())));
-            }
-            if (r.hasTrailingData()) {
-                problems.add(new Problem(r.offset(), -1, null, "trailing data", "bytes follow the RDB checksum"));
-            }
+            problems.addAll(trailerProblems(r.checksumStatus(), r.storedChecksum(), r.computedChecksum(), r.offset(), r.hasTrailingData()));
             complete = true;
         }
+    }
+
+    /** A key of a collection type with no elements: loading skips it (a DUMP payload is refused outright). */
+    static Problem emptyValue(KeyHeader k) {
+        RedisType type = k.type();
+        if (k.elementCount() != 0 || !(type == RedisType.LIST || type == RedisType.SET || type == RedisType.ZSET || type == RedisType.HASH)) return null;
+        return new Problem(k.recordOffset(), k.db(), k.key(), "empty value",
+                "a " + type.wireName() + " with no elements (the server skips such a key when loading)");
+    }
+
+    private static List<Problem> trailerProblems(ChecksumStatus status, long stored, long computed, long endOffset, boolean trailing) {
+        List<Problem> out = new ArrayList<>();
+        if (status == ChecksumStatus.MISMATCH) {
+            out.add(new Problem(endOffset - 8, -1, null, "checksum mismatch", "stored CRC64 " + hex(stored) + ", computed " + hex(computed)));
+        }
+        if (trailing) out.add(new Problem(endOffset, -1, null, "trailing data", "bytes follow the RDB checksum"));
+        return out;
+    }
+
+    private static CheckReport report(ParallelCheck.Result walk, List<Problem> dups, boolean valuesChecked) {
+        List<Problem> problems = new ArrayList<>(walk.problems());
+        problems.addAll(trailerProblems(walk.checksum(), walk.storedChecksum(), walk.computedChecksum(),
+                walk.trailingData() ? walk.trailingAt() : walk.size(), walk.trailingData()));
+        problems.addAll(dups);
+        problems.sort(Comparator.comparingLong(Problem::offset));
+        return new CheckReport(walk.source(), walk.size(), walk.version(), walk.keys(), walk.checksum(), walk.complete(), valuesChecked,
+                problems, walk.problemsOmitted());
+    }
+
+    /** The framing and checksum walk alone (the planner of a full check, without its workers). */
+    private static ParallelCheck.Result quickWalk(Path file, LongConsumer progress) throws IOException {
+        QuickWalk w = new QuickWalk();
+        List<Problem> problems = new ArrayList<>();
+        try (RdbReader r = RdbReader.open(file)) {
+            Progress.phase(progress, "checking framing and checksum", r.size(), Progress.Unit.BYTES);
+            try {
+                RdbWalker.walk(r, w, Long.MAX_VALUE, progress);
+            } catch (RdbFormatException e) {
+                problems.add(Problem.of(e));
+            }
+            return new ParallelCheck.Result(r.source(), r.size(), r.version(), w.keys, r.checksumStatus(), r.storedChecksum(),
+                    r.computedChecksum(), w.complete, w.trailingAt >= 0, w.trailingAt, problems, 0, w.seen);
+        }
+    }
+
+    /** Framing and checksum: keys noted by their fingerprint, values stepped over. */
+    private static final class QuickWalk implements RdbVisitor {
+        final SeenKeys seen = new SeenKeys();
+        long keys;
+        boolean complete;
+        long trailingAt = -1;
+
+        @Override
+        public Value beginKey(KeyHeader key) {
+            keys++;
+            seen.add(key.db(), key.key(), key.recordOffset());
+            return Value.FRAMING;
+        }
+
+        @Override
+        public void record(RdbToken token, RecordView r) throws IOException {
+            if (token != RdbToken.EOF) return;
+            complete = true;
+            if (r.hasTrailingData()) trailingAt = r.offset();
+        }
+    }
+
+    /**
+     * Confirms the keys whose fingerprints repeated by reading the file's keys again and comparing
+     * bytes: a duplicate is reported at each later copy, with the offset of the first.
+     */
+    static List<Problem> duplicates(Path file, SeenKeys seen) throws IOException {
+        if (seen.suspects().isEmpty()) return List.of();
+        Set<Long> hashes = new HashSet<>();
+        for (SeenKeys.Suspect s : seen.suspects()) hashes.add(SeenKeys.fingerprint(s.db(), s.key()));
+        Map<String, List<Long>> occurrences = new HashMap<>();
+        try (RdbReader r = RdbReader.open(file)) {
+            RdbToken t;
+            while ((t = r.next()) != RdbToken.END) {
+                if (t != RdbToken.KEY) continue;
+                if (hashes.contains(SeenKeys.fingerprint(r.db(), r.key()))) {
+                    occurrences.computeIfAbsent(id(r.db(), r.key()), k -> new ArrayList<>()).add(r.tokenOffset());
+                }
+                r.skipValue(RdbReader.Skip.FRAMING);
+            }
+        } catch (RdbFormatException e) {
+            // The keys up to the damage were compared; the damage itself is reported by the check.
+        }
+        List<Problem> out = new ArrayList<>();
+        Set<String> reported = new HashSet<>();
+        for (SeenKeys.Suspect s : seen.suspects()) {
+            String id = id(s.db(), s.key());
+            List<Long> at = occurrences.get(id);
+            if (at == null || at.size() < 2 || !reported.add(id)) continue;
+            for (int i = 1; i < at.size(); i++) {
+                out.add(new Problem(at.get(i), s.db(), s.key(), "duplicate key",
+                        "the key was already written at offset " + at.get(0) + " in this database"
+                                + (at.size() > 2 ? " (" + at.size() + " copies)" : "") + "; the server refuses to load a file with a key twice"));
+            }
+        }
+        if (seen.suspectsOmitted() > 0) {
+            out.add(new Problem(0, -1, null, "duplicate key", "more than " + SeenKeys.MAX_SUSPECTS + " keys repeat; only the first were compared"));
+        }
+        return out;
+    }
+
+    private static String id(int db, byte[] key) {
+        return db + ":" + new String(key, StandardCharsets.ISO_8859_1);
     }
 
     static String hex(long v) {

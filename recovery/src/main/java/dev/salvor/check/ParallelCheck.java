@@ -1,0 +1,215 @@
+package dev.salvor.check;
+
+import dev.salvor.rdb.ChecksumStatus;
+import dev.salvor.rdb.RdbFormatException;
+import dev.salvor.rdb.RdbReader;
+import dev.salvor.rdb.RdbToken;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
+
+/**
+ * Every value of a plain file validated on several threads. The calling thread walks the file's
+ * framing while the CRC64 runs over every byte (and notes each key, to find one written twice);
+ * it cuts the file into ranges of whole records, and workers decode each range completely, with
+ * every rule the server applies. A worker that meets a bad value reports it, steps over that
+ * record by its framing and goes on, so every damaged value is reported, not just the first.
+ */
+final class ParallelCheck {
+    /** Input bytes per range: large enough to amortise a reader, small enough to balance load. */
+    static final long RANGE_BYTES = 1L << 20;
+    /** Problems kept at most; more are counted. */
+    static final int MAX_PROBLEMS = 10_000;
+
+    /** What the walk found. {@code complete}: the framing held up to the EOF record. */
+    record Result(String source, long size, int version, long keys, ChecksumStatus checksum, long storedChecksum,
+                  long computedChecksum, boolean complete, boolean trailingData, long trailingAt,
+                  List<Problem> problems, long problemsOmitted, SeenKeys seen) {
+    }
+
+    private record Range(long start, long end, RdbReader.Context context) {
+    }
+
+    private record RangeResult(List<Problem> problems, long omitted) {
+    }
+
+    private ParallelCheck() {
+    }
+
+    static Result run(Path file, int workers, LongConsumer progress) throws IOException {
+        AtomicInteger threadNo = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "salvor-check-" + threadNo.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        // Ranges in flight: enough to keep every worker busy, few enough to bound memory.
+        Semaphore inFlight = new Semaphore(4 * workers);
+        List<Future<RangeResult>> futures = new ArrayList<>();
+        List<Long> rangeEnds = new ArrayList<>();
+        SeenKeys seen = new SeenKeys();
+        long keys = 0;
+        RdbFormatException plannerError = null;
+        boolean trailing = false;
+        long trailingAt = -1;
+        try (RdbReader r = RdbReader.open(file)) {
+            long size = r.size();
+            int done = 0;
+            long nextReport = 0;
+            long start = -1;
+            RdbReader.Context context = null;
+            try {
+                r.next(); // the header
+                start = r.offset();
+                context = r.context();
+                RdbToken t;
+                while ((t = r.next()) != RdbToken.END) {
+                    if (t == RdbToken.EOF) {
+                        if (r.hasTrailingData()) {
+                            trailing = true;
+                            trailingAt = r.offset();
+                        }
+                        continue;
+                    }
+                    if (t != RdbToken.KEY) continue;
+                    keys++;
+                    seen.add(r.db(), r.key(), r.tokenOffset());
+                    long keyStart = r.tokenOffset();
+                    if (keyStart - start >= RANGE_BYTES) {
+                        submit(pool, inFlight, futures, rangeEnds, file, new Range(start, keyStart, context));
+                        start = keyStart;
+                        context = r.context();
+                    }
+                    r.skipValue(RdbReader.Skip.FRAMING);
+                    if (progress != null && r.offset() >= nextReport) {
+                        done = reportDone(futures, rangeEnds, done, progress);
+                        nextReport = r.offset() + (4 << 20);
+                    }
+                }
+                submit(pool, inFlight, futures, rangeEnds, file, new Range(start, r.eofOffset(), context));
+            } catch (RdbFormatException e) {
+                plannerError = e;
+                // The rest goes to one worker, whose full decode reports this error or an earlier one.
+                if (start >= 0) submit(pool, inFlight, futures, rangeEnds, file, new Range(start, Long.MAX_VALUE, context));
+            }
+            List<Problem> problems = new ArrayList<>();
+            long omitted = 0;
+            for (Future<RangeResult> f : futures) {
+                RangeResult rr = await(f);
+                for (Problem p : rr.problems()) {
+                    if (problems.size() < MAX_PROBLEMS) problems.add(p);
+                    else omitted++;
+                }
+                omitted += rr.omitted();
+            }
+            if (plannerError != null) {
+                long at = plannerError.offset();
+                if (problems.stream().noneMatch(p -> p.offset() == at)) problems.add(Problem.of(plannerError));
+            }
+            if (progress != null) progress.accept(plannerError == null ? size : r.offset());
+            return new Result(r.source(), size, r.version(), keys, r.checksumStatus(), r.storedChecksum(), r.computedChecksum(),
+                    plannerError == null, trailing, trailingAt, problems, omitted, seen);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void submit(ExecutorService pool, Semaphore inFlight, List<Future<RangeResult>> futures, List<Long> ends,
+                               Path file, Range range) throws IOException {
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("check interrupted");
+        }
+        futures.add(pool.submit(() -> {
+            try {
+                return checkRange(file, range);
+            } finally {
+                inFlight.release();
+            }
+        }));
+        ends.add(range.end());
+    }
+
+    /** Reports the end of the last range finished in file order. */
+    private static int reportDone(List<Future<RangeResult>> futures, List<Long> ends, int done, LongConsumer progress) {
+        while (done < futures.size() && futures.get(done).isDone()) done++;
+        if (done > 0) progress.accept(ends.get(done - 1));
+        return done;
+    }
+
+    private static RangeResult await(Future<RangeResult> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("check interrupted");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) throw io;
+            if (c instanceof RuntimeException re) throw re;
+            if (c instanceof Error err) throw err;
+            throw new IOException(c);
+        }
+    }
+
+    /**
+     * Decodes every record starting in the range. After a bad value the record is stepped over by
+     * its framing (which the planner found sound) and decoding resumes after it.
+     */
+    private static RangeResult checkRange(Path file, Range range) throws IOException {
+        List<Problem> problems = new ArrayList<>();
+        long omitted = 0;
+        long pos = range.start();
+        RdbReader.Context ctx = range.context();
+        while (pos < range.end()) {
+            RdbReader r = RdbReader.resume(file, pos, ctx);
+            try {
+                pos = decode(r, range.end(), problems);
+                if (pos < 0) break;
+            } catch (RdbFormatException e) {
+                if (problems.size() < MAX_PROBLEMS) problems.add(Problem.of(e));
+                else omitted++;
+                long failed = r.recordOffset();
+                RdbReader.Context failedCtx = r.context();
+                try (RdbReader s = RdbReader.resume(file, failed, failedCtx)) {
+                    RdbToken t = s.next();
+                    if (s.inValue()) s.skipValue(RdbReader.Skip.FRAMING);
+                    if (t == RdbToken.END || t == RdbToken.EOF) break;
+                    pos = s.offset();
+                    ctx = s.context();
+                } catch (RdbFormatException framing) {
+                    // The framing itself is broken here: the planner stops at it too.
+                    break;
+                }
+            } finally {
+                r.close();
+            }
+        }
+        return new RangeResult(problems, omitted);
+    }
+
+    /** Reads records until {@code end}; the offset reached, or -1 at the end of the file. */
+    private static long decode(RdbReader r, long end, List<Problem> problems) throws IOException {
+        while (true) {
+            if (r.offset() >= end && !r.inValue()) return r.offset();
+            RdbToken t = r.next();
+            if (t == RdbToken.END || t == RdbToken.EOF) return -1;
+            if (t != RdbToken.KEY) continue;
+            r.skipValue(RdbReader.Skip.DECODE);
+            Problem empty = RdbChecker.emptyValue(r);
+            if (empty != null && problems.size() < MAX_PROBLEMS) problems.add(empty);
+        }
+    }
+}
