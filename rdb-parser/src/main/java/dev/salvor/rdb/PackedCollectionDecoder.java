@@ -1,6 +1,5 @@
 package dev.salvor.rdb;
 
-import static dev.salvor.rdb.RdbFormatException.Reason.INVALID_LISTPACK;
 import static dev.salvor.rdb.RdbFormatException.Reason.INVALID_VALUE;
 
 import java.io.IOException;
@@ -18,7 +17,7 @@ final class PackedCollectionDecoder extends ValueDecoder {
     private boolean opened;
     /** Whether members or fields must be unique (every set, zset and hash encoding but the intset, which orders them). */
     private boolean uniqueMembers;
-    private long previousFieldTtl;
+    private final FieldTtlOrder fieldTtls = new FieldTtlOrder();
 
     PackedCollectionDecoder(RdbInput in, RdbStrings strings, ValueCursor v, Blob blob) {
         super(in, strings, v);
@@ -29,7 +28,7 @@ final class PackedCollectionDecoder extends ValueDecoder {
     void begin(RdbEncoding encoding, long typeOffset) throws IOException {
         this.encoding = encoding;
         opened = false;
-        previousFieldTtl = -1;
+        fieldTtls.reset();
         RedisType t = encoding.type();
         uniqueMembers = encoding != RdbEncoding.SET_INTSET && (t == RedisType.SET || t == RedisType.ZSET || t == RedisType.HASH);
         // The minimum field expiry is stated before the listpack (the entries carry absolute times).
@@ -119,26 +118,11 @@ final class PackedCollectionDecoder extends ValueDecoder {
         return CNumbers.strtod(a, off, Math.min(len, 127));
     }
 
-    /**
-     * A listpack hash's field TTL, checked as the server does: an integer (or its exact text),
-     * 0 for none, at most 2^48-1; fields with a TTL come first, in non-decreasing order. -1 for none.
-     */
+    /** A listpack hash's field TTL, checked as the server does ({@link FieldTtlOrder}); -1 for none. */
     private long listpackFieldTtl(StringRef ttl) throws RdbFormatException {
-        long t;
-        if (ttl.isInteger()) {
-            t = ttl.integer();
-        } else {
-            t = CNumbers.string2ll(ttl.array(), ttl.offset(), ttl.length());
-            if (t == CNumbers.NOT_A_LONG) throw in.error(INVALID_LISTPACK, blob.offset, "hash field TTL is not an integer: " + show(ttl));
-        }
-        if (t < 0 || t > PlainCollectionDecoder.FIELD_EXPIRY_MAX) {
-            throw in.error(INVALID_VALUE, blob.offset, "hash field TTL " + t + " of field " + show(v.item) + " is out of range");
-        }
-        if (t != 0 && (previousFieldTtl == 0 || t < previousFieldTtl)) {
-            throw in.error(INVALID_VALUE, blob.offset, "hash field TTL " + t + " of field " + show(v.item)
-                    + (previousFieldTtl == 0 ? " follows a field without one" : " is earlier than the previous field's " + previousFieldTtl));
-        }
-        previousFieldTtl = t;
+        String[] problem = new String[1];
+        long t = fieldTtls.accept(ttl, problem);
+        if (problem[0] != null) throw in.error(INVALID_VALUE, blob.offset, "hash field TTL of field " + show(v.item) + " " + problem[0]);
         return t == 0 ? -1 : t;
     }
 

@@ -15,8 +15,6 @@ final class PlainCollectionDecoder extends ValueDecoder {
     private RdbEncoding encoding;
     private long remaining;
     private long hashMinExpire;
-    /** The latest field expiry a server holds (2^48-1 ms); later ones are refused. */
-    static final long FIELD_EXPIRY_MAX = (1L << 48) - 1;
 
     PlainCollectionDecoder(RdbInput in, RdbStrings strings, ValueCursor v) {
         super(in, strings, v);
@@ -29,7 +27,7 @@ final class PlainCollectionDecoder extends ValueDecoder {
             long at = in.offset();
             hashMinExpire = in.le(8, "hash minimum field expiry");
             // A RESTORE only logs this; loading a file stops at it.
-            if (!in.dumpPayload && Long.compareUnsigned(hashMinExpire, FIELD_EXPIRY_MAX + 1) > 0) {
+            if (!in.dumpPayload && Long.compareUnsigned(hashMinExpire, FieldTtlOrder.MAX + 1) > 0) {
                 throw in.error(INVALID_VALUE, at, "hash minimum field expiry " + Long.toUnsignedString(hashMinExpire) + " is out of range");
             }
         }
@@ -79,7 +77,7 @@ final class PlainCollectionDecoder extends ValueDecoder {
                 long at = in.offset();
                 long t = in.rawLength("hash field TTL");
                 long expireAt = encoding == RdbEncoding.HASH_METADATA ? (t != 0 ? t + hashMinExpire - 1 : 0) : t;
-                if (Long.compareUnsigned(expireAt, FIELD_EXPIRY_MAX) > 0) {
+                if (Long.compareUnsigned(expireAt, FieldTtlOrder.MAX) > 0) {
                     throw in.error(BAD_ENCODING, at, "hash field expiry " + Long.toUnsignedString(expireAt) + " is out of range");
                 }
                 v.fieldExpireAtMs = expireAt == 0 ? -1 : expireAt;

@@ -1,7 +1,6 @@
 package dev.salvor.rdb;
 
 import static dev.salvor.rdb.RdbFormatException.Reason.EMPTY_VALUE;
-import static dev.salvor.rdb.RdbFormatException.Reason.TRUNCATED;
 import static dev.salvor.rdb.RdbFormatException.Reason.UNKNOWN_TYPE;
 
 import java.io.Closeable;
@@ -193,35 +192,29 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
     }
 
     /**
-     * Reads a DUMP payload (type byte, value, 2-byte RDB version, CRC64). The trailer is verified
-     * first; the tokens are then KEY (with a null key), its ELEMENTs, KEY_END and END.
+     * Reads a DUMP payload (type byte, value, 2-byte RDB version, CRC64). The footer is verified
+     * first ({@link DumpFooter}: checksum, a version some server writes, a type that version
+     * has); the tokens are then KEY (with a null key), its ELEMENTs, KEY_END and END. The value is
+     * checked as RESTORE checks it with {@code sanitize-dump-payload yes}, which also refuses an
+     * empty collection.
      */
     public static RdbReader ofDumpPayload(byte[] payload, String source) throws RdbFormatException {
         return ofDumpPayload(payload, source, ReadConstraints.defaults());
     }
 
     public static RdbReader ofDumpPayload(byte[] payload, String source, ReadConstraints constraints) throws RdbFormatException {
-        if (payload.length < 11) {
-            throw new RdbFormatException(TRUNCATED, source, 0, -1, null, "DUMP payload of " + payload.length + " bytes is shorter than type, value and 10-byte trailer");
-        }
-        int end = payload.length - 10;
-        int ver = (payload[end] & 0xff) | (payload[end + 1] & 0xff) << 8;
-        long stored = 0;
-        for (int i = 7; i >= 0; i--) stored = stored << 8 | (payload[end + 2 + i] & 0xffL);
-        long computed = Crc64.of(payload, 0, payload.length - 8);
-        if (stored != 0 && stored != computed) {
-            throw new RdbFormatException(RdbFormatException.Reason.CHECKSUM_MISMATCH, source, payload.length - 8, -1, null,
-                    "DUMP payload CRC64 is " + Long.toHexString(stored) + ", computed " + Long.toHexString(computed));
-        }
+        DumpFooter footer = DumpFooter.of(payload, source);
         // The server reads the value from the whole payload: a value that runs into the footer's
         // bytes loads, and bytes between the value and the footer are never looked at.
-        RdbReader r = new RdbReader(new ByteSource(payload, 0, payload.length), source, constraints, null, true);
-        r.records.version = ver;
-        r.records.flavor = RdbFlavor.ofDumpVersion(ver);
+        // Errors in the value say which version the payload claims.
+        String named = (source == null ? "DUMP payload" : source) + " (" + DumpFooter.claim(footer.version()) + ")";
+        RdbReader r = new RdbReader(new ByteSource(payload, 0, payload.length), named, constraints, null, true);
+        r.records.version = footer.version();
+        r.records.flavor = RdbFlavor.ofDumpVersion(footer.version());
         r.records.magic = null;
-        r.records.checksumStatus = stored == 0 ? ChecksumStatus.DISABLED : ChecksumStatus.OK;
-        r.records.storedChecksum = stored;
-        r.records.computedChecksum = computed;
+        r.records.checksumStatus = ChecksumStatus.OK;
+        r.records.storedChecksum = footer.storedChecksum();
+        r.records.computedChecksum = footer.computedChecksum();
         return r;
     }
 

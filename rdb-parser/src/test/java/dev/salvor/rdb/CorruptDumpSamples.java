@@ -92,6 +92,22 @@ final class CorruptDumpSamples {
         return out;
     }
 
+    /**
+     * Salvor's verdict for a server that loads no modules (as the test servers): null when it
+     * reads the whole payload as such a server would load it, else why not. A module value is
+     * framed and checked by its opcodes, but only a server with that module can load it.
+     */
+    static String refusedByServerWithoutModules(byte[] payload) {
+        RdbFormatException e = salvorRefuses(payload);
+        if (e != null) return e.getMessage();
+        try (RdbReader r = RdbReader.ofDumpPayload(payload, "payload")) {
+            if (r.next() == RdbToken.KEY && r.type() == RedisType.MODULE) return "a value of module " + r.moduleName() + ", which the server does not have";
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        return null;
+    }
+
     /** Salvor's verdict: null when it reads the whole payload as a server would load it, else why not. */
     static RdbFormatException salvorRefuses(byte[] payload) {
         try (RdbReader r = RdbReader.ofDumpPayload(payload, "payload")) {
