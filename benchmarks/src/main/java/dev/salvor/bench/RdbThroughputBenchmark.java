@@ -57,13 +57,19 @@ public class RdbThroughputBenchmark {
         System.out.printf("%nfile: %s (%d bytes)%n", file, size);
     }
 
-    /** Framing walk plus CRC64 over every byte (the clean-file path of {@code salvor check}). */
+    /** Framing walk plus CRC64 over every byte ({@code salvor check --quick}). */
     @Benchmark
     public CheckReport check() throws IOException {
-        return RdbChecker.check(() -> RdbReader.open(file), null);
+        return RdbChecker.checkFile(file, RdbChecker.Mode.QUICK, 1, null);
     }
 
-    /** Full decode of every value (the damaged-file path of {@code salvor check}). */
+    /** {@code salvor check}: every value validated on every processor while one thread walks framing and CRC64. */
+    @Benchmark
+    public CheckReport checkFull() throws IOException {
+        return RdbChecker.checkFile(file, RdbChecker.Mode.FULL, RdbChecker.defaultThreads(), null);
+    }
+
+    /** Full decode of every value on one thread (the one-pass check of a stream). */
     @Benchmark
     public CheckReport checkDeep() throws IOException {
         try (RdbReader r = RdbReader.open(file)) {
