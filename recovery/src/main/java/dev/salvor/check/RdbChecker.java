@@ -83,9 +83,16 @@ public final class RdbChecker {
         Progress.phase(progress, "reading past the damage", walk.size(), Progress.Unit.BYTES);
         SalvageReport salvage = RdbSalvager.salvage(file, reader -> reader.skipValue(), progress);
         List<Problem> problems = new ArrayList<>();
+        Map<Long, Problem> found = new HashMap<>();
+        for (Problem p : walk.problems()) found.putIfAbsent(p.offset(), p);
         for (CorruptRegion c : salvage.regions()) {
             Problem.Region region = new Problem.Region(c.start(), c.end(), c.lastGoodKey(), c.firstGoodKey(), c.truncation());
-            problems.add(new Problem(c.errorOffset(), -1, c.lostKey(), c.reason(), c.detail(), region));
+            // The key is the one being read where the damage was detected (the region may begin
+            // earlier, at a key whose unchecked end could have run into it).
+            Problem detected = found.get(c.errorOffset());
+            byte[] key = detected != null && detected.key() != null ? detected.key() : c.lostKey();
+            int db = detected != null && detected.db() >= 0 ? detected.db() : c.db();
+            problems.add(new Problem(c.errorOffset(), db, key, c.reason(), c.detail(), region));
         }
         if (salvage.checksum() == ChecksumStatus.MISMATCH) {
             problems.add(new Problem(walk.size() - 8, -1, null, "checksum mismatch", "stored CRC64 differs from the computed one"));

@@ -11,10 +11,11 @@ package dev.salvor.salvage;
  * @param lastGoodKey   the last key read intact before the region, or null
  * @param firstGoodKey  the first key read intact after it, or null
  * @param lostKey       the key whose record the damage hit, when its name was readable, else null
+ * @param db            the database in effect where the region begins, or -1 when not known
  * @param truncation    true when the region runs to the end of the file (a cut-off tail)
  */
 public record CorruptRegion(long start, long end, String reason, String detail, long errorOffset,
-                            byte[] lastGoodKey, byte[] firstGoodKey, byte[] lostKey, boolean truncation) {
+                            byte[] lastGoodKey, byte[] firstGoodKey, byte[] lostKey, int db, boolean truncation) {
     public long length() {
         return end - start;
     }

@@ -207,7 +207,7 @@ public final class RdbSalvager {
             // records were found, so they are kept too (aux fields, functions, the first keys).
             long resume = found.offset() > MAGIC_LENGTH && readsCleanly(MAGIC_LENGTH, found.offset(), ctx) ? MAGIC_LENGTH : found.offset();
             long end = resume < 0 ? size : resume;
-            regions.add(new CorruptRegion(0, end, e.reason().text(), e.detail(), e.offset(), null, null, null, resume < 0));
+            regions.add(new CorruptRegion(0, end, e.reason().text(), e.detail(), e.offset(), null, null, null, -1, resume < 0));
             regionContexts.add(ctx);
             if (resume < 0) return new Scan(ctx, null, true, false, ChecksumStatus.NOT_REACHED);
             reader = RdbReader.resume(file, resume, ctx);
@@ -320,7 +320,7 @@ public final class RdbSalvager {
                 if (lostKey != null && lostPlausible && !partialKey) lose(lostDb, lostKey);
                 long end = found.offset() < 0 ? size : found.offset();
                 for (byte[] d : found.doubtful()) if (doubtfulKeys.size() < MAX_NAMES) doubtfulKeys.add(d);
-                regions.add(new CorruptRegion(start, end, e.reason().text(), e.detail(), e.offset(), before, null, lostKey, found.offset() < 0));
+                regions.add(new CorruptRegion(start, end, e.reason().text(), e.detail(), e.offset(), before, null, lostKey, here.db(), found.offset() < 0));
                 regionContexts.add(here);
                 recent.clear();
                 if (found.offset() >= 0) {
@@ -484,7 +484,7 @@ public final class RdbSalvager {
                 }
             }
             out.add(new CorruptRegion(r.start(), r.end(), r.reason(), r.detail(), r.errorOffset(), r.lastGoodKey(), first,
-                    r.lostKey(), r.truncation()));
+                    r.lostKey(), r.db(), r.truncation()));
         }
         return out;
     }

@@ -135,6 +135,35 @@ class RdbCheckerTest {
         assertRefused(f, key, "invalid ziplist");
     }
 
+    /**
+     * Damage that breaks the framing (a blob's string length made too long, in a database other than 0): the
+     * region found by reading past it names the damaged key (not the one before) and its database (not -1).
+     */
+    @Test
+    void aRegionPastBrokenFramingNamesItsKeyAndDatabase() throws Exception {
+        Path old = Fixtures.resolve("rdb/redis-2.8/dataset.rdb");
+        int[] db = {-1};
+        String key = firstKey(old, r -> {
+            if (r.db() <= 0 || r.encoding().family() != RdbEncoding.Family.PACKED) return false;
+            db[0] = r.db();
+            return true;
+        });
+        Loc loc = locate(old, key);
+        byte[] f = Files.readAllBytes(old);
+        assertThat(f[(int) loc.valueOffset] & 0xc0).as("a one-byte length").isZero();
+        f[(int) loc.valueOffset] = 0x3f;
+        Path damaged = dir.resolve("framing.rdb");
+        Files.write(damaged, f);
+        CheckReport r = RdbChecker.checkFile(damaged, null);
+        Problem p = r.problems().stream().filter(x -> x.region() != null).findFirst().orElseThrow();
+        assertThat(new String(p.key(), StandardCharsets.UTF_8)).isEqualTo(key);
+        assertThat(p.db()).isEqualTo(db[0]);
+        // The region may begin at the key before (a raw string whose end nothing checks), but the
+        // problem names the key being read where the damage was found.
+        assertThat(p.region().start()).isLessThanOrEqualTo(loc.recordOffset);
+        assertThat(p.region().end()).isGreaterThan(loc.recordOffset);
+    }
+
     /** The server refuses the file, the full check names the key, the quick check sees nothing wrong. */
     private Problem assertRefused(byte[] file, String key, String reason) throws Exception {
         fixCrc(file);
