@@ -20,6 +20,7 @@ import dev.salvor.salvage.SalvageSummary;
 import dev.salvor.export.KeySelector;
 import dev.salvor.io.OutputPlan;
 import dev.salvor.io.InputSource;
+import dev.salvor.io.Spool;
 import dev.salvor.rdb.StringRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -82,6 +83,9 @@ public final class AuditCommand implements Callable<Integer> {
     FilterOptions filter;
 
     @Mixin
+    TempOptions temp;
+
+    @Mixin
     JsonOption json;
 
     @Mixin
@@ -106,7 +110,7 @@ public final class AuditCommand implements Callable<Integer> {
                     + against + "'; to compare two files use salvor diff");
         }
         onlyDb = filter.urlDatabase(spec.commandLine(), against);
-        List<Path> cleanup = new ArrayList<>();
+        Spool spool = temp.spool(spec);
         Path jsonFile = outDir.resolve("audit.json");
         Path htmlFile = outDir.resolve("audit.html");
         try (OutputPlan plan = OutputOptions.plans(spec, force)) {
@@ -120,7 +124,7 @@ public final class AuditCommand implements Callable<Integer> {
                 j = plan.file(jsonFile, "audit report");
                 h = plan.file(htmlFile, "audit page");
                 plan.open();
-                file = src.seekable(cleanup);
+                file = src.seekable(spool);
                 name = src.name();
                 if (dev.salvor.select.FileKind.of(file).aof()) {
                     throw new dev.salvor.io.InputException(backup + ": an AOF file; audit compares an RDB backup");
@@ -170,7 +174,7 @@ public final class AuditCommand implements Callable<Integer> {
             }
             return pass ? ExitCodes.OK : ExitCodes.FOUND;
         } finally {
-            for (Path p : cleanup) Files.deleteIfExists(p);
+            spool.close();
         }
     }
 

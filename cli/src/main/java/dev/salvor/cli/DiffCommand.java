@@ -9,6 +9,7 @@ import dev.salvor.diff.KeySource;
 import dev.salvor.diff.LiveSource;
 import dev.salvor.diff.RdbFileSource;
 import dev.salvor.io.InputSource;
+import dev.salvor.io.Spool;
 import dev.salvor.rdb.StringRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,6 +71,9 @@ public final class DiffCommand implements Callable<Integer> {
     FilterOptions filter;
 
     @Mixin
+    TempOptions temp;
+
+    @Mixin
     JsonOption json;
 
     @Mixin
@@ -77,9 +81,9 @@ public final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Path> cleanup = new ArrayList<>();
+        Spool spool = temp.spool(spec);
         int onlyDb = filter.urlDatabase(spec.commandLine(), a, b);
-        try (KeySource sa = open(a, "A", cleanup); KeySource sb = open(b, "B", cleanup)) {
+        try (KeySource sa = open(a, "A", spool); KeySource sb = open(b, "B", spool)) {
             DiffEngine.Report report;
             try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
                 report = new DiffEngine(ttlToleranceMs, ignoreTtl, maxMemory == null ? -1 : maxMemory).strict(strict).diff(sa, sb, filter.filter(onlyDb), bar);
@@ -88,11 +92,11 @@ public final class DiffCommand implements Callable<Integer> {
             else printText(report, onlyDb);
             return report.identical() ? ExitCodes.OK : ExitCodes.FOUND;
         } finally {
-            for (Path p : cleanup) Files.deleteIfExists(p);
+            spool.close();
         }
     }
 
-    private KeySource open(String spec, String side, List<Path> cleanup) throws Exception {
+    private KeySource open(String spec, String side, Spool spool) throws Exception {
         // spec here is the source text; this.spec is the command spec
         if (dev.salvor.diff.ServerUrl.isServer(spec)) {
             return switch (via) {
@@ -102,7 +106,7 @@ public final class DiffCommand implements Callable<Integer> {
             };
         }
         try (InputSource src = InputSource.open(spec, root.stdin)) {
-            Path file = src.seekable(cleanup);
+            Path file = src.seekable(spool);
             return dev.salvor.diff.DumpSet.looksLikeOne(file) ? new dev.salvor.diff.DumpSet.Source(file) : new RdbFileSource(file, src.name());
         }
     }

@@ -7,6 +7,7 @@ import dev.salvor.export.NdjsonExporter;
 import dev.salvor.io.OutputPlan;
 import dev.salvor.io.OutputStreams;
 import dev.salvor.io.InputSource;
+import dev.salvor.io.Spool;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.salvage.ExportingListener;
 import dev.salvor.salvage.RdbSalvager;
@@ -56,6 +57,9 @@ public final class ExportCommand implements Callable<Integer> {
     OutputOptions output;
 
     @Mixin
+    TempOptions temp;
+
+    @Mixin
     FilterOptions filter;
 
     @Mixin
@@ -65,14 +69,14 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (threads < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1");
         if (input.isAof()) return exportAof();
-        List<Path> cleanup = new ArrayList<>();
+        Spool spool = temp.spool(spec);
         try (InputSource src = InputSource.open(input.name, root.stdin)) {
             // An AOF piped in, or compressed: read from a temporary copy.
-            Path aof = Inputs.spooledAof(src, cleanup);
+            Path aof = Inputs.spooledAof(src, spool);
             if (aof != null) checkAofOptions();
             if (output.toStdout()) {
                 try (OutputStream out = OutputStreams.stdout(root.stdout)) {
-                    return aof != null ? aofVerdict(exportAof(aof, src.name(), out)) : run(src, out, cleanup);
+                    return aof != null ? aofVerdict(exportAof(aof, src.name(), out)) : run(src, out, spool);
                 }
             }
             try (OutputPlan plan = output.plan(spec)) {
@@ -84,13 +88,13 @@ public final class ExportCommand implements Callable<Integer> {
                     if (r.stoppedAt() == null) plan.commit();
                     return aofVerdict(r);
                 }
-                int code = run(src, out.stream(), cleanup);
+                int code = run(src, out.stream(), spool);
                 src.finish(); // an archive of several files without !member fails here, before the output appears
                 plan.commit();
                 return code;
             }
         } finally {
-            for (Path p : cleanup) Files.deleteIfExists(p);
+            spool.close();
         }
     }
 
@@ -155,9 +159,9 @@ public final class ExportCommand implements Callable<Integer> {
         return r.clean() ? ExitCodes.OK : ExitCodes.FOUND;
     }
 
-    private int run(InputSource src, OutputStream out, List<Path> cleanup) throws Exception {
+    private int run(InputSource src, OutputStream out, Spool spool) throws Exception {
         if (format == ExportFormat.DUMPS) {
-            dev.salvor.diff.DumpSet.write(src.seekable(cleanup), filter.filter(), out);
+            dev.salvor.diff.DumpSet.write(src.seekable(spool), filter.filter(), out);
             return ExitCodes.OK;
         }
         if (parallel(src)) {
@@ -171,7 +175,7 @@ public final class ExportCommand implements Callable<Integer> {
         try (NdjsonExporter exporter = new NdjsonExporter(out, format, filter.filter(), sortLimit);
              ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size())) {
             if (salvage) {
-                Path file = src.seekable(cleanup);
+                Path file = src.seekable(spool);
                 SalvageReport report = RdbSalvager.salvage(file, new ExportingListener(exporter), bar);
                 spec.commandLine().getErr().printf("salvor: %d damaged region%s%n", report.regions().size(), report.regions().size() == 1 ? "" : "s");
                 for (String line : dev.salvor.salvage.SalvageSummary.lines(report)) spec.commandLine().getErr().println("salvor: " + line);

@@ -3,6 +3,7 @@ package dev.salvor.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.salvor.io.OutputPlan;
+import dev.salvor.io.Spool;
 import dev.salvor.io.InputSource;
 import dev.salvor.salvage.CorruptRegion;
 import dev.salvor.salvage.ListenerChain;
@@ -58,6 +59,9 @@ public final class SalvageCommand implements Callable<Integer> {
     boolean force;
 
     @Mixin
+    TempOptions temp;
+
+    @Mixin
     JsonOption json;
 
     @Mixin
@@ -67,15 +71,15 @@ public final class SalvageCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path report = reportFile != null ? reportFile : Path.of(output + ".report.json");
         Path quarantine = quarantineFile != null ? quarantineFile : Path.of(output + ".quarantine");
-        List<Path> cleanup = new ArrayList<>();
         try (InputSource src = InputSource.open(input, root.stdin);
-             OutputPlan plan = OutputOptions.plans(spec, force)) {
+             OutputPlan plan = OutputOptions.plans(spec, force);
+             Spool spool = temp.spool(spec)) {
             plan.input(src);
             OutputPlan.FileOutput repaired = plan.file(output, "output");
             OutputPlan.FileOutput quar = plan.file(quarantine, "quarantine");
             OutputPlan.FileOutput rep = plan.file(report, "report");
             plan.open();
-            Path file = src.seekable(cleanup);
+            Path file = src.seekable(spool);
             // Neither an RDB nor an AOF, and no record in it: refused (nothing is written).
             if (FileKind.of(file).aof()) {
                 throw new InputException(input + ": an AOF file; salvage reads RDB files (salvor repair reads past damage in an AOF)");
@@ -98,8 +102,6 @@ public final class SalvageCommand implements Callable<Integer> {
             if (json.json) printJson(out, result, report);
             else printText(out, result, report, quarantine);
             return result.clean() ? ExitCodes.OK : ExitCodes.FOUND;
-        } finally {
-            for (Path p : cleanup) Files.deleteIfExists(p);
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -120,13 +121,12 @@ public final class InputSource implements Closeable {
 
     /**
      * A seekable file holding the input's bytes: the file itself, or the unwrapped stream copied
-     * to a temporary file (deleted when {@code cleanup} runs).
+     * to a temporary file (deleted when {@code cleanup} runs), within the default limits.
      */
     public Path seekable(List<Path> cleanup) throws IOException {
         if (file != null) return file;
-        Path tmp = Files.createTempFile("salvor-input-", ".bin");
+        Path tmp = seekable(Spool.defaults());
         cleanup.add(tmp);
-        Files.copy(stream, tmp, StandardCopyOption.REPLACE_EXISTING);
         return tmp;
     }
 
@@ -137,6 +137,41 @@ public final class InputSource implements Closeable {
      */
     public void finish() throws IOException {
         if (soleMember != null) soleMember.finish();
+    }
+
+    /**
+     * A seekable file holding the input's bytes: the file itself, or the unwrapped stream copied
+     * into {@code spool} (removed when it closes). Before a byte is copied, the input must start
+     * as an RDB file ({@code REDIS0011}, {@code VALKEY080}) or a DUMP payload set ({@code {}) does:
+     * a few bytes refuse a decompression bomb that would otherwise fill the disk.
+     */
+    public Path seekable(Spool spool) throws IOException {
+        if (file != null) return file;
+        stream.mark(16);
+        byte[] head = stream.readNBytes(9);
+        stream.reset();
+        if (!looksLikeRdbOrDumpSet(head)) {
+            throw new InputException(name + ": does not start as an RDB file (REDIS<version> or VALKEY<version>) or a DUMP payload set; found "
+                    + dev.salvor.rdb.StringRef.printable(head, 0, head.length, 9) + ", so it is not copied to disk"
+                    + (wrappers.isEmpty() ? "" : " (a file whose header is damaged can be salvaged once it is decompressed)"));
+        }
+        return spool.copy(stream, name, size);
+    }
+
+    /** The first bytes of an RDB file or of a DUMP payload set (JSON lines). */
+    static boolean looksLikeRdbOrDumpSet(byte[] head) {
+        if (head.length > 0 && head[0] == '{') return true;
+        String s = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (s.startsWith("REDIS")) return s.length() == 9 && digits(s, 5);
+        if (s.startsWith("VALKEY")) return s.length() == 9 && digits(s, 6);
+        return false;
+    }
+
+    private static boolean digits(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) return false;
+        }
+        return true;
     }
 
     @Override

@@ -17,14 +17,18 @@ import java.util.stream.Stream;
 
 /**
  * Every temporary file or directory Salvor creates carries its process id in its name
- * ({@code salvor-PID-}), is registered here while it exists, and is removed by a shutdown hook
+ * ({@code salvor-tmp-PID-}), is registered here while it exists, and is removed by a shutdown hook
  * when the JVM ends on SIGTERM or Ctrl-C (SIGKILL runs no hook). A later run removes what a dead
  * Salvor process left behind ({@link #sweep}), naming each removal.
  */
 public final class TempFiles {
-    /** The tag in every temporary name: {@code salvor-<pid>-}. */
-    public static final String TAG = "salvor-";
-    private static final Pattern PID = Pattern.compile("salvor-(\\d+)-");
+    /** The tag in every temporary name: {@code salvor-tmp-<pid>-}. */
+    public static final String TAG = "salvor-tmp-";
+    /**
+     * The exact shape of the names given here: an optional lead ({@code .OUT.} or {@code word-}),
+     * the tag, the pid, the random part, an optional suffix. Nothing else is ever swept.
+     */
+    private static final Pattern NAME = Pattern.compile("(?:\\.[^/]+\\.|[a-z][a-z-]*-)?salvor-tmp-(\\d+)-\\d+(?:\\.[a-z]+)?");
     private static final long SELF = ProcessHandle.current().pid();
     private static final Set<Path> LIVE = new LinkedHashSet<>();
     /** Held while outputs are renamed into place, so a signal never splits a commit. */
@@ -34,7 +38,7 @@ public final class TempFiles {
     private TempFiles() {
     }
 
-    /** {@code salvor-<pid>-}: the prefix of this process's temporary names. */
+    /** {@code salvor-tmp-<pid>-}: the prefix of this process's temporary names. */
     public static String prefix() {
         return TAG + SELF + "-";
     }
@@ -64,13 +68,13 @@ public final class TempFiles {
         }
     }
 
-    /** Creates a registered temporary directory in {@code parent} named {@code salvor-PID-<what>...}. */
+    /** Creates a registered temporary directory in {@code parent} named {@code <what>-salvor-tmp-PID-<random>}; {@code what} is a lower-case word. */
     public static Path createDirectory(Path parent, String what) throws IOException {
         Files.createDirectories(parent);
-        return register(Files.createTempDirectory(parent, prefix() + what));
+        return register(Files.createTempDirectory(parent, what + "-" + prefix()));
     }
 
-    /** Creates a registered temporary file in {@code parent}: {@code <lead>salvor-PID-...<suffix>}. */
+    /** Creates a registered temporary file in {@code parent}: {@code <lead>salvor-tmp-PID-<random><suffix>}. */
     public static Path createFile(Path parent, String lead, String suffix) throws IOException {
         return register(Files.createTempFile(parent, lead + prefix(), suffix));
     }
@@ -104,17 +108,15 @@ public final class TempFiles {
     /**
      * Removes the temporary files and directories in {@code dir} that a Salvor process which no
      * longer runs left behind (killed, or out of power), telling {@code notice} about each.
-     * Only names Salvor gives ({@code salvor-PID-}) are considered; a running process's are kept.
+     * Only names of the exact shape Salvor gives are considered; a running process's are kept.
      */
     public static int sweep(Path dir, Consumer<String> notice) {
         int removed = 0;
         if (dir == null || !Files.isDirectory(dir)) return 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, e -> e.getFileName().toString().contains(TAG))) {
             for (Path p : entries) {
-                String name = p.getFileName().toString();
-                if (!isTempName(name)) continue;
-                Matcher m = PID.matcher(name);
-                if (!m.find()) continue;
+                Matcher m = NAME.matcher(p.getFileName().toString());
+                if (!m.matches()) continue;
                 long pid;
                 try {
                     pid = Long.parseLong(m.group(1));
@@ -134,10 +136,5 @@ public final class TempFiles {
             return removed;
         }
         return removed;
-    }
-
-    /** Names this class gives: spools, spill directories, output temporaries. */
-    static boolean isTempName(String name) {
-        return name.startsWith(TAG) || name.startsWith(".") && (name.endsWith(".tmp") || name.endsWith(".tmpdir") || name.endsWith(".old"));
     }
 }
