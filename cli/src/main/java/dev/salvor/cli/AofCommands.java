@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import dev.salvor.aof.AofLayout;
 import dev.salvor.aof.AofManifest;
+import dev.salvor.io.Text;
 import dev.salvor.aof.AofReader;
 import dev.salvor.aof.AofSegment;
 import dev.salvor.export.RedisStrings;
@@ -73,21 +74,21 @@ final class AofCommands {
             out.println();
             return;
         }
-        out.printf("%s: %s AOF, %d file%s, %,d commands read%s%n", r.source(), r.multiPart() ? "multi-part" : "single-file",
+        out.printf("%s: %s AOF, %d file%s, %,d commands read%s%n", Text.safe(r.source()), r.multiPart() ? "multi-part" : "single-file",
                 r.segments().size(), r.segments().size() == 1 ? "" : "s", r.commandsRead(),
                 r.preambles().isEmpty() ? "" : String.format(Locale.ROOT, ", %,d keys in %s", r.preambleKeys(), r.multiPart() ? "the RDB base" : "the RDB preamble"));
-        for (AofManifest.Problem p : r.manifestProblems()) out.printf("manifest: %s%n", p);
-        for (String n : r.rebuild()) out.printf("manifest not followed; %s%n", n);
+        for (AofManifest.Problem p : r.manifestProblems()) out.printf("manifest: %s%n", Text.safe(String.valueOf(p)));
+        for (String n : r.rebuild()) out.printf("manifest not followed; %s%n", Text.safe(n));
         for (AofRepairReport.Preamble p : r.preambles()) {
             if (!p.damaged()) continue;
             SalvageReport s = p.salvage();
-            out.printf("%s: damaged RDB %s (RDB version %d, its first %,d bytes): %,d keys recovered, %,d partial, %,d lost%s%n", p.segment(),
+            out.printf("%s: damaged RDB %s (RDB version %d, its first %,d bytes): %,d keys recovered, %,d partial, %,d lost%s%n", Text.safe(p.segment()),
                     r.multiPart() ? "base" : "preamble", p.version(), p.end(), s.keysRecovered(), s.keysPartial(), s.keysLost(),
                     s.regions().isEmpty() ? "; checksum " + s.checksum().name().toLowerCase(Locale.ROOT) : "");
         }
         for (AofRegion g : r.regions()) {
-            out.printf("%s [offset %d, line %d .. offset %d, line %d] %s: %s; last good command #%d; %s%s%s%n", g.segment(), g.start(),
-                    g.startLine(), g.end(), g.endLine(), g.reason(), g.detail(), g.lastGoodCommand(),
+            out.printf("%s [offset %d, line %d .. offset %d, line %d] %s: %s; last good command #%d; %s%s%s%n", Text.safe(g.segment()), g.start(),
+                    g.startLine(), g.end(), g.endLine(), g.reason(), Text.safe(g.detail()), g.lastGoodCommand(),
                     g.truncatedTail() ? "truncated tail" : "damage in the middle, intact commands follow",
                     g.commandsDamaged() > 0 ? String.format(Locale.ROOT, "; %,d command header%s among the skipped bytes", g.commandsDamaged(), g.commandsDamaged() == 1 ? "" : "s") : "",
                     g.commandsLost() > 0 ? String.format(Locale.ROOT, "; %,d intact command%s of its transaction dropped", g.commandsLost(), g.commandsLost() == 1 ? "" : "s") : "");
@@ -99,7 +100,7 @@ final class AofCommands {
             out.printf("%d damaged region%s%s; ok_up_to=%d (line %d of %s)%s; salvor repair keeps every intact command after it%n",
                     r.regions().size(), r.regions().size() == 1 ? "" : "s",
                     r.commandsDamaged() > 0 ? String.format(Locale.ROOT, "; at least %,d command%s damaged", r.commandsDamaged(), r.commandsDamaged() == 1 ? "" : "s") : "",
-                    r.okUpTo(), r.okUpToLine(), first.segment(),
+                    r.okUpTo(), r.okUpToLine(), Text.safe(first.segment()),
                     first.openMulti() >= 0 ? ", before the MULTI of the transaction the damage hit" : "");
         } else {
             out.println(r.manifestProblems().isEmpty() ? "damaged" : "the server would refuse the manifest; salvor repair writes one it accepts");
@@ -335,8 +336,8 @@ final class AofCommands {
             g.flush();
             out.println();
         } else {
-            out.printf("file:       %s (%s AOF)%n", shown, layout.multiPart() ? "multi-part" : "single-file");
-            for (AofSegment s : layout.segments()) out.printf("  %-8s %s (%,d bytes)%n", s.kind().name().toLowerCase(Locale.ROOT), s.name(), java.nio.file.Files.size(s.file()));
+            out.printf("file:       %s (%s AOF)%n", Text.safe(shown), layout.multiPart() ? "multi-part" : "single-file");
+            for (AofSegment s : layout.segments()) out.printf("  %-8s %s (%,d bytes)%n", s.kind().name().toLowerCase(Locale.ROOT), Text.safe(s.name()), java.nio.file.Files.size(s.file()));
             out.printf("preambles:  %d RDB preamble%s%s%n", stats[4], stats[4] == 1 ? "" : "s",
                     stats[4] > 0 ? String.format(Locale.ROOT, " (%,d keys)", stats[5]) : "");
             out.printf("commands:   %,d (%,d transactions)%n", stats[0], stats[1]);

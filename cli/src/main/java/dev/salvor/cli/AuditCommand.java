@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.salvor.check.CheckReport;
+import dev.salvor.io.Text;
 import dev.salvor.check.Problem;
 import dev.salvor.check.RdbChecker;
 import dev.salvor.diff.DiffEngine;
@@ -145,7 +146,7 @@ public final class AuditCommand implements Callable<Integer> {
                  KeySource b = new SampledSource(new LiveSource(against, auth.password(), auth.caCert), keySample)) {
                 salvage = read instanceof SalvagedFileSource s ? s.report() : null;
                 try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
-                    diff = new DiffEngine(ttlToleranceMs, false).strict(strict).diff(a, b, base, bar);
+                    diff = new DiffEngine(ttlToleranceMs, false, -1, spool).strict(strict).diff(a, b, base, bar);
                 }
                 backupSeen = a.seen();
                 backupSampled = a.sampled();
@@ -161,7 +162,7 @@ public final class AuditCommand implements Callable<Integer> {
                 out.println(Files.readString(jsonFile));
             } else {
                 out.printf("%s: %s%n", pass ? "PASS" : "FAIL", verdictLine(health, diff));
-                out.printf("backup %s: %s (%,d keys, checked in %d ms)%n", name, healthWords(health), health.keys(), checkMs);
+                out.printf("backup %s: %s (%,d keys, checked in %d ms)%n", Text.safe(name), healthWords(health), health.keys(), checkMs);
                 if (salvage != null) {
                     for (String line : SalvageSummary.lossLines(salvage)) out.printf("  %s%n", line);
                     out.printf("  the backup side below is what salvage recovered from it (%s)%n", SalvageSummary.recoveredLine(salvage));
@@ -285,7 +286,7 @@ public final class AuditCommand implements Callable<Integer> {
         DiffJson.counts(g, "differences_by_kind", d.countsByKind());
         DiffJson.counts(g, "differences_by_db_and_type", d.countsByDbAndType());
         g.writeArrayFieldStart("sample_differences");
-        for (Difference x : d.differences().subList(0, Math.min(SAMPLES, d.differences().size()))) DiffJson.difference(g, x, false);
+        for (Difference x : d.differences().first(SAMPLES)) DiffJson.difference(g, x, false);
         g.writeEndArray();
         g.writeEndObject();
         g.flush();
@@ -334,7 +335,7 @@ public final class AuditCommand implements Callable<Integer> {
         h.append("<h2>Differences by kind</h2><table>");
         d.countsByKind().forEach((k, v) -> h.append("<tr><td>").append(esc(label(k))).append("</td><td>").append(v).append("</td></tr>"));
         h.append("</table><h2>Sample differences</h2><table><tr><th>kind</th><th>db</th><th>key</th><th>detail</th></tr>");
-        for (Difference x : d.differences().subList(0, Math.min(SAMPLES, d.differences().size()))) {
+        for (Difference x : d.differences().first(SAMPLES)) {
             h.append("<tr><td>").append(esc(label(x.kind().name().toLowerCase(Locale.ROOT)))).append("</td><td>").append(x.db()).append("</td><td><code>")
                     .append(esc(StringRef.printable(x.key(), 0, x.key().length, 80))).append("</code></td><td>")
                     .append(esc(detail(x))).append("</td></tr>");

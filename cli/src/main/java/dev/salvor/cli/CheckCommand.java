@@ -3,6 +3,7 @@ package dev.salvor.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.salvor.check.CheckReport;
+import dev.salvor.io.Text;
 import dev.salvor.check.Problem;
 import dev.salvor.check.RdbChecker;
 import dev.salvor.export.RedisStrings;
@@ -70,8 +71,8 @@ public final class CheckCommand implements Callable<Integer> {
             dev.salvor.repair.AofRepairReport r = c.aof();
             String jsonText = EachFile.captured(o -> AofCommands.printCheck(o, r, true));
             String line = r.clean()
-                    ? String.format("%s: clean (%s AOF, %,d commands)", name, r.multiPart() ? "multi-part" : "single-file", r.commandsRead())
-                    : String.format("%s: DAMAGED: %d damaged region%s, ok_up_to=%d, first: %s (%s AOF, %,d commands read)", name, r.regions().size(),
+                    ? String.format("%s: clean (%s AOF, %,d commands)", Text.safe(name), r.multiPart() ? "multi-part" : "single-file", r.commandsRead())
+                    : String.format("%s: DAMAGED: %d damaged region%s, ok_up_to=%d, first: %s (%s AOF, %,d commands read)", Text.safe(name), r.regions().size(),
                     r.regions().size() == 1 ? "" : "s", r.okUpTo(), r.regions().get(0).reason(), r.multiPart() ? "multi-part" : "single-file", r.commandsRead());
             return EachFile.Outcome.of(r.clean(), line, jsonText);
         }
@@ -79,11 +80,11 @@ public final class CheckCommand implements Callable<Integer> {
         String jsonText = EachFile.captured(o -> printJson(o, r));
         String line;
         if (r.clean()) {
-            line = String.format("%s: clean%s (RDB version %d, %,d keys, checksum %s)", name,
+            line = String.format("%s: clean%s (RDB version %d, %,d keys, checksum %s)", Text.safe(name),
                     r.valuesChecked() ? "" : " framing and checksum (--quick: values not checked)", r.version(), r.keys(), checksumProse(r));
         } else {
             Problem p = r.problems().get(0);
-            line = String.format("%s: DAMAGED: %d problem%s, first at offset %d: %s (RDB version %d, %,d keys read)", name, r.problems().size(),
+            line = String.format("%s: DAMAGED: %d problem%s, first at offset %d: %s (RDB version %d, %,d keys read)", Text.safe(name), r.problems().size(),
                     r.problems().size() == 1 ? "" : "s", p.offset(), p.reason(), r.version(), r.keys());
         }
         return EachFile.Outcome.of(r.clean(), line, jsonText);
@@ -122,7 +123,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     private static void printText(PrintWriter out, CheckReport r) {
-        out.printf("%s: RDB version %d, %,d keys read, checksum %s%n", r.source(), r.version(), r.keys(), checksumProse(r));
+        out.printf("%s: RDB version %d, %,d keys read, checksum %s%n", Text.safe(r.source()), r.version(), r.keys(), checksumProse(r));
         for (Problem p : r.problems()) out.println(text(p));
         if (r.problemsOmitted() > 0) out.printf("... and %,d more problems%n", r.problemsOmitted());
         long n = r.problems().size() + r.problemsOmitted();
@@ -133,7 +134,7 @@ public final class CheckCommand implements Callable<Integer> {
 
     /** One problem as a line: offset, reason, detail, the damaged region in words, the key. */
     static String text(Problem p) {
-        return String.format("[offset %d] %s: %s%s%s", p.offset(), p.reason(), p.detail(), p.region() == null ? "" : "; " + p.region().describe(),
+        return String.format("[offset %d] %s: %s%s%s", p.offset(), p.reason(), Text.safe(p.detail()), p.region() == null ? "" : "; " + p.region().describe(),
                 p.key() == null ? "" : " (" + (p.db() >= 0 ? "db " + p.db() + ", " : "") + "key " + StringRef.printable(p.key(), 0, p.key().length, 80) + ")");
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import dev.salvor.diff.DiffEngine;
+import dev.salvor.io.Text;
 import dev.salvor.diff.Difference;
 import dev.salvor.diff.KeySource;
 import dev.salvor.diff.LiveSource;
@@ -86,7 +87,7 @@ public final class DiffCommand implements Callable<Integer> {
         try (KeySource sa = open(a, "A", spool); KeySource sb = open(b, "B", spool)) {
             DiffEngine.Report report;
             try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
-                report = new DiffEngine(ttlToleranceMs, ignoreTtl, maxMemory == null ? -1 : maxMemory).strict(strict).diff(sa, sb, filter.filter(onlyDb), bar);
+                report = new DiffEngine(ttlToleranceMs, ignoreTtl, maxMemory == null ? -1 : maxMemory, spool).strict(strict).diff(sa, sb, filter.filter(onlyDb), bar);
             }
             if (json.json) printJson(report, onlyDb);
             else printText(report, onlyDb);
@@ -135,12 +136,12 @@ public final class DiffCommand implements Callable<Integer> {
 
     private void printText(DiffEngine.Report r, int onlyDb) {
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("A: %s (%,d keys, read in %d ms)%nB: %s (%,d keys, read in %d ms)%n", r.a(), r.keysA(), r.millisA(), r.b(), r.keysB(), r.millisB());
+        out.printf("A: %s (%,d keys, read in %d ms)%nB: %s (%,d keys, read in %d ms)%n", Text.safe(r.a()), r.keysA(), r.millisA(), Text.safe(r.b()), r.keysB(), r.millisB());
         if (onlyDb >= 0) out.printf("only db %d is compared on both sides: the server URL names it%n", onlyDb);
         for (Difference d : r.differences()) {
             out.printf("%-19s db%d %s%s%n", d.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '), d.db(), StringRef.printable(d.key(), 0, d.key().length, 80),
                     d.kind() == Difference.Kind.TYPE_DIFFERS ? " (" + d.typeA() + " -> " + d.typeB() + ")" : "");
-            for (String detail : d.details()) out.printf("    %s%n", detail);
+            for (String detail : d.details()) out.printf("    %s%n", Text.safe(detail));
         }
         if (r.identical()) {
             long dropped = r.countsByKind().getOrDefault("dropped_on_load", 0L);

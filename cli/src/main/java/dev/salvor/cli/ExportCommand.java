@@ -2,6 +2,7 @@ package dev.salvor.cli;
 
 import dev.salvor.export.AofExporter;
 import dev.salvor.export.ExportFormat;
+import dev.salvor.io.Text;
 import dev.salvor.export.ExportSummary;
 import dev.salvor.export.NdjsonExporter;
 import dev.salvor.io.OutputPlan;
@@ -145,16 +146,16 @@ public final class ExportCommand implements Callable<Integer> {
     private int aofVerdict(AofExporter.Result r) {
         java.io.PrintWriter err = spec.commandLine().getErr();
         for (dev.salvor.repair.AofRegion g : r.regions()) {
-            err.printf("salvor: %s: %s at byte offset %d: %s (skipped %,d bytes)%n", g.segment(), g.reason(), g.start(), g.detail(), g.length());
+            err.printf("salvor: %s: %s at byte offset %d: %s (skipped %,d bytes)%n", Text.safe(g.segment()), g.reason(), g.start(), Text.safe(g.detail()), g.length());
         }
         for (dev.salvor.salvage.SalvageReport s : r.salvagedPreambles()) {
-            err.printf("salvor: %s: damaged RDB part salvaged: %,d keys recovered, %,d partial, %,d lost%n", s.source(), s.keysRecovered(),
+            err.printf("salvor: %s: damaged RDB part salvaged: %,d keys recovered, %,d partial, %,d lost%n", Text.safe(s.source()), s.keysRecovered(),
                     s.keysPartial(), s.keysLost());
         }
         if (r.stoppedAt() != null) {
             AofExporter.Stop s = r.stoppedAt();
             err.printf("salvor: %s: %s at byte offset %d; the export stops here (--salvage exports every intact command after damage)%n",
-                    s.segment(), s.what(), s.offset());
+                    Text.safe(s.segment()), s.what(), s.offset());
         }
         return r.clean() ? ExitCodes.OK : ExitCodes.FOUND;
     }
@@ -196,7 +197,7 @@ public final class ExportCommand implements Callable<Integer> {
     private int checksumVerdict(String source, dev.salvor.rdb.ChecksumStatus status, long stored, long computed) {
         if (status != dev.salvor.rdb.ChecksumStatus.MISMATCH) return ExitCodes.OK;
         spec.commandLine().getErr().printf("salvor: %s: CRC64 checksum mismatch (stored %016x, computed %016x): "
-                + "some value may not be what was written; 'salvor check' locates what it can%n", source, stored, computed);
+                + "some value may not be what was written; 'salvor check' locates what it can%n", Text.safe(source), stored, computed);
         return ExitCodes.FOUND;
     }
 

@@ -3,6 +3,7 @@ package dev.salvor.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.salvor.inspect.Inspection;
+import dev.salvor.io.Text;
 import dev.salvor.inspect.RdbInspector;
 import dev.salvor.inspect.SalvagedInspection;
 import dev.salvor.salvage.CorruptRegion;
@@ -115,7 +116,7 @@ public final class InspectCommand implements Callable<Integer> {
         }
         Inspection in = r.inspection();
         String jsonText = EachFile.captured(o -> printJson(o, in, r.wrappers(), r.salvaged()));
-        String line = String.format("%s: RDB version %d (%s), %,d keys in %d database%s, %s, checksum %s, %s", name, in.version(), writtenBy(in),
+        String line = String.format("%s: RDB version %d (%s), %,d keys in %d database%s, %s, checksum %s, %s", Text.safe(name), in.version(), Text.safe(writtenBy(in)),
                 in.keys(), in.databases().size(), in.databases().size() == 1 ? "" : "s",
                 in.sizeBytes() >= 0 ? String.format("%,d bytes", in.sizeBytes()) : "size unknown", checksumText(in, r.salvaged()),
                 r.clean() ? "clean" : "DAMAGED" + damage(r));
@@ -130,7 +131,7 @@ public final class InspectCommand implements Callable<Integer> {
             return String.format("%s, %d damaged region%s, at least %,d keys lost (%,d keys counted are the intact ones)", first, s.regions().size(),
                     s.regions().size() == 1 ? "" : "s", s.losses().atLeast(), r.inspection().keys());
         }
-        return r.inspection().error() != null ? ": " + r.inspection().error().getMessage() : "";
+        return r.inspection().error() != null ? ": " + Text.message(r.inspection().error().getMessage()) : "";
     }
 
     /** Which server wrote the file ("Valkey 8.0.1", "Redis 8.8", "Dragonfly 1.27.1"): see {@link dev.salvor.rdb.Producer}. */
@@ -139,18 +140,18 @@ public final class InspectCommand implements Callable<Integer> {
     }
 
     private static void printText(PrintWriter out, Inspection in, java.util.List<String> wrappers, SalvagedInspection salvaged) {
-        out.printf("file:       %s (%s)%s%n", in.source(), in.sizeBytes() >= 0 ? String.format("%,d bytes", in.sizeBytes()) : "size unknown",
+        out.printf("file:       %s (%s)%s%n", Text.safe(in.source()), in.sizeBytes() >= 0 ? String.format("%,d bytes", in.sizeBytes()) : "size unknown",
                 wrappers.isEmpty() ? "" : ", unwrapped from " + String.join(" + ", wrappers));
-        out.printf("format:     RDB version %d (%s, written by %s)%n", in.version(), in.magic(), writtenBy(in));
+        out.printf("format:     RDB version %d (%s, written by %s)%n", in.version(), in.magic(), Text.safe(writtenBy(in)));
         for (Map.Entry<String, String> aux : in.auxFields()) {
             String when = aux.getKey().equals("ctime") ? HumanTime.seconds(aux.getValue()) : null;
-            out.printf("aux:        %s = %s%s%n", aux.getKey(), aux.getValue(), when != null ? " (" + when + ")" : "");
+            out.printf("aux:        %s = %s%s%n", Text.safe(aux.getKey()), Text.safe(aux.getValue()), when != null ? " (" + when + ")" : "");
         }
-        if (!in.functions().isEmpty()) out.printf("functions:  %s%n", String.join(", ", in.functions()));
+        if (!in.functions().isEmpty()) out.printf("functions:  %s%n", Text.safe(String.join(", ", in.functions())));
         if (!in.modules().isEmpty()) {
             StringJoiner j = new StringJoiner(", ");
             in.modules().forEach((m, n) -> j.add(m + " (" + n + " keys)"));
-            out.printf("modules:    %s%n", j);
+            out.printf("modules:    %s%n", Text.safe(j.toString()));
         }
         out.printf("keys:       %,d (%,d with expiry)%n", in.keys(), in.expiringKeys());
         in.databases().forEach((db, s) -> out.printf("  db%-3d     %,d keys, %,d expiring%n", db, s.keys(), s.expiringKeys()));
@@ -168,14 +169,14 @@ public final class InspectCommand implements Callable<Integer> {
                     r.regions().size(), r.regions().size() == 1 ? "" : "s",
                     r.keysPartial() > 0 ? String.format(" (%,d more key%s kept only in part are not counted)", r.keysPartial(), r.keysPartial() == 1 ? "" : "s") : "");
             for (CorruptRegion c : r.regions()) {
-                out.printf("  [offset %d] %s: %s; damaged region [%d, %d)%s%n", c.errorOffset(), c.reason(), c.detail(), c.start(), c.end(),
+                out.printf("  [offset %d] %s: %s; damaged region [%d, %d)%s%n", c.errorOffset(), c.reason(), Text.safe(c.detail()), c.start(), c.end(),
                         c.truncation() ? ", runs to the end of the file (truncated tail)" : "");
             }
             if (r.regions().isEmpty()) out.printf("  no damaged region found, but the checksum does not match%n");
             for (String line : SalvageSummary.lossLines(r)) out.printf("  %s%n", line);
             return;
         }
-        if (in.error() != null) out.printf("DAMAGED:    %s; the counts above are of what was read before it%n", in.error().getMessage());
+        if (in.error() != null) out.printf("DAMAGED:    %s; the counts above are of what was read before it%n", Text.message(in.error().getMessage()));
         else if (in.trailingData()) out.printf("DAMAGED:    bytes follow the checksum at offset %d%n", in.bytesRead());
         else out.printf("status:     %s%n", in.clean() ? "clean" : "damaged");
     }

@@ -3,6 +3,7 @@ package dev.salvor.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.salvor.io.OutputPlan;
+import dev.salvor.io.Text;
 import dev.salvor.io.Spool;
 import dev.salvor.io.InputSource;
 import dev.salvor.salvage.CorruptRegion;
@@ -106,9 +107,9 @@ public final class SalvageCommand implements Callable<Integer> {
     }
 
     private void printText(PrintWriter out, SalvageReport r, Path report, Path quarantine) {
-        out.printf("%s: RDB version %d, %,d bytes%s%n", input, r.version(), r.sizeBytes(), r.headerDamaged() ? " (header damaged; version inferred)" : "");
+        out.printf("%s: RDB version %d, %,d bytes%s%n", Text.safe(input), r.version(), r.sizeBytes(), r.headerDamaged() ? " (header damaged; version inferred)" : "");
         for (CorruptRegion c : r.regions()) {
-            out.printf("damaged [%d, %d) %,d bytes: %s at offset %d: %s%s%n", c.start(), c.end(), c.length(), c.reason(), c.errorOffset(), c.detail(),
+            out.printf("damaged [%d, %d) %,d bytes: %s at offset %d: %s%s%n", c.start(), c.end(), c.length(), c.reason(), c.errorOffset(), Text.safe(c.detail()),
                     c.truncation() ? " (truncated tail)" : "");
         }
         if (r.regions().isEmpty() && !r.clean()) out.println("no damaged region found, but the file is not clean (checksum " + r.checksum().name().toLowerCase(Locale.ROOT) + ")");

@@ -2,6 +2,7 @@ package dev.salvor.cli;
 
 import dev.salvor.rdb.Producer;
 import dev.salvor.rdb.ProducerAssumption;
+import dev.salvor.io.Text;
 import dev.salvor.rdb.RdbFormatException;
 import dev.salvor.rdb.RdbProducer;
 import dev.salvor.rdb.ReadConstraints;
@@ -83,8 +84,23 @@ public final class SalvorCommand implements java.util.concurrent.Callable<Intege
         };
     }
 
+    /** The launcher's stand-in for an argument it moved into the environment (a URL with a password). */
+    static final String FROM_ENV = "salvor-env:";
+
+    /** Puts back the arguments the launcher moved into the environment, so they never show in {@code ps}. */
+    static String[] fromEnvironment(String[] args, java.util.Map<String, String> env) {
+        String[] out = args.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (!out[i].startsWith(FROM_ENV)) continue;
+            String name = out[i].substring(FROM_ENV.length());
+            if (name.matches("SALVOR_URL_\\d+") && env.get(name) != null) out[i] = env.get(name);
+        }
+        return out;
+    }
+
     public static void main(String[] args) {
-        System.exit(commandLine(args).execute(args));
+        String[] real = fromEnvironment(args, System.getenv());
+        System.exit(commandLine(real).execute(real));
     }
 
     /** The configured command line with every command (also used by tests, in-process, and for the docs). */
@@ -142,7 +158,7 @@ public final class SalvorCommand implements java.util.concurrent.Callable<Intege
         });
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("salvor: " + ex.getMessage());
+            c.getErr().println("salvor: " + Text.message(ex.getMessage()));
             c.getErr().println("(see 'salvor " + (c.getCommandName().equals("salvor") ? "" : c.getCommandName() + " ") + "--help')");
             return ExitCodes.ERROR;
         });
@@ -194,22 +210,24 @@ public final class SalvorCommand implements java.util.concurrent.Callable<Intege
         public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
             boolean debug = parsed.hasMatchedOption("--debug") || System.getenv("SALVOR_DEBUG") != null
                     || parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--debug");
-            if (debug) ex.printStackTrace(cl.getErr());
+            if (debug) printStackTrace(ex, cl);
+            // Messages quote untrusted text (names from archives and manifests, server replies, URLs):
+            // passwords are redacted and terminal controls escaped, so an error is always one safe line.
             if (ex instanceof RdbFormatException) {
-                cl.getErr().println("salvor: " + ex.getMessage());
+                cl.getErr().println("salvor: " + Text.message(ex.getMessage()));
                 return ExitCodes.FOUND;
             }
             if (ex instanceof CommandLine.TypeConversionException) {
                 // A value checked after parsing: a usage error like any other.
-                cl.getErr().println("salvor: " + ex.getMessage());
+                cl.getErr().println("salvor: " + Text.message(ex.getMessage()));
                 return ExitCodes.ERROR;
             }
             if (ex instanceof java.io.UncheckedIOException u) ex = u.getCause();
             if (ex instanceof IOException) {
-                cl.getErr().println("salvor: " + ErrorMessages.describe((IOException) ex));
+                cl.getErr().println("salvor: " + Text.message(ErrorMessages.describe((IOException) ex)));
                 return ExitCodes.ERROR;
             }
-            cl.getErr().println("salvor: internal error: " + ex + (debug ? "" : " (run with --debug for details)"));
+            cl.getErr().println("salvor: internal error: " + Text.message(String.valueOf(ex)) + (debug ? "" : " (run with --debug for details)"));
             return ExitCodes.ERROR;
         }
     }
@@ -236,7 +254,7 @@ public final class SalvorCommand implements java.util.concurrent.Callable<Intege
                 CommandLine cl = last.commandSpec().commandLine();
                 boolean debug = System.getenv("SALVOR_DEBUG") != null || parsed.hasMatchedOption("--debug")
                         || last.hasMatchedOption("--debug");
-                if (debug) e.printStackTrace(cl.getErr());
+                if (debug) printStackTrace(e, cl);
                 cl.getErr().println("salvor: out of memory (" + e.getMessage() + ") in '" + cl.getCommandName() + "' with a Java heap of "
                         + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB; give it more with JAVA_OPTS=-Xmx... (diff: --max-memory bounds what it keeps)");
                 return ExitCodes.ERROR;
@@ -248,6 +266,13 @@ public final class SalvorCommand implements java.util.concurrent.Callable<Intege
     static String version() {
         String v = SalvorCommand.class.getPackage().getImplementationVersion();
         return v != null ? v : "(development build)";
+    }
+
+    /** A stack trace for --debug, with passwords redacted (line breaks kept, controls escaped per line). */
+    static void printStackTrace(Throwable t, CommandLine cl) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(w));
+        w.toString().lines().forEach(line -> cl.getErr().println(Text.message(line)));
     }
 
     /** The version from the jar manifest. */

@@ -69,7 +69,7 @@ class TempDiskTest {
         CliRunner.Result limited = CliRunner.run("salvage", gz.toString(), "-o", tmp.resolve("out2/r.rdb").toString(), "--temp-dir", t.toString(),
                 "--temp-limit", "64k");
         assertThat(limited.exitCode()).as(limited.err()).isEqualTo(2);
-        assertThat(limited.err()).contains("64").contains("--temp-limit");
+        assertThat(limited.err()).contains("64 KiB").contains("--temp-limit");
         assertThat(names(t)).isEmpty();
         assertThat(names(tmp.resolve("out2"))).isEmpty();
         assertThat(CliRunner.run("salvage", gz.toString(), "-o", tmp.resolve("out3/r.rdb").toString(), "--temp-limit", "5x").exitCode()).isEqualTo(2);

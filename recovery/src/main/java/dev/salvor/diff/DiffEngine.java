@@ -1,19 +1,18 @@
 package dev.salvor.diff;
 
 import dev.salvor.export.KeySelector;
+import dev.salvor.io.Progress;
+import dev.salvor.io.Spool;
 import dev.salvor.rdb.RedisType;
 
-import dev.salvor.io.Progress;
-
 import java.io.IOException;
-import java.util.function.LongConsumer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.Locale;
+import java.util.function.LongConsumer;
 
 /**
  * Compares two sources key by key. Side A is held as one fingerprint per key (never values);
@@ -35,23 +34,69 @@ public final class DiffEngine {
         }
     }
 
-    /** Result of a comparison. */
-    public record Report(String a, String b, long keysA, long keysB, List<Difference> differences,
-                         Map<String, Long> countsByKind, Map<String, Long> countsByDbAndType,
+    /**
+     * Result of a comparison. The differences are in (db, key) order and may live on disk: iterate
+     * them, do not hold them.
+     */
+    public record Report(String a, String b, long keysA, long keysB, Differences differences,
                          long millisA, long millisB, boolean strict) {
         public boolean identical() {
-            return differences.stream().noneMatch(this::counted);
+            Map<String, Long> k = differences.countsByKind();
+            return differences.size() == k.getOrDefault("changed_during_read", 0L) + (strict ? 0 : k.getOrDefault("dropped_on_load", 0L));
         }
 
         /** Whether {@code d} counts as a difference: not a change during the read, nor (unless strict) a key dropped on load. */
         public boolean counted(Difference d) {
-            return d.kind() != Difference.Kind.CHANGED_DURING_READ && (strict || d.kind() != Difference.Kind.DROPPED_ON_LOAD);
+            return counts(d, strict);
+        }
+
+        public Map<String, Long> countsByKind() {
+            return differences.countsByKind();
+        }
+
+        public Map<String, Long> countsByDbAndType() {
+            return differences.countsByDbAndType();
         }
     }
+
+    /** Whether {@code d} counts as a difference: not a change during the read, nor (unless strict) a key dropped on load. */
+    static boolean counts(Difference d, boolean strict) {
+        return d.kind() != Difference.Kind.CHANGED_DURING_READ && (strict || d.kind() != Difference.Kind.DROPPED_ON_LOAD);
+    }
+
+    /** A key found to differ, with what each side held when it was read (null: absent there). */
+    private record Pending(KeyRecord a, KeyRecord b) {
+        KeyRecord any() {
+            return a != null ? a : b;
+        }
+    }
+
+    private static final SortedRuns.Codec<Pending> PENDING = new SortedRuns.Codec<>() {
+        @Override
+        public void write(java.io.DataOutputStream out, Pending p) throws IOException {
+            out.writeByte((p.a != null ? 1 : 0) | (p.b != null ? 2 : 0));
+            if (p.a != null) SortedRuns.writeKeyRecord(out, p.a);
+            if (p.b != null) SortedRuns.writeKeyRecord(out, p.b);
+        }
+
+        @Override
+        public Pending read(java.io.DataInputStream in) throws IOException {
+            int flags;
+            try {
+                flags = in.readByte();
+            } catch (java.io.EOFException end) {
+                return null;
+            }
+            KeyRecord a = (flags & 1) != 0 ? SortedRuns.readKeyRecord(in, in.readInt()) : null;
+            KeyRecord b = (flags & 2) != 0 ? SortedRuns.readKeyRecord(in, in.readInt()) : null;
+            return new Pending(a, b);
+        }
+    };
 
     private final long ttlToleranceMs;
     private final boolean ignoreTtl;
     private final long maxMemory;
+    private final Spool spool;
     private boolean strict;
     private int spilledRuns;
     /** Per side (A, B): when its scan ended, for a live side; -1 for a file. */
@@ -61,15 +106,22 @@ public final class DiffEngine {
         this(ttlToleranceMs, ignoreTtl, -1);
     }
 
+    public DiffEngine(long ttlToleranceMs, boolean ignoreTtl, long maxMemoryBytes) {
+        this(ttlToleranceMs, ignoreTtl, maxMemoryBytes, Spool.defaults());
+    }
+
     /**
      * @param maxMemoryBytes with a budget, both sides' fingerprints are kept in sorted runs on disk
-     *                       (temporary directory) and merge-joined, so any number of keys fits;
-     *                       -1 keeps side A in a hash map in memory
+     *                       (3/8 of it each) and merge-joined, and the differences take the last
+     *                       quarter, so any number of keys and differences fits; -1 keeps side A
+     *                       in a hash map in memory (differences still spill past 1/8 of the heap)
+     * @param spool          where runs and spilled differences go, and how much disk they may take
      */
-    public DiffEngine(long ttlToleranceMs, boolean ignoreTtl, long maxMemoryBytes) {
+    public DiffEngine(long ttlToleranceMs, boolean ignoreTtl, long maxMemoryBytes, Spool spool) {
         this.ttlToleranceMs = ttlToleranceMs;
         this.ignoreTtl = ignoreTtl;
         this.maxMemory = maxMemoryBytes;
+        this.spool = spool;
     }
 
     /**
@@ -86,77 +138,77 @@ public final class DiffEngine {
         return spilledRuns;
     }
 
+    private long differencesBudget() {
+        return maxMemory > 0 ? maxMemory / 4 : Runtime.getRuntime().maxMemory() / 8;
+    }
+
     public Report diff(KeySource a, KeySource b, KeySelector selector) throws IOException {
         return diff(a, b, selector, null);
     }
 
     /**
      * @param progress told each phase (reading A, reading B, comparing the values of differing
-     *                 keys, reading them again on a live side) and the keys done in it; may be null
+     *                 keys and reading them again on a live side) and the keys done in it; may be null
      */
     public Report diff(KeySource a, KeySource b, KeySelector selector, LongConsumer progress) throws IOException {
         this.progress = progress;
         if (maxMemory > 0) return diffSpilled(a, b, selector);
-        Map<Ref, KeyRecord> left = new HashMap<>();
-        long t0 = System.nanoTime();
-        phase("reading A: " + a.describe(), a.expectedKeys());
-        a.scan(selector, r -> {
-            left.put(new Ref(r.db(), r.key()), r);
-            tick(left.size());
-        });
-        long keysA = left.size();
-        readBy[0] = clock(a);
-        long t1 = System.nanoTime();
-        List<KeyRecord[]> suspect = new ArrayList<>();
-        // Each difference with what each side held when it was read (null: absent).
-        List<Object[]> diffs = new ArrayList<>();
-        long[] keysB = new long[1];
-        phase("reading B: " + b.describe(), b.expectedKeys());
-        b.scan(selector, r -> {
-            tick(++keysB[0]);
-            KeyRecord l = left.remove(new Ref(r.db(), r.key()));
-            if (l == null && !r.digest().damaged()) {
-                diffs.add(new Object[] {onlyInB(r), null, r});
-            } else if (l == null || differs(l, r)) {
-                suspect.add(new KeyRecord[] {l, r});
+        Path tmp = spool.newDirectory("diff");
+        try (SortedRuns<Pending> pending = new SortedRuns<>(spool, tmp, differencesBudget(), (x, y) -> SortedRuns.ORDER.compare(x.any(), y.any()), PENDING,
+                p -> 2L * (p.any().key().length + 96))) {
+            Map<Ref, KeyRecord> left = new HashMap<>();
+            long t0 = System.nanoTime();
+            phase("reading A: " + a.describe(), a.expectedKeys());
+            a.scan(selector, r -> {
+                left.put(new Ref(r.db(), r.key()), r);
+                tick(left.size());
+            });
+            long keysA = left.size();
+            readBy[0] = clock(a);
+            long t1 = System.nanoTime();
+            long[] keysB = new long[1];
+            IOException[] failure = new IOException[1];
+            phase("reading B: " + b.describe(), b.expectedKeys());
+            scan(b, selector, r -> {
+                tick(++keysB[0]);
+                KeyRecord l = left.remove(new Ref(r.db(), r.key()));
+                if (l == null || differs(l, r)) add(pending, new Pending(l, r), failure);
+            }, failure);
+            long t2 = System.nanoTime();
+            readBy[1] = clock(b);
+            for (KeyRecord l : left.values()) pending.add(new Pending(l, null));
+            left.clear();
+            spilledRuns = pending.runs();
+            Differences.Writer out = new Differences.Writer(spool, differencesBudget(), strict);
+            phase(settling(a, b), pending.count());
+            SortedRuns.Cursor<Pending> c = pending.sorted();
+            long done = 0;
+            for (Pending p; (p = c.next()) != null; ) {
+                out.add(settle(a, b, p));
+                each(++done);
             }
-        });
-        long t2 = System.nanoTime();
-        readBy[1] = clock(b);
-        for (KeyRecord l : left.values()) {
-            if (l.digest().damaged()) suspect.add(new KeyRecord[] {l, null});
-            else diffs.add(new Object[] {onlyInA(l), l, null});
+            return new Report(a.describe(), b.describe(), keysA, keysB[0], out.finish(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, strict);
+        } finally {
+            spool.delete(tmp);
         }
-        if (!suspect.isEmpty()) phase("comparing the values of differing keys", suspect.size());
-        long done = 0;
-        for (KeyRecord[] p : suspect) {
-            diffs.add(new Object[] {detail(a, b, p[0], p[1]), p[0], p[1]});
-            each(++done);
-        }
-        return report(a, b, keysA, keysB[0], diffs, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
     }
 
-    private Report report(KeySource a, KeySource b, long keysA, long keysB, List<Object[]> diffs, long millisA, long millisB) throws IOException {
-        // A key that differs on a live server is read again: if it moved since it was read, the
-        // difference is a change during the read, not a difference between the sources.
-        List<Difference> settled = new ArrayList<>(diffs.size());
-        if ((a.live() || b.live()) && !diffs.isEmpty()) phase("reading differing keys again on the live side", diffs.size());
-        long done = 0;
-        for (Object[] d : diffs) {
-            settled.add(droppedOnLoad(recheck(a, b, (Difference) d[0], (KeyRecord) d[1], (KeyRecord) d[2]), (KeyRecord) d[1], (KeyRecord) d[2]));
-            each(++done);
-        }
-        settled.sort((x, y) -> x.db() != y.db() ? Integer.compare(x.db(), y.db()) : Arrays.compareUnsigned(x.key(), y.key()));
-        Map<String, Long> byKind = new TreeMap<>();
-        Map<String, Long> byDbType = new TreeMap<>();
-        Report counting = new Report(a.describe(), b.describe(), keysA, keysB, settled, byKind, byDbType, millisA, millisB, strict);
-        for (Difference d : settled) {
-            byKind.merge(d.kind().name().toLowerCase(Locale.ROOT), 1L, Long::sum);
-            if (counting.counted(d)) {
-                byDbType.merge("db" + d.db() + "/" + (d.typeA() != null ? d.typeA() : d.typeB()), 1L, Long::sum);
-            }
-        }
-        return counting;
+    private static String settling(KeySource a, KeySource b) {
+        return "comparing the values of differing keys" + (a.live() || b.live() ? " and reading them again on the live side" : "");
+    }
+
+    /**
+     * What a pending difference is: a key unreadable on a side, only on one side, or (values read
+     * whole for the detail) a type, value or expiry difference; on a live side, a key that moved
+     * since it was read is a change during the read, not a difference between the sources.
+     */
+    private Difference settle(KeySource a, KeySource b, Pending p) throws IOException {
+        Difference d;
+        if (p.a != null && p.a.digest().damaged() || p.b != null && p.b.digest().damaged()) d = damaged(a, b, p.a, p.b);
+        else if (p.b == null) d = onlyInA(p.a);
+        else if (p.a == null) d = onlyInB(p.b);
+        else d = detail(a, b, p.a, p.b);
+        return droppedOnLoad(recheck(a, b, d, p.a, p.b), p.a, p.b);
     }
 
     /** When a live side's read ended, by its server's clock (which decides what it expires), else ours; -1 for a file. */
@@ -200,57 +252,54 @@ public final class DiffEngine {
 
     /** Both sides into sorted runs within the budget, then a merge join. */
     private Report diffSpilled(KeySource a, KeySource b, KeySelector selector) throws IOException {
-        java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("salvor-diff");
-        try (SortedRuns ra = new SortedRuns(tmp, maxMemory / 2); SortedRuns rb = new SortedRuns(tmp, maxMemory / 2)) {
+        Path tmp = spool.newDirectory("diff");
+        try (SortedRuns<KeyRecord> ra = SortedRuns.keys(spool, tmp, maxMemory * 3 / 8); SortedRuns<KeyRecord> rb = SortedRuns.keys(spool, tmp, maxMemory * 3 / 8)) {
             long t0 = System.nanoTime();
             IOException[] failure = new IOException[1];
             long[] n = new long[1];
             phase("reading A: " + a.describe(), a.expectedKeys());
-            a.scan(selector, r -> {
+            scan(a, selector, r -> {
                 add(ra, r, failure);
                 tick(++n[0]);
-            });
+            }, failure);
             long t1 = System.nanoTime();
             readBy[0] = clock(a);
             n[0] = 0;
             phase("reading B: " + b.describe(), b.expectedKeys());
-            b.scan(selector, r -> {
+            scan(b, selector, r -> {
                 add(rb, r, failure);
                 tick(++n[0]);
-            });
+            }, failure);
             long t2 = System.nanoTime();
             readBy[1] = clock(b);
-            if (failure[0] != null) throw failure[0];
             spilledRuns = ra.runs() + rb.runs();
-            List<Object[]> diffs = new ArrayList<>();
+            // The join meets keys in (db, key) order: each difference is settled and passed on at once.
+            Differences.Writer out = new Differences.Writer(spool, differencesBudget(), strict);
             phase("comparing", ra.count() + rb.count());
             long merged = 0;
-            SortedRuns.Cursor ca = ra.sorted(), cb = rb.sorted();
+            SortedRuns.Cursor<KeyRecord> ca = ra.sorted(), cb = rb.sorted();
             KeyRecord x = ca.next(), y = cb.next();
             while (x != null || y != null) {
                 int c = x == null ? 1 : y == null ? -1 : SortedRuns.ORDER.compare(x, y);
                 merged += c == 0 ? 2 : 1; // records taken from the runs
                 tick(merged);
                 if (c < 0) {
-                    diffs.add(new Object[] {x.digest().damaged() ? detail(a, b, x, null) : onlyInA(x), x, null});
+                    out.add(settle(a, b, new Pending(x, null)));
                     x = ca.next();
                 } else if (c > 0) {
-                    diffs.add(new Object[] {y.digest().damaged() ? detail(a, b, null, y) : onlyInB(y), null, y});
+                    out.add(settle(a, b, new Pending(null, y)));
                     y = cb.next();
                 } else {
                     if (differs(x, y)) {
-                        diffs.add(new Object[] {detail(a, b, x, y), x, y});
+                        out.add(settle(a, b, new Pending(x, y)));
                     }
                     x = ca.next();
                     y = cb.next();
                 }
             }
-            return report(a, b, ra.count(), rb.count(), diffs, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+            return new Report(a.describe(), b.describe(), ra.count(), rb.count(), out.finish(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, strict);
         } finally {
-            try (var files = java.nio.file.Files.list(tmp)) {
-                for (java.nio.file.Path p : files.toList()) java.nio.file.Files.deleteIfExists(p);
-            }
-            java.nio.file.Files.deleteIfExists(tmp);
+            spool.delete(tmp);
         }
     }
 
@@ -271,12 +320,39 @@ public final class DiffEngine {
         if (progress != null && (done & 255) == 0) progress.accept(done);
     }
 
-    private static void add(SortedRuns runs, KeyRecord r, IOException[] failure) {
-        if (failure[0] != null) return;
+    /**
+     * Scans go through a consumer that cannot throw: a failure to keep a record (the temporary
+     * disk is full or at its limit) is kept and ends the scan at once, so an endless source stops.
+     */
+    private static <T> void add(SortedRuns<T> runs, T r, IOException[] failure) {
         try {
             runs.add(r);
         } catch (IOException e) {
             failure[0] = e;
+            throw new ScanStopped(e);
+        }
+    }
+
+    /** Ends a scan from inside its consumer; the cause is rethrown by the engine. */
+    private static final class ScanStopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ScanStopped(IOException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    private static void scan(KeySource s, KeySelector selector, java.util.function.Consumer<KeyRecord> sink, IOException[] failure) throws IOException {
+        try {
+            s.scan(selector, sink);
+        } catch (ScanStopped e) {
+            throw failure[0];
+        } catch (RuntimeException e) {
+            // A source may wrap what its consumer threw.
+            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                if (c instanceof ScanStopped) throw failure[0];
+            }
+            throw e;
         }
     }
 

@@ -43,7 +43,7 @@ public final class LiveSource implements KeySource {
     private io.lettuce.core.cluster.api.StatefulRedisClusterConnection<byte[], byte[]> clusterConnection;
 
     /** {@code redis://[user:password@]host:port[/db]} or {@code rediss://} for TLS. */
-    public LiveSource(String url, char[] password) {
+    public LiveSource(String url, char[] password) throws IOException {
         this(url, password, null);
     }
 
@@ -51,8 +51,8 @@ public final class LiveSource implements KeySource {
      * @param caCert PEM certificate(s) to trust for {@code rediss://} (else the JVM's trust store);
      *               {@code ?verifyPeer=NONE} in the URL turns verification off
      */
-    public LiveSource(String url, char[] password, java.nio.file.Path caCert) {
-        RedisURI u = RedisURI.create(url);
+    public LiveSource(String url, char[] password, java.nio.file.Path caCert) throws IOException {
+        RedisURI u = parse(url);
         if (password != null && u.getPassword() == null) u.setPassword(password);
         // redis://host:port/N names one database; without it every database is read.
         this.onlyDb = ServerUrl.database(url);
@@ -64,6 +64,19 @@ public final class LiveSource implements KeySource {
 
     private final java.nio.file.Path caCert;
     private final int onlyDb;
+
+    /**
+     * The URL as the client reads it. A URL it cannot read is reported without the client's own
+     * message, which may quote any part of it, the password included.
+     */
+    static RedisURI parse(String url) throws IOException {
+        try {
+            return RedisURI.create(url);
+        } catch (RuntimeException e) {
+            throw new dev.salvor.io.InputException(dev.salvor.io.Text.redact(url)
+                    + ": not a server URL Salvor can read (redis://[user:password@]host:port[/db], rediss:// for TLS; a password with / @ : in it is percent-encoded)");
+        }
+    }
 
     @Override
     public String describe() {

@@ -31,8 +31,8 @@ public final class ReplicationSource implements KeySource {
     private final String name;
     private final int onlyDb;
 
-    public ReplicationSource(String url, char[] password) {
-        io.lettuce.core.RedisURI u = io.lettuce.core.RedisURI.create(url);
+    public ReplicationSource(String url, char[] password) throws IOException {
+        io.lettuce.core.RedisURI u = LiveSource.parse(url);
         this.host = u.getHost();
         this.port = u.getPort();
         this.user = u.getUsername();

@@ -1,5 +1,6 @@
 package dev.salvor.diff;
 
+import dev.salvor.io.Spool;
 import dev.salvor.rdb.RedisType;
 
 import java.io.BufferedInputStream;
@@ -16,31 +17,53 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.function.ToLongFunction;
 
 /**
- * Key fingerprints kept within a memory budget: records are buffered, and each time the buffer
- * passes the budget it is sorted by (db, key bytes) and written to a run file in a temporary
- * directory; reading merges the runs back in order. Lets two sides of any size be compared by a
- * merge join on one machine.
+ * Records kept within a memory budget: they are buffered, and each time the buffer passes the
+ * budget it is sorted and written to a run file in a temporary directory (counted against the
+ * run's temporary disk); reading merges the runs back in order. Lets two sides of any size be
+ * compared by a merge join, and any number of differences be reported, on one machine.
  */
-final class SortedRuns implements Closeable {
+final class SortedRuns<T> implements Closeable {
     static final Comparator<KeyRecord> ORDER = (x, y) -> x.db() != y.db() ? Integer.compare(x.db(), y.db()) : Arrays.compareUnsigned(x.key(), y.key());
 
+    /** How a record is written to and read from a run. */
+    interface Codec<T> {
+        void write(DataOutputStream out, T value) throws IOException;
+
+        /** The next record, or null at the end of the run. */
+        T read(DataInputStream in) throws IOException;
+    }
+
+    private final Spool spool;
     private final Path dir;
     private final long budget;
-    private final List<KeyRecord> buffer = new ArrayList<>();
+    private final Comparator<T> order;
+    private final Codec<T> codec;
+    private final ToLongFunction<T> sizeOf;
+    private final List<T> buffer = new ArrayList<>();
     private final List<Path> runs = new ArrayList<>();
     private long bytes;
     private long count;
 
-    SortedRuns(Path dir, long budgetBytes) {
+    SortedRuns(Spool spool, Path dir, long budgetBytes, Comparator<T> order, Codec<T> codec, ToLongFunction<T> sizeOf) {
+        this.spool = spool;
         this.dir = dir;
         this.budget = budgetBytes;
+        this.order = order;
+        this.codec = codec;
+        this.sizeOf = sizeOf;
     }
 
-    void add(KeyRecord r) throws IOException {
+    /** Key fingerprints in (db, key) order. */
+    static SortedRuns<KeyRecord> keys(Spool spool, Path dir, long budgetBytes) {
+        return new SortedRuns<>(spool, dir, budgetBytes, ORDER, KEYS, r -> r.key().length + 96L);
+    }
+
+    void add(T r) throws IOException {
         buffer.add(r);
-        bytes += r.key().length + 96;
+        bytes += sizeOf.applyAsLong(r);
         count++;
         if (bytes > budget) spill();
     }
@@ -54,17 +77,77 @@ final class SortedRuns implements Closeable {
     }
 
     private void spill() throws IOException {
-        buffer.sort(ORDER);
+        buffer.sort(order);
         Path run = Files.createTempFile(dir, "run-", ".bin");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16))) {
-            for (KeyRecord r : buffer) write(out, r);
-        }
         runs.add(run);
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(spool.charged(Files.newOutputStream(run), "diff: sorted run " + run), 1 << 16))) {
+            for (T r : buffer) codec.write(out, r);
+        }
         buffer.clear();
         bytes = 0;
     }
 
-    private static void write(DataOutputStream out, KeyRecord r) throws IOException {
+    /** Pulls records in order. */
+    interface Cursor<T> {
+        T next() throws IOException;
+    }
+
+    /** All records in order: the runs merged with the sorted remainder of the buffer. */
+    Cursor<T> sorted() throws IOException {
+        buffer.sort(order);
+        List<Cursor<T>> sources = new ArrayList<>();
+        for (Path run : runs) {
+            DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(run), 1 << 16));
+            sources.add(() -> {
+                T r = codec.read(in);
+                if (r == null) in.close();
+                return r;
+            });
+        }
+        int[] pos = new int[1];
+        sources.add(() -> pos[0] < buffer.size() ? buffer.get(pos[0]++) : null);
+        PriorityQueue<Head<T>> heap = new PriorityQueue<>((x, y) -> order.compare(x.value, y.value));
+        for (Cursor<T> c : sources) {
+            T r = c.next();
+            if (r != null) heap.add(new Head<>(r, c));
+        }
+        return () -> {
+            Head<T> top = heap.poll();
+            if (top == null) return null;
+            T next = top.source.next();
+            if (next != null) heap.add(new Head<>(next, top.source));
+            return top.value;
+        };
+    }
+
+    private record Head<T>(T value, Cursor<T> source) {
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (Path run : runs) Files.deleteIfExists(run);
+        buffer.clear();
+    }
+
+    static final Codec<KeyRecord> KEYS = new Codec<>() {
+        @Override
+        public void write(DataOutputStream out, KeyRecord r) throws IOException {
+            writeKeyRecord(out, r);
+        }
+
+        @Override
+        public KeyRecord read(DataInputStream in) throws IOException {
+            int db;
+            try {
+                db = in.readInt();
+            } catch (EOFException end) {
+                return null;
+            }
+            return readKeyRecord(in, db);
+        }
+    };
+
+    static void writeKeyRecord(DataOutputStream out, KeyRecord r) throws IOException {
         out.writeInt(r.db());
         out.writeInt(r.key().length);
         out.write(r.key());
@@ -76,13 +159,7 @@ final class SortedRuns implements Closeable {
         out.writeLong(r.locator());
     }
 
-    private static KeyRecord read(DataInputStream in) throws IOException {
-        int db;
-        try {
-            db = in.readInt();
-        } catch (EOFException end) {
-            return null;
-        }
+    static KeyRecord readKeyRecord(DataInputStream in, int db) throws IOException {
         byte[] key = new byte[in.readInt()];
         in.readFully(key);
         long exp = in.readLong();
@@ -90,43 +167,5 @@ final class SortedRuns implements Closeable {
         RedisType type = t < 0 ? null : RedisType.values()[t];
         ValueDigest d = new ValueDigest(type, in.readLong(), in.readLong(), in.readLong());
         return new KeyRecord(db, key, exp, d, in.readLong());
-    }
-
-    /** Pulls records in (db, key) order. */
-    interface Cursor {
-        KeyRecord next() throws IOException;
-    }
-
-    /** All records in order: the runs merged with the sorted remainder of the buffer. */
-    Cursor sorted() throws IOException {
-        buffer.sort(ORDER);
-        List<Cursor> sources = new ArrayList<>();
-        for (Path run : runs) {
-            DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(run), 1 << 16));
-            sources.add(() -> {
-                KeyRecord r = read(in);
-                if (r == null) in.close();
-                return r;
-            });
-        }
-        int[] pos = new int[1];
-        sources.add(() -> pos[0] < buffer.size() ? buffer.get(pos[0]++) : null);
-        PriorityQueue<Object[]> heap = new PriorityQueue<>((x, y) -> ORDER.compare((KeyRecord) x[0], (KeyRecord) y[0]));
-        for (Cursor c : sources) {
-            KeyRecord r = c.next();
-            if (r != null) heap.add(new Object[] {r, c});
-        }
-        return () -> {
-            Object[] top = heap.poll();
-            if (top == null) return null;
-            KeyRecord next = ((Cursor) top[1]).next();
-            if (next != null) heap.add(new Object[] {next, top[1]});
-            return (KeyRecord) top[0];
-        };
-    }
-
-    @Override
-    public void close() throws IOException {
-        for (Path run : runs) Files.deleteIfExists(run);
     }
 }

@@ -374,7 +374,7 @@ public final class OutputPlan implements Closeable {
 
         @Override
         void create() throws IOException {
-            temp = TempFiles.register(Files.createTempDirectory(real.getParent(), "." + real.getFileName() + "." + TempFiles.prefix()));
+            temp = TempFiles.createDirectoryNamed(real.getParent(), "." + real.getFileName() + "." + TempFiles.prefix());
             // An ordinary directory, like the one the server wrote.
             if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
                 Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -1,6 +1,8 @@
 package dev.salvor.io;
 
 import java.io.Closeable;
+import java.io.FilterOutputStream;
+import java.io.OutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -149,9 +151,27 @@ public final class Spool implements Closeable {
         return tmp;
     }
 
-    private void delete(Path p) throws IOException {
+    /** Removes a temporary of this spool before the spool closes. */
+    public void delete(Path p) throws IOException {
         created.remove(p);
         TempFiles.delete(p);
+    }
+
+    /** {@code out}, with every byte written through it counted by {@link #charge}. */
+    public OutputStream charged(OutputStream out, String what) {
+        return new FilterOutputStream(out) {
+            @Override
+            public void write(int b) throws IOException {
+                charge(1, what);
+                out.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                charge(len, what);
+                out.write(b, off, len);
+            }
+        };
     }
 
     /** Removes every temporary of this spool. */
@@ -168,11 +188,12 @@ public final class Spool implements Closeable {
         if (first != null) throw first;
     }
 
-    /** 32 GiB, 512 MiB, 1,024 bytes. */
+    /** 32 GiB, 1.5 GiB, 512 MiB, 64 KiB, 1,000 bytes. */
     public static String size(long bytes) {
         if (bytes >= 1L << 30 && bytes % (1L << 30) == 0) return (bytes >> 30) + " GiB";
         if (bytes >= 1L << 30) return String.format(java.util.Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
         if (bytes >= 1L << 20) return (bytes >> 20) + " MiB";
+        if (bytes >= 1L << 10 && bytes % (1L << 10) == 0) return (bytes >> 10) + " KiB";
         return String.format(java.util.Locale.ROOT, "%,d bytes", bytes);
     }
 }

@@ -71,12 +71,24 @@ public final class TempFiles {
     /** Creates a registered temporary directory in {@code parent} named {@code <what>-salvor-tmp-PID-<random>}; {@code what} is a lower-case word. */
     public static Path createDirectory(Path parent, String what) throws IOException {
         Files.createDirectories(parent);
-        return register(Files.createTempDirectory(parent, what + "-" + prefix()));
+        // Created and registered under the lock the shutdown hook takes: a signal in between cannot leave it behind.
+        synchronized (COMMIT_LOCK) {
+            return register(Files.createTempDirectory(parent, what + "-" + prefix()));
+        }
     }
 
     /** Creates a registered temporary file in {@code parent}: {@code <lead>salvor-tmp-PID-<random><suffix>}. */
     public static Path createFile(Path parent, String lead, String suffix) throws IOException {
-        return register(Files.createTempFile(parent, lead + prefix(), suffix));
+        synchronized (COMMIT_LOCK) {
+            return register(Files.createTempFile(parent, lead + prefix(), suffix));
+        }
+    }
+
+    /** Creates and registers a temporary directory in {@code parent} whose name starts with {@code prefix}. */
+    static Path createDirectoryNamed(Path parent, String prefix) throws IOException {
+        synchronized (COMMIT_LOCK) {
+            return register(Files.createTempDirectory(parent, prefix));
+        }
     }
 
     private static void removeAll() {

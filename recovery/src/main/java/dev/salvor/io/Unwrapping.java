@@ -51,7 +51,7 @@ final class Unwrapping {
                 ArchiveEntry chosen = select(name, archiver, archive, member);
                 wrappers.add(archiver);
                 String archiveName = display;
-                display = display + "!" + chosen.getName();
+                display = display + "!" + Text.safe(chosen.getName()); // a member name is untrusted: shown escaped
                 InputStream data = archive;
                 if (member == null) {
                     soleMember = new SoleMember(archive, archiveName, archiver, chosen.getName());

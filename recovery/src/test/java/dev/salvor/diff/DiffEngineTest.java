@@ -66,7 +66,7 @@ class DiffEngineTest {
         try (KeySource a = new RdbFileSource(RDB, "a"); KeySource b = new RdbFileSource(Fixtures.resolve("rdb/redis-8.0-m01/dataset.rdb"), "b")) {
             DiffEngine.Report r = new DiffEngine(0, false).diff(a, b, KeySelector.ALL);
             assertThat(r.keysA()).isEqualTo(550);
-            assertThat(r.identical()).as("%s", r.differences()).isTrue();
+            assertThat(r.identical()).as("%s", r.differences().list()).isTrue();
         }
     }
 
@@ -106,9 +106,9 @@ class DiffEngineTest {
         Path a = hashWithTtls(dir, "a.rdb", 1893456000010L), b = hashWithTtls(dir, "b.rdb", 1893456000020L);
         try (KeySource sa = new RdbFileSource(a, "a"); KeySource sb = new RdbFileSource(b, "b")) {
             DiffEngine.Report r = new DiffEngine(0, false).diff(sa, sb, KeySelector.ALL);
-            assertThat(r.differences()).hasSize(1);
-            assertThat(r.differences().get(0).kind()).isEqualTo(Difference.Kind.VALUE_DIFFERS);
-            assertThat(r.differences().get(0).details()).containsExactly("field b: 2 ttl 1893456000010 -> 2 ttl 1893456000020");
+            assertThat(r.differences().list()).hasSize(1);
+            assertThat(r.differences().list().get(0).kind()).isEqualTo(Difference.Kind.VALUE_DIFFERS);
+            assertThat(r.differences().list().get(0).details()).containsExactly("field b: 2 ttl 1893456000010 -> 2 ttl 1893456000020");
         }
     }
 
@@ -127,9 +127,9 @@ class DiffEngineTest {
         assertThat(spilled.spilledRuns()).isGreaterThan(10);
         assertThat(onDisk.keysA()).isEqualTo(inMemory.keysA());
         assertThat(onDisk.countsByKind()).isEqualTo(inMemory.countsByKind());
-        assertThat(onDisk.differences()).hasSameSizeAs(inMemory.differences());
-        for (int i = 0; i < onDisk.differences().size(); i++) {
-            Difference x = onDisk.differences().get(i), y = inMemory.differences().get(i);
+        assertThat(onDisk.differences().list()).hasSameSizeAs(inMemory.differences().list());
+        for (int i = 0; i < onDisk.differences().list().size(); i++) {
+            Difference x = onDisk.differences().list().get(i), y = inMemory.differences().list().get(i);
             assertThat(x.key()).isEqualTo(y.key());
             assertThat(x.kind()).isEqualTo(y.kind());
             assertThat(x.details()).isEqualTo(y.details());
@@ -141,14 +141,14 @@ class DiffEngineTest {
         try (KeySource a = new RdbFileSource(RDB, "a"); KeySource b = new Flaky("str:len:00005")) {
             DiffEngine.Report r = new DiffEngine(2000, false).diff(a, b, KeySelector.ALL);
             // The name exists in db 0 and db 15: both were hidden during the scan and are back now.
-            assertThat(r.differences()).hasSize(2).allMatch(d -> d.kind() == Difference.Kind.CHANGED_DURING_READ);
+            assertThat(r.differences().list()).hasSize(2).allMatch(d -> d.kind() == Difference.Kind.CHANGED_DURING_READ);
             assertThat(r.identical()).isTrue();
         }
         // The same key missing from a file is a real difference.
         try (KeySource a = new RdbFileSource(RDB, "a"); KeySource b = new RdbFileSource(Fixtures.resolve("rdb/redis-7.0/dataset.rdb"), "b")) {
             DiffEngine.Report r = new DiffEngine(2000, false).diff(a, b, KeySelector.ALL);
             assertThat(r.identical()).isFalse(); // 7.0 has no hash field TTLs and fewer keys
-            assertThat(r.differences()).anyMatch(d -> d.kind() == Difference.Kind.ONLY_IN_A);
+            assertThat(r.differences().list()).anyMatch(d -> d.kind() == Difference.Kind.ONLY_IN_A);
         }
     }
 
@@ -200,7 +200,7 @@ class DiffEngineTest {
         try (KeySource a = new RdbFileSource(RDB, "a"); KeySource b = new OneDb()) {
             DiffEngine.Report r = new DiffEngine(2000, false).diff(a, b, KeySelector.ALL);
             // Keys outside db 5 are only in A (nothing read them on B); none was re-read and seen to change.
-            assertThat(r.differences()).isNotEmpty().noneMatch(d -> d.kind() == Difference.Kind.CHANGED_DURING_READ)
+            assertThat(r.differences().list()).isNotEmpty().noneMatch(d -> d.kind() == Difference.Kind.CHANGED_DURING_READ)
                     .allMatch(d -> d.kind() == Difference.Kind.ONLY_IN_A && d.db() != 5);
         }
     }

@@ -55,16 +55,16 @@ class LiveSourceClusterTest {
             try (KeySource a = new RdbFileSource(file, "file"); KeySource b = new LiveSource(url, null)) {
                 DiffEngine.Report r = new DiffEngine(2000, false).diff(a, b, KeySelector.ALL);
                 assertThat(r.keysB()).isEqualTo(301);
-                assertThat(r.identical()).as("%s", r.differences()).isTrue();
+                assertThat(r.identical()).as("%s", r.differences().list()).isTrue();
             }
             try (StatefulRedisClusterConnection<String, String> c = client.connect()) {
                 c.sync().set("key:7", "changed");
             }
             try (KeySource a = new RdbFileSource(file, "file"); KeySource b = new LiveSource(url, null)) {
                 DiffEngine.Report r = new DiffEngine(2000, false).diff(a, b, KeySelector.ALL);
-                assertThat(r.differences()).hasSize(1);
-                assertThat(r.differences().get(0).kind()).isEqualTo(Difference.Kind.VALUE_DIFFERS);
-                assertThat(r.differences().get(0).details()).containsExactly("value: value 7 -> changed");
+                assertThat(r.differences().list()).hasSize(1);
+                assertThat(r.differences().list().get(0).kind()).isEqualTo(Difference.Kind.VALUE_DIFFERS);
+                assertThat(r.differences().list().get(0).details()).containsExactly("value: value 7 -> changed");
             }
             client.shutdown();
         } finally {
