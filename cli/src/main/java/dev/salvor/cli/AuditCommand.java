@@ -84,6 +84,9 @@ public final class AuditCommand implements Callable<Integer> {
     FilterOptions filter;
 
     @Mixin
+    TimeoutOption timeout;
+
+    @Mixin
     TempOptions temp;
 
     @Mixin
@@ -112,6 +115,7 @@ public final class AuditCommand implements Callable<Integer> {
         }
         onlyDb = filter.urlDatabase(spec.commandLine(), against);
         Spool spool = temp.spool(spec);
+        dev.salvor.io.Deadline deadline = timeout.deadline();
         Path jsonFile = outDir.resolve("audit.json");
         Path htmlFile = outDir.resolve("audit.html");
         try (OutputPlan plan = OutputOptions.plans(spec, force)) {
@@ -143,10 +147,10 @@ public final class AuditCommand implements Callable<Integer> {
             // A damaged backup is still compared as far as it can be read: what salvage recovers.
             try (KeySource read = intact(health) ? new RdbFileSource(file, name) : SalvagedFileSource.of(file, name, tempDir(file));
                  SampledSource a = new SampledSource(read, keySample);
-                 KeySource b = new SampledSource(new LiveSource(against, auth.password(), auth.caCert), keySample)) {
+                 KeySource b = new SampledSource(new LiveSource(against, auth.password(), auth.caCert).deadline(deadline), keySample)) {
                 salvage = read instanceof SalvagedFileSource s ? s.report() : null;
                 try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
-                    diff = new DiffEngine(ttlToleranceMs, false, -1, spool).strict(strict).diff(a, b, base, bar);
+                    diff = new DiffEngine(ttlToleranceMs, false, -1, spool).strict(strict).deadline(deadline).diff(a, b, base, bar);
                 }
                 backupSeen = a.seen();
                 backupSampled = a.sampled();

@@ -71,6 +71,13 @@ public final class DiffCommand implements Callable<Integer> {
     @Mixin
     FilterOptions filter;
 
+    @Option(names = "--snapshot-wait", paramLabel = "DURATION", converter = TimeoutOption.DurationConverter.class,
+            description = "With --via replication: how long the master may take to start sending its snapshot (default: 15m).")
+    java.time.Duration snapshotWait = dev.salvor.diff.ReplicationSource.DEFAULT_SNAPSHOT_WAIT;
+
+    @Mixin
+    TimeoutOption timeout;
+
     @Mixin
     TempOptions temp;
 
@@ -80,14 +87,17 @@ public final class DiffCommand implements Callable<Integer> {
     @Mixin
     ProgressOptions progress;
 
+    private dev.salvor.io.Deadline deadline = dev.salvor.io.Deadline.NONE;
+
     @Override
     public Integer call() throws Exception {
         Spool spool = temp.spool(spec);
+        deadline = timeout.deadline();
         int onlyDb = filter.urlDatabase(spec.commandLine(), a, b);
         try (KeySource sa = open(a, "A", spool); KeySource sb = open(b, "B", spool)) {
             DiffEngine.Report report;
             try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
-                report = new DiffEngine(ttlToleranceMs, ignoreTtl, maxMemory == null ? -1 : maxMemory, spool).strict(strict).diff(sa, sb, filter.filter(onlyDb), bar);
+                report = new DiffEngine(ttlToleranceMs, ignoreTtl, maxMemory == null ? -1 : maxMemory, spool).strict(strict).deadline(deadline).diff(sa, sb, filter.filter(onlyDb), bar);
             }
             if (json.json) printJson(report, onlyDb);
             else printText(report, onlyDb);
@@ -101,8 +111,8 @@ public final class DiffCommand implements Callable<Integer> {
         // spec here is the source text; this.spec is the command spec
         if (dev.salvor.diff.ServerUrl.isServer(spec)) {
             return switch (via) {
-                case "dump" -> new LiveSource(spec, auth.password(), auth.caCert);
-                case "replication" -> new dev.salvor.diff.ReplicationSource(spec, auth.password());
+                case "dump" -> new LiveSource(spec, auth.password(), auth.caCert).deadline(deadline);
+                case "replication" -> new dev.salvor.diff.ReplicationSource(spec, auth.password()).deadline(deadline).snapshotWait(snapshotWait);
                 default -> throw new picocli.CommandLine.ParameterException(this.spec.commandLine(), "--via takes dump or replication");
             };
         }

@@ -1,6 +1,7 @@
 package dev.salvor.diff;
 
 import dev.salvor.export.KeySelector;
+import dev.salvor.io.Deadline;
 import dev.salvor.io.Progress;
 import dev.salvor.io.Spool;
 import dev.salvor.rdb.RedisType;
@@ -133,6 +134,14 @@ public final class DiffEngine {
         return this;
     }
 
+    private Deadline deadline = Deadline.NONE;
+
+    /** The run's deadline, checked while sources are read and differences settled. */
+    public DiffEngine deadline(Deadline d) {
+        this.deadline = d;
+        return this;
+    }
+
     /** Run files written by the last spilled diff (0 when everything fitted in memory). */
     public int spilledRuns() {
         return spilledRuns;
@@ -156,18 +165,18 @@ public final class DiffEngine {
         Path tmp = spool.newDirectory("diff");
         try (SortedRuns<Pending> pending = new SortedRuns<>(spool, tmp, differencesBudget(), (x, y) -> SortedRuns.ORDER.compare(x.any(), y.any()), PENDING,
                 p -> 2L * (p.any().key().length + 96))) {
+            IOException[] failure = new IOException[1];
             Map<Ref, KeyRecord> left = new HashMap<>();
             long t0 = System.nanoTime();
             phase("reading A: " + a.describe(), a.expectedKeys());
-            a.scan(selector, r -> {
+            scan(a, selector, r -> {
                 left.put(new Ref(r.db(), r.key()), r);
                 tick(left.size());
-            });
+            }, failure);
             long keysA = left.size();
             readBy[0] = clock(a);
             long t1 = System.nanoTime();
             long[] keysB = new long[1];
-            IOException[] failure = new IOException[1];
             phase("reading B: " + b.describe(), b.expectedKeys());
             scan(b, selector, r -> {
                 tick(++keysB[0]);
@@ -184,6 +193,7 @@ public final class DiffEngine {
             SortedRuns.Cursor<Pending> c = pending.sorted();
             long done = 0;
             for (Pending p; (p = c.next()) != null; ) {
+                deadline.check("diff");
                 out.add(settle(a, b, p));
                 each(++done);
             }
@@ -280,6 +290,7 @@ public final class DiffEngine {
             SortedRuns.Cursor<KeyRecord> ca = ra.sorted(), cb = rb.sorted();
             KeyRecord x = ca.next(), y = cb.next();
             while (x != null || y != null) {
+                deadline.check("diff");
                 int c = x == null ? 1 : y == null ? -1 : SortedRuns.ORDER.compare(x, y);
                 merged += c == 0 ? 2 : 1; // records taken from the runs
                 tick(merged);
@@ -342,9 +353,21 @@ public final class DiffEngine {
         }
     }
 
-    private static void scan(KeySource s, KeySelector selector, java.util.function.Consumer<KeyRecord> sink, IOException[] failure) throws IOException {
+    private void scan(KeySource s, KeySelector selector, java.util.function.Consumer<KeyRecord> sink, IOException[] failure) throws IOException {
+        long[] seen = new long[1];
+        java.util.function.Consumer<KeyRecord> timed = deadline.none() ? sink : r -> {
+            if ((++seen[0] & 1023) == 0 && deadline.expired()) {
+                try {
+                    deadline.check(s.describe());
+                } catch (IOException e) {
+                    failure[0] = e;
+                    throw new ScanStopped(e);
+                }
+            }
+            sink.accept(r);
+        };
         try {
-            s.scan(selector, sink);
+            s.scan(selector, timed);
         } catch (ScanStopped e) {
             throw failure[0];
         } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.salvor.diff;
 
 import dev.salvor.export.KeySelector;
+import dev.salvor.io.Deadline;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
 import io.lettuce.core.KeyScanCursor;
@@ -212,10 +213,13 @@ public final class LiveSource implements KeySource {
             {
                 RedisAsyncCommands<byte[], byte[]> async = c.async();
                 ScanCursor cursor = ScanCursor.INITIAL;
+                ScanProgress progress = new ScanProgress(db, await(async.dbsize()));
                 do {
+                    deadline.check(name + ": SCAN of db " + db);
                     KeyScanCursor<byte[]> page = await(async.scan(cursor, ScanArgs.Builder.limit(BATCH)));
                     cursor = page;
                     List<byte[]> keys = page.getKeys();
+                    if (!page.isFinished()) progress.page(keys.size(), () -> await(async.dbsize()));
                     c.setAutoFlushCommands(false);
                     List<RedisFuture<byte[]>> dumps = new ArrayList<>(keys.size());
                     List<RedisFuture<Long>> ttls = new ArrayList<>(keys.size());
@@ -240,6 +244,7 @@ public final class LiveSource implements KeySource {
 
     /** DUMP and expiry of one key, through the cluster or the key's database. */
     private byte[][] dumpNow(KeyRecord record) throws IOException {
+        deadline.check(name);
         if (cluster) {
             var sync = clusterConnection().sync();
             byte[] payload = sync.dump(record.key());
@@ -294,16 +299,78 @@ public final class LiveSource implements KeySource {
         }
     }
 
+    /**
+     * Whether a SCAN still gets somewhere. SCAN returns every key at least once and some twice
+     * (while the server resizes its table), so a cursor that has handed out far more keys than
+     * the database holds, or no key at all for a long time, is looping: the run ends with an
+     * error instead of going on until killed.
+     */
+    private final class ScanProgress {
+        private final int db;
+        private long size;
+        private long returned;
+        private long lastKeyNanos = System.nanoTime();
+
+        ScanProgress(int db, Long size) {
+            this.db = db;
+            this.size = size == null ? 0 : size;
+        }
+
+        void page(int keys, IoSupplier<Long> dbsize) throws IOException {
+            long now = System.nanoTime();
+            if (keys > 0) lastKeyNanos = now;
+            else if (now - lastKeyNanos > STALL_NANOS) {
+                throw new IOException(name + ": SCAN of db " + db + " returned no key for " + STALL_NANOS / 1_000_000_000L
+                        + " s without finishing; the server's cursor does not progress");
+            }
+            returned += keys;
+            if (returned > bound()) {
+                // The database may have grown meanwhile: ask again before giving up.
+                Long now2 = dbsize.get();
+                size = Math.max(size, now2 == null ? 0 : now2);
+                if (returned > bound()) {
+                    throw new IOException(name + ": SCAN of db " + db + " returned " + returned + " keys without finishing, for a database of "
+                            + size + " keys; the server's cursor does not progress");
+                }
+            }
+        }
+
+        private long bound() {
+            return 2 * size + 10L * BATCH;
+        }
+    }
+
+    /** A SCAN that returns no key for this long without finishing is not progressing. */
+    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    @FunctionalInterface
+    private interface IoSupplier<T> {
+        T get() throws IOException;
+    }
+
+    private Deadline deadline = Deadline.NONE;
+
+    /** The run's deadline: every wait for the server, and every SCAN page, ends there. */
+    public LiveSource deadline(Deadline d) {
+        this.deadline = d;
+        return this;
+    }
+
     private <T> T await(RedisFuture<T> f) throws IOException {
-        try {
-            return f.get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw failure("", e.getCause());
-        } catch (TimeoutException e) {
-            throw new IOException(name + ": no reply within 60 s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(name + ": interrupted");
+        while (true) {
+            int wait = deadline.waitMillis(60_000);
+            try {
+                return f.get(wait, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                throw failure("", e.getCause());
+            } catch (TimeoutException e) {
+                deadline.check(name);
+                // A wait cut short by the deadline goes round again until the check above ends it.
+                if (wait == 60_000) throw new IOException(name + ": no reply within 60 s");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(name + ": interrupted");
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.salvor.diff;
 
 import dev.salvor.export.KeySelector;
+import dev.salvor.io.Deadline;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
 
@@ -12,6 +13,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
@@ -42,6 +44,29 @@ public final class ReplicationSource implements KeySource {
         this.name = "replication://" + host + ":" + port + (onlyDb >= 0 ? "/" + onlyDb : "");
     }
 
+    /** How long a master may take to start sending its snapshot unless told otherwise. */
+    public static final Duration DEFAULT_SNAPSHOT_WAIT = Duration.ofMinutes(15);
+
+    private Deadline deadline = Deadline.NONE;
+    private Duration snapshotWait = DEFAULT_SNAPSHOT_WAIT;
+
+    /** The run's deadline: the handshake, the wait and the snapshot itself end there. */
+    public ReplicationSource deadline(Deadline d) {
+        this.deadline = d;
+        live.deadline(d);
+        return this;
+    }
+
+    /**
+     * How long the master may keep the replica waiting (keep-alive newlines while it prepares a
+     * snapshot) before the first byte of the snapshot: a master that only ever sends newlines
+     * ends the run instead of holding it forever.
+     */
+    public ReplicationSource snapshotWait(Duration d) {
+        this.snapshotWait = d;
+        return this;
+    }
+
     @Override
     public String describe() {
         return name;
@@ -59,8 +84,10 @@ public final class ReplicationSource implements KeySource {
             } catch (java.net.UnknownHostException e) {
                 throw new IOException(name + ": cannot connect: unknown host " + host);
             }
-            socket.setSoTimeout(120_000);
-            InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+            Deadline wait = Deadline.after(snapshotWait, "--snapshot-wait " + snapshotWait.toSeconds() + "s").min(deadline);
+            // Every read, of the handshake and of the snapshot, waits at most until the deadline.
+            Timed timed = new Timed(socket, socket.getInputStream(), wait);
+            InputStream in = new BufferedInputStream(timed, 1 << 16);
             OutputStream out = socket.getOutputStream();
             if (password != null) {
                 if (user != null && !user.isEmpty()) expectOk(command(in, out, "AUTH", user, new String(password)), "AUTH");
@@ -75,6 +102,8 @@ public final class ReplicationSource implements KeySource {
             if (!reply.startsWith("+FULLRESYNC")) throw new IOException(name + ": expected +FULLRESYNC, got " + reply);
             String header = readLine(in);
             while (header.isEmpty()) header = readLine(in);
+            // The snapshot has started: from here only the run's own deadline applies.
+            timed.deadline = deadline;
             InputStream rdb;
             long size;
             if (header.startsWith("$EOF:")) {
@@ -135,6 +164,47 @@ public final class ReplicationSource implements KeySource {
             if (sb.length() > 4096) throw new IOException("reply line too long");
         }
         return sb.toString();
+    }
+
+    /**
+     * The socket's input, each read bounded by a deadline: the socket waits at most until then
+     * (and at most 120 s for one reply), so neither silence nor a trickle of bytes outlasts it.
+     */
+    private final class Timed extends InputStream {
+        private final Socket socket;
+        private final InputStream in;
+        Deadline deadline;
+
+        Timed(Socket socket, InputStream in, Deadline deadline) {
+            this.socket = socket;
+            this.in = in;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            while (true) {
+                deadline.check(name + ": the master's snapshot");
+                int wait = deadline.waitMillis(120_000);
+                socket.setSoTimeout(wait);
+                try {
+                    return in.read(b, off, len);
+                } catch (java.net.SocketTimeoutException e) {
+                    // A wait cut short by the deadline goes round again: the check above ends it.
+                    if (wait == 120_000) {
+                        deadline.check(name + ": the master's snapshot");
+                        throw new IOException(name + ": the master sent nothing for 120 s");
+                    }
+                }
+            }
+        }
     }
 
     /** The first {@code size} bytes of the stream. */
