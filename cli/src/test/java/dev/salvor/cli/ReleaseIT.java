@@ -100,7 +100,13 @@ class ReleaseIT {
         assertThat(release.out()).startsWith("salvor " + version);
         assertThat(release.err()).isEmpty();
 
-        Run checkout = run(tmp, env, "sh", "-c", "salvor-dev inspect --json '" + DEMO + "'");
+        Run checkout;
+        try {
+            checkout = run(tmp, env, "sh", "-c", "salvor-dev inspect --json '" + DEMO + "'");
+        } finally {
+            // A link out of the temporary folder: removed here, so JUnit's clean-up has no warning to print.
+            Files.delete(bin.resolve("salvor-dev"));
+        }
         assertThat(checkout.err()).doesNotContain("missing").doesNotContain("build it");
         assertThat(checkout.out()).contains("\"rdb_version\" : 10");
     }
