@@ -11,6 +11,7 @@ import dev.salvor.rdb.RedisType;
 import dev.salvor.rdb.walk.RdbVisitor;
 import dev.salvor.rdb.walk.RdbWalker;
 import dev.salvor.salvage.CorruptRegion;
+import dev.salvor.salvage.KeyLedger;
 import dev.salvor.salvage.RdbSalvager;
 import dev.salvor.salvage.SalvageReport;
 
@@ -232,13 +233,13 @@ public final class RdbChecker {
     static List<Problem> duplicates(Path file, SeenKeys seen) throws IOException {
         if (seen.suspects().isEmpty()) return List.of();
         Set<Long> hashes = new HashSet<>();
-        for (SeenKeys.Suspect s : seen.suspects()) hashes.add(SeenKeys.fingerprint(s.db(), s.key()));
+        for (SeenKeys.Suspect s : seen.suspects()) hashes.add(KeyLedger.KeyId.of(s.db(), s.key()).hash());
         Map<String, List<Long>> occurrences = new HashMap<>();
         try (RdbReader r = RdbReader.open(file)) {
             RdbToken t;
             while ((t = r.next()) != RdbToken.END) {
                 if (t != RdbToken.KEY) continue;
-                if (hashes.contains(SeenKeys.fingerprint(r.db(), r.key()))) {
+                if (hashes.contains(KeyLedger.KeyId.of(r.db(), r.key()).hash())) {
                     occurrences.computeIfAbsent(id(r.db(), r.key()), k -> new ArrayList<>()).add(r.tokenOffset());
                 }
                 r.skipValue(RdbReader.Skip.FRAMING);

@@ -1,5 +1,7 @@
 package dev.salvor.check;
 
+import dev.salvor.salvage.KeyLedger;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,53 +20,15 @@ final class SeenKeys {
     /** Suspects kept at most; more are counted (a file where thousands of keys repeat is damaged anyway). */
     static final int MAX_SUSPECTS = 10_000;
 
-    private long[] slots = new long[1 << 12];
-    private int size;
+    private final KeyLedger fingerprints = new KeyLedger();
     private final List<Suspect> suspects = new ArrayList<>();
     private long suspectsOmitted;
 
-    static long fingerprint(int db, byte[] key) {
-        long h = 0x9e3779b97f4a7c15L ^ db;
-        for (byte b : key) {
-            h ^= b & 0xff;
-            h *= 0x100000001b3L;
-        }
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h == 0 ? 1 : h; // 0 marks an empty slot
-    }
-
     /** Records a key read at {@code offset}; a repeated fingerprint makes it a suspect. */
     void add(int db, byte[] key, long offset) {
-        long h = fingerprint(db, key);
-        if (2 * (size + 1) > slots.length) grow();
-        int mask = slots.length - 1;
-        int i = (int) (h ^ (h >>> 32)) & mask;
-        while (slots[i] != 0) {
-            if (slots[i] == h) {
-                if (suspects.size() < MAX_SUSPECTS) suspects.add(new Suspect(db, key, offset));
-                else suspectsOmitted++;
-                return;
-            }
-            i = (i + 1) & mask;
-        }
-        slots[i] = h;
-        size++;
-    }
-
-    private void grow() {
-        long[] old = slots;
-        slots = new long[old.length * 2];
-        int mask = slots.length - 1;
-        for (long h : old) {
-            if (h == 0) continue;
-            int i = (int) (h ^ (h >>> 32)) & mask;
-            while (slots[i] != 0) i = (i + 1) & mask;
-            slots[i] = h;
-        }
+        if (fingerprints.add(KeyLedger.KeyId.of(db, key))) return;
+        if (suspects.size() < MAX_SUSPECTS) suspects.add(new Suspect(db, key, offset));
+        else suspectsOmitted++;
     }
 
     List<Suspect> suspects() {

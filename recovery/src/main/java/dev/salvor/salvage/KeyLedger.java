@@ -5,10 +5,10 @@ package dev.salvor.salvage;
  * key), so resynchronisation can refuse a candidate that would repeat a key. A hash collision can
  * only make a candidate look like a repeat: it costs recall, never precision.
  */
-final class KeyLedger {
+public final class KeyLedger {
     /** A key of one database. */
-    record KeyId(long hash) {
-        static KeyId of(int db, byte[] key) {
+    public record KeyId(long hash) {
+        public static KeyId of(int db, byte[] key) {
             return new KeyId(KeyLedger.hash(db, key));
         }
     }
@@ -28,9 +28,10 @@ final class KeyLedger {
         return h == 0 ? 1 : h; // 0 marks an empty slot
     }
 
-    void add(KeyId id) {
+    /** Records a key; false when it (or a key of the same hash) was recorded before. */
+    public boolean add(KeyId id) {
         if (size * 2 >= slots.length) grow();
-        insert(slots, id.hash());
+        return insert(slots, id.hash());
     }
 
     private boolean insert(long[] table, long h) {
