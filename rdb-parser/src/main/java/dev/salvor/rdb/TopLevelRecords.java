@@ -30,6 +30,10 @@ final class TopLevelRecords {
     private Producer.Detector detector;
     /** Whether a key was read: the numbering is settled by then. */
     private boolean keySeen;
+    /** A key's prefixes were read and an AUX record came before its type (KeyDB's layout). */
+    private boolean prefixesPending;
+    /** Where the current key's first prefix is. */
+    private long prefixStart;
     final StringRef auxKey = new StringRef();
     final StringRef auxValue = new StringRef();
     long resizeDbSize;
@@ -128,12 +132,17 @@ final class TopLevelRecords {
      */
     RdbToken read() throws IOException {
         long entryStart = in.offset();
-        in.recordOffset = entryStart;
         key = null;
-        expireAtMs = -1;
-        expiryInSeconds = false;
-        lruIdle = -1;
-        lfuFreq = -1;
+        if (prefixesPending) {
+            // A key's prefixes were read before an AUX record: they still apply to the key.
+            in.recordOffset = prefixStart;
+        } else {
+            in.recordOffset = prefixStart = entryStart;
+            expireAtMs = -1;
+            expiryInSeconds = false;
+            lruIdle = -1;
+            lfuFreq = -1;
+        }
         while (true) {
             long opOffset = in.offset();
             int op = in.u8("record type");
@@ -169,8 +178,12 @@ final class TopLevelRecords {
                 default:
                     break;
             }
-            if (entryStart != opOffset && op >= RdbOpcode.FIRST) {
-                throw in.error(BAD_ENCODING, opOffset, "expected a value type after expiry/LRU/LFU prefixes, found opcode " + op);
+            boolean afterPrefixes = prefixesPending || entryStart != opOffset;
+            if (afterPrefixes && op >= RdbOpcode.FIRST) {
+                // KeyDB writes an AUX record (mvcc-tstamp) between a key's expiry and its type; every
+                // server keeps the expiry for the next key across it. Nothing else comes between.
+                if (op != RdbOpcode.AUX) throw in.error(BAD_ENCODING, opOffset, "expected a value type after expiry/LRU/LFU prefixes, found opcode " + op);
+                prefixesPending = true;
             }
             in.tokenOffset = opOffset;
             switch (op) {
@@ -242,7 +255,9 @@ final class TopLevelRecords {
                 default:
                     break;
             }
-            in.tokenOffset = entryStart;
+            // The key's record begins at its first prefix, before any AUX record read among them.
+            in.tokenOffset = prefixStart;
+            prefixesPending = false;
             strings.read(strings.scratch, "key", in.constraints.maxKeySize());
             key = strings.scratch.toBytes();
             keySeen = true;

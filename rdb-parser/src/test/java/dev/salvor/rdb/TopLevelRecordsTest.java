@@ -67,7 +67,7 @@ class TopLevelRecordsTest {
     @Test
     void anOpcodeAfterAKeysPrefixesIsRefused() {
         RdbFlavorTest.Rdb r = new RdbFlavorTest.Rdb("");
-        r.u8(RdbOpcode.EXPIRETIME_MS).le64(1).u8(RdbOpcode.AUX);
+        r.u8(RdbOpcode.EXPIRETIME_MS).le64(1).u8(RdbOpcode.SELECTDB).len(1);
         TopLevelRecords t = records(r.out.toByteArray());
         RdbFormatException e = catchThrowableOfType(() -> {
             t.read();
@@ -75,6 +75,26 @@ class TopLevelRecordsTest {
         }, RdbFormatException.class);
         assertThat(e.reason()).isEqualTo(RdbFormatException.Reason.BAD_ENCODING);
         assertThat(e.offset()).isEqualTo(11);
+    }
+
+    /** KeyDB's layout: an AUX record between a key's expiry and its type; the expiry is the key's. */
+    @Test
+    void anAuxRecordAmongAKeysPrefixesKeepsThemForTheKey() throws Exception {
+        RdbFlavorTest.Rdb r = new RdbFlavorTest.Rdb("");
+        r.u8(RdbOpcode.EXPIRETIME_MS).le64(1893456000000L).u8(RdbOpcode.AUX).str("mvcc-tstamp").str("12345").u8(0).str("key");
+        byte[] all = r.out.toByteArray();
+        Parts p = new Parts(all);
+        TopLevelRecords t = new TopLevelRecords(p.in, p.strings);
+        assertThat(t.read()).isEqualTo(RdbToken.SELECT_DB);
+        assertThat(t.read()).isEqualTo(RdbToken.AUX);
+        assertThat(t.auxKey.toString()).isEqualTo("mvcc-tstamp");
+        assertThat(p.in.tokenOffset).isEqualTo(2 + 9);
+        assertThat(p.in.recordOffset).as("the AUX sits inside the key's record").isEqualTo(2);
+        assertThat(t.read()).isEqualTo(RdbToken.KEY);
+        assertThat(new String(t.key, StandardCharsets.US_ASCII)).isEqualTo("key");
+        assertThat(t.expireAtMs).isEqualTo(1893456000000L);
+        assertThat(p.in.recordOffset).isEqualTo(2);
+        assertThat(p.in.tokenOffset).isEqualTo(2);
     }
 
     @Test

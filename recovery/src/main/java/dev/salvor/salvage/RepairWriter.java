@@ -49,8 +49,11 @@ public final class RepairWriter implements SalvageListener {
     public void record(RdbReader r) throws IOException {
         switch (r.token()) {
             // Aux fields, functions and module data are copied as they were; so are hash
-            // templates, which the template hashes after them refer to.
-            case AUX, FUNCTION, MODULE_AUX, HASH_TEMPLATE -> copy(r.tokenOffset(), r.offset());
+            // templates, which the template hashes after them refer to. An aux field among a key's
+            // prefixes (KeyDB's layout) is copied with the key's record, which begins before it.
+            case AUX, FUNCTION, MODULE_AUX, HASH_TEMPLATE -> {
+                if (r.recordOffset() == r.tokenOffset()) copy(r.tokenOffset(), r.offset());
+            }
             // Database switches are re-issued before keys as needed; size hints would be stale.
             default -> {
             }
