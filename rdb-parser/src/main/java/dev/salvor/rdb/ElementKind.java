@@ -25,5 +25,7 @@ public enum ElementKind {
     /** One pending id owned by the current consumer: {@code pendingId()}. */
     STREAM_CONSUMER_PENDING,
     /** A module value, framed but opaque: {@code moduleName()}, {@code moduleValueStart()}, {@code moduleValueEnd()}. */
-    MODULE_VALUE
+    MODULE_VALUE,
+    /** An element of a sparse array: {@code arrayIndex()} (unsigned) and {@code item()}. */
+    ARRAY_ELEMENT
 }

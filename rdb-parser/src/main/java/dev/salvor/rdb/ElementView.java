@@ -80,4 +80,7 @@ public interface ElementView {
 
     /** Elements delivered so far for this value, this one included. */
     long elementCount();
+
+    /** At an {@link ElementKind#ARRAY_ELEMENT}: its index (unsigned 64-bit). */
+    long arrayIndex();
 }

@@ -55,4 +55,7 @@ public interface KeyHeader {
 
     /** After the value: whether it ends in bytes no structure check covers (see {@link RdbEncoding.Family}). */
     boolean endsUnchecked();
+
+    /** For a sparse array: the insert cursor (unsigned), or -1 when it has none. */
+    long arrayInsertIndex();
 }

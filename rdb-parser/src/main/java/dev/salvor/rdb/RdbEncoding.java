@@ -44,6 +44,8 @@ public enum RdbEncoding {
     HASH_LISTPACK_EX(25, RedisType.HASH, "listpackex", Family.PACKED, false, 12, Versions.LATEST, false),
     /** Valkey 9 (RDB 80+): hash whose fields carry their own expiry. */
     HASH_2(22, RedisType.HASH, "hashtable-ttl-valkey", Family.PLAIN, false, Versions.NEVER, Versions.NEVER, true, RdbFlavor.VALKEY),
+    /** Redis 8.8 (RDB 14): a sparse array of indexed strings, integers and doubles, with an optional insert cursor. */
+    ARRAY(28, RedisType.ARRAY, "sparse-array", Family.ARRAY, false, 14, Versions.LATEST, false, RdbFlavor.REDIS),
     /** Redis 8.10 (RDB 15) DUMP payloads: field names inline (a listpack or strings), values in a listpack. Saves write 30 instead. */
     HASH_TMPL_LP(29, RedisType.HASH, "template-listpack", Family.TEMPLATE_HASH, false, Versions.NEVER, Versions.NEVER, false, RdbFlavor.REDIS),
     /** Redis 8.10 (RDB 15): a listpack of the template id and the values; the names come from a HASH_TEMPLATE record. */
@@ -78,7 +80,9 @@ public enum RdbEncoding {
          * A hash against a template of field names (Redis 8.10): values as strings (nothing checks
          * them) or in a listpack; counted as unchecked, as the string forms are.
          */
-        TEMPLATE_HASH(true);
+        TEMPLATE_HASH(true),
+        /** A sparse array (Redis 8.8): a count, then indexed elements of lengths, strings and 8-byte numbers nothing checks. */
+        ARRAY(true);
 
         private final boolean endsUnchecked;
 

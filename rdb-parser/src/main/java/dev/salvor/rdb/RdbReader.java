@@ -60,6 +60,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
     private final QuicklistDecoder quicklists;
     private final StreamDecoder streams;
     private final TemplateHashDecoder templateHashes;
+    private final ArrayDecoder arrays;
     private final Closeable closeable;
     private final boolean dumpPayload;
 
@@ -89,6 +90,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
         this.quicklists = new QuicklistDecoder(in, strings, v, blob);
         this.streams = new StreamDecoder(in, strings, v, blob);
         this.templateHashes = new TemplateHashDecoder(in, strings, v, blob, records.templates);
+        this.arrays = new ArrayDecoder(in, strings, v);
         this.closeable = closeable;
         this.dumpPayload = dumpPayload;
     }
@@ -323,6 +325,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
             case QUICKLIST: return quicklists;
             case STREAM: return streams;
             case TEMPLATE_HASH: return templateHashes;
+            case ARRAY: return arrays;
             default: return modules;
         }
     }
@@ -338,6 +341,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
             case QUICKLIST: more = quicklists.next(); break;
             case STREAM: more = streams.next(); break;
             case TEMPLATE_HASH: more = templateHashes.next(); break;
+            case ARRAY: more = arrays.next(); break;
             default: more = modules.next(); break;
         }
         if (!more) {
@@ -681,6 +685,16 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
 
     public double score() {
         return v.score;
+    }
+
+    /** At an {@link ElementKind#ARRAY_ELEMENT}: its index (unsigned 64-bit). */
+    public long arrayIndex() {
+        return v.arrayIndex;
+    }
+
+    /** For a sparse array (from its KEY): the insert cursor (unsigned 64-bit), or -1 (2^64 - 1) when it has none. */
+    public long arrayInsertIndex() {
+        return v.arrayInsertIndex;
     }
 
     /** Hash field expiry in Unix ms (Redis 7.4+, Valkey 9), or -1. */

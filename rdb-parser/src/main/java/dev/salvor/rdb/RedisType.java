@@ -2,7 +2,9 @@ package dev.salvor.rdb;
 
 /** The data type of a key, as TYPE reports it (and as the NDJSON export names it). */
 public enum RedisType {
-    STRING("string"), LIST("list"), SET("set"), ZSET("zset"), HASH("hash"), STREAM("stream"), MODULE("module");
+    STRING("string"), LIST("list"), SET("set"), ZSET("zset"), HASH("hash"), STREAM("stream"), MODULE("module"),
+    /** Redis 8.8's sparse array (RDB 14). */
+    ARRAY("array");
 
     private final String wireName;
 

@@ -14,6 +14,10 @@ final class ValueCursor {
     final StringRef scratch = new StringRef();
     double score;
     long fieldExpireAtMs = -1;
+    /** A sparse array element's index, unsigned. */
+    long arrayIndex;
+    /** A sparse array's insert cursor, unsigned; -1 (2^64 - 1) when it has none. */
+    long arrayInsertIndex = -1;
     /** Element count the encoding states up front, else -1. */
     long sizeHint;
     /** Self-checking containers (blobs, quicklist and stream nodes) opened for this value. */
@@ -29,5 +33,6 @@ final class ValueCursor {
         containersOpened = 0;
         elements = 0;
         members.clear();
+        arrayInsertIndex = -1;
     }
 }

@@ -64,6 +64,7 @@ public record CollectedValue(RedisType type, long expireAtMs, List<String[]> ele
                 case STREAM_CONSUMER -> out.add(new String[] {"group " + group + " consumer " + text(r.consumerName().toBytes()), ""});
                 case STREAM_CONSUMER_PENDING -> {
                 }
+                case ARRAY_ELEMENT -> out.add(new String[] {Long.toUnsignedString(r.arrayIndex()), text(r.item().toBytes())});
                 default -> out.add(new String[] {text(r.item().toBytes())});
             }
         }

@@ -33,6 +33,7 @@ final class ElementDiff {
             case SET -> "member";
             case ZSET -> "member";
             case HASH -> "field";
+            case ARRAY -> "index";
             default -> "";
         };
         for (Map.Entry<String, String> e : ma.entrySet()) {

@@ -101,6 +101,10 @@ public record ValueDigest(RedisType type, long h1, long h2, long elements) {
                 }
                 case STREAM_CONSUMER -> mix(e, r.consumerName());
                 case MODULE_VALUE -> mixLong(e, r.moduleValueEnd() - r.moduleValueStart());
+                case ARRAY_ELEMENT -> {
+                    mixLong(e, r.arrayIndex());
+                    mix(e, r.item());
+                }
                 default -> mix(e, r.item());
             }
             if (ordered) {

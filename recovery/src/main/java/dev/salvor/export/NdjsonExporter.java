@@ -341,6 +341,15 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
                 inConsumers = false;
             }
             case MODULE -> g.writeStartObject();
+            case ARRAY -> {
+                g.writeStartObject();
+                if (k.arrayInsertIndex() != -1) {
+                    g.writeFieldName("insert_index");
+                    g.writeNumber(Long.toUnsignedString(k.arrayInsertIndex()));
+                }
+                g.writeFieldName("elements");
+                g.writeStartArray();
+            }
         }
         return Value.ELEMENTS;
     }
@@ -365,6 +374,12 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
                 }
             }
             case STREAM -> streamElement(e);
+            case ARRAY -> {
+                g.writeStartArray();
+                g.writeNumber(Long.toUnsignedString(e.arrayIndex()));
+                RedisStrings.write(g, e.item());
+                g.writeEndArray();
+            }
             case MODULE -> {
                 g.writeStringField("module", e.moduleName());
                 g.writeNumberField("encoding_version", e.moduleVersion());
@@ -392,6 +407,10 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
                 }
                 buffer.clear();
                 g.writeEndArray();
+            }
+            case ARRAY -> {
+                g.writeEndArray();
+                g.writeEndObject();
             }
             case STREAM -> {
                 if (entriesOpen) throw new IllegalStateException("stream without metadata");

@@ -24,6 +24,7 @@ public final class KeyEstimator {
     private final ValueModel hash;
     private final ValueModel stream;
     private final ValueModel module;
+    private final ValueModel array;
 
     private ValueModel value;
     private int db;
@@ -40,6 +41,7 @@ public final class KeyEstimator {
         this.hash = new HashModel();
         this.stream = new StreamModel();
         this.module = new ModuleModel();
+        this.array = new ArrayModel();
     }
 
     public MemoryModel model() {
@@ -67,6 +69,7 @@ public final class KeyEstimator {
             case HASH -> hash;
             case STREAM -> stream;
             case MODULE -> module;
+            case ARRAY -> array;
         };
         value.begin(r, fileEncoding);
     }
@@ -789,6 +792,31 @@ public final class KeyEstimator {
         void finish(Estimate e) {
             // A module reports its own memory; without the module, its serialized size is the only measure.
             e.set("module", ServerFamily.ROBJ + bytes, robj() + bytes);
+        }
+    }
+
+    // ------------------------------------------------------------------ sparse arrays
+
+    /** Redis 8.8's sparse arrays: no model of their in-memory layout yet, so their elements' bytes as saved. */
+    final class ArrayModel extends ValueModel {
+        private long bytes;
+
+        @Override
+        void begin(RdbReader r, RdbEncoding encoding) {
+            super.begin(r, encoding);
+            bytes = 0;
+        }
+
+        @Override
+        void element(RdbReader r) throws IOException {
+            long n = r.item().length();
+            bytes += 8 + n;
+            seen(n);
+        }
+
+        @Override
+        void finish(Estimate e) {
+            e.set("array", ServerFamily.ROBJ + bytes, robj() + bytes);
         }
     }
 }
