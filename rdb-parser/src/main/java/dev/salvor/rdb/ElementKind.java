@@ -26,6 +26,16 @@ public enum ElementKind {
     STREAM_CONSUMER_PENDING,
     /** A module value, framed but opaque: {@code moduleName()}, {@code moduleValueStart()}, {@code moduleValueEnd()}. */
     MODULE_VALUE,
+    /** One id nacked back to the current group (Redis 8.8 streams v5): {@code pendingId()}. */
+    STREAM_NACKED,
+    /** The idempotent-producer state of a stream (Redis 8.6, v4+): {@code idmpDuration()}, {@code idmpMaxEntries()}, {@code idmpProducers()}. */
+    STREAM_IDMP,
+    /** One idempotent producer: {@code idmpProducer()}, {@code idmpProducerEntries()}. */
+    STREAM_IDMP_PRODUCER,
+    /** One entry of the current producer: {@code idmpIid()}, {@code idmpStreamId()}. */
+    STREAM_IDMP_ENTRY,
+    /** The end of the idempotent-producer state: {@code idmpIidsAdded()}, {@code idmpIidsDuplicates()}. */
+    STREAM_IDMP_STATS,
     /** An element of a sparse array: {@code arrayIndex()} (unsigned) and {@code item()}. */
     ARRAY_ELEMENT
 }

@@ -83,4 +83,22 @@ public interface ElementView {
 
     /** At an {@link ElementKind#ARRAY_ELEMENT}: its index (unsigned 64-bit). */
     long arrayIndex();
+
+    long idmpDuration();
+
+    long idmpMaxEntries();
+
+    long idmpProducers();
+
+    StringRef idmpProducer();
+
+    long idmpProducerEntries();
+
+    StringRef idmpIid();
+
+    StreamId idmpStreamId();
+
+    long idmpIidsAdded();
+
+    long idmpIidsDuplicates();
 }

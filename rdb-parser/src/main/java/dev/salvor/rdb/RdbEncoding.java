@@ -44,6 +44,10 @@ public enum RdbEncoding {
     HASH_LISTPACK_EX(25, RedisType.HASH, "listpackex", Family.PACKED, false, 12, Versions.LATEST, false),
     /** Valkey 9 (RDB 80+): hash whose fields carry their own expiry. */
     HASH_2(22, RedisType.HASH, "hashtable-ttl-valkey", Family.PLAIN, false, Versions.NEVER, Versions.NEVER, true, RdbFlavor.VALKEY),
+    /** Redis 8.6 (RDB 13): stream v3 plus the idempotent-producer state after the consumer groups. */
+    STREAM_LISTPACKS_4(26, RedisType.STREAM, "stream-v4", Family.STREAM, false, 13, Versions.LATEST, false, RdbFlavor.REDIS),
+    /** Redis 8.8 (RDB 14): stream v4 plus, per consumer group, the ids nacked back to it. */
+    STREAM_LISTPACKS_5(27, RedisType.STREAM, "stream-v5", Family.STREAM, false, 14, Versions.LATEST, false, RdbFlavor.REDIS),
     /** Redis 8.8 (RDB 14): a sparse array of indexed strings, integers and doubles, with an optional insert cursor. */
     ARRAY(28, RedisType.ARRAY, "sparse-array", Family.ARRAY, false, 14, Versions.LATEST, false, RdbFlavor.REDIS),
     /** Redis 8.10 (RDB 15) DUMP payloads: field names inline (a listpack or strings), values in a listpack. Saves write 30 instead. */

@@ -687,6 +687,51 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
         return v.score;
     }
 
+    /** At {@link ElementKind#STREAM_IDMP}: how long ids are kept, in seconds. */
+    public long idmpDuration() {
+        return streams.idmpDuration;
+    }
+
+    /** At {@link ElementKind#STREAM_IDMP}: the maximum entries kept per producer. */
+    public long idmpMaxEntries() {
+        return streams.idmpMaxEntries;
+    }
+
+    /** At {@link ElementKind#STREAM_IDMP}: how many producers follow. */
+    public long idmpProducers() {
+        return streams.idmpProducers;
+    }
+
+    /** At {@link ElementKind#STREAM_IDMP_PRODUCER} and its entries: the producer's id. */
+    public StringRef idmpProducer() {
+        return streams.idmpProducer;
+    }
+
+    /** At {@link ElementKind#STREAM_IDMP_PRODUCER}: how many entries it has. */
+    public long idmpProducerEntries() {
+        return streams.idmpProducerEntries;
+    }
+
+    /** At {@link ElementKind#STREAM_IDMP_ENTRY}: the idempotency id. */
+    public StringRef idmpIid() {
+        return streams.idmpIid;
+    }
+
+    /** At {@link ElementKind#STREAM_IDMP_ENTRY}: the stream entry it produced. */
+    public StreamId idmpStreamId() {
+        return streams.idmpStreamId;
+    }
+
+    /** At {@link ElementKind#STREAM_IDMP_STATS}: ids added. */
+    public long idmpIidsAdded() {
+        return streams.idmpIidsAdded;
+    }
+
+    /** At {@link ElementKind#STREAM_IDMP_STATS}: duplicate ids seen. */
+    public long idmpIidsDuplicates() {
+        return streams.idmpIidsDuplicates;
+    }
+
     /** At an {@link ElementKind#ARRAY_ELEMENT}: its index (unsigned 64-bit). */
     public long arrayIndex() {
         return v.arrayIndex;
@@ -755,7 +800,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
         return new StreamId(streams.completedLastMs, streams.completedLastSeq);
     }
 
-    /** 1, 2 or 3: the stream encoding's metadata layout (first id, max deleted id, entries added from 2). */
+    /** 1 to 5: the stream encoding's layout (first id, max deleted id, entries added from 2; IDMP state from 4; nacked ids from 5). */
     public int streamEncodingVersion() {
         return streams.encodingVersion;
     }

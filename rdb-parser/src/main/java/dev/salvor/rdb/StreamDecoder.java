@@ -7,17 +7,22 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Streams (listpacks v1 to v3): nodes of entries, each a master id and a listpack checked as a
+ * Streams (listpacks v1 to v5): nodes of entries, each a master id and a listpack checked as a
  * whole; then the stream's metadata; then its consumer groups, each with its pending list and its
  * consumers with theirs, checked as the server checks them when it loads the file
  * ({@link StreamGroupCheck}: node ids, group and consumer names, pending ids unique; a consumer's
- * ids pending in its group; every pending id held by a consumer).
+ * ids pending in its group; every pending id held by a consumer). Redis 8.8's v5 (type 27) adds per
+ * group, after its consumers, the ids nacked back to it (a count, then 16-byte ids); Redis 8.6's v4
+ * (type 26, and v5) adds after the groups the idempotent-producer state: duration, maximum
+ * entries, the producers each with its id and its entries (an id string and a stream id), then the
+ * counts of ids added and of duplicates (layouts as redis/librdb's parser.c elementStreamLP reads
+ * them).
  */
 final class StreamDecoder extends ValueDecoder {
     private static final int FLAG_DELETED = 1;
     private static final int FLAG_SAMEFIELDS = 2;
 
-    private enum Phase { NODES, META, GROUPS, GROUP_PEL, CONSUMERS, CONSUMER_PEL, DONE }
+    private enum Phase { NODES, META, GROUPS, GROUP_PEL, CONSUMERS, CONSUMER_PEL, NACKED, IDMP, IDMP_PRODUCERS, IDMP_ENTRIES, DONE }
 
     private final Blob blob;
     private Phase phase;
@@ -76,6 +81,22 @@ final class StreamDecoder extends ValueDecoder {
     long activeTimeMs;
     private final StreamGroupCheck groupCheck = new StreamGroupCheck();
 
+    // Redis 8.8 (type 27): per group, the ids nacked back to it.
+    private long nackedLeft;
+    long nackedCount;
+    // Redis 8.6 (type 26 and up): idempotent-producer state after the groups.
+    long idmpDuration;
+    long idmpMaxEntries;
+    long idmpProducers;
+    private long idmpProducersLeft;
+    private long idmpEntriesLeft;
+    final StringRef idmpProducer = new StringRef();
+    long idmpProducerEntries;
+    final StringRef idmpIid = new StringRef();
+    StreamId idmpStreamId;
+    long idmpIidsAdded;
+    long idmpIidsDuplicates;
+
     StreamDecoder(RdbInput in, RdbStrings strings, ValueCursor v, Blob blob) {
         super(in, strings, v);
         this.blob = blob;
@@ -83,7 +104,13 @@ final class StreamDecoder extends ValueDecoder {
 
     @Override
     void begin(RdbEncoding encoding, long typeOffset) throws IOException {
-        encodingVersion = encoding == RdbEncoding.STREAM_LISTPACKS ? 1 : encoding == RdbEncoding.STREAM_LISTPACKS_2 ? 2 : 3;
+        encodingVersion = switch (encoding) {
+            case STREAM_LISTPACKS -> 1;
+            case STREAM_LISTPACKS_2 -> 2;
+            case STREAM_LISTPACKS_4 -> 4;
+            case STREAM_LISTPACKS_5 -> 5;
+            default -> 3;
+        };
         completedNodes = 0;
         completedNodesEnd = -1;
         blob.close();
@@ -126,7 +153,7 @@ final class StreamDecoder extends ValueDecoder {
                     return true;
                 case GROUPS:
                     if (groupsLeft == 0) {
-                        phase = Phase.DONE;
+                        phase = encodingVersion >= 4 ? Phase.IDMP : Phase.DONE;
                         continue;
                     }
                     groupsLeft--;
@@ -145,12 +172,14 @@ final class StreamDecoder extends ValueDecoder {
                     return true;
                 case CONSUMERS:
                     if (consumersLeft == 0) {
-                        // The server's deep check: every pending id of the group is held by a consumer.
-                        StreamId unowned = groupCheck.unowned();
-                        if (unowned != null) {
-                            throw in.error(INVALID_STREAM, in.offset(), "consumer group " + show(groupName) + ": pending id " + unowned + " is held by no consumer");
+                        if (encodingVersion < 5) checkEveryPendingIdHeld();
+                        if (encodingVersion >= 5) {
+                            // librdb parser.c ST_LOAD_NACK_ZONE_COUNT: the group's nacked ids follow its consumers.
+                            nackedCount = nackedLeft = in.count("consumer group nacked count");
+                            phase = Phase.NACKED;
+                        } else {
+                            phase = Phase.GROUPS;
                         }
-                        phase = Phase.GROUPS;
                         continue;
                     }
                     consumersLeft--;
@@ -165,6 +194,51 @@ final class StreamDecoder extends ValueDecoder {
                     pelLeft--;
                     readConsumerPending();
                     v.kind = ElementKind.STREAM_CONSUMER_PENDING;
+                    return true;
+                case NACKED:
+                    if (nackedLeft == 0) {
+                        checkEveryPendingIdHeld();
+                        phase = Phase.GROUPS;
+                        continue;
+                    }
+                    nackedLeft--;
+                    pendingId = in.rawStreamId("nacked id");
+                    groupCheck.nacked(pendingId);
+                    v.kind = ElementKind.STREAM_NACKED;
+                    return true;
+                case IDMP:
+                    // librdb parser.c ST_LOAD_IDMP_CONFIG: duration, maximum entries, producer count.
+                    idmpDuration = in.rawLength("stream IDMP duration");
+                    idmpMaxEntries = in.rawLength("stream IDMP maximum entries");
+                    idmpProducers = idmpProducersLeft = in.count("stream IDMP producer count");
+                    phase = Phase.IDMP_PRODUCERS;
+                    v.kind = ElementKind.STREAM_IDMP;
+                    return true;
+                case IDMP_PRODUCERS:
+                    if (idmpProducersLeft == 0) {
+                        // ST_LOAD_IDMP_STATS: the counts of ids added and of duplicates end the value.
+                        idmpIidsAdded = in.rawLength("stream IDMP ids added");
+                        idmpIidsDuplicates = in.rawLength("stream IDMP duplicate ids");
+                        phase = Phase.DONE;
+                        v.kind = ElementKind.STREAM_IDMP_STATS;
+                        return true;
+                    }
+                    idmpProducersLeft--;
+                    strings.read(idmpProducer, "stream IDMP producer id", in.constraints.maxKeySize());
+                    idmpProducer.own();
+                    idmpProducerEntries = idmpEntriesLeft = in.count("stream IDMP producer entry count");
+                    phase = Phase.IDMP_ENTRIES;
+                    v.kind = ElementKind.STREAM_IDMP_PRODUCER;
+                    return true;
+                case IDMP_ENTRIES:
+                    if (idmpEntriesLeft == 0) {
+                        phase = Phase.IDMP_PRODUCERS;
+                        continue;
+                    }
+                    idmpEntriesLeft--;
+                    strings.read(idmpIid, "stream IDMP entry id", maxString());
+                    idmpStreamId = in.lengthStreamId("stream IDMP entry stream id");
+                    v.kind = ElementKind.STREAM_IDMP_ENTRY;
                     return true;
                 default:
                     return false;
@@ -378,6 +452,14 @@ final class StreamDecoder extends ValueDecoder {
         activeTimeMs = encodingVersion >= 3 ? in.le(8, "consumer active time") : -1;
         pendingCount = pelLeft = in.count("consumer pending count");
         phase = Phase.CONSUMER_PEL;
+    }
+
+    /** The server's deep check: every pending id of the group is held by a consumer (or, in v5, nacked back to the group). */
+    private void checkEveryPendingIdHeld() throws RdbFormatException {
+        StreamId unowned = groupCheck.unowned();
+        if (unowned != null) {
+            throw in.error(INVALID_STREAM, in.offset(), "consumer group " + show(groupName) + ": pending id " + unowned + " is held by no consumer");
+        }
     }
 
     private void readConsumerPending() throws IOException {

@@ -60,6 +60,16 @@ final class StreamGroupCheck {
         return ConsumerId.OK;
     }
 
+    /**
+     * An id nacked back to the group (Redis 8.8 streams v5): a pending entry that no consumer
+     * holds until it is delivered again (librdb parser.c: the nacked ids are among those of the
+     * group's pending list), so it counts as held.
+     */
+    void nacked(StreamId id) {
+        int slot = groupPel.find(id.ms(), id.seq());
+        if (slot >= 0) groupPel.own(slot);
+    }
+
     /** After the group's consumers: a pending id no consumer holds, or null when every one is held. */
     StreamId unowned() {
         return groupPel.firstUnowned();

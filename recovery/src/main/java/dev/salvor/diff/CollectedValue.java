@@ -64,6 +64,12 @@ public record CollectedValue(RedisType type, long expireAtMs, List<String[]> ele
                 case STREAM_CONSUMER -> out.add(new String[] {"group " + group + " consumer " + text(r.consumerName().toBytes()), ""});
                 case STREAM_CONSUMER_PENDING -> {
                 }
+                case STREAM_NACKED -> out.add(new String[] {"group " + group + " nacked " + r.pendingId(), ""});
+                case STREAM_IDMP -> out.add(new String[] {"idmp", "duration " + r.idmpDuration() + ", max entries " + r.idmpMaxEntries()});
+                case STREAM_IDMP_PRODUCER -> out.add(new String[] {"idmp producer " + text(r.idmpProducer().toBytes()), r.idmpProducerEntries() + " entries"});
+                case STREAM_IDMP_ENTRY -> out.add(new String[] {"idmp " + text(r.idmpProducer().toBytes()) + " " + text(r.idmpIid().toBytes()),
+                        r.idmpStreamId().toString()});
+                case STREAM_IDMP_STATS -> out.add(new String[] {"idmp stats", "added " + r.idmpIidsAdded() + ", duplicates " + r.idmpIidsDuplicates()});
                 case ARRAY_ELEMENT -> out.add(new String[] {Long.toUnsignedString(r.arrayIndex()), text(r.item().toBytes())});
                 default -> out.add(new String[] {text(r.item().toBytes())});
             }

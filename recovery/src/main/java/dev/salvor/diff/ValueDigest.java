@@ -101,6 +101,25 @@ public record ValueDigest(RedisType type, long h1, long h2, long elements) {
                 }
                 case STREAM_CONSUMER -> mix(e, r.consumerName());
                 case MODULE_VALUE -> mixLong(e, r.moduleValueEnd() - r.moduleValueStart());
+                case STREAM_NACKED -> {
+                    mixLong(e, 0x4e41434bL);
+                    mixLong(e, r.pendingId().ms());
+                    mixLong(e, r.pendingId().seq());
+                }
+                case STREAM_IDMP -> {
+                    mixLong(e, r.idmpDuration());
+                    mixLong(e, r.idmpMaxEntries());
+                }
+                case STREAM_IDMP_PRODUCER -> mix(e, r.idmpProducer());
+                case STREAM_IDMP_ENTRY -> {
+                    mix(e, r.idmpIid());
+                    mixLong(e, r.idmpStreamId().ms());
+                    mixLong(e, r.idmpStreamId().seq());
+                }
+                case STREAM_IDMP_STATS -> {
+                    mixLong(e, r.idmpIidsAdded());
+                    mixLong(e, r.idmpIidsDuplicates());
+                }
                 case ARRAY_ELEMENT -> {
                     mixLong(e, r.arrayIndex());
                     mix(e, r.item());

@@ -83,6 +83,12 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
     private boolean entriesOpen;
     private boolean groupOpen;
     private boolean inConsumers;
+    /** Streams v5 (Redis 8.8): each group lists the ids nacked back to it. */
+    private boolean nackedField;
+    private boolean inNacked;
+    /** Streams v4+ (Redis 8.6): the groups array was closed for the idempotent-producer state. */
+    private boolean groupsClosed;
+    private boolean producerOpen;
     private final FlaggedKey flagged = new FlaggedKey();
     private ElementView boundView;
     private IntFunction<Object> streamFields;
@@ -339,6 +345,10 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
                 entriesOpen = true;
                 groupOpen = false;
                 inConsumers = false;
+                inNacked = false;
+                groupsClosed = false;
+                producerOpen = false;
+                nackedField = k.encoding() == dev.salvor.rdb.RdbEncoding.STREAM_LISTPACKS_5;
             }
             case MODULE -> g.writeStartObject();
             case ARRAY -> {
@@ -414,8 +424,10 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
             }
             case STREAM -> {
                 if (entriesOpen) throw new IllegalStateException("stream without metadata");
-                if (groupOpen) closeGroup(inConsumers);
-                g.writeEndArray();
+                if (!groupsClosed) {
+                    if (groupOpen) closeGroup(inConsumers);
+                    g.writeEndArray();
+                }
                 g.writeEndObject();
             }
         }
@@ -534,8 +546,59 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
                 g.writeStartArray();
                 groupOpen = true;
                 inConsumers = false;
+                inNacked = false;
             }
             case STREAM_GROUP_PENDING -> g.writeString(r.pendingId().toString());
+            case STREAM_NACKED -> {
+                if (!inNacked) {
+                    endPendingOrConsumers();
+                    g.writeFieldName("nacked");
+                    g.writeStartArray();
+                    inNacked = true;
+                }
+                g.writeString(r.pendingId().toString());
+            }
+            case STREAM_IDMP -> {
+                if (groupOpen) closeGroup(inConsumers);
+                groupOpen = false;
+                g.writeEndArray();
+                groupsClosed = true;
+                g.writeFieldName("idmp");
+                g.writeStartObject();
+                g.writeNumberField("duration", r.idmpDuration());
+                g.writeNumberField("max_entries", r.idmpMaxEntries());
+                g.writeFieldName("producers");
+                g.writeStartArray();
+            }
+            case STREAM_IDMP_PRODUCER -> {
+                if (producerOpen) {
+                    g.writeEndArray();
+                    g.writeEndObject();
+                }
+                g.writeStartObject();
+                g.writeFieldName("pid");
+                RedisStrings.write(g, r.idmpProducer());
+                g.writeFieldName("entries");
+                g.writeStartArray();
+                producerOpen = true;
+            }
+            case STREAM_IDMP_ENTRY -> {
+                g.writeStartArray();
+                RedisStrings.write(g, r.idmpIid());
+                g.writeString(r.idmpStreamId().toString());
+                g.writeEndArray();
+            }
+            case STREAM_IDMP_STATS -> {
+                if (producerOpen) {
+                    g.writeEndArray();
+                    g.writeEndObject();
+                    producerOpen = false;
+                }
+                g.writeEndArray();
+                g.writeNumberField("iids_added", r.idmpIidsAdded());
+                g.writeNumberField("iids_duplicates", r.idmpIidsDuplicates());
+                g.writeEndObject();
+            }
             case STREAM_CONSUMER -> {
                 if (!inConsumers) {
                     g.writeEndArray();
@@ -589,13 +652,32 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
     }
 
     private void closeGroup(boolean inConsumers) throws IOException {
+        if (!inNacked) {
+            if (!inConsumers) {
+                g.writeEndArray();
+                g.writeFieldName("consumers");
+                g.writeStartArray();
+            }
+            if (nackedField) {
+                g.writeEndArray();
+                g.writeFieldName("nacked");
+                g.writeStartArray();
+            }
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+        inNacked = false;
+    }
+
+    /** Ends the current group's pending list (with an empty consumers list) or its consumers list. */
+    private void endPendingOrConsumers() throws IOException {
         if (!inConsumers) {
             g.writeEndArray();
             g.writeFieldName("consumers");
             g.writeStartArray();
+            inConsumers = true;
         }
         g.writeEndArray();
-        g.writeEndObject();
     }
 
     /** Finishes the output (closing the array for JSON) and flushes it. */

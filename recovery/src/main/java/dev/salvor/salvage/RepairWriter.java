@@ -137,7 +137,9 @@ public final class RepairWriter implements SalvageListener {
      * stay above every stored one) and no consumer groups.
      */
     private void writeStream(byte[] key, PartialKey.PartialStream s) throws IOException {
-        out.u8(s.rdbType());
+        // A Redis 8.6+ stream (v4, v5) lost its groups and idempotent-producer state with the tail:
+        // what is kept is a v3 stream, the same nodes and metadata, which those servers load too.
+        out.u8(s.encodingVersion() >= 4 ? RdbEncoding.STREAM_LISTPACKS_3.rdbType() : s.rdbType());
         out.string(key);
         out.length(s.nodes());
         copy(s.nodesStart(), s.nodesEnd());
@@ -155,7 +157,7 @@ public final class RepairWriter implements SalvageListener {
         }
         out.length(0); // consumer groups
         notes.add("stream " + new String(key, StandardCharsets.UTF_8) + " kept its first " + s.nodes() + " node(s) (" + length
-                + " entries); its consumer groups were not kept");
+                + " entries); its consumer groups" + (s.encodingVersion() >= 4 ? " and idempotent-producer state" : "") + " were not kept");
     }
 
     private void writeStrings(RdbEncoding encoding, byte[] key, List<ValueElement> elements, boolean pairs) throws IOException {
