@@ -33,8 +33,8 @@ class RdbEncodingTest {
         assertThat(RdbEncoding.of(22, RdbFlavor.VALKEY)).isEqualTo(RdbEncoding.HASH_2);
         assertThat(RdbEncoding.of(23, RdbFlavor.REDIS)).isEqualTo(RdbEncoding.HASH_LISTPACK_EX_PRE_GA);
         assertThat(RdbEncoding.of(23, RdbFlavor.VALKEY)).isNull();
-        // 8 was never assigned (the old "list of linked lists"), 26 and up are not handled yet.
-        for (int b : new int[] {8, 26, 100, 241, -1, 256}) {
+        // 8 was never assigned (the old "list of linked lists"); 33 (GCRA) has no published layout; 34 and up are unassigned.
+        for (int b : new int[] {8, 33, 34, 100, 241, -1, 256}) {
             assertThat(RdbEncoding.of(b, RdbFlavor.REDIS)).as("type %d", b).isNull();
             assertThat(RdbEncoding.isTypeByte(b)).isFalse();
         }
