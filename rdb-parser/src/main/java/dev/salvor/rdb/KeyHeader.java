@@ -58,4 +58,7 @@ public interface KeyHeader {
 
     /** For a sparse array: the insert cursor (unsigned), or -1 when it has none. */
     long arrayInsertIndex();
+
+    /** Redis 8.6+ key metadata classes before the key, in file order; empty when none. */
+    java.util.List<KeyMetadata> keyMetadata();
 }

@@ -596,6 +596,11 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
         return v.encoding;
     }
 
+    /** The current key's Redis 8.6+ metadata classes (KEY_META before it), in file order; empty when none. */
+    public java.util.List<KeyMetadata> keyMetadata() {
+        return java.util.Collections.unmodifiableList(records.keyMetadata);
+    }
+
     /** Absolute expiry in Unix ms, or -1. */
     public long expireAtMs() {
         return records.expireAtMs;

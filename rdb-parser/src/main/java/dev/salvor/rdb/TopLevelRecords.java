@@ -47,6 +47,9 @@ final class TopLevelRecords {
     long moduleWhen;
 
     // A key's prefixes, its type byte and name.
+    /** Key metadata classes before the key (Redis 8.6+); Redis allows 7, more are framed but not kept. */
+    final java.util.List<KeyMetadata> keyMetadata = new java.util.ArrayList<>();
+    private static final int MAX_KEY_METADATA = 64;
     long expireAtMs = -1;
     boolean expiryInSeconds;
     long lruIdle = -1;
@@ -138,6 +141,7 @@ final class TopLevelRecords {
             in.recordOffset = prefixStart;
         } else {
             in.recordOffset = prefixStart = entryStart;
+            keyMetadata.clear();
             expireAtMs = -1;
             expiryInSeconds = false;
             lruIdle = -1;
@@ -173,7 +177,7 @@ final class TopLevelRecords {
                         }
                         return RdbToken.SLOT_IMPORT;
                     }
-                    skipKeyMeta();
+                    readKeyMeta();
                     continue;
                 default:
                     break;
@@ -294,12 +298,18 @@ final class TopLevelRecords {
         templateFields = fields.size();
     }
 
-    /** Redis 8.6+ key metadata (opcode 243 in Redis files): class count, then per class a spec and module-style values. */
-    private void skipKeyMeta() throws IOException {
-        long classes = in.length("key metadata class count");
+    /**
+     * Redis 8.6+ key metadata (opcode 243 in Redis files), before a key's type byte: the class
+     * count, then per class its 4-byte spec and its value as module opcodes ending in EOF (redis
+     * src/keymeta.c rdbSaveKeyMetadata; its loader skips a class it does not know the same way).
+     */
+    private void readKeyMeta() throws IOException {
+        long classes = in.count("key metadata class count");
         for (long i = 0; i < classes; i++) {
-            in.le(4, "key metadata class spec");
+            long spec = in.le(4, "key metadata class spec");
+            long start = in.offset();
             ModuleOpcodes.skip(in, strings, "key metadata");
+            if (keyMetadata.size() < MAX_KEY_METADATA) keyMetadata.add(KeyMetadata.of(spec, start, in.offset() - start));
         }
     }
 

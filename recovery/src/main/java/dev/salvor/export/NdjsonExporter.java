@@ -191,6 +191,15 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
 
     /** Opens a key's record up to its value: {"db":..,"key":..,"type":..,["expire_at_ms":..,]"value": */
     private void beginKeyRecord(int db, byte[] key, RedisType type, long expireAtMs) throws IOException {
+        beginKeyRecord(db, key, type, expireAtMs, List.of());
+    }
+
+    /**
+     * As above, with the key's Redis 8.6+ metadata classes (each framed, not decoded):
+     * {@code "metadata": [{"class", "version", "flags", "value_offset", "value_length"}]}, written
+     * only when the key has some.
+     */
+    private void beginKeyRecord(int db, byte[] key, RedisType type, long expireAtMs, List<dev.salvor.rdb.KeyMetadata> metadata) throws IOException {
         beginRecord();
         g.writeStartObject();
         g.writeFieldName(DB);
@@ -202,6 +211,20 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
         if (expireAtMs >= 0) {
             g.writeFieldName(EXPIRE_AT_MS);
             g.writeNumber(expireAtMs);
+        }
+        if (!metadata.isEmpty()) {
+            g.writeFieldName("metadata");
+            g.writeStartArray();
+            for (dev.salvor.rdb.KeyMetadata m : metadata) {
+                g.writeStartObject();
+                g.writeStringField("class", m.className());
+                g.writeNumberField("version", m.version());
+                g.writeNumberField("flags", m.flags());
+                g.writeNumberField("value_offset", m.valueOffset());
+                g.writeNumberField("value_length", m.valueLength());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
         }
         g.writeFieldName(VALUE);
     }
@@ -328,7 +351,7 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
         keyElements = 0;
         keyExpiryUnknown = expiryUnknown;
         keyTailUnverified = tailUnverified;
-        beginKeyRecord(db, key, t, k.expireAtMs());
+        beginKeyRecord(db, key, t, k.expireAtMs(), k.keyMetadata());
         switch (t) {
             case STRING -> {
             }
