@@ -136,7 +136,10 @@ public final class Spool implements Closeable {
             notices.accept(name + ": copied to " + tmp + " for random access (at most " + size(limit) + "; --temp-dir, --temp-limit)");
         }
         String what = name + ": copying to " + tmp;
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        // Never CREATE over a name the shutdown hook may just have removed: a file made by newFile
+        // is opened as it is (gone = the run is stopping), one inside a spool directory is made new.
+        StandardOpenOption how = created.contains(tmp) ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.CREATE_NEW;
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, how)) {
             byte[] buf = new byte[1 << 20];
             int n;
             while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {

@@ -39,6 +39,21 @@ class SpoolTest {
     }
 
     @Test
+    void aCopyNeverRecreatesATemporaryTheShutdownHookRemoved() throws Exception {
+        // SIGTERM runs TempFiles' hook while the copying thread still runs: the file it removed
+        // must stay removed (the copy fails), not be made again by the copy's open.
+        try (Spool spool = new Spool(tmp, Long.MAX_VALUE, null)) {
+            Path made = spool.newFile("", ".bin");
+            Files.delete(made);
+            assertThatThrownBy(() -> spool.copyTo(new ByteArrayInputStream(new byte[100]), "stdin", made))
+                    .isInstanceOf(java.nio.file.NoSuchFileException.class);
+            assertThat(made).doesNotExist();
+            Path inDir = spool.newDirectory("seg").resolve("a.aof");
+            assertThat(spool.copyTo(new ByteArrayInputStream(new byte[100]), "stdin", inDir)).hasSize(100);
+        }
+    }
+
+    @Test
     void aKnownSizeOverTheLimitIsRefusedBeforeCopying() throws Exception {
         try (Spool spool = new Spool(tmp, 1000, null)) {
             assertThatThrownBy(() -> spool.copy(new ByteArrayInputStream(new byte[10]), "big.tar", 5000)).hasMessageContaining("--temp-limit");
