@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 /**
  * Runs the short commands people start most ({@code --version}, {@code --help}, and inspect,
  * check, export, salvage and diff of one small RDB) in one JVM, output discarded, so that the build can record
- * the classes they load in a class-data-sharing archive ({@code -XX:ArchiveClassesAtExit}).
+ * the classes they load ({@code -XX:DumpLoadedClassList}) for a static class-data-sharing archive.
  */
 public final class CdsTraining {
     private CdsTraining() {
