@@ -1,5 +1,7 @@
 package dev.salvor.rdb;
 
+import com.fasterxml.jackson.core.io.NumberInput;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -82,6 +84,11 @@ final class CNumbers {
 
     /** The value C's {@code strtod} reads from the text: 0 when no prefix is a number. */
     static double strtod(byte[] a, int off, int len) {
+        return strtod(a, off, len, null);
+    }
+
+    /** As {@link #strtod(byte[], int, int)}; {@code scratch} (may be null) holds the text for the decimal parser when it is long enough. */
+    static double strtod(byte[] a, int off, int len, char[] scratch) {
         int n = strtodLength(a, off, len);
         if (n == 0) return 0;
         int i = off, end = off + n;
@@ -95,7 +102,11 @@ final class CNumbers {
             String hex = new String(a, i, end - i, StandardCharsets.US_ASCII);
             v = Double.parseDouble(hex.indexOf('p') < 0 && hex.indexOf('P') < 0 ? hex + "p0" : hex);
         } else {
-            v = Double.parseDouble(new String(a, i, end - i, StandardCharsets.US_ASCII));
+            // Digits, point and exponent only (strtodLength stopped there): the same text for Java.
+            int n2 = end - i;
+            char[] text = scratch != null && scratch.length >= n2 ? scratch : new char[n2];
+            for (int k = 0; k < n2; k++) text[k] = (char) a[i + k];
+            v = NumberInput.parseDouble(text, 0, n2, true);
         }
         return negative ? -v : v;
     }

@@ -17,19 +17,30 @@ import java.util.Arrays;
 final class MemberSet {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int SMALL = 64;
+    /**
+     * Tables up to this many slots are kept from one value to the next (about 20 bytes a slot), so
+     * a file of mid-sized sets and hashes does not build each table up again from the smallest.
+     */
+    private static final int KEPT = 1 << 15;
 
     private long[] hi = new long[SMALL];
     private long[] lo = new long[SMALL];
+    /** A slot holds a member of the current value when its stamp is {@link #gen}: clearing is one increment. */
+    private int[] stamp = new int[SMALL];
+    private int gen = 1;
     private int size;
 
     /** Forgets every member (a new value begins). */
     void clear() {
         if (size == 0) return;
-        if (hi.length > 4 * SMALL) {
+        if (hi.length > KEPT) {
             hi = new long[SMALL];
             lo = new long[SMALL];
-        } else {
-            Arrays.fill(hi, 0);
+            stamp = new int[SMALL];
+            gen = 1;
+        } else if (++gen == 0) {
+            Arrays.fill(stamp, 0);
+            gen = 1;
         }
         size = 0;
     }
@@ -72,32 +83,37 @@ final class MemberSet {
     }
 
     private boolean insert(long h, long l) {
-        if (h == 0) h = 1; // 0 marks an empty slot
         if (2 * (size + 1) > hi.length) grow();
         int mask = hi.length - 1;
         int i = (int) (h ^ (h >>> 32)) & mask;
-        while (hi[i] != 0) {
+        int g = gen;
+        while (stamp[i] == g) {
             if (hi[i] == h && lo[i] == l) return false;
             i = (i + 1) & mask;
         }
         hi[i] = h;
         lo[i] = l;
+        stamp[i] = g;
         size++;
         return true;
     }
 
     private void grow() {
         long[] oh = hi, ol = lo;
+        int[] os = stamp;
+        int g = gen;
         hi = new long[oh.length * 2];
         lo = new long[oh.length * 2];
+        stamp = new int[oh.length * 2];
         int mask = hi.length - 1;
         for (int j = 0; j < oh.length; j++) {
+            if (os[j] != g) continue;
             long h = oh[j];
-            if (h == 0) continue;
             int i = (int) (h ^ (h >>> 32)) & mask;
-            while (hi[i] != 0) i = (i + 1) & mask;
+            while (stamp[i] == g) i = (i + 1) & mask;
             hi[i] = h;
             lo[i] = ol[j];
+            stamp[i] = g;
         }
     }
 

@@ -18,6 +18,8 @@ final class PackedCollectionDecoder extends ValueDecoder {
     /** Whether members or fields must be unique (every set, zset and hash encoding but the intset, which orders them). */
     private boolean uniqueMembers;
     private final FieldTtlOrder fieldTtls = new FieldTtlOrder();
+    /** Text of a score for the decimal parser (the server reads at most 127 bytes of one). */
+    private final char[] scoreText = new char[127];
 
     PackedCollectionDecoder(RdbInput in, RdbStrings strings, ValueCursor v, Blob blob) {
         super(in, strings, v);
@@ -51,7 +53,13 @@ final class PackedCollectionDecoder extends ValueDecoder {
             case HASH_LISTPACK_EX -> "hash listpack";
             case SET_INTSET -> "intset";
             case HASH_ZIPMAP -> "zipmap";
-            case LIST_ZIPLIST, ZSET_ZIPLIST, HASH_ZIPLIST -> encoding.type().wireName() + " ziplist";
+            // Literals, not put together per key.
+            case LIST_ZIPLIST -> "list ziplist";
+            case ZSET_ZIPLIST -> "zset ziplist";
+            case HASH_ZIPLIST -> "hash ziplist";
+            case SET_LISTPACK -> "set listpack";
+            case ZSET_LISTPACK -> "zset listpack";
+            case HASH_LISTPACK -> "hash listpack";
             default -> encoding.type().wireName() + " listpack";
         };
     }
@@ -109,13 +117,13 @@ final class PackedCollectionDecoder extends ValueDecoder {
      * A score stored in a ziplist or listpack, read as the server reads it: C's strtod of its first
      * 127 bytes (text that is no number reads as 0; the server never refuses one).
      */
-    private static double score(StringRef ref) {
+    private double score(StringRef ref) {
         if (ref.isInteger()) return ref.integer();
         byte[] a = ref.array();
         int off = ref.offset(), len = ref.length();
         double fast = Scores.fastDecimal(a, off, len);
         if (!Double.isNaN(fast)) return fast;
-        return CNumbers.strtod(a, off, Math.min(len, 127));
+        return CNumbers.strtod(a, off, Math.min(len, 127), scoreText);
     }
 
     /** A listpack hash's field TTL, checked as the server does ({@link FieldTtlOrder}); -1 for none. */

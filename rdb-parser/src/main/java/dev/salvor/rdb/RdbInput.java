@@ -121,6 +121,29 @@ final class RdbInput {
         }
     }
 
+    /**
+     * As {@link #length(String)}, for a length described as {@code what + part}: the description is
+     * only put together when the length is not a one- or two-byte one already in the window (a
+     * string header reads two lengths per compressed string, and most are short).
+     */
+    long length(String what, String part) throws IOException {
+        ByteSource s = in;
+        int p = s.pos;
+        if (p < s.lim) {
+            int b = s.a[p] & 0xff;
+            int kind = b >>> 6;
+            if (kind == 0 || kind == 3) {
+                s.pos = p + 1;
+                return b & 0x3f;
+            }
+            if (kind == 1 && p + 1 < s.lim) {
+                s.pos = p + 2;
+                return (b & 0x3f) << 8 | (s.a[p + 1] & 0xff);
+            }
+        }
+        return length(what + part);
+    }
+
     /** A count of elements, nodes, groups or pending entries, within {@link ReadConstraints#maxElements()}. */
     long count(String what) throws IOException {
         long start = in.offset();

@@ -99,8 +99,8 @@ final class RdbStrings {
             }
             case 3 -> {
                 kind = LZF;
-                long clen = in.length(what + " (compressed length)");
-                long ulen = in.length(what + " (uncompressed length)");
+                long clen = in.length(what, " (compressed length)");
+                long ulen = in.length(what, " (uncompressed length)");
                 if (ulen > max) throw in.error(LIMIT_EXCEEDED, at, what + ": LZF string of " + ulen + " bytes exceeds the limit of " + max);
                 long left = in.in.remainingBound();
                 if (clen > left) throw in.error(TRUNCATED, at, what + ": LZF data of " + clen + " bytes is longer than the " + left + " bytes left");

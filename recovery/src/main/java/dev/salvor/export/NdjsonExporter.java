@@ -93,6 +93,8 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
     private ElementView boundView;
     private IntFunction<Object> streamFields;
     private IntFunction<Object> streamValues;
+    /** Text of a score or stream id being written. */
+    private final char[] numberText = new char[Math.max(JsonNumbers.SCORE_CHARS, JsonNumbers.STREAM_ID_CHARS)];
 
     public NdjsonExporter(OutputStream out, ExportFormat format, KeySelector selector, long sortLimit) throws IOException {
         this.out = out;
@@ -522,7 +524,7 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
             case ZSET -> {
                 g.writeStartArray();
                 writeText(member);
-                RedisStrings.writeScore(g, score);
+                RedisStrings.writeScore(g, score, numberText);
                 g.writeEndArray();
             }
             default -> {
@@ -571,7 +573,10 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
                 inConsumers = false;
                 inNacked = false;
             }
-            case STREAM_GROUP_PENDING -> g.writeString(r.pendingId().toString());
+            case STREAM_GROUP_PENDING -> {
+                StreamId id = r.pendingId();
+                g.writeString(numberText, 0, JsonNumbers.streamId(id.ms(), id.seq(), numberText));
+            }
             case STREAM_NACKED -> {
                 if (!inNacked) {
                     endPendingOrConsumers();
@@ -640,7 +645,7 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
     /** [id, [[field, value], ...]]; fields and values come as the reader's views or as kept bytes. */
     private void writeStreamEntry(StreamId id, int fields, IntFunction<Object> field, IntFunction<Object> value) throws IOException {
         g.writeStartArray();
-        g.writeString(id.toString());
+        g.writeString(numberText, 0, JsonNumbers.streamId(id.ms(), id.seq(), numberText));
         g.writeStartArray();
         for (int i = 0; i < fields; i++) {
             g.writeStartArray();

@@ -49,6 +49,11 @@ public final class ParallelExport {
     private final KeySelector selector;
     private final int workers;
     private final long rangeBytes;
+    /**
+     * Chunk buffers the writer has copied out, for workers to fill again: a run allocates about as
+     * many as are in flight at once, not one per 256 KB of output.
+     */
+    private final BlockingQueue<byte[]> spare;
 
     public ParallelExport(Path file, KeySelector selector, int workers) {
         this(file, selector, workers, RANGE_BYTES);
@@ -60,6 +65,7 @@ public final class ParallelExport {
         this.selector = selector;
         this.workers = workers;
         this.rangeBytes = rangeBytes;
+        this.spare = new ArrayBlockingQueue<>(2 * RANGES_AHEAD * workers);
     }
 
     /**
@@ -92,6 +98,7 @@ public final class ParallelExport {
                 while (!((item = take(range.chunks, fatal)) instanceof Done)) {
                     Chunk c = (Chunk) item;
                     out.write(c.bytes, 0, c.length);
+                    spare.offer(c.bytes);
                 }
                 Done done = (Done) item;
                 if (done.summary != null) {
@@ -224,7 +231,7 @@ public final class ParallelExport {
     private void exportRange(Range range) {
         ExportSummary summary = null;
         Throwable failure = null;
-        try (ChunkStream out = new ChunkStream(range.chunks);
+        try (ChunkStream out = new ChunkStream(range.chunks, spare);
              NdjsonExporter exporter = new NdjsonExporter(out, ExportFormat.NDJSON, selector, NdjsonExporter.NO_SORT)) {
             try (RdbReader r = RdbReader.resume(file, range.start, range.context)) {
                 exporter.export(r, range.end);
@@ -251,11 +258,19 @@ public final class ParallelExport {
     /** Cuts a worker's output into chunks for the writer; blocks while the range's queue is full. */
     private static final class ChunkStream extends OutputStream {
         private final BlockingQueue<Object> chunks;
-        private byte[] buf = new byte[CHUNK_BYTES];
+        private final BlockingQueue<byte[]> spare;
+        private byte[] buf;
         private int len;
 
-        ChunkStream(BlockingQueue<Object> chunks) {
+        ChunkStream(BlockingQueue<Object> chunks, BlockingQueue<byte[]> spare) {
             this.chunks = chunks;
+            this.spare = spare;
+            this.buf = buffer();
+        }
+
+        private byte[] buffer() {
+            byte[] b = spare.poll();
+            return b != null ? b : new byte[CHUNK_BYTES];
         }
 
         @Override
@@ -277,20 +292,28 @@ public final class ParallelExport {
         }
 
         private void pass() {
+            hand(buf, len);
+            buf = buffer();
+            len = 0;
+        }
+
+        private void hand(byte[] b, int n) {
             try {
-                chunks.put(new Chunk(buf, len));
+                chunks.put(new Chunk(b, n));
             } catch (InterruptedException e) {
                 // Keep the flag, so every later hand-over by this worker fails at once too.
                 Thread.currentThread().interrupt();
                 throw new Interrupted();
             }
-            buf = new byte[CHUNK_BYTES];
-            len = 0;
         }
 
         @Override
         public void close() {
-            if (len > 0) pass();
+            byte[] b = buf;
+            buf = null;
+            if (b == null) return;
+            if (len > 0) hand(b, len);
+            else spare.offer(b);
         }
     }
 

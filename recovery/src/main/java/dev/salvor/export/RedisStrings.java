@@ -57,7 +57,14 @@ public final class RedisStrings {
     }
 
     public static void writeScore(JsonGenerator g, double score) throws IOException {
-        if (score == Double.POSITIVE_INFINITY) g.writeString("inf");
+        writeScore(g, score, new char[JsonNumbers.SCORE_CHARS]);
+    }
+
+    /** As {@link #writeScore(JsonGenerator, double)}, with a buffer for the text ({@link JsonNumbers#SCORE_CHARS} long). */
+    static void writeScore(JsonGenerator g, double score, char[] scratch) throws IOException {
+        int n = JsonNumbers.score(score, scratch);
+        if (n > 0) g.writeNumber(scratch, 0, n);
+        else if (score == Double.POSITIVE_INFINITY) g.writeString("inf");
         else if (score == Double.NEGATIVE_INFINITY) g.writeString("-inf");
         else if (Double.isNaN(score)) g.writeString("nan");
         else g.writeNumber(score);
