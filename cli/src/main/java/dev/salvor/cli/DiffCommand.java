@@ -65,6 +65,10 @@ public final class DiffCommand implements Callable<Integer> {
             + "to a temporary directory, so any number of keys can be compared (default: side A in memory).", converter = SizeConverter.class)
     Long maxMemory;
 
+    @Option(names = "--rate-limit", paramLabel = "KEYS_PER_S", description = "Read at most KEYS_PER_S keys a second from each live server "
+            + "(all of a cluster's masters together), to keep a diff against production to a known load (default: no limit).")
+    Double rateLimit;
+
     @Mixin
     PasswordOptions auth;
 
@@ -91,6 +95,9 @@ public final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (rateLimit != null && !(rateLimit > 0 && !rateLimit.isInfinite())) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rate-limit must be a positive number of keys per second");
+        }
         Spool spool = temp.spool(spec);
         deadline = timeout.deadline();
         int onlyDb = filter.urlDatabase(spec.commandLine(), a, b);
@@ -111,7 +118,8 @@ public final class DiffCommand implements Callable<Integer> {
         // spec here is the source text; this.spec is the command spec
         if (dev.salvor.diff.ServerUrl.isServer(spec)) {
             return switch (via) {
-                case "dump" -> new LiveSource(spec, auth.password(), auth.caCert).deadline(deadline);
+                case "dump" -> new LiveSource(spec, auth.password(), auth.caCert).deadline(deadline)
+                        .rateLimit(rateLimit == null ? dev.salvor.diff.RateLimiter.NONE : new dev.salvor.diff.RateLimiter(rateLimit));
                 case "replication" -> new dev.salvor.diff.ReplicationSource(spec, auth.password()).deadline(deadline).snapshotWait(snapshotWait);
                 default -> throw new picocli.CommandLine.ParameterException(this.spec.commandLine(), "--via takes dump or replication");
             };

@@ -91,6 +91,15 @@ class DiffCommandTest {
             CliRunner.Result live = CliRunner.run("diff", RDB.toString(), url, "--json");
             assertThat(live.exitCode()).isEqualTo(1);
             assertThat(differences(live.out())).isEqualTo(expected);
+            // Kept to a rate, and through an account that may run no script (pages read by pipelining): the same differences.
+            CliRunner.Result limited = CliRunner.run("diff", RDB.toString(), url, "--json", "--rate-limit", "100000");
+            assertThat(differences(limited.out())).as(limited.err()).isEqualTo(expected);
+            redis.call("ACL", "SETUSER", "noscripts", "on", ">pw", "~*", "&*", "+@all", "-@scripting");
+            CliRunner.Result noScripts = CliRunner.run("diff", RDB.toString(), "redis://noscripts:pw@127.0.0.1:" + redis.port(), "--json");
+            assertThat(differences(noScripts.out())).as(noScripts.err()).isEqualTo(expected);
+            CliRunner.Result zero = CliRunner.run("diff", RDB.toString(), url, "--rate-limit", "0");
+            assertThat(zero.exitCode()).isEqualTo(2);
+            assertThat(zero.err()).contains("--rate-limit must be a positive number");
             JsonNode summary = JSON.readTree(live.out().lines().findFirst().orElseThrow());
             assertThat(summary.get("identical").asBoolean()).isFalse();
             CliRunner.Result failed = CliRunner.run("audit", RDB.toString(), "--against", url, "-o", tmp.resolve("audit-fail").toString());

@@ -191,55 +191,259 @@ public final class LiveSource implements KeySource {
     @Override
     public void scan(KeySelector selector, Consumer<KeyRecord> sink) throws IOException {
         List<Integer> dbs = databases();
+        List<Reader> readers = new ArrayList<>();
         if (cluster) {
             if (selector instanceof dev.salvor.io.KeyFilter f && !f.acceptsDb(0)) return;
             var cc = clusterConnection();
+            // Every master on a reader of its own: a cluster is read in parallel.
             for (io.lettuce.core.cluster.models.partitions.RedisClusterNode node : cc.getPartitions()) {
                 if (!node.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.UPSTREAM)) continue;
-                scanConnection(cc.getConnection(node.getNodeId()), 0, selector, sink);
+                String id = node.getNodeId();
+                readers.add(out -> new PageReader(cc.getConnection(id), 0).read(selector, out));
             }
-            return;
+        } else {
+            List<Integer> read = new ArrayList<>();
+            for (int db : dbs) {
+                if (onlyDb >= 0 && db != onlyDb) continue;
+                if (selector instanceof dev.salvor.io.KeyFilter f && !f.acceptsDb(db)) continue;
+                read.add(db);
+            }
+            if (read.isEmpty()) return;
+            readers.add(out -> {
+                for (int db : read) {
+                    try (StatefulRedisConnection<byte[], byte[]> c = connect(db)) {
+                        new PageReader(c, db).read(selector, out);
+                    }
+                }
+            });
         }
-        for (int db : dbs) {
-            if (onlyDb >= 0 && db != onlyDb) continue;
-            if (selector instanceof dev.salvor.io.KeyFilter f && !f.acceptsDb(db)) continue;
-            try (StatefulRedisConnection<byte[], byte[]> c = connect(db)) {
-                scanConnection(c, db, selector, sink);
+        drain(readers, sink);
+    }
+
+    /** Reads keys from the server and hands their records on. */
+    @FunctionalInterface
+    private interface Reader {
+        void read(Consumer<KeyRecord> out) throws IOException;
+    }
+
+    private static final Object READER_DONE = new Object();
+
+    private record ReaderFailed(Throwable error) {
+    }
+
+    /**
+     * Runs each reader on a thread of its own (payloads are decoded and digested there) and feeds
+     * their records to {@code sink} on the calling thread, through a bounded queue: the diff sees
+     * one stream of records, the server's replies and the decoding overlap, and the masters of a
+     * cluster are read at the same time. The first error of any reader ends the scan.
+     */
+    private void drain(List<Reader> readers, Consumer<KeyRecord> sink) throws IOException {
+        java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(4 * BATCH);
+        List<Thread> threads = new ArrayList<>();
+        for (Reader reader : readers) {
+            Thread t = new Thread(() -> {
+                Object end = READER_DONE;
+                try {
+                    reader.read(r -> handOver(queue, r));
+                } catch (Throwable e) {
+                    end = new ReaderFailed(e);
+                }
+                try {
+                    handOver(queue, end);
+                } catch (java.util.concurrent.CancellationException e) {
+                    // The scan has ended; nobody waits for this reader.
+                }
+            }, "salvor-live-reader-" + (threads.size() + 1));
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+        int running = threads.size();
+        try {
+            while (running > 0) {
+                Object item = queue.take();
+                if (item == READER_DONE) running--;
+                else if (item instanceof ReaderFailed f) rethrow(f.error());
+                else sink.accept((KeyRecord) item);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(name + ": interrupted");
+        } finally {
+            threads.forEach(Thread::interrupt);
         }
     }
 
-    private void scanConnection(StatefulRedisConnection<byte[], byte[]> c, int db, KeySelector selector, Consumer<KeyRecord> sink) throws IOException {
-            {
-                RedisAsyncCommands<byte[], byte[]> async = c.async();
-                ScanCursor cursor = ScanCursor.INITIAL;
-                ScanProgress progress = new ScanProgress(db, await(async.dbsize()));
-                do {
-                    deadline.check(name + ": SCAN of db " + db);
-                    KeyScanCursor<byte[]> page = await(async.scan(cursor, ScanArgs.Builder.limit(BATCH)));
-                    cursor = page;
-                    List<byte[]> keys = page.getKeys();
-                    if (!page.isFinished()) progress.page(keys.size(), () -> await(async.dbsize()));
-                    c.setAutoFlushCommands(false);
-                    List<RedisFuture<byte[]>> dumps = new ArrayList<>(keys.size());
-                    List<RedisFuture<Long>> ttls = new ArrayList<>(keys.size());
-                    for (byte[] k : keys) {
-                        dumps.add(async.dump(k));
-                        ttls.add(hasPexpiretime ? async.pexpiretime(k) : async.pttl(k));
-                    }
-                    c.flushCommands();
-                    c.setAutoFlushCommands(true);
-                    long now = System.currentTimeMillis();
-                    for (int i = 0; i < keys.size(); i++) {
-                        byte[] payload = await(dumps.get(i));
-                        if (payload == null) continue; // deleted since SCAN returned it
-                        Long t = await(ttls.get(i));
-                        long exp = t == null || t < 0 ? -1 : hasPexpiretime ? t : now + t;
-                        KeyRecord rec = record(db, keys.get(i), payload, exp, selector);
-                        if (rec != null) sink.accept(rec);
-                    }
-                } while (!cursor.isFinished());
+    /** Queues an item for the consumer; a reader interrupted because the scan ended just stops. */
+    private static void handOver(java.util.concurrent.BlockingQueue<Object> queue, Object item) {
+        try {
+            queue.put(item);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("scan ended");
+        }
+    }
+
+    private static void rethrow(Throwable t) throws IOException {
+        if (t instanceof IOException e) throw e;
+        if (t instanceof RuntimeException e) throw e;
+        if (t instanceof Error e) throw e;
+        throw new IOException(t);
+    }
+
+    /**
+     * Lua run once per SCAN page: the DUMP payload and the expiry of each key given as an argument.
+     * One call per page instead of two commands per key: the client builds, sends and parses a
+     * hundredth of the commands. Keys are passed as arguments, not as KEYS, so a page of a cluster
+     * node may hold keys of many slots (a script without flags may touch any key its node serves).
+     */
+    private static final String PAGE_SCRIPT = "local r = {}\n"
+            + "for i = 1, #ARGV do\n"
+            + "  r[2 * i - 1] = redis.call('DUMP', ARGV[i])\n"
+            + "  r[2 * i] = redis.call('%s', ARGV[i])\n"
+            + "end\n"
+            + "return r\n";
+    private static final byte[][] NO_KEYS = new byte[0][];
+
+    private final java.util.concurrent.atomic.AtomicLong pagesByScript = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong pagesPipelined = new java.util.concurrent.atomic.AtomicLong();
+    private volatile String scriptRefusal;
+    private RateLimiter limiter = RateLimiter.NONE;
+
+    /** Keeps the keys read to the limiter's rate (shared by every reader of this source). */
+    public LiveSource rateLimit(RateLimiter limiter) {
+        this.limiter = limiter;
+        return this;
+    }
+
+    /** SCAN pages whose values came from one script call. */
+    public long pagesByScript() {
+        return pagesByScript.get();
+    }
+
+    /** SCAN pages whose values came from pipelined DUMP and expiry commands (scripts refused). */
+    public long pagesPipelined() {
+        return pagesPipelined.get();
+    }
+
+    /** Why a server refused the page script (its first error reply), or null. */
+    public String scriptRefusal() {
+        return scriptRefusal;
+    }
+
+    /** A server's error reply, as an outcome rather than an exception. */
+    private record ServerError(String message) {
+    }
+
+    /** Reads one connection's database (or cluster node) page by page. */
+    private final class PageReader {
+        private final StatefulRedisConnection<byte[], byte[]> c;
+        private final RedisAsyncCommands<byte[], byte[]> async;
+        private final int db;
+        private boolean scripts = true;
+        private String sha;
+
+        PageReader(StatefulRedisConnection<byte[], byte[]> c, int db) {
+            this.c = c;
+            this.async = c.async();
+            this.db = db;
+        }
+
+        void read(KeySelector selector, Consumer<KeyRecord> sink) throws IOException {
+            ScanProgress progress = new ScanProgress(db, await(async.dbsize()));
+            deadline.check(name + ": SCAN of db " + db);
+            KeyScanCursor<byte[]> page = await(async.scan(ScanCursor.INITIAL, ScanArgs.Builder.limit(BATCH)));
+            while (true) {
+                List<byte[]> keys = page.getKeys();
+                if (!page.isFinished()) progress.page(keys.size(), () -> await(async.dbsize()));
+                limiter.acquire(keys.size());
+                // The next page is asked for now, so the server has it ready when this one is done.
+                RedisFuture<KeyScanCursor<byte[]>> next = page.isFinished() ? null : async.scan(page, ScanArgs.Builder.limit(BATCH));
+                if (!keys.isEmpty()) values(keys, selector, sink);
+                if (next == null) return;
+                deadline.check(name + ": SCAN of db " + db);
+                page = await(next);
             }
+        }
+
+        private void values(List<byte[]> keys, KeySelector selector, Consumer<KeyRecord> sink) throws IOException {
+            List<Object> reply = scripts ? byScript(keys) : null;
+            long now = System.currentTimeMillis();
+            if (reply != null) {
+                pagesByScript.incrementAndGet();
+                for (int i = 0; i < keys.size(); i++) {
+                    Object payload = reply.get(2 * i);
+                    if (!(payload instanceof byte[] p)) continue; // deleted since SCAN returned it
+                    Object t = reply.get(2 * i + 1);
+                    emit(keys.get(i), p, t instanceof Long l ? l : null, now, selector, sink);
+                }
+                return;
+            }
+            pagesPipelined.incrementAndGet();
+            c.setAutoFlushCommands(false);
+            List<RedisFuture<byte[]>> dumps = new ArrayList<>(keys.size());
+            List<RedisFuture<Long>> ttls = new ArrayList<>(keys.size());
+            for (byte[] k : keys) {
+                dumps.add(async.dump(k));
+                ttls.add(hasPexpiretime ? async.pexpiretime(k) : async.pttl(k));
+            }
+            c.flushCommands();
+            c.setAutoFlushCommands(true);
+            for (int i = 0; i < keys.size(); i++) {
+                byte[] payload = await(dumps.get(i));
+                if (payload == null) continue; // deleted since SCAN returned it
+                emit(keys.get(i), payload, await(ttls.get(i)), now, selector, sink);
+            }
+        }
+
+        private void emit(byte[] key, byte[] payload, Long t, long now, KeySelector selector, Consumer<KeyRecord> sink) throws IOException {
+            long exp = t == null || t < 0 ? -1 : hasPexpiretime ? t : now + t;
+            KeyRecord rec = record(db, key, payload, exp, selector);
+            if (rec != null) sink.accept(rec);
+        }
+
+        /**
+         * The page's payloads and expiries from one script call; null when the server refuses the
+         * script (an ACL without scripting, scripts disabled, a replica or node that will not run
+         * it): this connection then reads by pipelining from here on.
+         */
+        @SuppressWarnings("unchecked")
+        private List<Object> byScript(List<byte[]> keys) throws IOException {
+            byte[][] args = keys.toArray(new byte[0][]);
+            for (int attempt = 0; attempt < 2; attempt++) {
+                if (sha == null) {
+                    Object loaded = outcome(async.scriptLoad(String.format(PAGE_SCRIPT, hasPexpiretime ? "PEXPIRETIME" : "PTTL")));
+                    if (!(loaded instanceof String digest)) return refused(loaded);
+                    sha = digest;
+                }
+                Object r = outcome(async.evalsha(sha, io.lettuce.core.ScriptOutputType.MULTI, NO_KEYS, args));
+                if (r instanceof List<?> list && list.size() == 2 * keys.size()) return (List<Object>) list;
+                // The script cache was flushed since it was loaded: load it again, once.
+                if (r instanceof ServerError e && e.message() != null && e.message().startsWith("NOSCRIPT")) {
+                    sha = null;
+                    continue;
+                }
+                return refused(r);
+            }
+            return refused(new ServerError("NOSCRIPT twice"));
+        }
+
+        private List<Object> refused(Object outcome) {
+            scripts = false;
+            if (scriptRefusal == null) {
+                scriptRefusal = outcome instanceof ServerError e ? String.valueOf(e.message()) : "unexpected reply to the page script";
+            }
+            return null;
+        }
+
+        /** The reply, or the server's error reply as a {@link ServerError}; a failure to talk to the server is thrown. */
+        private Object outcome(RedisFuture<?> f) throws IOException {
+            try {
+                return await(f);
+            } catch (ServerRefusal e) {
+                return new ServerError(e.reply);
+            }
+        }
     }
 
     /** DUMP and expiry of one key, through the cluster or the key's database. */
@@ -362,6 +566,9 @@ public final class LiveSource implements KeySource {
             try {
                 return f.get(wait, TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof io.lettuce.core.RedisCommandExecutionException refusal) {
+                    throw new ServerRefusal(failure("", refusal).getMessage(), refusal.getMessage());
+                }
                 throw failure("", e.getCause());
             } catch (TimeoutException e) {
                 deadline.check(name);
@@ -371,6 +578,17 @@ public final class LiveSource implements KeySource {
                 Thread.currentThread().interrupt();
                 throw new IOException(name + ": interrupted");
             }
+        }
+    }
+
+    /** An error reply of the server (as opposed to a failure to reach it); {@link #reply} is the server's own text. */
+    private static final class ServerRefusal extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final String reply;
+
+        ServerRefusal(String message, String reply) {
+            super(message);
+            this.reply = reply;
         }
     }
 
