@@ -82,7 +82,7 @@ public final class RdbChecker {
         List<Problem> dups = duplicates(file, walk.seen());
         if (walk.complete()) return report(walk, dups, true);
         Progress.phase(progress, "reading past the damage", walk.size(), Progress.Unit.BYTES);
-        SalvageReport salvage = RdbSalvager.salvage(file, reader -> reader.skipValue(), progress);
+        SalvageReport salvage = RdbSalvager.salvage(file, reader -> reader.skipValue(RdbReader.Skip.FRAMING), progress);
         List<Problem> problems = new ArrayList<>();
         Map<Long, Problem> found = new HashMap<>();
         for (Problem p : walk.problems()) found.putIfAbsent(p.offset(), p);

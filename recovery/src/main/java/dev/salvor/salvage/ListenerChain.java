@@ -31,7 +31,7 @@ public final class ListenerChain implements SalvageListener {
     public void key(RdbReader reader) throws IOException {
         for (SalvageListener l : listeners) {
             l.key(reader);
-            if (reader.inValue()) reader.skipValue();
+            if (reader.inValue()) reader.skipValue(RdbReader.Skip.FRAMING);
         }
     }
 
@@ -39,7 +39,7 @@ public final class ListenerChain implements SalvageListener {
     public void keyInDoubt(RdbReader reader, boolean expiryUnknown, boolean tailUnverified) throws IOException {
         for (SalvageListener l : listeners) {
             l.keyInDoubt(reader, expiryUnknown, tailUnverified);
-            if (reader.inValue()) reader.skipValue();
+            if (reader.inValue()) reader.skipValue(RdbReader.Skip.FRAMING);
         }
     }
 

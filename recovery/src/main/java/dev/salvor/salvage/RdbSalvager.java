@@ -390,7 +390,8 @@ public final class RdbSalvager {
                         } else {
                             listener.key(r);
                         }
-                        if (r.inValue()) r.skipValue();
+                        // Decoded in full by the scan already: the framing is enough to move on.
+                        if (r.inValue()) r.skipValue(RdbReader.Skip.FRAMING);
                     } else if (r.tokenOffset() >= seg.end()) {
                         break;
                     } else {

@@ -62,7 +62,8 @@ public final class RepairWriter implements SalvageListener {
 
     @Override
     public void key(RdbReader r) throws IOException {
-        r.skipValue();
+        // Copied as it is: the scan decoded and checked the value, the framing gives its end.
+        r.skipValue(RdbReader.Skip.FRAMING);
         selectDb(r.db());
         copy(r.recordOffset(), r.keyEndOffset());
         keysWritten++;

@@ -15,7 +15,11 @@ public interface SalvageListener {
     default void record(RdbReader reader) throws IOException {
     }
 
-    /** At a KEY token: read the value to KEY_END (or skip it). An exception means damage. */
+    /**
+     * At a KEY token: read the value to KEY_END (or skip it). An exception means damage. The
+     * salvager's scan has already decoded this key's value in full, with every check: a listener
+     * that does not want the elements skips it by its framing alone.
+     */
     void key(RdbReader reader) throws IOException;
 
     /**
