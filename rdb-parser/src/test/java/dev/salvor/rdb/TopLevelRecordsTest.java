@@ -27,6 +27,11 @@ class TopLevelRecordsTest {
         valkey.readHeader();
         assertThat(valkey.version).isEqualTo(80);
         assertThat(valkey.flavor).isEqualTo(RdbFlavor.VALKEY);
+        // A REDIS magic with a version no server writes is refused with its version named (it was
+        // once read as a Valkey file); --assume-version reads it as a chosen version.
+        RdbFormatException odd = catchThrowableOfType(() -> records(ascii("REDIS0099")).readHeader(), RdbFormatException.class);
+        assertThat(odd.reason()).isEqualTo(RdbFormatException.Reason.UNSUPPORTED);
+        assertThat(odd.getMessage()).contains("RDB version 99 (REDIS0099)").contains("--assume-version");
         for (String bad : new String[] {"REDIS00x1", "RESP00011", "REDIS0000", "REDIS"}) {
             RdbFormatException e = catchThrowableOfType(() -> records(ascii(bad)).readHeader(), RdbFormatException.class);
             assertThat(e.reason()).as(bad).isEqualTo(RdbFormatException.Reason.BAD_HEADER);
