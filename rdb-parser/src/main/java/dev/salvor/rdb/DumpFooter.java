@@ -36,6 +36,20 @@ public final class DumpFooter {
         this.computedChecksum = computed;
     }
 
+    /**
+     * Completes a DUMP payload: {@code body} holds the type byte and value in its first
+     * {@code length} bytes; returns exactly those bytes followed by the RDB version (2 bytes, little
+     * endian) and the CRC64 of everything before the checksum, as a server's DUMP writes them.
+     */
+    public static byte[] seal(byte[] body, int length, int version) {
+        byte[] payload = body.length == length + SIZE ? body : java.util.Arrays.copyOf(body, length + SIZE);
+        payload[length] = (byte) version;
+        payload[length + 1] = (byte) (version >>> 8);
+        long crc = Crc64.of(payload, 0, length + 2);
+        for (int i = 0; i < 8; i++) payload[length + 2 + i] = (byte) (crc >>> (8 * i));
+        return payload;
+    }
+
     /** Reads and verifies the footer of {@code payload}. */
     public static DumpFooter of(byte[] payload, String source) throws RdbFormatException {
         if (payload.length < SIZE + 1) {

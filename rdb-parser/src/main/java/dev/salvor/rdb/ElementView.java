@@ -75,6 +75,9 @@ public interface ElementView {
 
     long moduleValueEnd();
 
+    /** The module value's items (at a MODULE_VALUE element); see {@link ModuleValue}. */
+    ModuleValue moduleValue();
+
     /** Self-checking containers opened so far for this value. */
     int containersOpened();
 

@@ -48,6 +48,47 @@ final class ModuleOpcodes {
         }
     }
 
+    /**
+     * Reads typed items up to and including the EOF opcode, keeping them while their total stays
+     * within {@code keep} bytes; returns them, or null when the value was larger (then it is only
+     * framed, as {@link #skip} does).
+     */
+    static java.util.List<ModuleValue.Item> read(RdbInput in, RdbStrings strings, String what, long keep) throws IOException {
+        java.util.List<ModuleValue.Item> items = new java.util.ArrayList<>();
+        long kept = 0;
+        while (true) {
+            long at = in.offset();
+            long op = in.length(what + " opcode");
+            ModuleValue.Item item;
+            switch ((int) Math.min(op, 99)) {
+                case EOF:
+                    return items;
+                case SINT:
+                    item = new ModuleValue.Item(ModuleValue.Kind.SINT, in.rawLength(what + " integer"), null);
+                    break;
+                case UINT:
+                    item = new ModuleValue.Item(ModuleValue.Kind.UINT, in.rawLength(what + " integer"), null);
+                    break;
+                case FLOAT:
+                    item = new ModuleValue.Item(ModuleValue.Kind.FLOAT, in.le(4, what + " float"), null);
+                    break;
+                case DOUBLE:
+                    item = new ModuleValue.Item(ModuleValue.Kind.DOUBLE, in.le(8, what + " double"), null);
+                    break;
+                case STRING:
+                    strings.read(strings.scratch, what + " string", in.constraints.maxStringSize());
+                    item = items == null || kept + strings.scratch.length() > keep ? null
+                            : new ModuleValue.Item(ModuleValue.Kind.STRING, 0, strings.scratch.toBytes());
+                    break;
+                default:
+                    throw in.error(BAD_ENCODING, at, what + ": unknown module opcode " + op);
+            }
+            kept += 10 + (item != null && item.string() != null ? item.string().length : 0);
+            if (item == null || kept > keep) items = null;
+            if (items != null) items.add(item);
+        }
+    }
+
     /** The module's 9-character name, from the top 54 bits of its id. */
     static String nameOf(long id) {
         char[] name = new char[9];

@@ -868,6 +868,10 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
         return streams.activeTimeMs;
     }
 
+    public ModuleValue moduleValue() {
+        return modules.value;
+    }
+
     public long moduleValueStart() {
         return modules.valueStart;
     }

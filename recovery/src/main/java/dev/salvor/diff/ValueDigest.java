@@ -100,7 +100,7 @@ public record ValueDigest(RedisType type, long h1, long h2, long elements) {
                     mixLong(e, r.pendingId().seq());
                 }
                 case STREAM_CONSUMER -> mix(e, r.consumerName());
-                case MODULE_VALUE -> mixLong(e, r.moduleValueEnd() - r.moduleValueStart());
+                case MODULE_VALUE -> mixModule(e, r.moduleValue(), r.moduleValueEnd() - r.moduleValueStart());
                 case STREAM_NACKED -> {
                     mixLong(e, 0x4e41434bL);
                     mixLong(e, r.pendingId().ms());
@@ -142,9 +142,26 @@ public record ValueDigest(RedisType type, long h1, long h2, long elements) {
         }
     }
 
+    /** A module value by its items (the payload, not its length), so two values compare byte for byte. */
+    private static void mixModule(long[] e, dev.salvor.rdb.ModuleValue m, long framedLength) {
+        mixLong(e, m.moduleId());
+        if (!m.captured()) {
+            // Larger than what is kept: its framed length is all that is compared.
+            mixLong(e, framedLength);
+            return;
+        }
+        for (dev.salvor.rdb.ModuleValue.Item i : m.items()) {
+            mixLong(e, i.kind().ordinal());
+            if (i.string() != null) mix(e, i.string(), 0, i.string().length);
+            else mixLong(e, i.bits());
+        }
+    }
+
     private static void mix(long[] e, StringRef s) {
-        byte[] b = s.array();
-        int off = s.offset(), len = s.length();
+        mix(e, s.array(), s.offset(), s.length());
+    }
+
+    private static void mix(long[] e, byte[] b, int off, int len) {
         long x = e[0], y = e[1];
         for (int i = 0; i < len; i++) {
             x = (x ^ (b[off + i] & 0xff)) * 0x100000001b3L;

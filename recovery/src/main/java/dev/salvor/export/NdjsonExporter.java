@@ -77,6 +77,8 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
     private RedisType type;
     private long keyElements;
     private boolean keyExpiryUnknown;
+    /** The RDB version of the key being written (a module value's DUMP payload carries it). */
+    private int keyVersion;
     private boolean keyTailUnverified;
     /** Sorted output only: the value outgrew the sort limit and goes on in file order. */
     private boolean streaming;
@@ -353,6 +355,7 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
         keyElements = 0;
         keyExpiryUnknown = expiryUnknown;
         keyTailUnverified = tailUnverified;
+        keyVersion = k.version();
         beginKeyRecord(db, key, t, k.expireAtMs(), k.keyMetadata());
         switch (t) {
             case STRING -> {
@@ -420,6 +423,7 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
                 g.writeNumberField("encoding_version", e.moduleVersion());
                 g.writeNumberField("value_offset", e.moduleValueStart());
                 g.writeNumberField("value_length", e.moduleValueEnd() - e.moduleValueStart());
+                ModuleValues.write(g, e.moduleValue(), keyVersion);
             }
         }
     }

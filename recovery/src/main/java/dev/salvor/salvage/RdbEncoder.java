@@ -52,21 +52,7 @@ final class RdbEncoder {
     }
 
     void length(long len) throws IOException {
-        if (len < 64) {
-            u8((int) len);
-        } else if (len < 16384) {
-            scratch[0] = (byte) (0x40 | (len >>> 8));
-            scratch[1] = (byte) len;
-            raw(scratch, 0, 2);
-        } else if (len <= 0xffffffffL) {
-            scratch[0] = (byte) 0x80;
-            for (int i = 0; i < 4; i++) scratch[1 + i] = (byte) (len >>> (24 - 8 * i));
-            raw(scratch, 0, 5);
-        } else {
-            scratch[0] = (byte) 0x81;
-            for (int i = 0; i < 8; i++) scratch[1 + i] = (byte) (len >>> (56 - 8 * i));
-            raw(scratch, 0, 9);
-        }
+        raw(scratch, 0, dev.salvor.rdb.RdbLength.write(len, scratch, 0));
     }
 
     void string(byte[] b) throws IOException {
