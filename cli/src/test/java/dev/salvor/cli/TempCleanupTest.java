@@ -43,6 +43,9 @@ class TempCleanupTest {
     /** Starts salvor reading stdin, feeds it the start of a real RDB and keeps it open, as a slow pipe would. */
     private Process startStalled(String... args) throws Exception {
         ProcessBuilder pb = SalvorProcess.builder(List.of(), args);
+        // As a terminal's Ctrl-C would find it: a build started in the background of a script
+        // inherits SIGINT ignored, and a JVM that starts with SIGINT ignored never handles it.
+        pb.command().addAll(0, List.of("env", "--default-signal=INT"));
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(tmp.resolve("err.txt").toFile());
         Process p = pb.start();
         byte[] rdb = Files.readAllBytes(RDB);
