@@ -9,16 +9,14 @@ import static dev.salvor.aof.AofFormatException.Reason.UNKNOWN_COMMAND;
 import static dev.salvor.aof.AofFormatException.Reason.UNTERMINATED_MULTI;
 import static dev.salvor.aof.AofFormatException.Reason.WRONG_ARITY;
 
+import dev.salvor.format.ByteWindow;
 import dev.salvor.rdb.ReadConstraints;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -43,16 +41,9 @@ public final class AofReader implements Closeable {
     private final String segment;
     // Bounds on declared lengths (ReadConstraints.maxStringSize per bulk, maxArgc per command) and the window's size.
     private final ReadConstraints constraints;
-    private final int window;
-    private final ReadableByteChannel channel;
-    private final long size;
+    private final Closeable channel;
+    private final ByteWindow in;
     private final LineIndex lines;
-    private byte[] a;
-    private int mark = -1;
-    private int pos;
-    private int lim;
-    private long base;
-    private boolean eof;
 
     private AofToken token;
     private long start;
@@ -73,15 +64,12 @@ public final class AofReader implements Closeable {
     private AofPreamble preamble;
     private boolean preambleReported;
 
-    private AofReader(String segment, ReadableByteChannel channel, long size, LineIndex lines) {
+    private AofReader(String segment, Closeable channel, ByteWindow in, LineIndex lines) {
         this.segment = segment;
         this.channel = channel;
-        this.size = size;
+        this.in = in;
         this.lines = lines;
         this.constraints = ReadConstraints.defaults();
-        this.window = constraints.windowSize();
-        // A probe reads the caller's buffer and needs no window of its own.
-        this.a = channel == null ? null : new byte[window];
     }
 
     /** Opens an AOF file; an RDB preamble (REDIS/VALKEY magic) is measured with the RDB parser. */
@@ -97,13 +85,11 @@ public final class AofReader implements Closeable {
     public static AofReader open(Path file, String segment, LineIndex lines) throws IOException {
         AofPreamble preamble = AofPreamble.measure(file);
         FileChannel ch = AofSegment.open(file);
-        AofReader r = new AofReader(segment, ch, ch.size(), lines);
         try {
+            long start = preamble != null && preamble.error() == null ? preamble.end() : 0;
+            ch.position(start);
+            AofReader r = new AofReader(segment, ch, ByteWindow.of(ch, start, ch.size(), ReadConstraints.defaults().windowSize()), lines);
             r.preamble = preamble;
-            if (preamble != null && preamble.error() == null) {
-                ch.position(preamble.end());
-                r.base = preamble.end();
-            }
             return r;
         } catch (IOException | RuntimeException e) {
             ch.close();
@@ -113,7 +99,7 @@ public final class AofReader implements Closeable {
 
     /** Reads a stream of commands (no preamble support: the RDB part needs random access). */
     public static AofReader of(InputStream in, String segment, long size) {
-        return new AofReader(segment, Channels.newChannel(in), size, null);
+        return new AofReader(segment, in, ByteWindow.of(in, size, ReadConstraints.defaults().windowSize()), null);
     }
 
     /**
@@ -121,13 +107,7 @@ public final class AofReader implements Closeable {
      * {@code absoluteStart} of a segment: used to try resynchronisation candidates in memory.
      */
     public static AofReader probe(String segment, byte[] buf, int off, int len, long absoluteStart, long size) {
-        AofReader r = new AofReader(segment, null, size, null);
-        r.a = buf;
-        r.pos = off;
-        r.lim = off + len;
-        r.base = absoluteStart - off;
-        r.eof = true;
-        return r;
+        return new AofReader(segment, null, ByteWindow.slice(buf, off, len, absoluteStart, size), null);
     }
 
     /**
@@ -145,14 +125,14 @@ public final class AofReader implements Closeable {
     public static AofReader openAt(Path file, String segment, long offset, int db, long txCounter, long timestampMs, LineIndex lines)
             throws IOException {
         FileChannel ch = AofSegment.open(file);
-        AofReader r = new AofReader(segment, ch, ch.size(), lines);
+        AofReader r;
         try {
             ch.position(offset);
+            r = new AofReader(segment, ch, ByteWindow.of(ch, offset, ch.size(), ReadConstraints.defaults().windowSize()), lines);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
-        r.base = offset;
         r.db = db;
         r.txCounter = txCounter;
         r.timestampMs = timestampMs;
@@ -162,45 +142,15 @@ public final class AofReader implements Closeable {
     // ------------------------------------------------------------------ window
 
     private long offset() {
-        return base + pos;
+        return in.offset();
     }
 
     private boolean request(int n) throws IOException {
-        if (lim - pos >= n) return true;
-        if (eof || channel == null) return false;
-        // The command being read stays in the window (its arguments are views into it).
-        int from = mark >= 0 ? Math.min(mark, pos) : pos;
-        int keep = lim - from;
-        if (from > 0) System.arraycopy(a, from, a, 0, keep);
-        base += from;
-        lim = keep;
-        pos -= from;
-        if (mark >= 0) mark -= from;
-        long want = (long) pos + n;
-        while (lim < want && !eof) {
-            if (lim == a.length) {
-                // Grow with the data that arrives, never by the requested size alone.
-                a = Arrays.copyOf(a, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(a.length * 2L, 4096)));
-            }
-            int r = channel.read(ByteBuffer.wrap(a, lim, a.length - lim));
-            if (r < 0) eof = true;
-            else lim += r;
-        }
-        if (a.length > 4 * window && lim - pos <= window && (mark < 0 || mark == pos)) {
-            // A large command grew the window; at the start of the next token it shrinks back.
-            byte[] small = new byte[window];
-            System.arraycopy(a, pos, small, 0, lim - pos);
-            lim -= pos;
-            base += pos;
-            pos = 0;
-            if (mark >= 0) mark = 0;
-            a = small;
-        }
-        return lim - pos >= n;
+        return in.request(n);
     }
 
     private long remaining() {
-        return size < 0 ? Long.MAX_VALUE : size - offset();
+        return in.remainingBound();
     }
 
     private AofFormatException error(AofFormatException.Reason reason, long at, String detail) {
@@ -214,35 +164,35 @@ public final class AofReader implements Closeable {
     /** Reads {@code <digits>\r\n} after a prefix byte. */
     private long number(String what) throws IOException {
         // Fast path: the digits and CRLF are already in the window.
-        byte[] b = a;
-        int p = pos;
+        byte[] b = in.array();
+        int p = in.position();
         long fast = 0;
         int n = 0;
-        while (p < lim && n < 19) {
+        while (p < in.limit() && n < 19) {
             int c = b[p];
             if (c < '0' || c > '9') break;
             fast = fast * 10 + (c - '0');
             p++;
             n++;
         }
-        if (n > 0 && n < 19 && p + 1 < lim && b[p] == '\r' && b[p + 1] == '\n') {
-            pos = p + 2;
+        if (n > 0 && n < 19 && p + 1 < in.limit() && b[p] == '\r' && b[p + 1] == '\n') {
+            in.position(p + 2);
             return fast;
         }
         long v = 0;
         int digits = 0;
         while (true) {
             if (!request(1)) throw shortRead(what);
-            int c = a[pos];
+            int c = in.array()[in.position()];
             if (c >= '0' && c <= '9') {
                 if (++digits > 18) throw error(BAD_LENGTH, offset(), what + " has too many digits");
                 v = v * 10 + (c - '0');
-                pos++;
+                in.advance(1);
             } else if (c == '\r') {
                 if (digits == 0) throw error(BAD_LENGTH, offset(), "expected digits of the " + what + ", found CR");
                 if (!request(2)) throw shortRead(what);
-                if (a[pos + 1] != '\n') throw error(MISSING_CRLF, offset(), "expected LF after CR of the " + what + ", found " + printable(a[pos + 1]));
-                pos += 2;
+                if (in.array()[in.position() + 1] != '\n') throw error(MISSING_CRLF, offset(), "expected LF after CR of the " + what + ", found " + printable(in.array()[in.position() + 1]));
+                in.advance(2);
                 return v;
             } else {
                 throw error(BAD_LENGTH, offset(), "expected digits of the " + what + ", found " + printable((byte) c));
@@ -262,7 +212,7 @@ public final class AofReader implements Closeable {
         argv = null;
         argc = 0;
         command = null;
-        mark = -1;
+        in.unmark();
         if (preamble != null && !preambleReported) {
             preambleReported = true;
             if (preamble.error() != null) {
@@ -275,16 +225,16 @@ public final class AofReader implements Closeable {
         }
         start = offset();
         // The whole token stays in the window until the next one, so it can be copied out raw.
-        mark = pos;
+        in.mark();
         if (!request(1)) {
             end = start;
             if (inMulti) throw error(UNTERMINATED_MULTI, multiStart, "MULTI at byte offset " + multiStart + " has no EXEC before the end of " + segment);
             return token = AofToken.END;
         }
-        byte first = a[pos];
+        byte first = in.array()[in.position()];
         if (first == '#') return readAnnotation();
         if (first != '*') throw error(BAD_PREFIX, start, "expected '*' starting a command, found " + printable(first));
-        pos++;
+        in.advance(1);
         long declared = number("argument count");
         if (declared < 1) throw error(BAD_LENGTH, start, "argument count " + declared + " is out of range");
         if (declared > constraints.maxArgc()) throw error(BAD_LENGTH, start, "argument count " + declared + " exceeds the limit of " + constraints.maxArgc());
@@ -292,19 +242,19 @@ public final class AofReader implements Closeable {
         int n = (int) declared;
         for (int i = 0; i < n; i++) {
             if (!request(1)) throw shortRead("argument " + (i + 1) + " of " + n);
-            if (a[pos] != '$') throw error(BAD_PREFIX, offset(), "expected '$' starting argument " + (i + 1) + " of " + n + ", found " + printable(a[pos]));
+            if (in.array()[in.position()] != '$') throw error(BAD_PREFIX, offset(), "expected '$' starting argument " + (i + 1) + " of " + n + ", found " + printable(in.array()[in.position()]));
             long argStart = offset();
-            pos++;
+            in.advance(1);
             long len = number("bulk length");
             if (len > constraints.maxStringSize()) {
                 throw error(BAD_LENGTH, argStart, "bulk length " + len + " exceeds the limit of " + constraints.maxStringSize());
             }
             if (len + 2 > remaining()) throw error(TRUNCATED_TAIL, argStart, "bulk of " + len + " bytes is longer than the " + remaining() + " bytes left");
             if (!request((int) len + 2)) throw shortRead("a bulk of " + len + " bytes");
-            int at = pos + (int) len;
-            if (a[at] != '\r' || a[at + 1] != '\n') {
+            int at = in.position() + (int) len;
+            if (in.array()[at] != '\r' || in.array()[at + 1] != '\n') {
                 throw error(MISSING_CRLF, offset() + len, "expected CRLF after a bulk of " + len + " bytes, found "
-                        + printable(a[at]) + " " + printable(a[at + 1]));
+                        + printable(in.array()[at]) + " " + printable(in.array()[at + 1]));
             }
             if (i == argOff.length) {
                 // Grown as arguments arrive: a declared count alone allocates nothing.
@@ -314,14 +264,14 @@ public final class AofReader implements Closeable {
             }
             argOff[i] = offset();
             argLen[i] = (int) len;
-            pos = at + 2;
+            in.position(at + 2);
         }
         argc = n;
         end = offset();
         checkCommand();
         track();
         commands++;
-        mark = -1;
+        in.unmark();
         return token = AofToken.COMMAND;
     }
 
@@ -329,13 +279,13 @@ public final class AofReader implements Closeable {
         int i = 0;
         while (true) {
             if (!request(i + 1)) throw shortRead("an annotation line");
-            if (a[pos + i] == '\n') break;
+            if (in.array()[in.position() + i] == '\n') break;
             if (++i >= MAX_ANNOTATION) throw error(BAD_PREFIX, start, "annotation line longer than the " + MAX_ANNOTATION + " bytes the server reads as one line");
         }
         int len = i;
-        if (len == 0 || a[pos + len - 1] != '\r') throw error(MISSING_CRLF, start + len, "annotation line does not end with CRLF");
-        annotation = new String(a, pos + 1, len - 2, StandardCharsets.ISO_8859_1);
-        pos += len + 1;
+        if (len == 0 || in.array()[in.position() + len - 1] != '\r') throw error(MISSING_CRLF, start + len, "annotation line does not end with CRLF");
+        annotation = new String(in.array(), in.position() + 1, len - 2, StandardCharsets.ISO_8859_1);
+        in.advance(len + 1);
         end = offset();
         if (annotation.startsWith("TS:")) {
             try {
@@ -350,11 +300,11 @@ public final class AofReader implements Closeable {
     private void checkCommand() throws AofFormatException {
         int nameAt = idx(0);
         CommandTable.Command c = argc > 1
-                ? CommandTable.get().lookup(a, nameAt, argLen[0], idx(1), argLen[1])
-                : CommandTable.get().lookup(a, nameAt, argLen[0], 0, -1);
+                ? CommandTable.get().lookup(in.array(), nameAt, argLen[0], idx(1), argLen[1])
+                : CommandTable.get().lookup(in.array(), nameAt, argLen[0], 0, -1);
         if (c == null) {
-            if (CommandTable.isModuleCommandName(a, nameAt, argLen[0])) return;
-            throw error(UNKNOWN_COMMAND, start, "no Redis or Valkey version has a command " + dev.salvor.rdb.StringRef.printable(a, nameAt, argLen[0], 40));
+            if (CommandTable.isModuleCommandName(in.array(), nameAt, argLen[0])) return;
+            throw error(UNKNOWN_COMMAND, start, "no Redis or Valkey version has a command " + dev.salvor.rdb.StringRef.printable(in.array(), nameAt, argLen[0], 40));
         }
         if (!c.acceptsArgc(argc)) {
             throw error(WRONG_ARITY, start, c.name() + " does not take " + argc + " arguments (arity " + Arrays.toString(c.arities()) + ")");
@@ -363,7 +313,7 @@ public final class AofReader implements Closeable {
     }
 
     private int idx(int i) {
-        return (int) (argOff[i] - base);
+        return in.indexOf(argOff[i]);
     }
 
     private void track() {
@@ -396,7 +346,7 @@ public final class AofReader implements Closeable {
         if (len == 0 || len > 9) return -1;
         int v = 0;
         for (int i = 0; i < len; i++) {
-            int c = a[at + i];
+            int c = in.array()[at + i];
             if (c < '0' || c > '9') return -1;
             v = v * 10 + (c - '0');
         }
@@ -448,7 +398,7 @@ public final class AofReader implements Closeable {
     /** Argument {@code i} as a fresh array. */
     public byte[] arg(int i) {
         int at = idx(i);
-        return Arrays.copyOfRange(a, at, at + argLen[i]);
+        return Arrays.copyOfRange(in.array(), at, at + argLen[i]);
     }
 
     /** Length of argument {@code i}. */
@@ -482,7 +432,7 @@ public final class AofReader implements Closeable {
             int bar = n.indexOf('|');
             return bar < 0 ? n : n.substring(0, bar);
         }
-        return new String(a, idx(0), Math.min(argLen[0], 64), StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+        return new String(in.array(), idx(0), Math.min(argLen[0], 64), StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
     }
 
     /**
@@ -490,7 +440,7 @@ public final class AofReader implements Closeable {
      * annotation line with its CRLF).
      */
     public void writeRaw(OutputStream out) throws IOException {
-        out.write(a, (int) (start - base), (int) (end - start));
+        out.write(in.array(), in.indexOf(start), (int) (end - start));
     }
 
     public String annotation() {
@@ -539,7 +489,7 @@ public final class AofReader implements Closeable {
     }
 
     public long size() {
-        return size;
+        return in.size();
     }
 
     @Override

@@ -8,37 +8,22 @@ import dev.salvor.export.NdjsonExporter;
 import dev.salvor.export.ParallelExport;
 import dev.salvor.rdb.RdbReader;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Single-thread throughput of {@code check} and {@code export} over an RDB file named by the
  * {@code rdb} parameter (benchmarks/run-benchmarks.sh makes a large one with a real redis-server).
  * Each operation reads the whole file once; MB/s = file size / time per operation.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.SingleShotTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 2)
-@Measurement(iterations = 3)
-@Fork(value = 1, jvmArgs = {"-Xmx256m"})
-public class RdbThroughputBenchmark {
+public class RdbThroughputBenchmark extends FileBenchmark {
     @Param("")
     public String rdb;
 
@@ -47,8 +32,7 @@ public class RdbThroughputBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        if (rdb.isEmpty()) throw new IllegalStateException("pass -p rdb=/path/to/file.rdb");
-        file = Path.of(rdb);
+        file = input(rdb, "rdb");
         size = Files.size(file);
     }
 

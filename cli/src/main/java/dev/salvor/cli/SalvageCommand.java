@@ -1,7 +1,5 @@
 package dev.salvor.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.salvor.io.OutputPlan;
 import dev.salvor.io.Text;
 import dev.salvor.io.Spool;
@@ -118,27 +116,7 @@ public final class SalvageCommand implements Callable<Integer> {
     }
 
     private void printJson(PrintWriter out, SalvageReport r, Path report) throws java.io.IOException {
-        JsonGenerator g = new JsonFactory().createGenerator(out);
-        g.useDefaultPrettyPrinter();
-        g.writeStartObject();
-        g.writeStringField("file", input);
-        g.writeStringField("repaired_file", output.toString());
-        g.writeStringField("report_file", report.toString());
-        g.writeNumberField("recovered", r.keysRecovered());
-        g.writeNumberField("partial", r.keysPartial());
-        g.writeNumberField("lost_at_least", r.losses().atLeast());
-        g.writeNumberField("lost_named", r.losses().named());
-        g.writeNumberField("lost_unnamed_at_least", r.losses().unnamedAtLeast());
-        if (r.losses().truncated()) g.writeNumberField("file_ends_at", r.losses().fileEndsAt());
-        g.writeNumberField("seen_in_damage", r.losses().seenInDamage().size());
-        g.writeNumberField("expiry_unknown", r.expiryUnknownKeys().size());
-        g.writeNumberField("doubtful", r.doubtfulKeys().size());
-        g.writeNumberField("unverified", r.unverifiedKeys().size());
-        g.writeNumberField("damaged_regions", r.regions().size());
-        g.writeNumberField("damaged_bytes", r.bytesDamaged());
-        g.writeBooleanField("clean", r.clean());
-        g.writeEndObject();
-        g.flush();
+        SalvageReportJson.writeSummary(out, r, input, output.toString(), report.toString());
         out.println();
     }
 }

@@ -2,6 +2,8 @@ package dev.salvor.rdb;
 
 import static dev.salvor.rdb.RdbFormatException.Reason.BAD_ENCODING;
 
+import dev.salvor.format.ByteWindow;
+
 import java.io.IOException;
 import java.math.BigDecimal;
 
@@ -32,9 +34,9 @@ final class ArrayDecoder extends ValueDecoder {
 
     private long index() throws IOException {
         long at = in.offset();
-        ByteSource s = in.in;
-        if (s.request(1) && (s.a[s.pos] & 0xc0) == 0xc0) {
-            throw in.error(BAD_ENCODING, at, "array index: expected a length, found special-encoding byte 0x" + Integer.toHexString(s.a[s.pos] & 0xff));
+        ByteWindow s = in.in;
+        if (s.request(1) && (s.array()[s.position()] & 0xc0) == 0xc0) {
+            throw in.error(BAD_ENCODING, at, "array index: expected a length, found special-encoding byte 0x" + Integer.toHexString(s.array()[s.position()] & 0xff));
         }
         long idx = in.rawLength("array index");
         if (idx == -1) throw in.error(BAD_ENCODING, at, "array index 2^64 - 1 is not a valid index");

@@ -1,5 +1,7 @@
 package dev.salvor.rdb;
 
+import dev.salvor.format.ByteWindow;
+
 import static dev.salvor.rdb.RdbFormatException.Reason.BAD_ENCODING;
 import static dev.salvor.rdb.RdbFormatException.Reason.BAD_LENGTH;
 import static dev.salvor.rdb.RdbFormatException.Reason.LIMIT_EXCEEDED;
@@ -8,12 +10,14 @@ import static dev.salvor.rdb.RdbFormatException.Reason.TRUNCATED;
 import java.io.IOException;
 
 /**
- * The RDB input primitives over a {@link ByteSource}: bytes, little- and big-endian integers,
+ * The RDB input primitives over a {@link ByteWindow}: bytes, little- and big-endian integers,
  * length encodings, doubles, stream ids, and located errors. It also holds where the reader is
  * (database and key), so every error names them; the reader's parts share one instance.
  */
 final class RdbInput {
-    final ByteSource in;
+    final ByteWindow in;
+    /** The CRC64 of every byte consumed since it was started (the file's checksum). */
+    final RunningCrc crc = new RunningCrc();
     final String source;
     final ReadConstraints constraints;
     /** Database in effect (SELECTDB), -1 inside a DUMP payload. */
@@ -30,12 +34,13 @@ final class RdbInput {
      */
     final boolean dumpPayload;
 
-    RdbInput(ByteSource in, String source, ReadConstraints constraints) {
+    RdbInput(ByteWindow in, String source, ReadConstraints constraints) {
         this(in, source, constraints, false);
     }
 
-    RdbInput(ByteSource in, String source, ReadConstraints constraints, boolean dumpPayload) {
+    RdbInput(ByteWindow in, String source, ReadConstraints constraints, boolean dumpPayload) {
         this.in = in;
+        in.tap(crc);
         this.source = source;
         this.constraints = constraints;
         this.dumpPayload = dumpPayload;
@@ -58,38 +63,38 @@ final class RdbInput {
     }
 
     int u8(String what) throws IOException {
-        ByteSource s = in;
-        if (s.pos >= s.lim && !s.request(1)) throw truncated(what);
-        return s.a[s.pos++] & 0xff;
+        int b = in.read();
+        if (b < 0) throw truncated(what);
+        return b;
     }
 
     long le(int n, String what) throws IOException {
         need(n, what);
-        ByteSource s = in;
-        byte[] a = s.a;
-        int p = s.pos;
+        ByteWindow s = in;
+        byte[] a = s.array();
+        int p = s.position();
         long v = 0;
         for (int i = n - 1; i >= 0; i--) v = v << 8 | (a[p + i] & 0xffL);
-        s.pos = p + n;
+        s.position(p + n);
         return v;
     }
 
     long be(int n, String what) throws IOException {
         need(n, what);
-        ByteSource s = in;
-        byte[] a = s.a;
-        int p = s.pos;
+        ByteWindow s = in;
+        byte[] a = s.array();
+        int p = s.position();
         long v = 0;
         for (int i = 0; i < n; i++) v = v << 8 | (a[p + i] & 0xffL);
-        s.pos = p + n;
+        s.position(p + n);
         return v;
     }
 
     /** Consumes {@code n} bytes (through the window, so they are checksummed); a shortfall is reported where they began. */
     void skip(long n, String what) throws IOException {
-        ByteSource s = in;
-        if (s.lim - s.pos >= n) {
-            s.pos += (int) n;
+        ByteWindow s = in;
+        if (s.limit() - s.position() >= n) {
+            s.advance((int) n);
             return;
         }
         long at = s.offset();
@@ -193,9 +198,9 @@ final class RdbInput {
         if (len == 255) return Double.NEGATIVE_INFINITY;
         need(len, what);
         // The server reads it with sscanf("%lg"): the longest prefix that is a number, if any.
-        byte[] a = in.a;
-        int p = in.pos;
-        in.pos += len;
+        byte[] a = in.array();
+        int p = in.position();
+        in.advance(len);
         if (CNumbers.strtodLength(a, p, len) == 0) throw error(BAD_ENCODING, start, what + ": not a number: " + StringRef.printable(a, p, len, 40));
         return CNumbers.strtod(a, p, len);
     }

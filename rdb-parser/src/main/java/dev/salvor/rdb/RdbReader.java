@@ -1,5 +1,7 @@
 package dev.salvor.rdb;
 
+import dev.salvor.format.ByteWindow;
+
 import static dev.salvor.rdb.RdbFormatException.Reason.EMPTY_VALUE;
 import static dev.salvor.rdb.RdbFormatException.Reason.UNKNOWN_TYPE;
 
@@ -47,7 +49,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
         FRAMING
     }
 
-    private final ByteSource bytes;
+    private final ByteWindow bytes;
     private final RdbInput in;
     private final RdbStrings strings;
     private final TopLevelRecords records;
@@ -77,7 +79,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
     /** The last module id read came from a MODULE_AUX record (else from a module value). */
     private boolean moduleFromAux;
 
-    private RdbReader(ByteSource bytes, String source, ReadConstraints constraints, Closeable closeable, boolean dumpPayload) {
+    private RdbReader(ByteWindow bytes, String source, ReadConstraints constraints, Closeable closeable, boolean dumpPayload) {
         this.bytes = bytes;
         this.in = new RdbInput(bytes, source, constraints, dumpPayload);
         this.strings = new RdbStrings(in);
@@ -103,7 +105,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
     public static RdbReader open(Path file, ReadConstraints constraints) throws IOException {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
         try {
-            return new RdbReader(new ByteSource(ch, ch.size(), constraints.windowSize()), file.toString(), constraints, ch, false);
+            return new RdbReader(ByteWindow.of(ch, 0, ch.size(), constraints.windowSize()), file.toString(), constraints, ch, false);
         } catch (RuntimeException e) {
             ch.close();
             throw e;
@@ -153,7 +155,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
         try {
             ch.position(offset);
-            RdbReader r = new RdbReader(new ByteSource(ch, offset, ch.size(), constraints.windowSize()), file.toString(), constraints, ch, false);
+            RdbReader r = new RdbReader(ByteWindow.of(ch, offset, ch.size(), constraints.windowSize()), file.toString(), constraints, ch, false);
             r.startAt(ctx);
             return r;
         } catch (IOException | RuntimeException e) {
@@ -168,7 +170,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
      * Used to try candidate resynchronisation points without touching the file.
      */
     public static RdbReader probe(byte[] buf, int off, int len, long absoluteStart, long totalSize, String source, Context ctx) {
-        RdbReader r = new RdbReader(new ByteSource(buf, off, len, absoluteStart, totalSize), source, ReadConstraints.defaults(), null, false);
+        RdbReader r = new RdbReader(ByteWindow.slice(buf, off, len, absoluteStart, totalSize), source, ReadConstraints.defaults(), null, false);
         r.startAt(ctx);
         return r;
     }
@@ -181,7 +183,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
         records.magic = null;
         state = State.TOP;
         records.checksumStatus = ChecksumStatus.UNVERIFIABLE;
-        bytes.crcOff();
+        bytes.tap(null);
     }
 
     /** Reads from a stream; {@code size} is the byte count when known, else -1. */
@@ -190,7 +192,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
     }
 
     public static RdbReader of(InputStream stream, String source, long size, ReadConstraints constraints) {
-        return new RdbReader(new ByteSource(stream, size, constraints.windowSize()), source, constraints, stream, false);
+        return new RdbReader(ByteWindow.of(stream, size, constraints.windowSize()), source, constraints, stream, false);
     }
 
     /**
@@ -210,7 +212,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
         // bytes loads, and bytes between the value and the footer are never looked at.
         // Errors in the value say which version the payload claims.
         String named = (source == null ? "DUMP payload" : source) + " (" + DumpFooter.claim(footer.version()) + ")";
-        RdbReader r = new RdbReader(new ByteSource(payload, 0, payload.length), named, constraints, null, true);
+        RdbReader r = new RdbReader(ByteWindow.slice(payload, 0, payload.length, 0, payload.length), named, constraints, null, true);
         r.records.version = footer.version();
         r.records.flavor = RdbFlavor.ofDumpVersion(footer.version());
         r.records.magic = null;

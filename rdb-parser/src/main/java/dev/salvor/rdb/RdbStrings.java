@@ -1,5 +1,7 @@
 package dev.salvor.rdb;
 
+import dev.salvor.format.ByteWindow;
+
 import static dev.salvor.rdb.RdbFormatException.Reason.BAD_ENCODING;
 import static dev.salvor.rdb.RdbFormatException.Reason.LIMIT_EXCEEDED;
 import static dev.salvor.rdb.RdbFormatException.Reason.LZF_FAILURE;
@@ -78,7 +80,7 @@ final class RdbStrings {
             lastRaw = true;
             lastLzf = false;
             kind = RAW;
-            in.in.pos--; // re-read as a length
+            in.in.advance(-1); // re-read as a length
             length = boundedLength(what, max, at);
             return;
         }
@@ -173,10 +175,10 @@ final class RdbStrings {
     private void finishRead(StringRef out, String what) throws IOException {
         if (kind == RAW) {
             int len = length;
-            ByteSource s = input.in;
-            if (s.lim - s.pos < len) input.need(len, what);
-            out.setBytes(s.a, s.pos, len);
-            s.pos += len;
+            ByteWindow s = input.in;
+            if (s.limit() - s.position() < len) input.need(len, what);
+            out.setBytes(s.array(), s.position(), len);
+            s.advance(len);
         } else if (kind == INTEGER) {
             out.setInteger(intValue);
         } else {
@@ -196,23 +198,23 @@ final class RdbStrings {
 
     /** Decompresses the LZF data whose header was just read into storage owned by {@code out}. */
     private void inflate(StringRef out, String what) throws IOException {
-        ByteSource s = input.in;
+        ByteWindow s = input.in;
         int total = length;
         long left = compressed;
         if (total == 0) {
             input.skip(left, what + " (LZF data)");
-            out.setBytes(s.a, s.pos, 0);
+            out.setBytes(s.array(), s.position(), 0);
             return;
         }
-        int room = (int) Math.min(total, Math.max(LZF_FIRST_ROOM, Math.min(left, s.lim - s.pos)));
+        int room = (int) Math.min(total, Math.max(LZF_FIRST_ROOM, Math.min(left, s.limit() - s.position())));
         byte[] dst = out.ownedBuffer(room + Lzf.SLACK);
         int op = 0;
         while (true) {
-            int avail = s.lim - s.pos;
+            int avail = s.limit() - s.position();
             boolean ends = avail >= left;
-            int status = lzf.run(s.a, s.pos, ends ? s.pos + (int) left : s.lim, ends, dst, op, room, total, total);
-            left -= lzf.ip - s.pos;
-            s.pos = lzf.ip;
+            int status = lzf.run(s.array(), s.position(), ends ? s.position() + (int) left : s.limit(), ends, dst, op, room, total, total);
+            left -= lzf.ip - s.position();
+            s.position(lzf.ip);
             op = lzf.op;
             switch (status) {
                 case Lzf.DONE -> {
@@ -283,9 +285,9 @@ final class RdbStrings {
         if (chunkLeft == 0) return false;
         int n = (int) Math.min(chunkLeft, chunkSize);
         input.need(n, chunkWhat);
-        ByteSource s = input.in;
-        out.setBytes(s.a, s.pos, n);
-        s.pos += n;
+        ByteWindow s = input.in;
+        out.setBytes(s.array(), s.position(), n);
+        s.advance(n);
         chunkLeft -= n;
         chunkDelivered += n;
         return true;
@@ -304,15 +306,15 @@ final class RdbStrings {
         }
         int from = ringOp;
         int room = from + chunkSize;
-        ByteSource s = input.in;
+        ByteWindow s = input.in;
         while (true) {
             long remaining = chunkTotal - chunkDelivered - (ringOp - from);
             int outEnd = (int) Math.min(ringOp + remaining, Integer.MAX_VALUE - 1024);
-            int avail = s.lim - s.pos;
+            int avail = s.limit() - s.position();
             boolean ends = avail >= chunkLeft;
-            int status = lzf.run(s.a, s.pos, ends ? s.pos + (int) chunkLeft : s.lim, ends, ring, ringOp, Math.min(room, outEnd), outEnd, chunkTotal);
-            chunkLeft -= lzf.ip - s.pos;
-            s.pos = lzf.ip;
+            int status = lzf.run(s.array(), s.position(), ends ? s.position() + (int) chunkLeft : s.limit(), ends, ring, ringOp, Math.min(room, outEnd), outEnd, chunkTotal);
+            chunkLeft -= lzf.ip - s.position();
+            s.position(lzf.ip);
             ringOp = lzf.op;
             if (status == Lzf.NEED_INPUT) {
                 moreCompressed(chunkLeft, chunkWhat);

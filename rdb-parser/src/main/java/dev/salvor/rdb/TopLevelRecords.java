@@ -1,5 +1,7 @@
 package dev.salvor.rdb;
 
+import dev.salvor.format.ByteWindow;
+
 import static dev.salvor.rdb.RdbFormatException.Reason.BAD_ENCODING;
 import static dev.salvor.rdb.RdbFormatException.Reason.BAD_HEADER;
 import static dev.salvor.rdb.RdbFormatException.Reason.BAD_LENGTH;
@@ -81,9 +83,9 @@ final class TopLevelRecords {
      */
     void readHeader() throws IOException {
         in.tokenOffset = 0;
-        ByteSource s = in.in;
+        ByteWindow s = in.in;
         if (!s.request(9)) throw in.error(BAD_HEADER, 0, "expected a 9-byte REDIS or VALKEY header, the input has " + s.available() + " bytes");
-        String head = new String(s.a, s.pos, 9, StandardCharsets.ISO_8859_1);
+        String head = new String(s.array(), s.position(), 9, StandardCharsets.ISO_8859_1);
         boolean valkeyMagic;
         int digitsAt;
         if (head.startsWith("REDIS") && allDigits(head, 5)) {
@@ -96,7 +98,7 @@ final class TopLevelRecords {
             valkeyMagic = assumption.producer() == RdbProducer.VALKEY;
             digitsAt = -1;
         } else {
-            throw in.error(BAD_HEADER, 0, "expected REDIS<4 digits> or VALKEY<3 digits>, found " + StringRef.printable(s.a, s.pos, 9, 9));
+            throw in.error(BAD_HEADER, 0, "expected REDIS<4 digits> or VALKEY<3 digits>, found " + StringRef.printable(s.array(), s.position(), 9, 9));
         }
         version = digitsAt < 0 ? assumption.versionWithoutHeader() : Integer.parseInt(head.substring(digitsAt));
         if (digitsAt >= 0 && version < 1) throw in.error(BAD_HEADER, digitsAt, "RDB version " + version + " does not exist");
@@ -113,7 +115,7 @@ final class TopLevelRecords {
         // of what is read instead (a repaired file gets a header that matches its records).
         magic = digitsAt >= 0 && assumption.version() == 0 ? head
                 : flavor == RdbFlavor.VALKEY ? String.format("VALKEY%03d", version) : String.format("REDIS%04d", version);
-        s.pos += 9;
+        s.advance(9);
     }
 
     /** Who wrote the file as far as the header read so far says; null for a DUMP payload or a resumed read. */
@@ -315,19 +317,20 @@ final class TopLevelRecords {
 
     private RdbToken readEof(long opOffset) throws IOException {
         eofOffset = opOffset;
-        ByteSource s = in.in;
+        ByteWindow s = in.in;
         if (checksumStatus == ChecksumStatus.UNVERIFIABLE) {
             if (version >= 5) storedChecksum = in.le(8, "CRC64 checksum");
         } else if (version >= 5) {
-            long computed = s.crcUpToHere();
+            in.in.flushTap();
+            long computed = in.crc.value();
             long stored = in.le(8, "CRC64 checksum");
-            s.crcOff();
+            s.tap(null);
             storedChecksum = stored;
             computedChecksum = computed;
             if (stored == 0) checksumStatus = ChecksumStatus.DISABLED;
             else checksumStatus = stored == computed ? ChecksumStatus.OK : ChecksumStatus.MISMATCH;
         } else {
-            s.crcOff();
+            s.tap(null);
             checksumStatus = ChecksumStatus.ABSENT;
         }
         return RdbToken.EOF;

@@ -14,7 +14,7 @@ final class Parts {
     }
 
     Parts(byte[] bytes, ReadConstraints constraints) {
-        in = new RdbInput(new ByteSource(bytes, 0, bytes.length), "test", constraints);
+        in = new RdbInput(dev.salvor.format.ByteWindow.slice(bytes, 0, bytes.length, 0, bytes.length), "test", constraints);
         strings = new RdbStrings(in);
         blob = new Blob(in, strings);
     }

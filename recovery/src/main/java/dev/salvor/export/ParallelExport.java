@@ -2,7 +2,7 @@ package dev.salvor.export;
 
 import dev.salvor.rdb.ChecksumStatus;
 import dev.salvor.rdb.RdbReader;
-import dev.salvor.rdb.RdbToken;
+import dev.salvor.rdb.walk.ParallelRanges;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -11,35 +11,23 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
 /**
  * NDJSON export of an RDB file on several threads, with exactly the output of the one-thread
  * {@link NdjsonExporter}: same records, same order, same error at the same point.
  *
- * <p>A planner walks the file in skim mode (framing and CRC64 only, several times faster than a
- * full decode) and cuts it into ranges of whole top-level records. Workers decode and write each
- * range into a queue of chunks; the calling thread copies the ranges to the output in file order.
- * Memory stays bounded: the planner runs at most a few ranges ahead, and a worker whose range is
- * not yet at the head of the output waits once its chunk queue is full, so a huge key streams
- * through in chunks instead of being held.
+ * <p>The file is cut into ranges of whole records by {@link ParallelRanges}. Workers decode and
+ * write each range into a queue of chunks; the calling thread copies the ranges to the output in
+ * file order. Memory stays bounded: the planner runs at most a few ranges ahead, and a worker whose
+ * range is not yet at the head of the output waits once its chunk queue is full, so a huge key
+ * streams through in chunks instead of being held (output held is at most ranges x chunks x chunk
+ * size, typically one or two chunks per range).
  */
 public final class ParallelExport {
-    /** Input bytes per range: large enough to amortise a reader, small enough to balance load. */
-    static final long RANGE_BYTES = 1L << 20;
+    static final long RANGE_BYTES = ParallelRanges.RANGE_BYTES;
     private static final int CHUNK_BYTES = 256 << 10;
     private static final int CHUNKS_PER_RANGE = 16;
-    /**
-     * Ranges in flight per worker: while one worker is busy with a large key, the others go this
-     * far ahead. Output held meanwhile is at most ranges x chunks x chunk size (typically one or
-     * two chunks per range).
-     */
-    private static final int RANGES_AHEAD = 8;
 
     /** What an export found, besides the records: counts and the file's checksum verdict. */
     public record Result(ExportSummary summary, ChecksumStatus checksum, long storedChecksum, long computedChecksum) {
@@ -73,29 +61,13 @@ public final class ParallelExport {
      * first error in file order, after writing every record before it, as the one-thread export does.
      */
     public Result run(OutputStream out, LongConsumer progress) throws IOException {
-        BlockingQueue<Range> ordered = new ArrayBlockingQueue<>(RANGES_AHEAD * workers);
-        AtomicInteger threadNo = new AtomicInteger();
-        // Whatever escapes a thread (an Error the thread's own handling could not pass on) ends the run.
-        AtomicReference<Throwable> fatal = new AtomicReference<>();
-        Thread.UncaughtExceptionHandler onFatal = (t, e) -> fatal.compareAndSet(null, e);
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "salvor-export-" + threadNo.incrementAndGet());
-            t.setDaemon(true);
-            t.setUncaughtExceptionHandler(onFatal);
-            return t;
-        });
-        Planner planner = new Planner(ordered, pool);
-        Thread plannerThread = new Thread(planner, "salvor-export-planner");
-        plannerThread.setDaemon(true);
-        plannerThread.setUncaughtExceptionHandler(onFatal);
-        plannerThread.start();
-        try {
+        Plan plan = new Plan();
+        try (ParallelRanges<Range> ranges = new ParallelRanges<>(file, workers, rangeBytes, "export", plan)) {
             long keys = 0, skipped = 0, functions = 0, elements = 0;
-            while (true) {
-                Range range = take(ordered, fatal);
-                if (range == Range.END) break;
+            Range range;
+            while ((range = ranges.next()) != null) {
                 Object item;
-                while (!((item = take(range.chunks, fatal)) instanceof Done)) {
+                while (!((item = ranges.take(range.chunks)) instanceof Done)) {
                     Chunk c = (Chunk) item;
                     out.write(c.bytes, 0, c.length);
                     spare.offer(c.bytes);
@@ -107,52 +79,20 @@ public final class ParallelExport {
                     functions += done.summary.functions();
                     elements += done.summary.elements();
                 }
-                if (done.failure != null) rethrow(done.failure);
-                progress.accept(Math.min(range.end, planner.size));
+                if (done.failure != null) throw ParallelRanges.rethrow(done.failure);
+                progress.accept(Math.min(range.records.end(), ranges.size()));
             }
-            if (planner.failure != null) rethrow(planner.failure);
-            return new Result(new ExportSummary(keys, skipped, functions, elements),
-                    planner.checksum, planner.stored, planner.computed);
-        } finally {
-            plannerThread.interrupt();
-            pool.shutdownNow();
+            return new Result(new ExportSummary(keys, skipped, functions, elements), plan.checksum, plan.stored, plan.computed);
         }
     }
 
-    /** The next item; a thread that died without handing over its result ends the wait with its error. */
-    private static <T> T take(BlockingQueue<T> q, AtomicReference<Throwable> fatal) throws IOException {
-        try {
-            while (true) {
-                T item = q.poll(100, TimeUnit.MILLISECONDS);
-                if (item != null) return item;
-                Throwable t = fatal.get();
-                if (t != null) rethrow(t);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("export interrupted");
-        }
-    }
-
-    private static void rethrow(Throwable t) throws IOException {
-        if (t instanceof IOException e) throw e;
-        if (t instanceof RuntimeException e) throw e;
-        if (t instanceof Error e) throw e;
-        throw new IOException(t);
-    }
-
-    /** Records starting in [start, end) of the file, read with the planner's context at start. */
+    /** A range of records and the chunks its worker writes for the caller. */
     private static final class Range {
-        static final Range END = new Range(-1, -1, null);
-        final long start;
-        final long end;
-        final RdbReader.Context context;
+        final ParallelRanges.Range records;
         final BlockingQueue<Object> chunks = new ArrayBlockingQueue<>(CHUNKS_PER_RANGE);
 
-        Range(long start, long end, RdbReader.Context context) {
-            this.start = start;
-            this.end = end;
-            this.context = context;
+        Range(ParallelRanges.Range records) {
+            this.records = records;
         }
     }
 
@@ -163,68 +103,27 @@ public final class ParallelExport {
     private record Done(ExportSummary summary, Throwable failure) {
     }
 
-    private final class Planner implements Runnable {
-        private final BlockingQueue<Range> ordered;
-        private final ExecutorService pool;
-        volatile Throwable failure;
-        volatile long size = Long.MAX_VALUE;
+    /** A range per item; the checksum verdict as the planner read it. */
+    private final class Plan implements ParallelRanges.Plan<Range> {
         volatile ChecksumStatus checksum = ChecksumStatus.NOT_REACHED;
         volatile long stored;
         volatile long computed;
 
-        Planner(BlockingQueue<Range> ordered, ExecutorService pool) {
-            this.ordered = ordered;
-            this.pool = pool;
+        @Override
+        public void end(RdbReader planner) {
+            checksum = planner.checksumStatus();
+            stored = planner.storedChecksum();
+            computed = planner.computedChecksum();
         }
 
         @Override
-        public void run() {
-            long start = -1;
-            RdbReader.Context context = null;
-            try (RdbReader r = RdbReader.open(file)) {
-                size = r.size();
-                r.next(); // the header
-                start = r.offset();
-                context = r.context();
-                RdbToken t;
-                while ((t = r.next()) != RdbToken.END) {
-                    if (t != RdbToken.KEY) continue;
-                    long keyStart = r.tokenOffset();
-                    if (keyStart - start >= rangeBytes) {
-                        submit(new Range(start, keyStart, context));
-                        start = keyStart;
-                        context = r.context();
-                    }
-                    r.skipValue(RdbReader.Skip.FRAMING);
-                }
-                submit(new Range(start, r.eofOffset(), context));
-                checksum = r.checksumStatus();
-                stored = r.storedChecksum();
-                computed = r.computedChecksum();
-            } catch (InterruptedException e) {
-                return;
-            } catch (Throwable e) {
-                failure = e;
-                // The rest of the file goes to one worker, whose full decode meets this error or an
-                // earlier one, after writing every record before it.
-                if (start >= 0) {
-                    try {
-                        submit(new Range(start, Long.MAX_VALUE, context));
-                    } catch (InterruptedException ie) {
-                        return;
-                    }
-                }
-            }
-            try {
-                ordered.put(Range.END);
-            } catch (InterruptedException e) {
-                // The writer has stopped.
-            }
+        public Range item(ParallelRanges.Range records) {
+            return new Range(records);
         }
 
-        private void submit(Range range) throws InterruptedException {
-            ordered.put(range);
-            pool.execute(() -> exportRange(range));
+        @Override
+        public void work(Range range) {
+            exportRange(range);
         }
     }
 
@@ -233,8 +132,8 @@ public final class ParallelExport {
         Throwable failure = null;
         try (ChunkStream out = new ChunkStream(range.chunks, spare);
              NdjsonExporter exporter = new NdjsonExporter(out, ExportFormat.NDJSON, selector, NdjsonExporter.NO_SORT)) {
-            try (RdbReader r = RdbReader.resume(file, range.start, range.context)) {
-                exporter.export(r, range.end);
+            try (RdbReader r = range.records.open(file)) {
+                exporter.export(r, range.records.end());
             } catch (Interrupted e) {
                 throw e;
             } catch (Throwable e) {

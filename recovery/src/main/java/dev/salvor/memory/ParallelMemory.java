@@ -4,31 +4,25 @@ import dev.salvor.rdb.ChecksumStatus;
 import dev.salvor.rdb.RdbFlavor;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
+import dev.salvor.rdb.walk.ParallelRanges;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 
 /**
- * {@code salvor memory} of a plain file on several threads, with the one-thread result: a planner
- * walks the file in skim mode (framing and CRC64 only) and cuts it into ranges of whole records;
- * workers estimate every key of a range; the calling thread takes the ranges in file order and
- * sums their keys, so the report and the per-key records come out as one thread makes them. At
- * most a few ranges per worker are in flight, so memory stays bounded.
+ * {@code salvor memory} of a plain file on several threads, with the one-thread result: the file is
+ * cut into ranges of whole records by {@link ParallelRanges}; workers estimate every key of a
+ * range; the calling thread takes the ranges in file order and sums their keys, so the report and
+ * the per-key records come out as one thread makes them.
  */
 final class ParallelMemory {
-    static final long RANGE_BYTES = 1L << 20;
-    private static final int RANGES_AHEAD = 8;
+    static final long RANGE_BYTES = ParallelRanges.RANGE_BYTES;
 
     record Result(int version, RdbFlavor flavor, MemoryModel model, MemoryAggregator aggregator, ChecksumStatus checksum) {
     }
@@ -46,29 +40,16 @@ final class ParallelMemory {
         this.rangeBytes = rangeBytes;
     }
 
-    /** Records starting in [start, end), read with the planner's context at start; keys estimated by a worker. */
-    private record Range(long start, long end, RdbReader.Context context, CompletableFuture<List<KeyMemory>> keys) {
+    /** A range of records and the keys a worker estimated in it. */
+    private record Range(ParallelRanges.Range records, MemoryModel model, CompletableFuture<List<KeyMemory>> keys) {
     }
 
-    private static final Range END = new Range(-1, -1, null, null);
-
     Result run(MemoryAnalyzer.KeySink sink, LongConsumer progress, long fileTimeMs) throws IOException {
-        BlockingQueue<Range> ordered = new ArrayBlockingQueue<>(RANGES_AHEAD * workers);
-        AtomicInteger threadNo = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "salvor-memory-" + threadNo.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        Planner planner = new Planner(ordered, pool);
-        Thread plannerThread = new Thread(planner, "salvor-memory-planner");
-        plannerThread.setDaemon(true);
-        plannerThread.start();
+        Plan plan = new Plan();
         MemoryAggregator agg = null;
-        try {
-            while (true) {
-                Range range = take(ordered);
-                if (range == END) break;
+        try (ParallelRanges<Range> ranges = new ParallelRanges<>(file, workers, rangeBytes, "memory", plan)) {
+            Range range;
+            while ((range = ranges.next()) != null) {
                 if (agg == null) agg = facts.aggregator(fileTimeMs);
                 List<KeyMemory> keys;
                 try {
@@ -83,120 +64,67 @@ final class ParallelMemory {
                             agg.add(k);
                             sink.key(k);
                         }
-                        throw rethrow(p.getCause());
+                        throw ParallelRanges.rethrow(p.getCause());
                     }
-                    throw rethrow(e.getCause());
+                    throw ParallelRanges.rethrow(e.getCause());
                 }
                 for (KeyMemory k : keys) {
                     agg.add(k);
                     sink.key(k);
                 }
-                if (progress != null) progress.accept(Math.min(range.end, planner.size));
+                if (progress != null) progress.accept(Math.min(range.records.end(), ranges.size()));
             }
-            if (planner.failure != null) throw rethrow(planner.failure);
             if (agg == null) agg = facts.aggregator(fileTimeMs);
-            return new Result(planner.version, planner.flavor, planner.model, agg, planner.checksum);
-        } finally {
-            plannerThread.interrupt();
-            pool.shutdownNow();
+            return new Result(plan.version, plan.flavor, plan.model, agg, plan.checksum);
         }
     }
 
-    private static <T> T take(BlockingQueue<T> q) throws InterruptedIOException {
-        try {
-            return q.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("memory analysis interrupted");
-        }
-    }
-
-    private static IOException rethrow(Throwable t) throws IOException {
-        if (t instanceof IOException e) throw e;
-        if (t instanceof RuntimeException e) throw e;
-        if (t instanceof Error e) throw e;
-        throw new IOException(t);
-    }
-
-    private final class Planner implements Runnable {
-        private final BlockingQueue<Range> ordered;
-        private final ExecutorService pool;
-        volatile Throwable failure;
-        volatile long size = Long.MAX_VALUE;
+    /** The file's facts as the planner reads them; each range estimated with the model known when it was cut. */
+    private final class Plan implements ParallelRanges.Plan<Range> {
         volatile ChecksumStatus checksum = ChecksumStatus.NOT_REACHED;
         volatile int version;
         volatile RdbFlavor flavor;
         volatile MemoryModel model;
 
-        Planner(BlockingQueue<Range> ordered, ExecutorService pool) {
-            this.ordered = ordered;
-            this.pool = pool;
+        @Override
+        public void header(RdbReader planner) {
+            version = planner.version();
+            flavor = planner.flavor();
         }
 
         @Override
-        public void run() {
-            long start = -1;
-            RdbReader.Context context = null;
-            try (RdbReader r = RdbReader.open(file)) {
-                size = r.size();
-                r.next(); // the header
-                version = r.version();
-                flavor = r.flavor();
-                start = r.offset();
-                context = r.context();
-                RdbToken t;
-                while ((t = r.next()) != RdbToken.END) {
-                    facts.see(r, t);
-                    if (t != RdbToken.KEY) continue;
-                    if (model == null) model = facts.model(r);
-                    long keyStart = r.tokenOffset();
-                    if (keyStart - start >= rangeBytes) {
-                        submit(new Range(start, keyStart, context, new CompletableFuture<>()));
-                        start = keyStart;
-                        context = r.context();
-                    }
-                    r.skipValue(RdbReader.Skip.FRAMING);
-                }
-                if (model == null) model = facts.model(r);
-                submit(new Range(start, r.eofOffset(), context, new CompletableFuture<>()));
-                checksum = r.checksumStatus();
-            } catch (InterruptedException e) {
-                return;
-            } catch (Throwable e) {
-                failure = e;
-                // The rest of the file goes to one worker, whose full decode meets this error or an
-                // earlier one, after estimating every key before it.
-                if (start >= 0 && model != null) {
-                    try {
-                        submit(new Range(start, Long.MAX_VALUE, context, new CompletableFuture<>()));
-                    } catch (InterruptedException ie) {
-                        return;
-                    }
-                }
-            }
-            try {
-                ordered.put(END);
-            } catch (InterruptedException e) {
-                // The consumer has stopped.
-            }
+        public void token(RdbReader planner, RdbToken token) throws IOException {
+            facts.see(planner, token);
+            if (token == RdbToken.KEY && model == null) model = facts.model(planner);
         }
 
-        private void submit(Range range) throws InterruptedException {
-            ordered.put(range);
-            MemoryModel m = model;
-            pool.execute(() -> estimate(range, m));
+        @Override
+        public void end(RdbReader planner) throws IOException {
+            if (model == null) model = facts.model(planner);
+            checksum = planner.checksumStatus();
+        }
+
+        @Override
+        public Range item(ParallelRanges.Range records) {
+            // Without a model no key was read: the planner failed before the first one.
+            return model == null ? null : new Range(records, model, new CompletableFuture<>());
+        }
+
+        @Override
+        public void work(Range range) {
+            estimate(range);
         }
     }
 
     /** Estimates every key that starts in the range; an error completes the range exceptionally after its keys. */
-    private void estimate(Range range, MemoryModel model) {
+    private void estimate(Range range) {
         List<KeyMemory> keys = new ArrayList<>();
-        KeyEstimator estimator = new KeyEstimator(model);
-        try (RdbReader r = RdbReader.resume(file, range.start, range.context)) {
+        KeyEstimator estimator = new KeyEstimator(range.model);
+        try (RdbReader r = range.records.open(file)) {
             RdbToken t;
             while ((t = r.next()) != RdbToken.END && t != RdbToken.EOF) {
                 if (t != RdbToken.KEY) continue;
-                if (r.tokenOffset() >= range.end) break;
+                if (r.tokenOffset() >= range.records.end()) break;
                 keys.add(estimator.read(r));
             }
             range.keys.complete(keys);

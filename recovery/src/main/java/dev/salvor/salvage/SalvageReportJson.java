@@ -7,6 +7,7 @@ import dev.salvor.export.RedisStrings;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.Writer;
 import java.util.List;
 import java.util.Locale;
 
@@ -38,17 +39,7 @@ public final class SalvageReportJson {
             g.writeStringField("checksum", r.checksum().name().toLowerCase(Locale.ROOT));
             g.writeBooleanField("reached_eof", r.reachedEof());
             g.writeObjectFieldStart("counts");
-            g.writeNumberField("recovered", r.keysRecovered());
-            g.writeNumberField("partial", r.keysPartial());
-            g.writeNumberField("lost_at_least", r.losses().atLeast());
-            g.writeNumberField("lost_named", r.losses().named());
-            g.writeNumberField("lost_unnamed_at_least", r.losses().unnamedAtLeast());
-            g.writeNumberField("seen_in_damage", r.losses().seenInDamage().size());
-            g.writeNumberField("expiry_unknown", r.expiryUnknownKeys().size());
-            g.writeNumberField("doubtful", r.doubtfulKeys().size());
-            g.writeNumberField("unverified", r.unverifiedKeys().size());
-            g.writeNumberField("damaged_regions", r.regions().size());
-            g.writeNumberField("damaged_bytes", r.bytesDamaged());
+            counts(g, r, false);
             g.writeEndObject();
             if (repairedFile != null) g.writeStringField("repaired_file", repairedFile);
             if (quarantineFile != null) g.writeStringField("quarantine_file", quarantineFile);
@@ -74,6 +65,39 @@ public final class SalvageReportJson {
             g.writeEndArray();
             g.writeEndObject();
         }
+    }
+
+    /**
+     * What {@code salvor salvage --json} prints: the files written and the counts of the report
+     * ({@code file_ends_at} among them when the file was cut off), one pretty-printed object.
+     */
+    public static void writeSummary(Writer out, SalvageReport r, String file, String repairedFile, String reportFile) throws IOException {
+        try (JsonGenerator g = JSON.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeStringField("file", file);
+            g.writeStringField("repaired_file", repairedFile);
+            g.writeStringField("report_file", reportFile);
+            counts(g, r, true);
+            g.writeBooleanField("clean", r.clean());
+            g.writeEndObject();
+        }
+    }
+
+    /** The key and region counts, one field each; {@code fileEnd}: with the cut-off end of a truncated file. */
+    private static void counts(JsonGenerator g, SalvageReport r, boolean fileEnd) throws IOException {
+        g.writeNumberField("recovered", r.keysRecovered());
+        g.writeNumberField("partial", r.keysPartial());
+        g.writeNumberField("lost_at_least", r.losses().atLeast());
+        g.writeNumberField("lost_named", r.losses().named());
+        g.writeNumberField("lost_unnamed_at_least", r.losses().unnamedAtLeast());
+        if (fileEnd && r.losses().truncated()) g.writeNumberField("file_ends_at", r.losses().fileEndsAt());
+        g.writeNumberField("seen_in_damage", r.losses().seenInDamage().size());
+        g.writeNumberField("expiry_unknown", r.expiryUnknownKeys().size());
+        g.writeNumberField("doubtful", r.doubtfulKeys().size());
+        g.writeNumberField("unverified", r.unverifiedKeys().size());
+        g.writeNumberField("damaged_regions", r.regions().size());
+        g.writeNumberField("damaged_bytes", r.bytesDamaged());
     }
 
     /** The damaged regions as a "regions" array (with each one's place in the quarantine file when given). */

@@ -1,0 +1,208 @@
+package dev.salvor.rdb.walk;
+
+import dev.salvor.rdb.RdbReader;
+import dev.salvor.rdb.RdbToken;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A plain RDB file read on several threads with the one-thread result. A planner thread walks
+ * the file by its framing (values skipped, CRC64 over every byte) and cuts it into ranges of whole
+ * top-level records; workers read each range with a full decode; the calling thread takes the
+ * ranges in file order ({@link #next()}). Memory stays bounded: the planner runs at most a few
+ * ranges per worker ahead.
+ *
+ * <p>When the framing fails, the rest of the file from the last cut goes to one worker as a last
+ * range ending at {@code Long.MAX_VALUE}: its full decode meets this error or an earlier one after
+ * every record before it, as a one-thread read would. The planner's own error comes from
+ * {@link #next()} after the last range.
+ *
+ * @param <T> what the caller hands a worker for a range and takes back in order (the range's
+ *            results, or a queue the worker fills while the caller drains it)
+ */
+public final class ParallelRanges<T> implements AutoCloseable {
+    /** Input bytes per range: large enough to amortise a reader, small enough to balance load. */
+    public static final long RANGE_BYTES = 1L << 20;
+    /** Ranges in flight per worker: while one worker is busy with a large key, the others go this far ahead. */
+    private static final int RANGES_AHEAD = 8;
+
+    /**
+     * The records that start in [start, end) of the file, read with the planner's context at
+     * start ({@code end} is Long.MAX_VALUE for the last range of a file whose framing failed).
+     */
+    public record Range(long start, long end, RdbReader.Context context) {
+        /** A reader of the file positioned at this range's first record. */
+        public RdbReader open(Path file) throws IOException {
+            return RdbReader.resume(file, start, context);
+        }
+    }
+
+    /** What the planner and the workers do for one user of the ranges. */
+    public interface Plan<T> {
+        /** On the planner thread, once the header is read. */
+        default void header(RdbReader planner) throws IOException {
+        }
+
+        /** On the planner thread, each token before the planner may cut a range at it (values are skipped). */
+        default void token(RdbReader planner, RdbToken token) throws IOException {
+        }
+
+        /** On the planner thread, at the end of the file, before the last range is handed out. */
+        default void end(RdbReader planner) throws IOException {
+        }
+
+        /**
+         * On the planner thread: what a worker gets for {@code range} and the caller takes back in
+         * order; null leaves the range out (the planner failed before the user could read keys).
+         */
+        T item(Range range);
+
+        /** On a worker: reads the range and hands every outcome, an error too, to {@code item}; never throws. */
+        void work(T item);
+    }
+
+    private final Path file;
+    private final Plan<T> plan;
+    private final long rangeBytes;
+    private final String name;
+    @SuppressWarnings("unchecked")
+    private final T end = (T) new Object();
+    private final BlockingQueue<T> ordered;
+    private final ExecutorService pool;
+    private final Thread plannerThread;
+    // Whatever escapes a thread (an Error its own handling could not pass on) ends the run.
+    private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+    private volatile Throwable failure;
+    private volatile long size = Long.MAX_VALUE;
+    private boolean ended;
+
+    /**
+     * Starts the planner and {@code workers} workers, named {@code salvor-NAME-planner} and
+     * {@code salvor-NAME-N}; {@link #close()} stops them.
+     */
+    public ParallelRanges(Path file, int workers, long rangeBytes, String name, Plan<T> plan) {
+        if (workers < 1) throw new IllegalArgumentException("workers must be at least 1");
+        this.file = file;
+        this.plan = plan;
+        this.rangeBytes = rangeBytes;
+        this.name = name;
+        this.ordered = new ArrayBlockingQueue<>(RANGES_AHEAD * workers);
+        Thread.UncaughtExceptionHandler onFatal = (t, e) -> fatal.compareAndSet(null, e);
+        AtomicInteger threadNo = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "salvor-" + name + "-" + threadNo.incrementAndGet());
+            t.setDaemon(true);
+            t.setUncaughtExceptionHandler(onFatal);
+            return t;
+        });
+        this.plannerThread = new Thread(this::planAll, "salvor-" + name + "-planner");
+        plannerThread.setDaemon(true);
+        plannerThread.setUncaughtExceptionHandler(onFatal);
+        plannerThread.start();
+    }
+
+    /** The file's size once the planner opened it (Long.MAX_VALUE before), for progress. */
+    public long size() {
+        return size;
+    }
+
+    /**
+     * The next range's item in file order, or null after the last one. Throws the planner's error
+     * after the last range, and the error of a thread that died without handing over its result.
+     */
+    public T next() throws IOException {
+        if (ended) return null;
+        T item = take(ordered);
+        if (item != end) return item;
+        ended = true;
+        if (failure != null) throw rethrow(failure);
+        return null;
+    }
+
+    /** Takes from a queue a worker fills; a thread that died without handing over its result ends the wait with its error. */
+    public <X> X take(BlockingQueue<X> q) throws IOException {
+        try {
+            while (true) {
+                X item = q.poll(100, TimeUnit.MILLISECONDS);
+                if (item != null) return item;
+                Throwable t = fatal.get();
+                if (t != null) throw rethrow(t);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException(name + " interrupted");
+        }
+    }
+
+    /** The error as what it is, when it is an IOException, RuntimeException or Error. */
+    public static IOException rethrow(Throwable t) throws IOException {
+        if (t instanceof IOException e) throw e;
+        if (t instanceof RuntimeException e) throw e;
+        if (t instanceof Error e) throw e;
+        throw new IOException(t);
+    }
+
+    @Override
+    public void close() {
+        plannerThread.interrupt();
+        pool.shutdownNow();
+    }
+
+    private void planAll() {
+        long start = -1;
+        RdbReader.Context context = null;
+        try (RdbReader r = RdbReader.open(file)) {
+            size = r.size();
+            r.next(); // the header
+            plan.header(r);
+            start = r.offset();
+            context = r.context();
+            RdbToken t;
+            while ((t = r.next()) != RdbToken.END) {
+                plan.token(r, t);
+                if (t != RdbToken.KEY) continue;
+                long keyStart = r.tokenOffset();
+                if (keyStart - start >= rangeBytes) {
+                    submit(new Range(start, keyStart, context));
+                    start = keyStart;
+                    context = r.context();
+                }
+                r.skipValue(RdbReader.Skip.FRAMING);
+            }
+            plan.end(r);
+            submit(new Range(start, r.eofOffset(), context));
+        } catch (InterruptedException e) {
+            return;
+        } catch (Throwable e) {
+            failure = e;
+            if (start >= 0) {
+                try {
+                    submit(new Range(start, Long.MAX_VALUE, context));
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+        try {
+            ordered.put(end);
+        } catch (InterruptedException e) {
+            // The caller has stopped.
+        }
+    }
+
+    private void submit(Range range) throws InterruptedException {
+        T item = plan.item(range);
+        if (item == null) return;
+        ordered.put(item);
+        pool.execute(() -> plan.work(item));
+    }
+}
