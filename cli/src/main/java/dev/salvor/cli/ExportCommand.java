@@ -10,7 +10,7 @@ import dev.salvor.io.OutputStreams;
 import dev.salvor.io.InputSource;
 import dev.salvor.io.Spool;
 import dev.salvor.rdb.RdbReader;
-import dev.salvor.salvage.ExportingListener;
+import dev.salvor.salvage.ExportingVisitor;
 import dev.salvor.salvage.RdbSalvager;
 import dev.salvor.salvage.SalvageReport;
 import picocli.CommandLine.Command;
@@ -177,7 +177,7 @@ public final class ExportCommand implements Callable<Integer> {
              ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size())) {
             if (salvage) {
                 Path file = src.seekable(spool);
-                SalvageReport report = RdbSalvager.salvage(file, new ExportingListener(exporter), bar);
+                SalvageReport report = RdbSalvager.salvage(file, new ExportingVisitor(exporter), bar);
                 spec.commandLine().getErr().printf("salvor: %d damaged region%s%n", report.regions().size(), report.regions().size() == 1 ? "" : "s");
                 for (String line : dev.salvor.salvage.SalvageSummary.lines(report)) spec.commandLine().getErr().println("salvor: " + line);
                 return report.clean() ? ExitCodes.OK : ExitCodes.FOUND;

@@ -5,7 +5,7 @@ import dev.salvor.io.Text;
 import dev.salvor.io.Spool;
 import dev.salvor.io.InputSource;
 import dev.salvor.salvage.CorruptRegion;
-import dev.salvor.salvage.ListenerChain;
+import dev.salvor.salvage.VisitorChain;
 import dev.salvor.salvage.QuarantineWriter;
 import dev.salvor.salvage.RdbSalvager;
 import dev.salvor.salvage.RepairWriter;
@@ -90,7 +90,7 @@ public final class SalvageCommand implements Callable<Integer> {
                  ProgressBar bar = progress.bar(spec.commandLine().getErr(), Files.size(file))) {
                 writer = new RepairWriter(in, repaired.stream());
                 quarantined = new QuarantineWriter(in, quar.stream());
-                result = RdbSalvager.salvage(file, new ListenerChain(writer, quarantined), bar);
+                result = RdbSalvager.salvage(file, new VisitorChain(writer, quarantined), bar);
                 if (result.foundNothing()) {
                     throw new InputException(input + ": no RDB record could be read in it, so nothing was written");
                 }

@@ -132,18 +132,19 @@ final class RdbInput {
      * string header reads two lengths per compressed string, and most are short).
      */
     long length(String what, String part) throws IOException {
-        ByteSource s = in;
-        int p = s.pos;
-        if (p < s.lim) {
-            int b = s.a[p] & 0xff;
+        ByteWindow s = in;
+        int p = s.position();
+        if (p < s.limit()) {
+            byte[] a = s.array();
+            int b = a[p] & 0xff;
             int kind = b >>> 6;
             if (kind == 0 || kind == 3) {
-                s.pos = p + 1;
+                s.position(p + 1);
                 return b & 0x3f;
             }
-            if (kind == 1 && p + 1 < s.lim) {
-                s.pos = p + 2;
-                return (b & 0x3f) << 8 | (s.a[p + 1] & 0xff);
+            if (kind == 1 && p + 1 < s.limit()) {
+                s.position(p + 2);
+                return (b & 0x3f) << 8 | (a[p + 1] & 0xff);
             }
         }
         return length(what + part);

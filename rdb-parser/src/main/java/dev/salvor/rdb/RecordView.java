@@ -12,6 +12,12 @@ public interface RecordView {
     /** Where the record starts. */
     long tokenOffset();
 
+    /**
+     * Where the top-level record it belongs to began: its own start, except for an AUX field among
+     * a key's prefixes (KeyDB writes them there), which belongs to the key's record.
+     */
+    long recordOffset();
+
     /** Absolute offset of the next unread byte. */
     long offset();
 

@@ -14,6 +14,7 @@ import dev.salvor.salvage.CorruptRegion;
 import dev.salvor.salvage.KeyLedger;
 import dev.salvor.salvage.RdbSalvager;
 import dev.salvor.salvage.SalvageReport;
+import dev.salvor.salvage.SalvageVisitor;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +83,7 @@ public final class RdbChecker {
         List<Problem> dups = duplicates(file, walk.seen());
         if (walk.complete()) return report(walk, dups, true);
         Progress.phase(progress, "reading past the damage", walk.size(), Progress.Unit.BYTES);
-        SalvageReport salvage = RdbSalvager.salvage(file, reader -> reader.skipValue(RdbReader.Skip.FRAMING), progress);
+        SalvageReport salvage = RdbSalvager.salvage(file, SalvageVisitor.NONE, progress);
         List<Problem> problems = new ArrayList<>();
         Map<Long, Problem> found = new HashMap<>();
         for (Problem p : walk.problems()) found.putIfAbsent(p.offset(), p);

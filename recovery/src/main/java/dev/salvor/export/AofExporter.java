@@ -10,8 +10,9 @@ import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
 import dev.salvor.repair.AofRegion;
 import dev.salvor.repair.AofScanner;
-import dev.salvor.salvage.ExportingListener;
-import dev.salvor.salvage.SalvageListener;
+import dev.salvor.rdb.walk.RdbWalker;
+import dev.salvor.salvage.ExportingVisitor;
+import dev.salvor.salvage.SalvageVisitor;
 import dev.salvor.salvage.SalvageReport;
 
 import java.io.IOException;
@@ -99,20 +100,16 @@ public final class AofExporter implements AofScanner.AofListener {
         // Read through a channel opened as every segment is (a link is never followed).
         try (FileChannel ch = AofSegment.open(segment.file());
              RdbReader reader = RdbReader.of(new java.io.BufferedInputStream(Channels.newInputStream(ch), 1 << 16), segment.name(), ch.size())) {
-            RdbToken t;
-            while ((t = reader.next()) != RdbToken.END) {
-                if (t == RdbToken.KEY) out.writeKey(reader, reader.db());
-                else if (t == RdbToken.FUNCTION && out.includeFunctions()) out.writeFunction(reader.functionLibraryName(), reader.functionCode());
-            }
+            RdbWalker.walk(reader, out);
         }
     }
 
     @Override
-    public SalvageListener preambleListener(AofSegment segment) throws IOException {
+    public SalvageVisitor preambleListener(AofSegment segment) throws IOException {
         if (!salvage) {
             throw new Stopped(new Stop(segment.name(), 0, "damaged RDB " + (segment.kind() == AofSegment.Kind.BASE ? "base" : "preamble")));
         }
-        return new ExportingListener(out);
+        return new ExportingVisitor(out);
     }
 
     @Override

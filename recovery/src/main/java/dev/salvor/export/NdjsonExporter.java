@@ -91,7 +91,6 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
     /** Streams v4+ (Redis 8.6): the groups array was closed for the idempotent-producer state. */
     private boolean groupsClosed;
     private boolean producerOpen;
-    private final FlaggedKey flagged = new FlaggedKey();
     private ElementView boundView;
     private IntFunction<Object> streamFields;
     private IntFunction<Object> streamValues;
@@ -283,56 +282,6 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
         functions++;
     }
 
-    /**
-     * At a KEY token: writes the key's record (or skips it when not selected), consuming its value
-     * up to and including KEY_END. On a read error the unfinished record is dropped.
-     */
-    public boolean writeKey(RdbReader r, int db) throws IOException {
-        return writeKey(r, db, false, false);
-    }
-
-    /**
-     * As {@link #writeKey(RdbReader, int)}, for a salvaged key next to damage: {@code expiryUnknown}
-     * adds {@code "expiry_unknown": true} (its expiry prefix may have been lost to the damage),
-     * {@code tailUnverified} adds {@code "unverified": true} (its value ends in unchecked bytes
-     * shortly before the damage, and a wrong length may have taken bytes that were not its own).
-     */
-    public boolean writeKey(RdbReader r, int db, boolean expiryUnknown, boolean tailUnverified) throws IOException {
-        long before = keysWritten;
-        flagged.db = db;
-        flagged.expiryUnknown = expiryUnknown;
-        flagged.tailUnverified = tailUnverified;
-        RdbWalker.key(r, flagged);
-        return keysWritten > before;
-    }
-
-    /** The exporter as a visitor of one key with a given database and flags. */
-    private final class FlaggedKey implements RdbVisitor {
-        int db;
-        boolean expiryUnknown;
-        boolean tailUnverified;
-
-        @Override
-        public Value beginKey(KeyHeader key) throws IOException {
-            return NdjsonExporter.this.beginKey(key, db, expiryUnknown, tailUnverified);
-        }
-
-        @Override
-        public void element(ElementView element) throws IOException {
-            NdjsonExporter.this.element(element);
-        }
-
-        @Override
-        public void endKey(KeyHeader key) throws IOException {
-            NdjsonExporter.this.endKey(key);
-        }
-
-        @Override
-        public void aborted(Exception error, ReadProgress progress) throws IOException {
-            NdjsonExporter.this.aborted(error, progress);
-        }
-    }
-
     @Override
     public void record(RdbToken token, RecordView record) throws IOException {
         if (token == RdbToken.FUNCTION && includeFunctions()) writeFunction(record.functionLibraryName(), record.functionCode());
@@ -340,11 +289,18 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
 
     @Override
     public Value beginKey(KeyHeader key) throws IOException {
-        return beginKey(key, key.db(), false, false);
+        return beginKey(key, false, false);
     }
 
-    /** Opens the key's record up to its value (or skips the key, still decoding it, when not selected). */
-    private Value beginKey(KeyHeader k, int db, boolean expiryUnknown, boolean tailUnverified) throws IOException {
+    /**
+     * Opens the key's record up to its value (or skips the key, still decoding it, when not
+     * selected). For a salvaged key next to damage: {@code expiryUnknown} adds
+     * {@code "expiry_unknown": true} (its expiry prefix may have been lost to the damage),
+     * {@code tailUnverified} adds {@code "unverified": true} (its value ends in unchecked bytes
+     * shortly before the damage, and a wrong length may have taken bytes that were not its own).
+     */
+    public Value beginKey(KeyHeader k, boolean expiryUnknown, boolean tailUnverified) throws IOException {
+        int db = k.db();
         byte[] key = k.key();
         RedisType t = k.type();
         if (!selector.select(db, key, t)) {

@@ -53,7 +53,7 @@ public final class ParallelExport {
         this.selector = selector;
         this.workers = workers;
         this.rangeBytes = rangeBytes;
-        this.spare = new ArrayBlockingQueue<>(2 * RANGES_AHEAD * workers);
+        this.spare = new ArrayBlockingQueue<>(2 * ParallelRanges.RANGES_AHEAD * workers);
     }
 
     /**

@@ -7,9 +7,8 @@ import dev.salvor.rdb.RdbToken;
 import dev.salvor.rdb.RecordView;
 import dev.salvor.rdb.walk.RdbVisitor;
 import dev.salvor.rdb.walk.RdbWalker;
-import dev.salvor.salvage.PartialKey;
 import dev.salvor.salvage.RdbSalvager;
-import dev.salvor.salvage.SalvageListener;
+import dev.salvor.salvage.SalvageVisitor;
 import dev.salvor.salvage.SalvageReport;
 
 import java.io.IOException;
@@ -76,26 +75,27 @@ public final class RdbInspector implements RdbVisitor {
     public static SalvagedInspection inspectSalvaged(Path file, LongConsumer progress) throws IOException {
         Tally tally = new Tally();
         String[] magic = new String[1];
-        SalvageReport report = RdbSalvager.salvage(file, new SalvageListener() {
+        SalvageReport report = RdbSalvager.salvage(file, new SalvageVisitor() {
             @Override
             public void start(RdbReader.Context context, String m, boolean headerDamaged) {
                 magic[0] = m;
             }
 
             @Override
-            public void record(RdbReader reader) {
-                tally.record(reader.token(), reader);
+            public void record(RdbToken token, RecordView record) {
+                tally.record(token, record);
             }
 
             @Override
-            public void key(RdbReader reader) throws IOException {
-                tally.key(reader); // salvage reads the value to its end
+            public Value beginKey(KeyHeader key) {
+                tally.key(key);
+                return Value.FRAMING;
             }
 
             @Override
-            public boolean keyInterrupted(RdbReader reader, RdbFormatException error) throws IOException {
+            public boolean keepsPartialKeys() {
                 // Kept in part as salvage keeps it (counted apart, not among the keys).
-                return PartialKey.read(Path.of(reader.source()), reader.recordOffset(), reader.context(), error.reason()) != null;
+                return true;
             }
         }, progress);
         Inspection counts = tally.result(file.toString(), report.sizeBytes(), magic[0], report.version(), report.flavor(), report.checksum(),

@@ -3,14 +3,14 @@ package dev.salvor.memory;
 import dev.salvor.io.TempFiles;
 import dev.salvor.rdb.ChecksumStatus;
 import dev.salvor.rdb.RdbFlavor;
-import dev.salvor.rdb.RdbFormatException;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
 import dev.salvor.rdb.RedisType;
-import dev.salvor.salvage.ListenerChain;
+import dev.salvor.salvage.PartialKey;
 import dev.salvor.salvage.RdbSalvager;
 import dev.salvor.salvage.RepairWriter;
-import dev.salvor.salvage.SalvageListener;
+import dev.salvor.salvage.SalvageVisitor;
+import dev.salvor.salvage.VisitorChain;
 import dev.salvor.salvage.SalvageReport;
 
 import java.io.IOException;
@@ -194,9 +194,7 @@ public final class MemoryAnalyzer {
             SalvageReport report;
             try (FileChannel in = FileChannel.open(file);
                  OutputStream out = Files.newOutputStream(repaired)) {
-                RepairWriter writer = new RepairWriter(in, out);
-                partial.writer = writer;
-                report = RdbSalvager.salvage(file, new ListenerChain(partial), progress);
+                report = RdbSalvager.salvage(file, new VisitorChain(new RepairWriter(in, out), partial), progress);
             }
             MemoryReport.Salvage s = new MemoryReport.Salvage(report.keysRecovered(), report.keysPartial(), report.keysLost(),
                     report.regions().size(), report.bytesDamaged(), report.reachedEof());
@@ -216,51 +214,22 @@ public final class MemoryAnalyzer {
         }
     }
 
-    /** Passes the salvage run to the repair writer and notes which keys it could keep only in part. */
-    private static final class PartialRecorder implements SalvageListener {
+    /** Notes which keys the salvage run could keep only in part (the repair writer beside it writes them). */
+    private static final class PartialRecorder implements SalvageVisitor {
         static final int LIMIT = 1_000_000;
-        RepairWriter writer;
         final Set<String> keys = new HashSet<>();
         boolean overflow;
 
         @Override
-        public void start(RdbReader.Context context, String magic, boolean headerDamaged) throws IOException {
-            writer.start(context, magic, headerDamaged);
+        public boolean keepsPartialKeys() {
+            return true;
         }
 
         @Override
-        public void record(RdbReader reader) throws IOException {
-            writer.record(reader);
-        }
-
-        @Override
-        public void key(RdbReader reader) throws IOException {
-            writer.key(reader);
-        }
-
-        @Override
-        public void keyInDoubt(RdbReader reader, boolean expiryUnknown, boolean tailUnverified) throws IOException {
-            writer.keyInDoubt(reader, expiryUnknown, tailUnverified);
-        }
-
-        @Override
-        public boolean keyInterrupted(RdbReader reader, RdbFormatException error) throws IOException {
-            boolean kept = writer.keyInterrupted(reader, error);
-            if (kept && reader.key() != null) {
-                if (keys.size() < LIMIT) keys.add(id(reader.db(), reader.key()));
-                else overflow = true;
-            }
-            return kept;
-        }
-
-        @Override
-        public void damaged(dev.salvor.salvage.CorruptRegion region) throws IOException {
-            writer.damaged(region);
-        }
-
-        @Override
-        public void end(SalvageReport report) throws IOException {
-            writer.end(report);
+        public void partialKey(PartialKey key) {
+            if (key.key() == null) return;
+            if (keys.size() < LIMIT) keys.add(id(key.db(), key.key()));
+            else overflow = true;
         }
     }
 }

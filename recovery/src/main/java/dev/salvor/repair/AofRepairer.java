@@ -7,7 +7,7 @@ import dev.salvor.aof.AofReader;
 import dev.salvor.aof.AofSegment;
 import dev.salvor.aof.CommandTable;
 import dev.salvor.salvage.RepairWriter;
-import dev.salvor.salvage.SalvageListener;
+import dev.salvor.salvage.SalvageVisitor;
 import dev.salvor.salvage.SalvageReport;
 
 import java.io.IOException;
@@ -163,7 +163,7 @@ public final class AofRepairer implements AofScanner.AofListener {
     }
 
     @Override
-    public SalvageListener preambleListener(AofSegment segment) throws IOException {
+    public SalvageVisitor preambleListener(AofSegment segment) throws IOException {
         if (out == null || stopped) return null;
         flushRun();
         preambleInput = AofSegment.open(segment.file());

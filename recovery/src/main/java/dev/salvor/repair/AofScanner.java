@@ -10,7 +10,7 @@ import dev.salvor.format.FileRanges;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.salvage.CorruptRegion;
 import dev.salvor.salvage.RdbSalvager;
-import dev.salvor.salvage.SalvageListener;
+import dev.salvor.salvage.SalvageVisitor;
 import dev.salvor.salvage.SalvageReport;
 
 import java.io.IOException;
@@ -57,9 +57,9 @@ public final class AofScanner {
 
         /**
          * Where the keys salvaged from a damaged preamble or base go (null: counted, not kept).
-         * The listener reads the segment file itself for raw bytes: offsets are the file's.
+         * Offsets the visitor is told are the segment file's own (it may copy raw bytes from it).
          */
-        default SalvageListener preambleListener(AofSegment segment) throws IOException {
+        default SalvageVisitor preambleListener(AofSegment segment) throws IOException {
             return null;
         }
 
@@ -199,11 +199,11 @@ public final class AofScanner {
      */
     private long salvagePreamble(AofSegment segment, LineIndex lines, long end, long size, AofListener listener) throws IOException {
         Path file = segment.file();
-        SalvageListener keys = listener.preambleListener(segment);
+        SalvageVisitor keys = listener.preambleListener(segment);
         // The RDB part alone (offsets from 0 are the file's): the commands after it are not RDB records.
         SalvageReport report = end < size
-                ? RdbSalvager.salvage(file, 0, end, Path.of(System.getProperty("java.io.tmpdir")), keys != null ? keys : SKIP, null)
-                : RdbSalvager.salvage(file, keys != null ? keys : SKIP, null);
+                ? RdbSalvager.salvage(file, 0, end, Path.of(System.getProperty("java.io.tmpdir")), keys != null ? keys : SalvageVisitor.NONE, null)
+                : RdbSalvager.salvage(file, keys != null ? keys : SalvageVisitor.NONE, null);
         listener.preambleSalvaged(segment, report, end);
         long resume = 0;
         for (CorruptRegion c : report.regions()) {
@@ -231,9 +231,6 @@ public final class AofScanner {
             return end;
         }
     }
-
-    /** Keys of a damaged preamble that nobody keeps are skipped. */
-    private static final SalvageListener SKIP = RdbReader::skipValue;
 
     /** The first offset at or after {@code from} where intact commands resume, or -1. */
     static long resync(Path file, String segment, long from, long size) throws IOException {

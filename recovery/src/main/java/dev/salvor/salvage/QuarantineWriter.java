@@ -12,7 +12,7 @@ import java.util.List;
  * Keeps the raw bytes of every damaged region, back to back, so nothing skipped is lost; each
  * region's place in the quarantine file is listed in the report.
  */
-public final class QuarantineWriter implements SalvageListener {
+public final class QuarantineWriter implements SalvageVisitor {
     /** Where one region's bytes sit in the quarantine file. */
     public record Entry(long sourceStart, long sourceEnd, long quarantineOffset) {
     }
@@ -25,11 +25,6 @@ public final class QuarantineWriter implements SalvageListener {
     public QuarantineWriter(FileChannel input, OutputStream out) {
         this.input = input;
         this.out = out;
-    }
-
-    @Override
-    public void key(dev.salvor.rdb.RdbReader reader) {
-        // Recovered keys are not quarantined.
     }
 
     @Override

@@ -7,6 +7,11 @@ import dev.salvor.rdb.RdbFlavor;
 import dev.salvor.rdb.RdbFormatException;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
+import dev.salvor.rdb.ElementView;
+import dev.salvor.rdb.KeyHeader;
+import dev.salvor.rdb.ReadProgress;
+import dev.salvor.rdb.walk.RdbVisitor;
+import dev.salvor.rdb.walk.RdbWalker;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -27,7 +32,7 @@ import java.util.function.LongConsumer;
  * reason other than truncation, the key just before it most likely absorbed the damage (its
  * length ran into foreign bytes), so that key is moved into the region too: precision first.
  *
- * <p>The replay then feeds the listener only the intact segments, so nothing that was later found
+ * <p>The replay then feeds the visitor only the intact segments, so nothing that was later found
  * suspect has been written anywhere.
  */
 public final class RdbSalvager {
@@ -113,8 +118,8 @@ public final class RdbSalvager {
         this.progress = progress;
     }
 
-    public static SalvageReport salvage(Path file, SalvageListener listener, LongConsumer progress) throws IOException {
-        return new RdbSalvager(file, file.toString(), progress).run(listener);
+    public static SalvageReport salvage(Path file, SalvageVisitor visitor, LongConsumer progress) throws IOException {
+        return new RdbSalvager(file, file.toString(), progress).run(visitor);
     }
 
     /**
@@ -123,15 +128,15 @@ public final class RdbSalvager {
      * inside a larger file. The bytes are read from a temporary copy of the range in
      * {@code tempDir}, removed at the end; nothing after {@code to} is read.
      *
-     * <p>Every offset in the report and every offset the listener's reader gives is the RDB's own,
-     * counted from {@code from}: for a preamble ({@code from} 0) they are the file's own offsets,
-     * so a listener may read record bytes from {@code file} itself; for {@code from > 0} add
+     * <p>Every offset in the report and every offset a visitor is told is the RDB's own, counted
+     * from {@code from}: for a preamble ({@code from} 0) they are the file's own offsets, so a
+     * visitor may copy record bytes from {@code file} itself; for {@code from > 0} add
      * {@code from}. The report names {@code file} as its source.
      *
      * @throws IllegalArgumentException when the range is empty or reversed
      * @throws IOException when the file ends before {@code to}
      */
-    public static SalvageReport salvage(Path file, long from, long to, Path tempDir, SalvageListener listener, LongConsumer progress)
+    public static SalvageReport salvage(Path file, long from, long to, Path tempDir, SalvageVisitor visitor, LongConsumer progress)
             throws IOException {
         if (from < 0 || to <= from) throw new IllegalArgumentException("byte range [" + from + ", " + to + ") of " + file + " is empty");
         Path copy = TempFiles.createFile(tempDir, "", ".rdb");
@@ -140,17 +145,17 @@ public final class RdbSalvager {
                  java.io.OutputStream out = java.nio.file.Files.newOutputStream(copy)) {
                 FileRanges.copy(in, from, to, out);
             }
-            return new RdbSalvager(copy, file.toString(), progress).run(listener);
+            return new RdbSalvager(copy, file.toString(), progress).run(visitor);
         } finally {
             TempFiles.delete(copy);
         }
     }
 
-    private SalvageReport run(SalvageListener listener) throws IOException {
+    private SalvageReport run(SalvageVisitor visitor) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             Scan scan = scan(ch, size);
-            return replay(scan, listener, ch, size);
+            return replay(scan, visitor, ch, size);
         }
     }
 
@@ -361,54 +366,51 @@ public final class RdbSalvager {
 
     // ------------------------------------------------------------------ pass 2: replay
 
-    private SalvageReport replay(Scan scan, SalvageListener listener, FileChannel ch, long size) throws IOException {
-        listener.start(scan.context(), scan.magic(), scan.headerDamaged());
+    private SalvageReport replay(Scan scan, SalvageVisitor visitor, FileChannel ch, long size) throws IOException {
+        visitor.start(scan.context(), scan.magic(), scan.headerDamaged());
+        Doubted doubted = new Doubted(visitor);
         for (Segment seg : segments) {
             try (RdbReader r = seg.start() == 0 ? RdbReader.open(file)
                     : RdbReader.resume(file, seg.start(), seg.context().withDb(seg.db()))) {
                 if (seg.start() == 0) r.next(); // header
                 // Records starting before the segment's end belong to it; the key cut by damage at
-                // its end is never read through the listener (its value fails), only offered whole
-                // to keyInterrupted, which re-reads the intact part from the key's start.
+                // its end is never walked (its value fails): its intact part is read from the key's
+                // start and handed over whole.
                 while (true) {
                     if (r.offset() >= seg.end() && !seg.endsInPartialKey()) break;
                     RdbToken t = r.next();
                     if (t == RdbToken.END) break;
                     if (t == RdbToken.KEY) {
                         if (seg.endsInPartialKey() && r.recordOffset() == seg.end()) {
-                            keyCut(r, seg, listener);
+                            keyCut(r, seg, visitor);
                             break;
                         }
                         if (r.recordOffset() >= seg.end()) break;
                         boolean noExpiry = seg.start() > 0 && r.recordOffset() == seg.start() && r.expireAtMs() < 0;
                         boolean unverified = unverifiedStarts.contains(r.recordOffset());
-                        if (noExpiry || unverified) {
-                            if (noExpiry) tally(r.db()).expiryUnknown++;
-                            if (noExpiry && expiryUnknown.size() < MAX_NAMES) expiryUnknown.add(r.key());
-                            if (unverified && unverifiedKeys.size() < MAX_NAMES) unverifiedKeys.add(r.key());
-                            listener.keyInDoubt(r, noExpiry, unverified);
-                        } else {
-                            listener.key(r);
-                        }
-                        // Decoded in full by the scan already: the framing is enough to move on.
-                        if (r.inValue()) r.skipValue(RdbReader.Skip.FRAMING);
+                        if (noExpiry) tally(r.db()).expiryUnknown++;
+                        if (noExpiry && expiryUnknown.size() < MAX_NAMES) expiryUnknown.add(r.key());
+                        if (unverified && unverifiedKeys.size() < MAX_NAMES) unverifiedKeys.add(r.key());
+                        doubted.expiryUnknown = noExpiry;
+                        doubted.tailUnverified = unverified;
+                        RdbWalker.key(r, doubted);
                     } else if (r.tokenOffset() >= seg.end()) {
                         break;
                     } else {
-                        listener.record(r);
+                        visitor.record(t, r);
                     }
                     if (progress != null) progress.accept(size / 2 + r.offset() / 2);
                 }
             }
         }
         List<CorruptRegion> finalRegions = withFollowingKeys(scan.context());
-        for (CorruptRegion region : finalRegions) listener.damaged(region);
+        for (CorruptRegion region : finalRegions) visitor.damaged(region);
         if (progress != null) progress.accept(size);
         SalvageReport report = new SalvageReport(source, size, scan.context().version(), scan.context().flavor(),
                 scan.headerDamaged(), recovered, partial, lost, lostKeys, partialKeys, finalRegions,
                 scan.checksum(), scan.reachedEof(), expiryUnknown, assumedDbs, doubtfulKeys, unverifiedKeys,
                 losses(ch, size, scan));
-        listener.end(report);
+        visitor.end(report);
         return report;
     }
 
@@ -454,13 +456,18 @@ public final class RdbSalvager {
                 new SalvageReport.Names(List.copyOf(functionsRecovered), List.copyOf(names.functions)), startLostTo);
     }
 
-    /** The key at the end of {@code seg}, cut by damage: its intact part if a listener keeps one, else it is lost. */
-    private void keyCut(RdbReader r, Segment seg, SalvageListener listener) throws IOException {
+    /**
+     * The key at the end of {@code seg}, cut by damage: its intact part, read here from the key's
+     * start, when the visitor keeps one; else it is lost.
+     */
+    private void keyCut(RdbReader r, Segment seg, SalvageVisitor visitor) throws IOException {
         RdbFormatException e = seg.cut();
         // A length running past the end is a truncation only when nothing intact follows.
-        RdbFormatException trusted = seg.cutAtTail() || e.reason() != RdbFormatException.Reason.TRUNCATED ? e
-                : new RdbFormatException(RdbFormatException.Reason.BAD_LENGTH, e.source(), e.offset(), e.db(), e.key(), e.detail());
-        if (listener.keyInterrupted(r, trusted)) {
+        RdbFormatException.Reason trusted = seg.cutAtTail() ? e.reason()
+                : e.reason() == RdbFormatException.Reason.TRUNCATED ? RdbFormatException.Reason.BAD_LENGTH : e.reason();
+        PartialKey kept = visitor.keepsPartialKeys() ? PartialKey.read(file, r.recordOffset(), r.context(), trusted) : null;
+        if (kept != null) {
+            visitor.partialKey(kept);
             partial++;
             DbTally tally = tally(r.db());
             tally.partial++;
@@ -468,6 +475,41 @@ public final class RdbSalvager {
             if (partialKeys.size() < MAX_NAMES) partialKeys.add(r.key());
         } else {
             lose(r.db(), r.key());
+        }
+    }
+
+    /**
+     * The visitor as the walker of one recovered key sees it: the key's doubts go to its
+     * {@code beginKey}. A visitor that needs no elements gets the value skipped by its framing: the
+     * scan decoded it in full already, with every check.
+     */
+    private static final class Doubted implements RdbVisitor {
+        private final SalvageVisitor visitor;
+        boolean expiryUnknown;
+        boolean tailUnverified;
+
+        Doubted(SalvageVisitor visitor) {
+            this.visitor = visitor;
+        }
+
+        @Override
+        public Value beginKey(KeyHeader key) throws IOException {
+            return expiryUnknown || tailUnverified ? visitor.beginKey(key, expiryUnknown, tailUnverified) : visitor.beginKey(key);
+        }
+
+        @Override
+        public void element(ElementView element) throws IOException {
+            visitor.element(element);
+        }
+
+        @Override
+        public void endKey(KeyHeader key) throws IOException {
+            visitor.endKey(key);
+        }
+
+        @Override
+        public void aborted(Exception error, ReadProgress progress) throws IOException {
+            visitor.aborted(error, progress);
         }
     }
 

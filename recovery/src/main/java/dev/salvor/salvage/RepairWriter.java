@@ -4,9 +4,11 @@ import dev.salvor.export.ValueElement;
 import dev.salvor.format.FileRanges;
 import dev.salvor.rdb.RdbEncoding;
 import dev.salvor.rdb.RdbFlavor;
-import dev.salvor.rdb.RdbFormatException;
+import dev.salvor.rdb.KeyHeader;
 import dev.salvor.rdb.RdbOpcode;
 import dev.salvor.rdb.RdbReader;
+import dev.salvor.rdb.RdbToken;
+import dev.salvor.rdb.RecordView;
 import dev.salvor.rdb.StreamId;
 
 import java.io.IOException;
@@ -21,7 +23,7 @@ import java.util.List;
  * record copied byte for byte from the input, partial keys re-encoded from their intact elements
  * in plain encodings every server of that version loads, and a new CRC64 trailer.
  */
-public final class RepairWriter implements SalvageListener {
+public final class RepairWriter implements SalvageVisitor {
     private final FileChannel input;
     private final RdbEncoder out;
     private RdbReader.Context context;
@@ -46,8 +48,8 @@ public final class RepairWriter implements SalvageListener {
     }
 
     @Override
-    public void record(RdbReader r) throws IOException {
-        switch (r.token()) {
+    public void record(RdbToken token, RecordView r) throws IOException {
+        switch (token) {
             // Aux fields, functions and module data are copied as they were; so are hash
             // templates, which the template hashes after them refer to. An aux field among a key's
             // prefixes (KeyDB's layout) is copied with the key's record, which begins before it.
@@ -60,12 +62,11 @@ public final class RepairWriter implements SalvageListener {
         }
     }
 
+    /** A recovered key, copied byte for byte once its end is known. */
     @Override
-    public void key(RdbReader r) throws IOException {
-        // Copied as it is: the scan decoded and checked the value, the framing gives its end.
-        r.skipValue(RdbReader.Skip.FRAMING);
-        selectDb(r.db());
-        copy(r.recordOffset(), r.keyEndOffset());
+    public void endKey(KeyHeader key) throws IOException {
+        selectDb(key.db());
+        copy(key.recordOffset(), key.keyEndOffset());
         keysWritten++;
     }
 
@@ -81,14 +82,16 @@ public final class RepairWriter implements SalvageListener {
         FileRanges.copy(input, from, to, out.stream());
     }
 
+    @Override
+    public boolean keepsPartialKeys() {
+        return true;
+    }
+
     /** Re-encodes the intact part of an interrupted key (see {@link PartialKey}). */
     @Override
-    public boolean keyInterrupted(RdbReader failed, RdbFormatException error) throws IOException {
-        PartialKey p = PartialKey.read(java.nio.file.Path.of(failed.source()), failed.recordOffset(), failed.context(), error.reason());
-        if (p == null) return false;
+    public void partialKey(PartialKey p) throws IOException {
         write(p);
         partialWritten++;
-        return true;
     }
 
     private void write(PartialKey p) throws IOException {

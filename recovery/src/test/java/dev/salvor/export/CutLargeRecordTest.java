@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.salvor.fixtures.RedisServer;
 import dev.salvor.rdb.RdbFormatException;
 import dev.salvor.rdb.RdbReader;
-import dev.salvor.salvage.ExportingListener;
+import dev.salvor.salvage.ExportingVisitor;
 import dev.salvor.salvage.RdbSalvager;
 import dev.salvor.salvage.SalvageReport;
 
@@ -79,7 +79,7 @@ class CutLargeRecordTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SalvageReport report;
         try (NdjsonExporter e = new NdjsonExporter(out)) {
-            report = RdbSalvager.salvage(cut, new ExportingListener(e), null);
+            report = RdbSalvager.salvage(cut, new ExportingVisitor(e), null);
         }
         List<JsonNode> lines = lines(out);
         assertThat(lines.stream().filter(n -> n.path("key").asText().equals("huge"))).singleElement()

@@ -56,7 +56,7 @@ class DamagedSamplesTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SalvageReport report;
         try (NdjsonExporter e = new NdjsonExporter(out)) {
-            report = RdbSalvager.salvage(file, new ExportingListener(e), null);
+            report = RdbSalvager.salvage(file, new ExportingVisitor(e), null);
         }
         Set<String> recovered = new HashSet<>();
         Set<String> partial = new HashSet<>();

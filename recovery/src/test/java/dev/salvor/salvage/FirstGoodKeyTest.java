@@ -39,7 +39,7 @@ class FirstGoodKeyTest {
         Path file = dir.resolve("valkey9.rdb");
         Files.write(file, bytes);
 
-        SalvageReport report = RdbSalvager.salvage(file, reader -> reader.skipValue(), null);
+        SalvageReport report = RdbSalvager.salvage(file, SalvageVisitor.NONE, null);
 
         assertThat(report.regions()).hasSize(1);
         CorruptRegion region = report.regions().get(0);

@@ -63,7 +63,7 @@ class KeyDbExpiryLayoutTest {
         try (NdjsonExporter e = new NdjsonExporter(exported);
              FileChannel in = FileChannel.open(keydb);
              OutputStream out = Files.newOutputStream(repaired)) {
-            report = RdbSalvager.salvage(keydb, new ListenerChain(new ExportingListener(e), new RepairWriter(in, out)), null);
+            report = RdbSalvager.salvage(keydb, new VisitorChain(new ExportingVisitor(e), new RepairWriter(in, out)), null);
         }
         assertThat(report.regions()).isEmpty();
         Map<String, Long> expiries = new HashMap<>();

@@ -85,7 +85,7 @@ class PartialStreamTest {
              FileChannel in = FileChannel.open(damagedFile);
              OutputStream out = Files.newOutputStream(repairedDir.resolve("dump.rdb"))) {
             repair = new RepairWriter(in, out);
-            report = RdbSalvager.salvage(damagedFile, new ListenerChain(new ExportingListener(e), repair), null);
+            report = RdbSalvager.salvage(damagedFile, new VisitorChain(new ExportingVisitor(e), repair), null);
         }
         assertThat(report.keysPartial()).isEqualTo(1);
         assertThat(repair.notes()).anyMatch(n -> n.contains("stream events kept its first " + keptNodes + " node(s)"));

@@ -260,7 +260,7 @@ class RdbSalvagerTest {
         ByteArrayOutputStream exported = new ByteArrayOutputStream();
         SalvageReport report;
         try (NdjsonExporter e = sortedExporter(exported)) {
-            report = RdbSalvager.salvage(damaged, new ExportingListener(e), null);
+            report = RdbSalvager.salvage(damaged, new ExportingVisitor(e), null);
         }
         Map<String, String> recovered = byKey(exported.toString(StandardCharsets.UTF_8));
         // A flipped byte inside raw bytes, or damage that leaves every structure valid (bytes cut
@@ -445,7 +445,7 @@ class RdbSalvagerTest {
         Path repaired = repairDir.resolve("dump.rdb");
         try (FileChannel in = FileChannel.open(damaged); OutputStream out = Files.newOutputStream(repaired);
              OutputStream quarantine = OutputStream.nullOutputStream()) {
-            RdbSalvager.salvage(damaged, new ListenerChain(new RepairWriter(in, out), new QuarantineWriter(in, quarantine)), null);
+            RdbSalvager.salvage(damaged, new VisitorChain(new RepairWriter(in, out), new QuarantineWriter(in, quarantine)), null);
         }
         try (RedisServer redis = RedisServer.startBinary(binary, repairDir, null, "--dbfilename", "dump.rdb")) {
             Set<String> loaded = new HashSet<>();

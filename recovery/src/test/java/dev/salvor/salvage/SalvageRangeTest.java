@@ -76,8 +76,8 @@ class SalvageRangeTest {
         Path holder = write("holder.bin", lead, damaged, COMMANDS);
         Path alone = write("alone.rdb", damaged);
 
-        SalvageReport range = RdbSalvager.salvage(holder, lead.length, lead.length + damaged.length, dir, reader -> reader.skipValue(), null);
-        SalvageReport whole = RdbSalvager.salvage(alone, reader -> reader.skipValue(), null);
+        SalvageReport range = RdbSalvager.salvage(holder, lead.length, lead.length + damaged.length, dir, SalvageVisitor.NONE, null);
+        SalvageReport whole = RdbSalvager.salvage(alone, SalvageVisitor.NONE, null);
         assertThat(range.source()).isEqualTo(holder.toString());
         assertSameReport(range, whole);
         assertOnlyInputsLeft("holder.bin", "alone.rdb");
@@ -86,9 +86,9 @@ class SalvageRangeTest {
     @Test
     void aRangeTheFileDoesNotHoldIsAnError() throws Exception {
         Path aof = write("appendonly.aof", COMMANDS);
-        assertThatThrownBy(() -> RdbSalvager.salvage(aof, 0, COMMANDS.length + 10, dir, reader -> reader.skipValue(), null))
+        assertThatThrownBy(() -> RdbSalvager.salvage(aof, 0, COMMANDS.length + 10, dir, SalvageVisitor.NONE, null))
                 .isInstanceOf(java.io.IOException.class);
-        assertThatThrownBy(() -> RdbSalvager.salvage(aof, 5, 5, dir, reader -> reader.skipValue(), null))
+        assertThatThrownBy(() -> RdbSalvager.salvage(aof, 5, 5, dir, SalvageVisitor.NONE, null))
                 .isInstanceOf(IllegalArgumentException.class);
         assertOnlyInputsLeft("appendonly.aof");
     }

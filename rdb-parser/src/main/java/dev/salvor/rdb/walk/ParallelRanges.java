@@ -33,7 +33,7 @@ public final class ParallelRanges<T> implements AutoCloseable {
     /** Input bytes per range: large enough to amortise a reader, small enough to balance load. */
     public static final long RANGE_BYTES = 1L << 20;
     /** Ranges in flight per worker: while one worker is busy with a large key, the others go this far ahead. */
-    private static final int RANGES_AHEAD = 8;
+    public static final int RANGES_AHEAD = 8;
 
     /**
      * The records that start in [start, end) of the file, read with the planner's context at
