@@ -1,30 +1,20 @@
 package dev.salvor.cli;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.SerializedString;
+import dev.salvor.inspect.AofInspection;
+import dev.salvor.inspect.AofInspector;
+import dev.salvor.report.AofInspectJson;
+import dev.salvor.report.AofRepairJson;
 import dev.salvor.aof.AofLayout;
 import dev.salvor.aof.AofManifest;
 import dev.salvor.io.Text;
-import dev.salvor.aof.AofReader;
 import dev.salvor.aof.AofSegment;
-import dev.salvor.export.RedisStrings;
 import dev.salvor.repair.AofRegion;
 import dev.salvor.repair.AofRepairReport;
-import dev.salvor.repair.AofRepairer;
-import dev.salvor.repair.AofScanner;
 import dev.salvor.salvage.SalvageReport;
-import dev.salvor.salvage.SalvageReportJson;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.Locale;
 
 /** The AOF side of check, export and inspect (the commands pick it when the input is an AOF). */
@@ -47,30 +37,9 @@ final class AofCommands {
         return in;
     }
 
-    static AofRepairReport check(Path path) throws IOException {
-        return check(path, null);
-    }
-
-    static AofRepairReport check(Path path, dev.salvor.io.Progress progress) throws IOException {
-        AofLayout layout = AofLayout.of(path);
-        phase(progress, "checking", layout);
-        return new AofRepairer(layout, null, false, -1, Set.of()).progress(progress).run();
-    }
-
-    /** Starts a progress phase over the bytes of every segment. */
-    static void phase(dev.salvor.io.Progress progress, String label, AofLayout layout) throws IOException {
-        if (progress == null) return;
-        long total = 0;
-        for (AofSegment s : layout.segments()) total += java.nio.file.Files.size(s.file());
-        progress.phase(label, total, dev.salvor.io.Progress.Unit.BYTES);
-    }
-
     static void printCheck(PrintWriter out, AofRepairReport r, boolean json) throws IOException {
         if (json) {
-            JsonGenerator g = new JsonFactory().createGenerator(out);
-            g.useDefaultPrettyPrinter();
-            writeReport(g, r);
-            g.flush();
+            AofRepairJson.write(out, r);
             out.println();
             return;
         }
@@ -144,212 +113,27 @@ final class AofCommands {
         }
     }
 
-    static void writeReport(JsonGenerator g, AofRepairReport r) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("file", r.source());
-        g.writeStringField("kind", "aof");
-        g.writeBooleanField("multi_part", r.multiPart());
-        g.writeArrayFieldStart("segments");
-        for (String s : r.segments()) g.writeString(s);
-        g.writeEndArray();
-        g.writeNumberField("commands_read", r.commandsRead());
-        g.writeNumberField("commands_kept", r.commandsKept());
-        g.writeNumberField("commands_dropped", r.commandsDropped());
-        g.writeNumberField("commands_damaged_at_least", r.commandsDamaged());
-        g.writeNumberField("transactions_dropped", r.transactionsDropped());
-        g.writeNumberField("preamble_keys", r.preambleKeys());
-        g.writeObjectFieldStart("dropped_by_name");
-        for (Map.Entry<String, Long> e : r.droppedByName().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
-        g.writeEndObject();
-        g.writeArrayFieldStart("dropped_commands");
-        for (AofRepairReport.DroppedCommand d : r.droppedCommands()) {
-            g.writeStartObject();
-            g.writeStringField("file", d.segment());
-            g.writeNumberField("offset", d.offset());
-            g.writeNumberField("line", d.line());
-            g.writeStringField("command", d.name());
-            g.writeNumberField("db", d.db());
-            if (d.timeMs() >= 0) g.writeNumberField("time_ms", d.timeMs());
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        if (r.until() != null) {
-            AofRepairReport.Until u = r.until();
-            g.writeObjectFieldStart("until");
-            g.writeNumberField("until_ms", u.untilMs());
-            g.writeNumberField("timestamps", u.timestamps());
-            if (u.firstTimestampMs() >= 0) g.writeNumberField("first_timestamp_ms", u.firstTimestampMs());
-            g.writeBooleanField("stopped", u.stopped());
-            if (u.stopped()) {
-                g.writeStringField("stop_file", u.stopSegment());
-                g.writeNumberField("stop_offset", u.stopOffset());
-                g.writeNumberField("stop_timestamp_ms", u.stopTimestampMs());
-            }
-            g.writeNumberField("commands_after", u.commandsAfter());
-            g.writeEndObject();
-        }
-        g.writeArrayFieldStart("preambles");
-        for (AofRepairReport.Preamble p : r.preambles()) {
-            g.writeStartObject();
-            g.writeStringField("file", p.segment());
-            g.writeNumberField("end", p.end());
-            g.writeNumberField("rdb_version", p.version());
-            g.writeNumberField("keys", p.keys());
-            g.writeBooleanField("damaged", p.damaged());
-            if (p.damaged()) {
-                g.writeFieldName("salvage");
-                SalvageReportJson.writeObject(g, p.salvage(), null, null, null, p.notes());
-            }
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        if (r.multiPart()) {
-            g.writeObjectFieldStart("manifest");
-            g.writeBooleanField("accepted", r.manifestProblems().isEmpty());
-            g.writeArrayFieldStart("problems");
-            for (AofManifest.Problem p : r.manifestProblems()) {
-                g.writeStartObject();
-                if (p.line() > 0) {
-                    g.writeNumberField("line", p.line());
-                    g.writeNumberField("offset", p.offset());
-                }
-                g.writeStringField("problem", p.what());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("rebuilt");
-            for (String n : r.rebuild()) g.writeString(n);
-            g.writeEndArray();
-            g.writeEndObject();
-        }
-        g.writeBooleanField("clean", r.clean());
-        if (!r.regions().isEmpty()) {
-            g.writeNumberField("ok_up_to", r.okUpTo());
-            g.writeNumberField("ok_up_to_line", r.okUpToLine());
-            g.writeStringField("ok_up_to_file", r.regions().get(0).segment());
-        }
-        g.writeArrayFieldStart("regions");
-        for (AofRegion x : r.regions()) {
-            g.writeStartObject();
-            g.writeStringField("file", x.segment());
-            g.writeNumberField("start", x.start());
-            g.writeNumberField("end", x.end());
-            g.writeNumberField("start_line", x.startLine());
-            g.writeNumberField("end_line", x.endLine());
-            g.writeNumberField("length", x.length());
-            g.writeStringField("reason", x.reason());
-            g.writeStringField("detail", x.detail());
-            g.writeNumberField("last_good_command", x.lastGoodCommand());
-            g.writeBooleanField("truncated_tail", x.truncatedTail());
-            g.writeNumberField("commands_damaged", x.commandsDamaged());
-            g.writeNumberField("commands_lost", x.commandsLost());
-            if (x.openMulti() >= 0) g.writeNumberField("open_multi", x.openMulti());
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeEndObject();
-    }
-
-    /** Segments, command counts by name, databases, time range, transactions. */
-    static boolean inspect(Path path, PrintWriter out, boolean json) throws IOException {
-        return inspect(path, out, json, null);
-    }
-
-    static boolean inspect(Path path, PrintWriter out, boolean json, dev.salvor.io.Progress progress) throws IOException {
-        return inspect(path, path.toString(), out, json, progress);
-    }
-
-    /** As {@link #inspect(Path, PrintWriter, boolean, dev.salvor.io.Progress)}, naming the input {@code shown} (a piped or unpacked copy is named as the user gave it). */
+    /** Segments, command counts by name, databases, time range, transactions; true when clean. */
     static boolean inspect(Path path, String shown, PrintWriter out, boolean json, dev.salvor.io.Progress progress) throws IOException {
-        AofLayout layout = AofLayout.of(path);
-        phase(progress, "reading", layout);
-        Map<String, Long> byName = new TreeMap<>();
-        Map<Integer, Long> byDb = new TreeMap<>();
-        long[] stats = new long[6]; // commands, transactions, first ts, last ts, preambles, preamble keys
-        stats[2] = -1;
-        java.util.List<AofRegion> regions = new java.util.ArrayList<>();
-        new AofScanner().progress(progress).scan(layout.segments(), new AofScanner.AofListener() {
-            @Override
-            public void command(AofSegment segment, AofReader r, long index) {
-                stats[0]++;
-                String name = r.commandName();
-                byName.merge(name, 1L, Long::sum);
-                byDb.merge(r.db(), 1L, Long::sum);
-                if (name.equals("multi")) stats[1]++;
-                if (r.timestampMs() >= 0) {
-                    if (stats[2] < 0) stats[2] = r.timestampMs();
-                    stats[3] = r.timestampMs();
-                }
-            }
-
-            @Override
-            public void preamble(AofSegment segment, dev.salvor.aof.AofPreamble p) {
-                stats[4]++;
-                stats[5] += p.keys();
-            }
-
-            @Override
-            public void preambleSalvaged(AofSegment segment, SalvageReport report, long end) {
-                stats[4]++;
-                stats[5] += report.keysRecovered() + report.keysPartial();
-            }
-
-            @Override
-            public void damaged(AofRegion region) {
-                regions.add(region);
-            }
-        });
+        AofInspection in = AofInspector.inspect(path, shown, progress);
         if (json) {
-            JsonGenerator g = new JsonFactory().createGenerator(out);
-            g.useDefaultPrettyPrinter();
-            g.writeStartObject();
-            g.writeStringField("file", shown);
-            g.writeStringField("kind", "aof");
-            g.writeBooleanField("multi_part", layout.multiPart());
-            g.writeArrayFieldStart("segments");
-            for (AofSegment s : layout.segments()) {
-                g.writeStartObject();
-                g.writeStringField("file", s.name());
-                g.writeStringField("kind", s.kind().name().toLowerCase(Locale.ROOT));
-                g.writeNumberField("seq", s.seq());
-                g.writeNumberField("size_bytes", java.nio.file.Files.size(s.file()));
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeNumberField("rdb_preambles", stats[4]);
-            g.writeNumberField("rdb_preamble_keys", stats[5]);
-            g.writeNumberField("commands", stats[0]);
-            g.writeNumberField("transactions", stats[1]);
-            if (stats[2] >= 0) {
-                g.writeNumberField("first_timestamp_ms", stats[2]);
-                g.writeNumberField("last_timestamp_ms", stats[3]);
-            }
-            g.writeObjectFieldStart("commands_by_name");
-            for (Map.Entry<String, Long> e : byName.entrySet()) g.writeNumberField(e.getKey(), e.getValue());
-            g.writeEndObject();
-            g.writeObjectFieldStart("commands_by_db");
-            for (Map.Entry<Integer, Long> e : byDb.entrySet()) g.writeNumberField(Integer.toString(e.getKey()), e.getValue());
-            g.writeEndObject();
-            g.writeNumberField("damaged_regions", regions.size());
-            g.writeBooleanField("clean", regions.isEmpty());
-            g.writeEndObject();
-            g.flush();
+            AofInspectJson.write(out, in);
             out.println();
         } else {
-            out.printf("file:       %s (%s AOF)%n", Text.safe(shown), layout.multiPart() ? "multi-part" : "single-file");
-            for (AofSegment s : layout.segments()) out.printf("  %-8s %s (%,d bytes)%n", s.kind().name().toLowerCase(Locale.ROOT), Text.safe(s.name()), java.nio.file.Files.size(s.file()));
-            out.printf("preambles:  %d RDB preamble%s%s%n", stats[4], stats[4] == 1 ? "" : "s",
-                    stats[4] > 0 ? String.format(Locale.ROOT, " (%,d keys)", stats[5]) : "");
-            out.printf("commands:   %,d (%,d transactions)%n", stats[0], stats[1]);
+            out.printf("file:       %s (%s AOF)%n", Text.safe(in.source()), in.multiPart() ? "multi-part" : "single-file");
+            for (AofInspection.Segment s : in.segments()) out.printf("  %-8s %s (%,d bytes)%n", s.kind(), Text.safe(s.name()), s.sizeBytes());
+            out.printf("preambles:  %d RDB preamble%s%s%n", in.preambles(), in.preambles() == 1 ? "" : "s",
+                    in.preambles() > 0 ? String.format(Locale.ROOT, " (%,d keys)", in.preambleKeys()) : "");
+            out.printf("commands:   %,d (%,d transactions)%n", in.commands(), in.transactions());
             StringBuilder names = new StringBuilder();
-            byName.forEach((n, c) -> names.append(names.length() == 0 ? "" : ", ").append(n).append(' ').append(c));
+            in.commandsByName().forEach((n, c) -> names.append(names.length() == 0 ? "" : ", ").append(n).append(' ').append(c));
             out.printf("by name:    %s%n", names);
             StringBuilder dbs = new StringBuilder();
-            byDb.forEach((d, c) -> dbs.append(dbs.length() == 0 ? "" : ", ").append("db").append(d).append(' ').append(c));
+            in.commandsByDb().forEach((d, c) -> dbs.append(dbs.length() == 0 ? "" : ", ").append("db").append(d).append(' ').append(c));
             out.printf("by db:      %s%n", dbs);
-            if (stats[2] >= 0) out.printf("time:       %s .. %s%n", java.time.Instant.ofEpochMilli(stats[2]), java.time.Instant.ofEpochMilli(stats[3]));
-            out.printf("status:     %s%n", regions.isEmpty() ? "clean" : regions.size() + " damaged region(s): run salvor check");
+            if (in.firstTimestampMs() >= 0) out.printf("time:       %s .. %s%n", java.time.Instant.ofEpochMilli(in.firstTimestampMs()), java.time.Instant.ofEpochMilli(in.lastTimestampMs()));
+            out.printf("status:     %s%n", in.clean() ? "clean" : in.regions().size() + " damaged region(s): run salvor check");
         }
-        return regions.isEmpty();
+        return in.clean();
     }
 }

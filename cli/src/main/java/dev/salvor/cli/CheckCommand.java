@@ -1,15 +1,13 @@
 package dev.salvor.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import dev.salvor.check.AofChecker;
+import dev.salvor.report.CheckJson;
 import dev.salvor.check.CheckReport;
 import dev.salvor.io.Text;
 import dev.salvor.check.Problem;
 import dev.salvor.check.RdbChecker;
-import dev.salvor.export.RedisStrings;
 import dev.salvor.io.InputSource;
 import dev.salvor.rdb.RdbReader;
-import dev.salvor.rdb.StringRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +16,6 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.Locale;
 
 /** {@code salvor check FILE}: full validation; every problem with its byte offset and key. */
 @Command(name = "check", mixinStandardHelpOptions = true,
@@ -97,7 +94,7 @@ public final class CheckCommand implements Callable<Integer> {
     private Checked check(String name) throws java.io.IOException {
         if (InputFile.isAof(name)) {
             try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
-                return new Checked(null, AofCommands.check(Path.of(name), bar));
+                return new Checked(null, AofChecker.check(Path.of(name), bar));
             }
         }
         java.util.List<Path> cleanup = new java.util.ArrayList<>();
@@ -107,7 +104,7 @@ public final class CheckCommand implements Callable<Integer> {
             Path aof = Inputs.spooledAof(src, cleanup);
             if (aof != null) {
                 // An AOF piped in, or compressed: checked from a temporary copy.
-                return new Checked(null, AofCommands.check(aof, bar).withSource(src.name()));
+                return new Checked(null, AofChecker.check(aof, bar).withSource(src.name()));
             }
             if (file != null) {
                 // A plain file: values validated on several threads, damage located past the first region.
@@ -124,18 +121,12 @@ public final class CheckCommand implements Callable<Integer> {
 
     private static void printText(PrintWriter out, CheckReport r) {
         out.printf("%s: RDB version %d, %,d keys read, checksum %s%n", Text.safe(r.source()), r.version(), r.keys(), checksumProse(r));
-        for (Problem p : r.problems()) out.println(text(p));
+        for (Problem p : r.problems()) out.println(p.describe());
         if (r.problemsOmitted() > 0) out.printf("... and %,d more problems%n", r.problemsOmitted());
         long n = r.problems().size() + r.problemsOmitted();
         out.println(r.clean() ? (r.valuesChecked() ? "clean" : "clean framing and checksum (--quick: values not checked)")
                 : n + " problem" + (n == 1 ? "" : "s") + " found"
                 + (r.complete() ? "" : "; the file could not be read past the first one (salvor salvage reads on)"));
-    }
-
-    /** One problem as a line: offset, reason, detail, the damaged region in words, the key. */
-    static String text(Problem p) {
-        return String.format("[offset %d] %s: %s%s%s", p.offset(), p.reason(), Text.safe(p.detail()), p.region() == null ? "" : "; " + p.region().describe(),
-                p.key() == null ? "" : " (" + (p.db() >= 0 ? "db " + p.db() + ", " : "") + "key " + StringRef.printable(p.key(), 0, p.key().length, 80) + ")");
     }
 
     /** The checksum verdict as words: "ok", "MISMATCH", "not reached (the read stopped before the end)". */
@@ -150,51 +141,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     private static void printJson(PrintWriter out, CheckReport r) throws java.io.IOException {
-        JsonGenerator g = new JsonFactory().createGenerator(out);
-        g.useDefaultPrettyPrinter();
-        g.writeStartObject();
-        g.writeStringField("file", r.source());
-        g.writeStringField("kind", "rdb");
-        g.writeNumberField("size_bytes", r.sizeBytes());
-        g.writeNumberField("rdb_version", r.version());
-        g.writeNumberField("keys", r.keys());
-        g.writeStringField("checksum", r.checksum().name().toLowerCase(Locale.ROOT));
-        g.writeBooleanField("complete", r.complete());
-        g.writeBooleanField("values_checked", r.valuesChecked());
-        g.writeBooleanField("clean", r.clean());
-        g.writeArrayFieldStart("problems");
-        for (Problem p : r.problems()) {
-            g.writeStartObject();
-            g.writeNumberField("offset", p.offset());
-            g.writeStringField("reason", p.reason());
-            g.writeStringField("detail", p.detail());
-            if (p.key() != null) {
-                g.writeNumberField("db", p.db());
-                g.writeFieldName("key");
-                RedisStrings.write(g, p.key());
-            }
-            if (p.region() != null) {
-                g.writeObjectFieldStart("region");
-                g.writeNumberField("start", p.region().start());
-                g.writeNumberField("end", p.region().end());
-                g.writeNumberField("length", p.region().end() - p.region().start());
-                if (p.region().lastGoodKey() != null) {
-                    g.writeFieldName("last_good_key");
-                    RedisStrings.write(g, p.region().lastGoodKey());
-                }
-                if (p.region().firstGoodKey() != null) {
-                    g.writeFieldName("first_good_key");
-                    RedisStrings.write(g, p.region().firstGoodKey());
-                }
-                g.writeBooleanField("truncated_tail", p.region().truncatedTail());
-                g.writeEndObject();
-            }
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeNumberField("problems_omitted", r.problemsOmitted());
-        g.writeEndObject();
-        g.flush();
+        CheckJson.write(out, r);
         out.println();
     }
 }

@@ -1,14 +1,12 @@
 package dev.salvor.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.SerializedString;
+import dev.salvor.report.DiffJson;
 import dev.salvor.diff.DiffEngine;
+import dev.salvor.diff.KeySources;
 import dev.salvor.io.Text;
 import dev.salvor.diff.Difference;
 import dev.salvor.diff.KeySource;
 import dev.salvor.diff.LiveSource;
-import dev.salvor.diff.RdbFileSource;
 import dev.salvor.io.InputSource;
 import dev.salvor.io.Spool;
 import dev.salvor.rdb.StringRef;
@@ -21,11 +19,6 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.Locale;
@@ -125,8 +118,7 @@ public final class DiffCommand implements Callable<Integer> {
             };
         }
         try (InputSource src = InputSource.open(spec, root.stdin)) {
-            Path file = src.seekable(spool);
-            return dev.salvor.diff.DumpSet.looksLikeOne(file) ? new dev.salvor.diff.DumpSet.Source(file) : new RdbFileSource(file, src.name());
+            return KeySources.file(src, spool);
         }
     }
 
@@ -175,23 +167,7 @@ public final class DiffCommand implements Callable<Integer> {
 
     private void printJson(DiffEngine.Report r, int onlyDb) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        JsonGenerator g = new JsonFactory().createGenerator(out);
-        g.setRootValueSeparator(new SerializedString("\n"));
-        g.writeStartObject();
-        g.writeStringField("record", "summary");
-        g.writeStringField("a", r.a());
-        g.writeStringField("b", r.b());
-        g.writeNumberField("keys_a", r.keysA());
-        g.writeNumberField("keys_b", r.keysB());
-        g.writeNumberField("millis_a", r.millisA());
-        g.writeNumberField("millis_b", r.millisB());
-        if (onlyDb >= 0) g.writeNumberField("only_db", onlyDb);
-        g.writeBooleanField("identical", r.identical());
-        DiffJson.counts(g, "by_kind", r.countsByKind());
-        DiffJson.counts(g, "by_db_and_type", r.countsByDbAndType());
-        g.writeEndObject();
-        for (Difference d : r.differences()) DiffJson.difference(g, d, true);
-        g.flush();
+        DiffJson.write(out, r, onlyDb);
         out.println();
     }
 }

@@ -1,18 +1,16 @@
 package dev.salvor.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import dev.salvor.report.HumanTime;
 import dev.salvor.inspect.Inspection;
 import dev.salvor.io.Text;
+import dev.salvor.report.InspectJson;
 import dev.salvor.inspect.RdbInspector;
 import dev.salvor.inspect.SalvagedInspection;
 import dev.salvor.salvage.CorruptRegion;
 import dev.salvor.salvage.SalvageReport;
-import dev.salvor.salvage.SalvageReportJson;
 import dev.salvor.salvage.SalvageSummary;
 import dev.salvor.io.InputSource;
 import dev.salvor.rdb.RdbReader;
-import dev.salvor.rdb.walk.RdbVisitor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +20,6 @@ import java.io.PrintWriter;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
-import java.util.Locale;
 
 /** {@code salvor inspect FILE}: what the file is and what it holds. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
@@ -81,16 +78,14 @@ public final class InspectCommand implements Callable<Integer> {
                 wrappers = src.wrappers();
                 java.nio.file.Path file = src.file();
                 try (RdbReader reader = Inputs.rdb(src)) {
-                    // A plain file is walked cheaply (framing only) and read again past any damage; a
-                    // stream is decoded in full, so that bytes damage changed are never counted as keys.
-                    in = RdbInspector.inspect(reader, bar, file != null ? RdbVisitor.Value.FRAMING : RdbVisitor.Value.DECODE);
+                    RdbInspector.Inspected found = RdbInspector.inspect(reader, file, bar);
+                    in = found.counts();
+                    salvaged = found.salvaged();
                 }
-                if (file != null && !in.clean()) salvaged = RdbInspector.inspectSalvaged(file, bar);
             }
         } finally {
             for (java.nio.file.Path p : cleanup) java.nio.file.Files.deleteIfExists(p);
         }
-        if (salvaged != null) in = salvaged.intact();
         return new Inspected(in, wrappers, salvaged, null, false);
     }
 
@@ -196,78 +191,7 @@ public final class InspectCommand implements Callable<Integer> {
     }
 
     private static void printJson(PrintWriter out, Inspection in, java.util.List<String> wrappers, SalvagedInspection salvaged) throws java.io.IOException {
-        JsonGenerator g = new JsonFactory().createGenerator(out);
-        g.useDefaultPrettyPrinter();
-        g.writeStartObject();
-        g.writeStringField("file", in.source());
-        g.writeNumberField("size_bytes", in.sizeBytes());
-        g.writeArrayFieldStart("unwrapped_from");
-        for (String w : wrappers) g.writeString(w);
-        g.writeEndArray();
-        g.writeStringField("kind", "rdb");
-        g.writeNumberField("rdb_version", in.version());
-        g.writeStringField("magic", in.magic());
-        g.writeStringField("flavor", in.flavor().name().toLowerCase(Locale.ROOT));
-        g.writeStringField("written_by", writtenBy(in));
-        dev.salvor.rdb.Producer producer = in.producer();
-        g.writeObjectFieldStart("producer");
-        g.writeStringField("name", producer.kind().id());
-        if (producer.version() != null) g.writeStringField("version", producer.version());
-        else g.writeNullField("version");
-        g.writeStringField("decided_by", producer.decidedBy());
-        g.writeEndObject();
-        g.writeObjectFieldStart("aux");
-        for (Map.Entry<String, String> aux : in.auxFields()) g.writeStringField(aux.getKey(), aux.getValue());
-        g.writeEndObject();
-        g.writeArrayFieldStart("functions");
-        for (String f : in.functions()) g.writeString(f);
-        g.writeEndArray();
-        g.writeObjectFieldStart("modules");
-        for (Map.Entry<String, Long> m : in.modules().entrySet()) g.writeNumberField(m.getKey(), m.getValue());
-        g.writeEndObject();
-        g.writeNumberField("keys", in.keys());
-        g.writeNumberField("expiring_keys", in.expiringKeys());
-        g.writeObjectFieldStart("databases");
-        for (Map.Entry<Integer, Inspection.DbStats> e : in.databases().entrySet()) {
-            g.writeObjectFieldStart(Integer.toString(e.getKey()));
-            g.writeNumberField("keys", e.getValue().keys());
-            g.writeNumberField("expiring_keys", e.getValue().expiringKeys());
-            g.writeNumberField("resize_db_size", e.getValue().resizeDbSize());
-            g.writeNumberField("resize_expires_size", e.getValue().resizeExpiresSize());
-            g.writeEndObject();
-        }
-        g.writeEndObject();
-        g.writeObjectFieldStart("keys_by_type");
-        for (Map.Entry<String, Long> e : in.keysByType().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
-        g.writeEndObject();
-        g.writeObjectFieldStart("keys_by_encoding");
-        for (Map.Entry<String, Long> e : in.keysByEncoding().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
-        g.writeEndObject();
-        g.writeNumberField("slot_info_records", in.slotInfoRecords());
-        g.writeStringField("checksum", in.checksum().name().toLowerCase(Locale.ROOT));
-        g.writeStringField("stored_checksum", String.format("%016x", in.storedChecksum()));
-        g.writeStringField("computed_checksum", String.format("%016x", in.computedChecksum()));
-        g.writeBooleanField("trailing_data", in.trailingData());
-        g.writeBooleanField("clean", in.clean() && salvaged == null);
-        // What the counts cover: the whole file, what was read before the first damage, or the
-        // intact records read past every damaged region.
-        g.writeStringField("counts_cover", salvaged != null ? "intact_records" : in.error() != null ? "before_first_damage" : "whole_file");
-        if (salvaged != null) {
-            g.writeObjectFieldStart("damage");
-            g.writeNumberField("keys_partial_not_counted", salvaged.salvage().keysPartial());
-            SalvageReportJson.regions(g, salvaged.salvage().regions(), null);
-            SalvageReportJson.losses(g, salvaged.salvage().losses());
-            g.writeEndObject();
-        }
-        if (in.error() != null) {
-            g.writeObjectFieldStart("error");
-            g.writeNumberField("offset", in.error().offset());
-            g.writeStringField("reason", in.error().reason().text());
-            g.writeStringField("message", in.error().getMessage());
-            g.writeEndObject();
-        }
-        g.writeEndObject();
-        g.flush();
+        InspectJson.write(out, in, wrappers, salvaged);
         out.println();
     }
 }

@@ -1,9 +1,8 @@
 package dev.salvor.cli;
 
+import dev.salvor.check.AofChecker;
+import dev.salvor.report.AofRepairJson;
 import dev.salvor.format.FileRanges;
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.salvor.aof.AofLayout;
 import dev.salvor.aof.AofManifest;
 import dev.salvor.aof.AofSegment;
@@ -24,7 +23,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.LinkOption;
@@ -95,7 +93,7 @@ public final class RepairCommand implements Callable<Integer> {
             OutputPlan.FileOutput rep = plan.file(report, "report");
             plan.open();
             try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
-                AofCommands.phase(bar, "repairing", layout);
+                AofChecker.phase(bar, "repairing", layout);
                 if (dir != null) {
                     Path tmp = dir.path();
                     r = new AofRepairer(layout, seg -> Files.newOutputStream(tmp.resolve(seg.name()), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
@@ -111,18 +109,12 @@ public final class RepairCommand implements Callable<Integer> {
                 AofSegment seg = layout.segments().stream().filter(s -> s.name().equals(g.segment())).findFirst().orElseThrow();
                 copyRange(seg.file(), g.start(), g.end(), q.stream());
             }
-            JsonGenerator g = new JsonFactory().createGenerator(rep.stream(), JsonEncoding.UTF8);
-            g.useDefaultPrettyPrinter();
-            AofCommands.writeReport(g, r);
-            g.flush();
+            AofRepairJson.write(rep.stream(), r);
             plan.commit();
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json.json) {
-            JsonGenerator g = new JsonFactory().createGenerator(out);
-            g.useDefaultPrettyPrinter();
-            AofCommands.writeReport(g, r);
-            g.flush();
+            AofRepairJson.write(out, r);
             out.println();
         } else {
             AofCommands.printCheck(out, r, false);

@@ -30,6 +30,12 @@ public record Problem(long offset, int db, byte[] key, String reason, String det
         }
     }
 
+    /** The problem in one line: {@code [offset N] reason: detail; region (db D, key K)}, safe to print. */
+    public String describe() {
+        return String.format("[offset %d] %s: %s%s%s", offset, reason, dev.salvor.io.Text.safe(detail), region == null ? "" : "; " + region.describe(),
+                key == null ? "" : " (" + (db >= 0 ? "db " + db + ", " : "") + "key " + dev.salvor.rdb.StringRef.printable(key, 0, key.length, 80) + ")");
+    }
+
     public Problem(long offset, int db, byte[] key, String reason, String detail) {
         this(offset, db, key, reason, detail, null);
     }

@@ -40,6 +40,32 @@ public final class RdbInspector implements RdbVisitor {
     }
 
     /**
+     * What inspect reports of an input: its inspection, and for a damaged plain file the counts of
+     * its intact records as salvage reads them past every damaged region ({@code salvaged}, else null).
+     */
+    public record Inspected(Inspection inspection, SalvagedInspection salvaged) {
+        /** The counts to show: the intact records' for a damaged plain file, else the whole read's. */
+        public Inspection counts() {
+            return salvaged != null ? salvaged.intact() : inspection;
+        }
+
+        public boolean clean() {
+            return inspection.clean() && salvaged == null;
+        }
+    }
+
+    /**
+     * Inspects an input read by {@code reader}; {@code file} is the plain file it reads, or null
+     * for a stream. A plain file is walked cheaply (framing only) and read again past any damage;
+     * a stream is decoded in full, so that bytes damage changed are never counted as keys.
+     */
+    public static Inspected inspect(RdbReader reader, Path file, LongConsumer progress) throws IOException {
+        Inspection in = inspect(reader, progress, file != null ? Value.FRAMING : Value.DECODE);
+        SalvagedInspection salvaged = file != null && !in.clean() ? inspectSalvaged(file, progress) : null;
+        return new Inspected(in, salvaged);
+    }
+
+    /**
      * As {@link #inspect(RdbReader, LongConsumer)}, reading each value as {@code read} says:
      * {@link Value#DECODE} checks every value in full, so that an input that cannot be read again
      * past its damage stops at the first bytes that are not what a server wrote.

@@ -1,4 +1,4 @@
-package dev.salvor.cli;
+package dev.salvor.report;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -6,7 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /** Unix times as people read them, in UTC (said), beside the raw number. */
-final class HumanTime {
+public final class HumanTime {
     private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter FORMAT_MS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -14,13 +14,13 @@ final class HumanTime {
     }
 
     /** 1795408622000 -> "2026-11-22 22:37:02 UTC" (milliseconds shown when not zero). */
-    static String millis(long unixMs) {
+    public static String millis(long unixMs) {
         Instant t = Instant.ofEpochMilli(unixMs);
         return (unixMs % 1000 == 0 ? FORMAT : FORMAT_MS).format(t);
     }
 
     /** Unix seconds given as text (an aux field): the readable time, or null when it is not a plausible time. */
-    static String seconds(String text) {
+    public static String seconds(String text) {
         try {
             long s = Long.parseLong(text.strip());
             if (s <= 0 || s > 253402300799L) return null;
@@ -31,7 +31,7 @@ final class HumanTime {
     }
 
     /** "1795408622000 (2026-11-22 22:37:02 UTC)" */
-    static String both(long unixMs) {
+    public static String both(long unixMs) {
         return unixMs + " (" + millis(unixMs) + ")";
     }
 }
