@@ -4,7 +4,7 @@ import dev.salvor.audit.Audit;
 import dev.salvor.audit.AuditReport;
 import dev.salvor.check.CheckReport;
 import dev.salvor.diff.DiffEngine;
-import dev.salvor.diff.LiveSource;
+import dev.salvor.live.LiveSource;
 import dev.salvor.io.InputSource;
 import dev.salvor.io.OutputPlan;
 import dev.salvor.io.Spool;

@@ -6,7 +6,7 @@ import dev.salvor.diff.KeySources;
 import dev.salvor.io.Text;
 import dev.salvor.diff.Difference;
 import dev.salvor.diff.KeySource;
-import dev.salvor.diff.LiveSource;
+import dev.salvor.live.LiveSource;
 import dev.salvor.io.InputSource;
 import dev.salvor.io.Spool;
 import dev.salvor.rdb.StringRef;
@@ -70,7 +70,7 @@ public final class DiffCommand implements Callable<Integer> {
 
     @Option(names = "--snapshot-wait", paramLabel = "DURATION", converter = TimeoutOption.DurationConverter.class,
             description = "With --via replication: how long the master may take to start sending its snapshot (default: 15m).")
-    java.time.Duration snapshotWait = dev.salvor.diff.ReplicationSource.DEFAULT_SNAPSHOT_WAIT;
+    java.time.Duration snapshotWait = dev.salvor.live.ReplicationSource.DEFAULT_SNAPSHOT_WAIT;
 
     @Mixin
     TimeoutOption timeout;
@@ -112,8 +112,8 @@ public final class DiffCommand implements Callable<Integer> {
         if (dev.salvor.diff.ServerUrl.isServer(spec)) {
             return switch (via) {
                 case "dump" -> new LiveSource(spec, auth.password(), auth.caCert).deadline(deadline)
-                        .rateLimit(rateLimit == null ? dev.salvor.diff.RateLimiter.NONE : new dev.salvor.diff.RateLimiter(rateLimit));
-                case "replication" -> new dev.salvor.diff.ReplicationSource(spec, auth.password()).deadline(deadline).snapshotWait(snapshotWait);
+                        .rateLimit(rateLimit == null ? dev.salvor.live.RateLimiter.NONE : new dev.salvor.live.RateLimiter(rateLimit));
+                case "replication" -> new dev.salvor.live.ReplicationSource(spec, auth.password()).deadline(deadline).snapshotWait(snapshotWait);
                 default -> throw new picocli.CommandLine.ParameterException(this.spec.commandLine(), "--via takes dump or replication");
             };
         }

@@ -24,7 +24,7 @@ public final class AuthenticationException extends IOException {
      * The authentication failure among {@code e} and its causes, as one line for server {@code name};
      * null when the failure is of another kind.
      */
-    static AuthenticationException of(String name, Throwable e) {
+    public static AuthenticationException of(String name, Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = t.getMessage();
             if (m == null) continue;

@@ -1,5 +1,11 @@
-package dev.salvor.diff;
+package dev.salvor.live;
 
+import dev.salvor.diff.KeySource;
+import dev.salvor.diff.KeyRecord;
+import dev.salvor.diff.ValueDigest;
+import dev.salvor.diff.CollectedValue;
+import dev.salvor.diff.ServerUrl;
+import dev.salvor.diff.AuthenticationException;
 import dev.salvor.export.KeySelector;
 import dev.salvor.io.Deadline;
 import dev.salvor.rdb.RdbReader;

@@ -1,4 +1,4 @@
-package dev.salvor.diff;
+package dev.salvor.live;
 
 import java.io.InterruptedIOException;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package dev.salvor.diff;
+package dev.salvor.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,9 @@
-package dev.salvor.diff;
+package dev.salvor.live;
 
+import dev.salvor.diff.KeySource;
+import dev.salvor.diff.RdbFileSource;
+import dev.salvor.diff.DiffEngine;
+import dev.salvor.diff.Difference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.salvor.export.KeySelector;

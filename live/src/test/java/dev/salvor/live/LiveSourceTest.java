@@ -1,5 +1,8 @@
-package dev.salvor.diff;
+package dev.salvor.live;
 
+import dev.salvor.diff.KeySource;
+import dev.salvor.diff.RdbFileSource;
+import dev.salvor.diff.DiffEngine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.salvor.export.KeySelector;
