@@ -27,6 +27,13 @@ public final class RdbOpcode {
 
     /** The lowest opcode: bytes from here up open a record that is not a bare key. */
     public static final int FIRST = VALKEY_UPDATE;
+    /** Redis Enterprise (librdb defines.h): a key prefix followed by one length (RAM LRU), framed and not used. */
+    public static final int ENTERPRISE_RAM_LRU = 107;
+    /** Redis Enterprise: a key prefix followed by one length (the key's cluster slot), framed and not used. */
+    public static final int ENTERPRISE_SLOT_NUM = 121;
+    /** Redis Enterprise ("Garantia") opcodes whose layout is published nowhere: a located error. */
+    public static final int ENTERPRISE_GCAS = 101;
+    public static final int ENTERPRISE_GFLAGS = 102;
 
     private RdbOpcode() {
     }

@@ -167,6 +167,18 @@ final class TopLevelRecords {
                 case RdbOpcode.FREQ:
                     lfuFreq = in.u8("LFU frequency");
                     continue;
+                case RdbOpcode.ENTERPRISE_RAM_LRU:
+                case RdbOpcode.ENTERPRISE_SLOT_NUM:
+                    // Redis Enterprise writes these among a key's prefixes; librdb reads one length
+                    // and goes on to the type, as here. No other producer uses the bytes there.
+                    if (flavor != RdbFlavor.REDIS) break;
+                    in.length(op == RdbOpcode.ENTERPRISE_RAM_LRU ? "Redis Enterprise RAM LRU" : "Redis Enterprise slot number");
+                    continue;
+                case RdbOpcode.ENTERPRISE_GCAS:
+                case RdbOpcode.ENTERPRISE_GFLAGS:
+                    if (flavor != RdbFlavor.REDIS) break;
+                    throw in.error(UNSUPPORTED, opOffset, "opcode " + op + " (Redis Enterprise " + (op == RdbOpcode.ENTERPRISE_GCAS ? "GCAS" : "GFLAGS")
+                            + ") has no published layout, so nothing after it can be framed (librdb names it and does not read it either)");
                 case RdbOpcode.KEY_META_OR_SLOT_IMPORT:
                     if (flavor == RdbFlavor.VALKEY) {
                         if (entryStart != opOffset) throw in.error(BAD_ENCODING, opOffset, "slot-import record between a key's prefixes and its type");
