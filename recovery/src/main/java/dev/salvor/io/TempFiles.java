@@ -45,13 +45,21 @@ public final class TempFiles {
 
     /** Remembers {@code p} for removal if the JVM is stopped before {@link #release}. */
     public static synchronized Path register(Path p) {
-        if (!hooked) {
-            hooked = true;
-            Thread hook = new Thread(TempFiles::removeAll, "salvor-temp-cleanup");
-            Runtime.getRuntime().addShutdownHook(hook);
-        }
+        hook();
         LIVE.add(p.toAbsolutePath());
         return p;
+    }
+
+    /**
+     * Installs the removal hook. Called before anything is created, not after: a signal that came
+     * between a file's creation and the hook's installation would leave that file behind. Once the
+     * JVM is stopping, installing fails, and nothing new is created.
+     */
+    private static synchronized void hook() {
+        if (!hooked) {
+            Runtime.getRuntime().addShutdownHook(new Thread(TempFiles::removeAll, "salvor-temp-cleanup"));
+            hooked = true;
+        }
     }
 
     /** {@code p} was renamed into place or removed: no longer a temporary. */
@@ -71,6 +79,7 @@ public final class TempFiles {
     /** Creates a registered temporary directory in {@code parent} named {@code <what>-salvor-tmp-PID-<random>}; {@code what} is a lower-case word. */
     public static Path createDirectory(Path parent, String what) throws IOException {
         Files.createDirectories(parent);
+        hook();
         // Created and registered under the lock the shutdown hook takes: a signal in between cannot leave it behind.
         synchronized (COMMIT_LOCK) {
             return register(Files.createTempDirectory(parent, what + "-" + prefix()));
@@ -79,6 +88,7 @@ public final class TempFiles {
 
     /** Creates a registered temporary file in {@code parent}: {@code <lead>salvor-tmp-PID-<random><suffix>}. */
     public static Path createFile(Path parent, String lead, String suffix) throws IOException {
+        hook();
         synchronized (COMMIT_LOCK) {
             return register(Files.createTempFile(parent, lead + prefix(), suffix));
         }
@@ -86,6 +96,7 @@ public final class TempFiles {
 
     /** Creates and registers a temporary directory in {@code parent} whose name starts with {@code prefix}. */
     static Path createDirectoryNamed(Path parent, String prefix) throws IOException {
+        hook();
         synchronized (COMMIT_LOCK) {
             return register(Files.createTempDirectory(parent, prefix));
         }
