@@ -223,7 +223,11 @@ public final class LiveSource implements KeySource {
                 }
             });
         }
-        drain(readers, sink);
+        // One reader (a standalone server) works on the calling thread, so the consumer sets the
+        // pace: the values of a page are read only after the previous page's records were taken,
+        // and a key deleted meanwhile is not reported. Several (a cluster's masters) run at once.
+        if (readers.size() == 1) readers.get(0).read(sink);
+        else drain(readers, sink);
     }
 
     /** Reads keys from the server and hands their records on. */
@@ -240,8 +244,8 @@ public final class LiveSource implements KeySource {
     /**
      * Runs each reader on a thread of its own (payloads are decoded and digested there) and feeds
      * their records to {@code sink} on the calling thread, through a bounded queue: the diff sees
-     * one stream of records, the server's replies and the decoding overlap, and the masters of a
-     * cluster are read at the same time. The first error of any reader ends the scan.
+     * one stream of records and the masters of a cluster are read at the same time. The first
+     * error of any reader ends the scan.
      */
     private void drain(List<Reader> readers, Consumer<KeyRecord> sink) throws IOException {
         java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(4 * BATCH);
@@ -363,12 +367,12 @@ public final class LiveSource implements KeySource {
                 List<byte[]> keys = page.getKeys();
                 if (!page.isFinished()) progress.page(keys.size(), () -> await(async.dbsize()));
                 limiter.acquire(keys.size());
-                // The next page is asked for now, so the server has it ready when this one is done.
-                RedisFuture<KeyScanCursor<byte[]>> next = page.isFinished() ? null : async.scan(page, ScanArgs.Builder.limit(BATCH));
                 if (!keys.isEmpty()) values(keys, selector, sink);
-                if (next == null) return;
+                // The next page is asked for once this one's records were taken: the scan goes on
+                // over the table as it is then (one round trip a page, against two commands a key before).
+                if (page.isFinished()) return;
                 deadline.check(name + ": SCAN of db " + db);
-                page = await(next);
+                page = await(async.scan(page, ScanArgs.Builder.limit(BATCH)));
             }
         }
 
