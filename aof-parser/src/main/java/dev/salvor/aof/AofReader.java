@@ -164,35 +164,46 @@ public final class AofReader implements Closeable {
     /** Reads {@code <digits>\r\n} after a prefix byte. */
     private long number(String what) throws IOException {
         // Fast path: the digits and CRLF are already in the window.
-        byte[] b = in.array();
-        int p = in.position();
+        ByteWindow w = in;
+        byte[] b = w.array();
+        int p = w.position();
+        int lim = w.limit();
         long fast = 0;
         int n = 0;
-        while (p < in.limit() && n < 19) {
+        while (p < lim && n < 19) {
             int c = b[p];
             if (c < '0' || c > '9') break;
             fast = fast * 10 + (c - '0');
             p++;
             n++;
         }
-        if (n > 0 && n < 19 && p + 1 < in.limit() && b[p] == '\r' && b[p + 1] == '\n') {
-            in.position(p + 2);
+        if (n > 0 && n < 19 && p + 1 < lim && b[p] == '\r' && b[p + 1] == '\n') {
+            w.position(p + 2);
             return fast;
         }
+        return slowNumber(what);
+    }
+
+    /** {@link #number} when the digits run past the window, or are not digits and CRLF. */
+    private long slowNumber(String what) throws IOException {
         long v = 0;
         int digits = 0;
         while (true) {
             if (!request(1)) throw shortRead(what);
-            int c = in.array()[in.position()];
+            byte[] b = in.array();
+            int p = in.position();
+            int c = b[p];
             if (c >= '0' && c <= '9') {
                 if (++digits > 18) throw error(BAD_LENGTH, offset(), what + " has too many digits");
                 v = v * 10 + (c - '0');
-                in.advance(1);
+                in.position(p + 1);
             } else if (c == '\r') {
                 if (digits == 0) throw error(BAD_LENGTH, offset(), "expected digits of the " + what + ", found CR");
                 if (!request(2)) throw shortRead(what);
-                if (in.array()[in.position() + 1] != '\n') throw error(MISSING_CRLF, offset(), "expected LF after CR of the " + what + ", found " + printable(in.array()[in.position() + 1]));
-                in.advance(2);
+                b = in.array();
+                p = in.position();
+                if (b[p + 1] != '\n') throw error(MISSING_CRLF, offset(), "expected LF after CR of the " + what + ", found " + printable(b[p + 1]));
+                in.position(p + 2);
                 return v;
             } else {
                 throw error(BAD_LENGTH, offset(), "expected digits of the " + what + ", found " + printable((byte) c));
@@ -240,21 +251,24 @@ public final class AofReader implements Closeable {
         if (declared > constraints.maxArgc()) throw error(BAD_LENGTH, start, "argument count " + declared + " exceeds the limit of " + constraints.maxArgc());
         if (declared * 4 > remaining()) throw error(TRUNCATED_TAIL, start, declared + " arguments cannot fit in the " + remaining() + " bytes left");
         int n = (int) declared;
+        ByteWindow w = in;
         for (int i = 0; i < n; i++) {
-            if (!request(1)) throw shortRead("argument " + (i + 1) + " of " + n);
-            if (in.array()[in.position()] != '$') throw error(BAD_PREFIX, offset(), "expected '$' starting argument " + (i + 1) + " of " + n + ", found " + printable(in.array()[in.position()]));
+            if (w.available() < 1 && !request(1)) throw shortRead("argument " + (i + 1) + " of " + n);
+            byte prefix = w.array()[w.position()];
+            if (prefix != '$') throw error(BAD_PREFIX, offset(), "expected '$' starting argument " + (i + 1) + " of " + n + ", found " + printable(prefix));
             long argStart = offset();
-            in.advance(1);
+            w.advance(1);
             long len = number("bulk length");
             if (len > constraints.maxStringSize()) {
                 throw error(BAD_LENGTH, argStart, "bulk length " + len + " exceeds the limit of " + constraints.maxStringSize());
             }
             if (len + 2 > remaining()) throw error(TRUNCATED_TAIL, argStart, "bulk of " + len + " bytes is longer than the " + remaining() + " bytes left");
-            if (!request((int) len + 2)) throw shortRead("a bulk of " + len + " bytes");
-            int at = in.position() + (int) len;
-            if (in.array()[at] != '\r' || in.array()[at + 1] != '\n') {
+            if (w.available() < len + 2 && !request((int) len + 2)) throw shortRead("a bulk of " + len + " bytes");
+            byte[] b = w.array();
+            int at = w.position() + (int) len;
+            if (b[at] != '\r' || b[at + 1] != '\n') {
                 throw error(MISSING_CRLF, offset() + len, "expected CRLF after a bulk of " + len + " bytes, found "
-                        + printable(in.array()[at]) + " " + printable(in.array()[at + 1]));
+                        + printable(b[at]) + " " + printable(b[at + 1]));
             }
             if (i == argOff.length) {
                 // Grown as arguments arrive: a declared count alone allocates nothing.
@@ -262,9 +276,9 @@ public final class AofReader implements Closeable {
                 argOff = Arrays.copyOf(argOff, cap);
                 argLen = Arrays.copyOf(argLen, cap);
             }
-            argOff[i] = offset();
+            argOff[i] = w.offset();
             argLen[i] = (int) len;
-            in.position(at + 2);
+            w.position(at + 2);
         }
         argc = n;
         end = offset();
