@@ -1,14 +1,87 @@
 package dev.salvor.memory;
 
 import java.util.Locale;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.salvor.export.RedisStrings;
 
 import java.io.IOException;
+import java.io.Writer;
+import java.util.List;
 
 /** The report as one JSON object (what {@code salvor memory --json} prints). */
 public final class MemoryReportJson {
+    private static final JsonFactory JSON = new JsonFactory();
+
     private MemoryReportJson() {
+    }
+
+    /** {@code salvor memory --json}: the report as one pretty-printed object. */
+    public static void write(Writer out, MemoryReport r, int prefixCount) throws IOException {
+        try (JsonGenerator g = JSON.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+            g.useDefaultPrettyPrinter();
+            write(g, r, prefixCount);
+        }
+    }
+
+    /** {@code salvor memory --diff --json}: totals of both files, what was added, removed, grown and shrunk. */
+    public static void writeDiff(Writer out, MemoryDiff.Result d) throws IOException {
+        JsonGenerator g = JSON.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        g.useDefaultPrettyPrinter();
+        g.writeStartObject();
+        g.writeStringField("old", d.before().source());
+        g.writeStringField("new", d.after().source());
+        g.writeStringField("model", d.after().model());
+        g.writeNumberField("old_bytes", d.before().totals().bytes());
+        g.writeNumberField("new_bytes", d.after().totals().bytes());
+        g.writeNumberField("old_keys", d.before().totals().keys());
+        g.writeNumberField("new_keys", d.after().totals().keys());
+        g.writeNumberField("keys_added", d.keysAdded());
+        g.writeNumberField("bytes_added", d.bytesAdded());
+        g.writeNumberField("keys_removed", d.keysRemoved());
+        g.writeNumberField("bytes_removed", d.bytesRemoved());
+        g.writeNumberField("keys_changed", d.keysChanged());
+        g.writeNumberField("bytes_grown", d.bytesGrown());
+        g.writeNumberField("bytes_shrunk", d.bytesShrunk());
+        prefixChanges(g, "prefixes_grown", d.prefixesGrown());
+        prefixChanges(g, "prefixes_shrunk", d.prefixesShrunk());
+        keyChanges(g, "keys_grown", d.grown());
+        keyChanges(g, "keys_shrunk", d.shrunk());
+        g.writeEndObject();
+        g.close();
+    }
+
+    private static void prefixChanges(JsonGenerator g, String name, List<MemoryDiff.PrefixChange> list) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (MemoryDiff.PrefixChange p : list) {
+            g.writeStartObject();
+            g.writeFieldName("prefix");
+            RedisStrings.write(g, p.prefix());
+            g.writeNumberField("old_keys", p.oldKeys());
+            g.writeNumberField("new_keys", p.newKeys());
+            g.writeNumberField("old_bytes", p.oldBytes());
+            g.writeNumberField("new_bytes", p.newBytes());
+            g.writeNumberField("delta", p.delta());
+            if (!p.exact()) g.writeBooleanField("lower_bound", true);
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private static void keyChanges(JsonGenerator g, String name, List<MemoryDiff.KeyChange> list) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (MemoryDiff.KeyChange k : list) {
+            g.writeStartObject();
+            g.writeNumberField("db", k.db());
+            g.writeFieldName("key");
+            RedisStrings.write(g, k.key());
+            g.writeStringField("type", k.type().wireName());
+            if (k.oldBytes() >= 0) g.writeNumberField("old_bytes", k.oldBytes());
+            if (k.newBytes() >= 0) g.writeNumberField("new_bytes", k.newBytes());
+            g.writeNumberField("delta", k.delta());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     public static void write(JsonGenerator g, MemoryReport r, int prefixCount) throws IOException {
