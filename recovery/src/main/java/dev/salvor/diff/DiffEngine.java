@@ -166,6 +166,9 @@ public final class DiffEngine {
         try (SortedRuns<Pending> pending = new SortedRuns<>(spool, tmp, differencesBudget(), (x, y) -> SortedRuns.ORDER.compare(x.any(), y.any()), PENDING,
                 p -> 2L * (p.any().key().length + 96))) {
             IOException[] failure = new IOException[1];
+            // A live side's SCAN may hand out a key more than once (the server resized its table
+            // meanwhile): a key of A is put once, and one of B matched with A is marked, not removed,
+            // so that seeing it again in B is known as the same key, not as a key only in B.
             Map<Ref, KeyRecord> left = new HashMap<>();
             long t0 = System.nanoTime();
             phase("reading A: " + a.describe(), a.expectedKeys());
@@ -178,26 +181,40 @@ public final class DiffEngine {
             long t1 = System.nanoTime();
             long[] keysB = new long[1];
             phase("reading B: " + b.describe(), b.expectedKeys());
+            long[] repeatsB = new long[1];
             scan(b, selector, r -> {
                 tick(++keysB[0]);
-                KeyRecord l = left.remove(new Ref(r.db(), r.key()));
+                Ref ref = new Ref(r.db(), r.key());
+                KeyRecord l = left.get(ref);
+                if (l == MATCHED) {
+                    repeatsB[0]++;
+                    return;
+                }
+                if (l != null) left.put(ref, MATCHED);
                 if (l == null || differs(l, r)) add(pending, new Pending(l, r), failure);
             }, failure);
             long t2 = System.nanoTime();
             readBy[1] = clock(b);
-            for (KeyRecord l : left.values()) pending.add(new Pending(l, null));
+            for (KeyRecord l : left.values()) if (l != MATCHED) pending.add(new Pending(l, null));
             left.clear();
             spilledRuns = pending.runs();
             Differences.Writer out = new Differences.Writer(spool, differencesBudget(), strict);
             phase(settling(a, b), pending.count());
             SortedRuns.Cursor<Pending> c = pending.sorted();
             long done = 0;
+            Pending previous = null;
             for (Pending p; (p = c.next()) != null; ) {
                 deadline.check("diff");
+                // A key only in B that B's scan handed out twice: pending twice, one key (the first sighting).
+                if (previous != null && SortedRuns.ORDER.compare(previous.any(), p.any()) == 0) {
+                    repeatsB[0]++;
+                    continue;
+                }
+                previous = p;
                 out.add(settle(a, b, p));
                 each(++done);
             }
-            return new Report(a.describe(), b.describe(), keysA, keysB[0], out.finish(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, strict);
+            return new Report(a.describe(), b.describe(), keysA, keysB[0] - repeatsB[0], out.finish(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, strict);
         } finally {
             spool.delete(tmp);
         }
@@ -287,7 +304,9 @@ public final class DiffEngine {
             Differences.Writer out = new Differences.Writer(spool, differencesBudget(), strict);
             phase("comparing", ra.count() + rb.count());
             long merged = 0;
-            SortedRuns.Cursor<KeyRecord> ca = ra.sorted(), cb = rb.sorted();
+            // A key a live side's SCAN handed out twice sits twice in its runs, side by side once
+            // sorted: each side's cursor skips the repeats (the first sighting stands for the key).
+            Distinct ca = new Distinct(ra.sorted()), cb = new Distinct(rb.sorted());
             KeyRecord x = ca.next(), y = cb.next();
             while (x != null || y != null) {
                 deadline.check("diff");
@@ -308,9 +327,36 @@ public final class DiffEngine {
                     y = cb.next();
                 }
             }
-            return new Report(a.describe(), b.describe(), ra.count(), rb.count(), out.finish(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, strict);
+            return new Report(a.describe(), b.describe(), ra.count() - ca.repeats, rb.count() - cb.repeats, out.finish(),
+                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, strict);
         } finally {
             spool.delete(tmp);
+        }
+    }
+
+    /** Marks a key of A that B held too (a later sighting in B is a repeat of B's scan). */
+    private static final KeyRecord MATCHED = new KeyRecord(-1, new byte[0], -1, null, -1);
+
+    /** Records of one side in (db, key) order, each key once: repeats of a key are counted and skipped. */
+    private static final class Distinct {
+        private final SortedRuns.Cursor<KeyRecord> cursor;
+        private KeyRecord ahead;
+        long repeats;
+
+        Distinct(SortedRuns.Cursor<KeyRecord> cursor) throws IOException {
+            this.cursor = cursor;
+            this.ahead = cursor.next();
+        }
+
+        KeyRecord next() throws IOException {
+            KeyRecord r = ahead;
+            if (r == null) return null;
+            ahead = cursor.next();
+            while (ahead != null && SortedRuns.ORDER.compare(ahead, r) == 0) {
+                repeats++;
+                ahead = cursor.next();
+            }
+            return r;
         }
     }
 

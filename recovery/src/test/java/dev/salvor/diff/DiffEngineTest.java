@@ -204,4 +204,101 @@ class DiffEngineTest {
                     .allMatch(d -> d.kind() == Difference.Kind.ONLY_IN_A && d.db() != 5);
         }
     }
+
+    /**
+     * A live side whose SCAN hands out keys more than once, as a server does when it resizes its
+     * table during the scan: every 7th key again right after itself, and the first five again at
+     * the end. Keys named by {@code hidden} are left out.
+     */
+    static final class Repeating implements KeySource {
+        final RdbFileSource file = new RdbFileSource(RDB, "repeating");
+        final java.util.function.Predicate<String> hidden;
+        final List<KeyRecord> all = new ArrayList<>();
+        long handedOut;
+
+        Repeating(java.util.function.Predicate<String> hidden) {
+            this.hidden = hidden;
+        }
+
+        @Override
+        public String describe() {
+            return "repeating";
+        }
+
+        @Override
+        public void scan(KeySelector selector, Consumer<KeyRecord> sink) throws IOException {
+            List<KeyRecord> shown = new ArrayList<>();
+            file.scan(selector, r -> {
+                all.add(r);
+                if (hidden.test(new String(r.key(), StandardCharsets.UTF_8))) return;
+                shown.add(r);
+                sink.accept(r);
+                handedOut++;
+                if (shown.size() % 7 == 0) {
+                    sink.accept(r);
+                    handedOut++;
+                }
+            });
+            for (KeyRecord r : shown.subList(0, 5)) {
+                sink.accept(r);
+                handedOut++;
+            }
+        }
+
+        @Override
+        public CollectedValue fetch(KeyRecord record) throws IOException {
+            return file.fetch(record);
+        }
+
+        @Override
+        public boolean live() {
+            return true;
+        }
+
+        @Override
+        public KeyRecord refetch(KeyRecord record) {
+            // What the server holds when asked again: the keys it hands out, the hidden ones never.
+            return all.stream().filter(r -> r.db() == record.db() && java.util.Arrays.equals(r.key(), record.key()))
+                    .filter(r -> !hidden.test(new String(r.key(), StandardCharsets.UTF_8))).findFirst().orElse(null);
+        }
+
+        @Override
+        public void close() throws IOException {
+            file.close();
+        }
+    }
+
+    /**
+     * A key a live SCAN hands out twice is one key, on either side and in both modes (in memory and
+     * spilled to sorted runs): no "only in B" or "only in A" for the second sighting, each side's
+     * count is of distinct keys, and a key only on one side is reported once however often it came.
+     */
+    @Test
+    void aKeyALiveScanHandsOutTwiceIsOneKey() throws IOException {
+        for (long maxMemory : new long[] {-1, 1 << 20}) {
+            try (KeySource a = new RdbFileSource(RDB, "a"); Repeating b = new Repeating(k -> false)) {
+                DiffEngine.Report r = new DiffEngine(0, false, maxMemory).diff(a, b, KeySelector.ALL);
+                assertThat(b.handedOut).isGreaterThan(550 + 70);
+                assertThat(r.differences().list()).as("max memory %d", maxMemory).isEmpty();
+                assertThat(r.identical()).isTrue();
+                assertThat(r.keysB()).isEqualTo(550);
+            }
+            // Repeats on the A side too, and keys only on one side, each repeated.
+            try (Repeating a = new Repeating(k -> k.startsWith("str:len:")); Repeating b = new Repeating(k -> k.startsWith("set:"))) {
+                DiffEngine.Report r = new DiffEngine(0, false, maxMemory).diff(a, b, KeySelector.ALL);
+                List<Difference> d = r.differences().list();
+                long onlyInA = a.all.stream().filter(k -> new String(k.key(), StandardCharsets.UTF_8).startsWith("set:")).count();
+                long onlyInB = b.all.stream().filter(k -> new String(k.key(), StandardCharsets.UTF_8).startsWith("str:len:")).count();
+                assertThat(onlyInA).isPositive();
+                assertThat(onlyInB).isPositive();
+                assertThat(d).as("max memory %d", maxMemory).hasSize((int) (onlyInA + onlyInB))
+                        .allMatch(x -> x.kind() == Difference.Kind.ONLY_IN_A || x.kind() == Difference.Kind.ONLY_IN_B);
+                assertThat(d.stream().filter(x -> x.kind() == Difference.Kind.ONLY_IN_A)).hasSize((int) onlyInA)
+                        .allMatch(x -> new String(x.key(), StandardCharsets.UTF_8).startsWith("set:"));
+                assertThat(d.stream().map(x -> x.db() + ":" + new String(x.key(), StandardCharsets.ISO_8859_1)).distinct()).hasSize(d.size());
+                assertThat(r.keysA()).isEqualTo(550 - onlyInB);
+                assertThat(r.keysB()).isEqualTo(550 - onlyInA);
+            }
+        }
+    }
 }
