@@ -34,7 +34,7 @@ public class RdbFormatException extends FormatException {
         LIMIT_EXCEEDED("limit exceeded"),
         /** Salvage only: a key that parses but covers a zeroed 4 KiB page of a damaged file. */
         ZEROED_PAGE("zeroed page"),
-        /** Salvage only: a key that repeats one already read. */
+        /** A key that repeats one already read (the reader finds a repeated empty key, a run of zero bytes; salvage any). */
         DUPLICATE_KEY("duplicate key");
 
         private final String text;

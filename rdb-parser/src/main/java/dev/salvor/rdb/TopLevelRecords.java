@@ -5,6 +5,7 @@ import dev.salvor.format.ByteWindow;
 import static dev.salvor.rdb.RdbFormatException.Reason.BAD_ENCODING;
 import static dev.salvor.rdb.RdbFormatException.Reason.BAD_HEADER;
 import static dev.salvor.rdb.RdbFormatException.Reason.BAD_LENGTH;
+import static dev.salvor.rdb.RdbFormatException.Reason.DUPLICATE_KEY;
 import static dev.salvor.rdb.RdbFormatException.Reason.UNKNOWN_TYPE;
 import static dev.salvor.rdb.RdbFormatException.Reason.UNSUPPORTED;
 
@@ -59,6 +60,9 @@ final class TopLevelRecords {
     int typeByte;
     long typeOffset;
     byte[] key;
+    // Where the empty key was last read (db, record offset): zero bytes read as such keys.
+    private int emptyKeyDb = Integer.MIN_VALUE;
+    private long emptyKeyOffset = -1;
 
     // The trailer.
     ChecksumStatus checksumStatus = ChecksumStatus.NOT_REACHED;
@@ -281,6 +285,7 @@ final class TopLevelRecords {
             keySeen = true;
             typeByte = op;
             typeOffset = opOffset;
+            if (key.length == 0) emptyKey(entryStart);
             return RdbToken.KEY;
         }
     }
@@ -310,6 +315,22 @@ final class TopLevelRecords {
         templates.put(id, fields.toArray(new byte[0][]));
         templateId = id;
         templateFields = fields.size();
+    }
+
+    /**
+     * Three zero bytes read as a record: the string "" named "". A run of zeros (a zeroed page, a
+     * file padded or overwritten with zeros, an endless stream of them) is that record again and
+     * again, which no server writes: a database holds each key once. The second empty key in one
+     * database ends the read there, however long the run.
+     */
+    private void emptyKey(long entryStart) throws RdbFormatException {
+        if (emptyKeyDb == in.db) {
+            in.key = key;
+            throw in.error(DUPLICATE_KEY, entryStart, "the empty key again in db " + in.db + " (first at offset " + emptyKeyOffset
+                    + "): a database holds each key once, and a run of zero bytes reads as this record repeated");
+        }
+        emptyKeyDb = in.db;
+        emptyKeyOffset = entryStart;
     }
 
     /**

@@ -99,8 +99,11 @@ final class ParallelCheck {
                 submit(pool, inFlight, futures, rangeEnds, file, new Range(start, r.eofOffset(), context));
             } catch (RdbFormatException e) {
                 plannerError = e;
-                // The rest goes to one worker, whose full decode reports this error or an earlier one.
-                if (start >= 0) submit(pool, inFlight, futures, rangeEnds, file, new Range(start, Long.MAX_VALUE, context));
+                // The records up to the failing one go to one worker, whose full decode reports this
+                // error or an earlier one. Nothing after it: there the framing is broken, and what
+                // follows is read by the salvage scan, which skips a damaged region in one step
+                // (stepping over record after record of a zero run would read it 3 bytes at a time).
+                if (start >= 0) submit(pool, inFlight, futures, rangeEnds, file, new Range(start, r.recordOffset() + 1, context));
             }
             List<Problem> problems = new ArrayList<>();
             long omitted = 0;

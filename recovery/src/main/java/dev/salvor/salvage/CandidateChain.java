@@ -69,6 +69,17 @@ final class CandidateChain {
     }
 
     /**
+     * The end of the run of zero bytes that starts at {@code buf[i]} (the index of the first
+     * non-zero byte, or {@code len}): every candidate inside a run but its last two bytes starts
+     * in zeroes, so a search steps over the run in one go however long it is.
+     */
+    static int zeroRunEnd(byte[] buf, int i, int len) {
+        int j = i;
+        while (j < len && buf[j] == 0) j++;
+        return j;
+    }
+
+    /**
      * Whether the byte at {@code buf[i]} can be the last byte of an integer-encoded string (0xC0
      * plus 1 byte, 0xC1 plus 2, 0xC2 plus 4): inside a plain collection body, the high byte 0 of
      * an element like 137 reads as a string-key type byte. Refusing such a candidate costs at most

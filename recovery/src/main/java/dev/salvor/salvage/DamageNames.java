@@ -86,6 +86,15 @@ final class DamageNames {
             int last = pos + len >= stop ? (int) (stop - pos) : len - OVERLAP;
             int i = 0;
             while (i < last) {
+                if (buf[i] == 0) {
+                    // A run of zeros: each offset in it followed by another zero (and not in the
+                    // window's last two bytes) is refused by record(), so step over those at once.
+                    int next = Math.min(CandidateChain.zeroRunEnd(buf, i, len) - 1, len - 2);
+                    if (next > i) {
+                        i = next;
+                        continue;
+                    }
+                }
                 Read r = record(buf, i, len, pos, ctx.withDb(db));
                 if (r == null) {
                     i++;

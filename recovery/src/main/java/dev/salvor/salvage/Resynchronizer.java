@@ -80,6 +80,15 @@ final class Resynchronizer {
                         pendingEnd = (int) sel;
                     }
                 }
+                if (buf[i] == 0) {
+                    // A run of zeros: each offset in it but the last two starts in zeroes (refused
+                    // by probe), so go straight to the last two, which a record may start at.
+                    int last = CandidateChain.zeroRunEnd(buf, i, len) - 3;
+                    if (last > i) {
+                        i = last;
+                        continue;
+                    }
+                }
                 if (!RdbOpcode.startsRecord(buf[i] & 0xff)) continue;
                 Probe p = probe(buf, i, len, windowStart, here);
                 if (p == Probe.ACCEPT) {

@@ -42,6 +42,12 @@ final class ZeroPages {
 
     /** True when the file ends with EOF and a CRC64 that matches everything before it. */
     private static boolean trailerMatches(FileChannel ch, long size) throws IOException {
+        byte[] tail = new byte[9];
+        read(ch, size - 9, tail, 9);
+        long stored = 0;
+        for (int i = 8; i >= 1; i--) stored = stored << 8 | (tail[i] & 0xffL);
+        // No EOF opcode or no checksum at the end (a cut or zero-filled file): nothing to compute.
+        if ((tail[0] & 0xff) != 0xff || stored == 0) return false;
         byte[] buf = new byte[1 << 20];
         long crc = 0;
         long end = size - 8;
@@ -49,11 +55,7 @@ final class ZeroPages {
             int len = read(ch, base, buf, (int) Math.min(buf.length, end - base));
             crc = Crc64.update(crc, buf, 0, len);
         }
-        byte[] tail = new byte[9];
-        read(ch, size - 9, tail, 9);
-        long stored = 0;
-        for (int i = 8; i >= 1; i--) stored = stored << 8 | (tail[i] & 0xffL);
-        return (tail[0] & 0xff) == 0xff && stored == crc && stored != 0;
+        return stored == crc;
     }
 
     private static int read(FileChannel ch, long at, byte[] buf, int len) throws IOException {
