@@ -2,10 +2,12 @@ package dev.salvor.cli;
 
 import dev.salvor.aof.AofLayout;
 import dev.salvor.aof.AofSegment;
+import dev.salvor.format.FileRanges;
 import dev.salvor.io.OutputPlan;
 import dev.salvor.io.OutputStreams;
 import dev.salvor.io.InputException;
 import dev.salvor.io.InputSource;
+import dev.salvor.io.Spool;
 import dev.salvor.memory.Allocator;
 import dev.salvor.memory.KeyMemory;
 import dev.salvor.memory.KeyRecordWriter;
@@ -114,6 +116,9 @@ public final class MemoryCommand implements Callable<Integer> {
     @Mixin
     ProgressOptions progress;
 
+    @Mixin
+    TempOptions temp;
+
     @Override
     public Integer call() throws Exception {
         MemoryOptions options = options();
@@ -131,9 +136,8 @@ public final class MemoryCommand implements Callable<Integer> {
         if (output.output != null && !keys) throw new ParameterException(spec.commandLine(), "-o is for --keys records (the report goes to standard output; --html FILE for a page)");
         if (html != null && html.toString().equals("-")) throw new ParameterException(spec.commandLine(), "--html needs a file name");
         boolean recordsToStdout = keys && output.toStdout();
-        List<Path> cleanup = new ArrayList<>();
         String name = files.get(0);
-        try (OutputPlan plan = OutputOptions.plans(spec, output.force)) {
+        try (Spool spool = temp.spool(spec); OutputPlan plan = OutputOptions.plans(spec, output.force)) {
             // every output is checked against the input and each other before anything is written
             declareInput(plan, name);
             OutputPlan.FileOutput keysOut = keys && !recordsToStdout ? plan.file(output.output, "output") : null;
@@ -141,14 +145,14 @@ public final class MemoryCommand implements Callable<Integer> {
             plan.open();
             MemoryReport report;
             if (!keys) {
-                report = analyze(name, options, MemoryAnalyzer.NO_SINK, cleanup);
+                report = analyze(name, options, MemoryAnalyzer.NO_SINK, spool);
             } else if (recordsToStdout) {
                 try (OutputStream out = OutputStreams.stdout(root.stdout); KeyRecordWriter w = new KeyRecordWriter(fmt, out)) {
-                    report = analyze(name, options, w, cleanup);
+                    report = analyze(name, options, w, spool);
                 }
             } else {
                 try (KeyRecordWriter w = new KeyRecordWriter(fmt, keysOut.stream())) {
-                    report = analyze(name, options, w, cleanup);
+                    report = analyze(name, options, w, spool);
                 }
             }
             if (htmlOut != null) htmlOut.stream().write(MemoryReportHtml.render(report).getBytes(StandardCharsets.UTF_8));
@@ -161,8 +165,6 @@ public final class MemoryCommand implements Callable<Integer> {
             boolean damaged = report.salvage() != null ? report.salvage().regions() > 0 || !report.salvage().reachedEof()
                     : report.checksum() == ChecksumStatus.MISMATCH;
             return damaged ? ExitCodes.FOUND : ExitCodes.OK;
-        } finally {
-            for (Path p : cleanup) Files.deleteIfExists(p);
         }
     }
 
@@ -197,8 +199,12 @@ public final class MemoryCommand implements Callable<Integer> {
         return o.withTop(top).withSeparators(separator.getBytes(StandardCharsets.UTF_8)).withPrefixes(prefixDepth, maxPrefixes);
     }
 
-    /** Reads one input: an AOF's RDB preamble, a damaged file through salvage, or any RDB (plain, compressed, archived, stdin). */
-    private MemoryReport analyze(String name, MemoryOptions options, MemoryAnalyzer.KeySink sink, List<Path> cleanup) throws IOException {
+    /**
+     * Reads one input: an AOF's RDB preamble, a damaged file through salvage, or any RDB (plain,
+     * compressed, archived, stdin). Temporaries (a piped or compressed input salvage must read at
+     * random, the salvaged copy) go to {@code spool}: --temp-dir, within --temp-limit.
+     */
+    private MemoryReport analyze(String name, MemoryOptions options, MemoryAnalyzer.KeySink sink, Spool spool) throws IOException {
         MemoryAnalyzer analyzer = new MemoryAnalyzer(options);
         if (!name.equals("-") && Files.exists(Path.of(name)) && AofLayout.isAof(Path.of(name))) {
             if (salvage) throw new InputException(name + ": --salvage reads RDB files; for a damaged AOF, run 'salvor repair' first");
@@ -207,11 +213,10 @@ public final class MemoryCommand implements Callable<Integer> {
         try (InputSource src = InputSource.open(name, root.stdin)) {
             long mtime = src.file() != null ? Files.getLastModifiedTime(src.file()).toMillis() : -1;
             if (salvage) {
-                Path file = src.seekable(cleanup);
+                Path file = src.seekable(spool);
                 long total = Files.size(file);
                 try (ProgressBar bar = progress.bar(spec.commandLine().getErr(), total)) {
-                    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-                    MemoryReport r = analyzer.salvage(file, tmp, sink, bar);
+                    MemoryReport r = analyzer.salvage(file, spool, sink, bar);
                     return src.file() != null ? r : rename(r, src.name(), mtime);
                 }
             }
@@ -259,8 +264,9 @@ public final class MemoryCommand implements Callable<Integer> {
     }
 
     private static boolean startsWithRdb(Path file) throws IOException {
-        try (java.io.InputStream in = Files.newInputStream(file)) {
-            String head = new String(in.readNBytes(6), StandardCharsets.ISO_8859_1);
+        try (java.nio.channels.FileChannel ch = AofSegment.open(file)) {
+            byte[] b = new byte[6];
+            String head = new String(b, 0, FileRanges.read(ch, 0, b, 0, b.length), StandardCharsets.ISO_8859_1);
             return head.startsWith("REDIS") || head.startsWith("VALKEY");
         }
     }
@@ -269,11 +275,10 @@ public final class MemoryCommand implements Callable<Integer> {
 
     private int diff(MemoryOptions options) throws Exception {
         long budget = parseSize(diffMemory);
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        List<Path> cleanup = new ArrayList<>();
-        try (MemoryDiff.Side before = new MemoryDiff.Side(tmp, budget); MemoryDiff.Side after = new MemoryDiff.Side(tmp, budget)) {
-            before.finish(analyze(files.get(0), options, before.sink(), cleanup));
-            after.finish(analyze(files.get(1), options, after.sink(), cleanup));
+        try (Spool spool = temp.spool(spec);
+             MemoryDiff.Side before = new MemoryDiff.Side(spool, budget); MemoryDiff.Side after = new MemoryDiff.Side(spool, budget)) {
+            before.finish(analyze(files.get(0), options, before.sink(), spool));
+            after.finish(analyze(files.get(1), options, after.sink(), spool));
             MemoryDiff.Result d = MemoryDiff.compare(before, after, top);
             PrintWriter out = spec.commandLine().getOut();
             if (json.json) printDiffJson(out, d);
@@ -281,8 +286,6 @@ public final class MemoryCommand implements Callable<Integer> {
             out.flush();
             boolean same = d.keysAdded() == 0 && d.keysRemoved() == 0 && d.keysChanged() == 0;
             return same ? ExitCodes.OK : ExitCodes.FOUND;
-        } finally {
-            for (Path p : cleanup) Files.deleteIfExists(p);
         }
     }
 

@@ -13,7 +13,8 @@ import java.util.Locale;
 /** Where a command's temporary files go and how much disk they may take. */
 public final class TempOptions {
     @Option(names = "--temp-dir", paramLabel = "DIR", description = "Where temporary files go: a compressed, archived or piped input that needs "
-            + "random access is copied there, diff spills its runs there (default: the system temporary directory).")
+            + "random access is copied there, diff spills its runs there, memory its salvaged copy and --diff key runs "
+            + "(default: the system temporary directory).")
     Path dir;
 
     @Option(names = "--temp-limit", paramLabel = "SIZE", converter = SizeConverter.class, description = "Temporary disk this run may use, e.g. 100g "

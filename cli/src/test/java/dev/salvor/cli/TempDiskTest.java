@@ -74,4 +74,39 @@ class TempDiskTest {
         assertThat(names(tmp.resolve("out2"))).isEmpty();
         assertThat(CliRunner.run("salvage", gz.toString(), "-o", tmp.resolve("out3/r.rdb").toString(), "--temp-limit", "5x").exitCode()).isEqualTo(2);
     }
+
+    /**
+     * {@code memory} takes --temp-dir and --temp-limit as the other commands do: a piped input
+     * salvage must read at random, the salvaged copy and --diff's key runs all go to that
+     * directory, count against that limit, and are removed.
+     */
+    @Test
+    void memoryKeepsItsTemporariesInTheTempDirWithinTheLimit() throws Exception {
+        Path damaged = Fixtures.resolve("damaged/redis-7.0-page-30-zeroed.rdb");
+        Path t = tmp.resolve("t");
+        CliRunner.Result piped;
+        try (java.io.InputStream in = Files.newInputStream(damaged)) {
+            piped = CliRunner.run(in, "memory", "--salvage", "-", "--temp-dir", t.toString());
+        }
+        assertThat(piped.exitCode()).as(piped.err()).isEqualTo(1);
+        assertThat(piped.err()).contains("stdin: copied to " + t.resolve("salvor-tmp-")).contains("--temp-limit");
+        assertThat(names(t)).isEmpty();
+
+        CliRunner.Result salvaged = CliRunner.run("memory", "--salvage", damaged.toString(), "--temp-dir", t.toString(), "--temp-limit", "4k");
+        assertThat(salvaged.exitCode()).as(salvaged.err()).isEqualTo(2);
+        assertThat(salvaged.err()).contains("memory --salvage: the salvaged copy " + t)
+                .contains("needs more than the 4 KiB of temporary disk this run may use in " + t);
+        assertThat(names(t)).isEmpty();
+
+        CliRunner.Result diff = CliRunner.run("memory", "--diff", RDB.toString(), Fixtures.resolve("rdb/redis-7.0/dataset.rdb").toString(),
+                "--temp-dir", t.toString(), "--temp-limit", "8k", "--diff-memory", "4k");
+        assertThat(diff.exitCode()).as(diff.err()).isEqualTo(2);
+        assertThat(diff.err()).contains("memory --diff: key run " + t).contains("8 KiB").contains("--temp-limit");
+        assertThat(names(t)).isEmpty();
+        // Within the limit the same comparison runs, its runs spilled there and removed.
+        CliRunner.Result ok = CliRunner.run("memory", "--diff", RDB.toString(), Fixtures.resolve("rdb/redis-7.0/dataset.rdb").toString(),
+                "--temp-dir", t.toString(), "--diff-memory", "4k");
+        assertThat(ok.exitCode()).as(ok.err()).isEqualTo(1);
+        assertThat(names(t)).isEmpty();
+    }
 }

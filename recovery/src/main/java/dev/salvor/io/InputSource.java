@@ -120,17 +120,6 @@ public final class InputSource implements Closeable {
     }
 
     /**
-     * A seekable file holding the input's bytes: the file itself, or the unwrapped stream copied
-     * to a temporary file (deleted when {@code cleanup} runs), within the default limits.
-     */
-    public Path seekable(List<Path> cleanup) throws IOException {
-        if (file != null) return file;
-        Path tmp = seekable(Spool.defaults());
-        cleanup.add(tmp);
-        return tmp;
-    }
-
-    /**
      * For an archive read without a member name: makes sure it held one file (reads the rest of
      * it when the reader stopped early). Commands call it before committing outputs; {@link #close()}
      * calls it too.

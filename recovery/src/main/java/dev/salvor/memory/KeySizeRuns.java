@@ -1,6 +1,6 @@
 package dev.salvor.memory;
 
-import dev.salvor.io.TempFiles;
+import dev.salvor.io.Spool;
 import dev.salvor.rdb.RedisType;
 
 import java.io.BufferedInputStream;
@@ -30,14 +30,15 @@ final class KeySizeRuns implements Closeable, MemoryAnalyzer.KeySink {
 
     static final Comparator<Entry> ORDER = (x, y) -> x.db != y.db ? Integer.compare(x.db, y.db) : Arrays.compareUnsigned(x.key, y.key);
 
-    private final Path dir;
+    private final Spool spool;
     private final long budget;
     private final List<Entry> buffer = new ArrayList<>();
     private final List<Path> runs = new ArrayList<>();
     private long buffered;
 
-    KeySizeRuns(Path dir, long budgetBytes) {
-        this.dir = dir;
+    /** Runs go to {@code spool}'s directory and count against its limit. */
+    KeySizeRuns(Spool spool, long budgetBytes) {
+        this.spool = spool;
         this.budget = budgetBytes;
     }
 
@@ -50,9 +51,10 @@ final class KeySizeRuns implements Closeable, MemoryAnalyzer.KeySink {
 
     private void spill() throws IOException {
         buffer.sort(ORDER);
-        Path run = TempFiles.createFile(dir, "memory-run-", ".bin");
+        Path run = spool.newFile("memory-run-", ".bin");
         runs.add(run);
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16))) {
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                spool.charged(Files.newOutputStream(run), "memory --diff: key run " + run), 1 << 16))) {
             for (Entry e : buffer) {
                 out.writeInt(e.db);
                 out.writeInt(e.key.length);
@@ -111,6 +113,6 @@ final class KeySizeRuns implements Closeable, MemoryAnalyzer.KeySink {
 
     @Override
     public void close() throws IOException {
-        for (Path run : runs) TempFiles.delete(run);
+        for (Path run : runs) spool.delete(run);
     }
 }

@@ -1,6 +1,6 @@
 package dev.salvor.memory;
 
-import dev.salvor.io.TempFiles;
+import dev.salvor.io.Spool;
 import dev.salvor.rdb.ChecksumStatus;
 import dev.salvor.rdb.RdbFlavor;
 import dev.salvor.rdb.RdbReader;
@@ -184,16 +184,17 @@ public final class MemoryAnalyzer {
 
     /**
      * Analyzes a damaged file: the salvager writes a repaired copy (every intact key, the intact
-     * part of cut keys) to a temporary file in {@code tempDir}, which is then analyzed like any
-     * file; keys the salvager kept only in part are marked partial. The copy is deleted after.
+     * part of cut keys) to a temporary file of {@code spool} (counted against its limit), which is
+     * then analyzed like any file; keys the salvager kept only in part are marked partial. The
+     * copy is deleted after.
      */
-    public MemoryReport salvage(Path file, Path tempDir, KeySink sink, LongConsumer progress) throws IOException {
-        Path repaired = TempFiles.createFile(tempDir, "memory-", ".rdb");
+    public MemoryReport salvage(Path file, Spool spool, KeySink sink, LongConsumer progress) throws IOException {
+        Path repaired = spool.newFile("memory-", ".rdb");
         try {
             PartialRecorder partial = new PartialRecorder();
             SalvageReport report;
             try (FileChannel in = FileChannel.open(file);
-                 OutputStream out = Files.newOutputStream(repaired)) {
+                 OutputStream out = spool.charged(Files.newOutputStream(repaired), "memory --salvage: the salvaged copy " + repaired)) {
                 report = RdbSalvager.salvage(file, new VisitorChain(new RepairWriter(in, out), partial), progress);
             }
             MemoryReport.Salvage s = new MemoryReport.Salvage(report.keysRecovered(), report.keysPartial(), report.keysLost(),
@@ -210,7 +211,7 @@ public final class MemoryAnalyzer {
                         report.checksum(), s, m.notes());
             }
         } finally {
-            TempFiles.delete(repaired);
+            spool.delete(repaired);
         }
     }
 

@@ -1,9 +1,9 @@
 package dev.salvor.memory;
 
+import dev.salvor.io.Spool;
 import dev.salvor.rdb.RedisType;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -49,8 +49,9 @@ public final class MemoryDiff {
         private final KeySizeRuns runs;
         private MemoryReport report;
 
-        public Side(Path tempDir, long budgetBytes) {
-            this.runs = new KeySizeRuns(tempDir, budgetBytes);
+        /** Key runs past {@code budgetBytes} of memory go to {@code spool} (its directory, within its limit). */
+        public Side(Spool spool, long budgetBytes) {
+            this.runs = new KeySizeRuns(spool, budgetBytes);
         }
 
         public MemoryAnalyzer.KeySink sink() {
