@@ -109,4 +109,29 @@ class TempDiskTest {
         assertThat(ok.exitCode()).as(ok.err()).isEqualTo(1);
         assertThat(names(t)).isEmpty();
     }
+
+    @Test
+    void aDamagedBackupIsSalvagedForAuditWithinTheTempLimitAndNotBesideIt() throws Exception {
+        Path intact = Fixtures.resolve("rdb/redis-7.0/dataset.rdb");
+        Path backups = Files.createDirectories(tmp.resolve("backups"));
+        Path backup = Files.copy(Fixtures.resolve("damaged/redis-7.0-page-30-zeroed.rdb"), backups.resolve("backup.rdb"));
+        Path server = Files.createDirectories(tmp.resolve("server"));
+        Files.copy(intact, server.resolve("dump.rdb"));
+        Path t = tmp.resolve("t");
+        try (dev.salvor.fixtures.RedisServer redis = dev.salvor.fixtures.RedisServer.start(server, "--dbfilename", "dump.rdb")) {
+            // The salvaged copy counts against --temp-limit like any temporary.
+            CliRunner.Result small = CliRunner.run("audit", backup.toString(), "--against", redis.url(), "-o", tmp.resolve("a1").toString(),
+                    "--temp-dir", t.toString(), "--temp-limit", "4k");
+            assertThat(small.exitCode()).as(small.out() + small.err()).isEqualTo(2);
+            assertThat(small.err()).contains("backup.rdb: salvaging to").contains("4 KiB of temporary disk");
+            assertThat(names(t)).isEmpty();
+            // Within the limit it goes to --temp-dir, never into the backup's folder, and is removed.
+            CliRunner.Result audit = CliRunner.run("audit", backup.toString(), "--against", redis.url(), "-o", tmp.resolve("a2").toString(),
+                    "--temp-dir", t.toString());
+            assertThat(audit.exitCode()).as(audit.out() + audit.err()).isEqualTo(1);
+            assertThat(audit.out()).startsWith("FAIL: the backup itself is damaged");
+            assertThat(names(backups)).containsExactly("backup.rdb");
+            assertThat(names(t)).isEmpty();
+        }
+    }
 }

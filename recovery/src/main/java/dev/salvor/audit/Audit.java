@@ -13,7 +13,6 @@ import dev.salvor.io.Deadline;
 import dev.salvor.io.Spool;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.function.LongConsumer;
@@ -58,7 +57,7 @@ public final class Audit {
         long checkMs = (System.nanoTime() - t0) / 1_000_000;
         KeySample keySample = new KeySample(sample);
         // A damaged backup is still compared as far as it can be read: what salvage recovers.
-        try (KeySource read = AuditReport.intact(health) ? new RdbFileSource(backup, name) : SalvagedFileSource.of(backup, name, tempDir(backup));
+        try (KeySource read = AuditReport.intact(health) ? new RdbFileSource(backup, name) : SalvagedFileSource.of(backup, name, spool);
              SampledSource a = new SampledSource(read, keySample);
              KeySource b = new SampledSource(server, keySample)) {
             DiffEngine.Report diff = new DiffEngine(ttlToleranceMs, false, -1, spool).strict(strict).deadline(deadline).diff(a, b, selector, progress);
@@ -68,11 +67,5 @@ public final class Audit {
             return new AuditReport(generatedAt, salvorVersion, pass, health, checkMs, diff,
                     read instanceof SalvagedFileSource s ? s.report() : null, onlyDb, sample, a.seen(), a.sampled());
         }
-    }
-
-    /** Where a damaged backup's salvaged keys are kept during the audit: beside the backup's copy. */
-    private static Path tempDir(Path file) {
-        Path parent = file.toAbsolutePath().getParent();
-        return parent != null && Files.isWritable(parent) ? parent : Path.of(System.getProperty("java.io.tmpdir"));
     }
 }

@@ -1,7 +1,7 @@
 package dev.salvor.diff;
 
 import dev.salvor.export.KeySelector;
-import dev.salvor.io.TempFiles;
+import dev.salvor.io.Spool;
 import dev.salvor.salvage.RdbSalvager;
 import dev.salvor.salvage.RepairWriter;
 import dev.salvor.salvage.SalvageReport;
@@ -19,27 +19,33 @@ import java.util.function.Consumer;
  * can be read. The recovered keys are held in a temporary repaired file, removed on close.
  */
 public final class SalvagedFileSource implements KeySource {
+    private final Spool spool;
     private final Path repaired;
     private final RdbFileSource source;
     private final SalvageReport report;
 
-    private SalvagedFileSource(Path repaired, RdbFileSource source, SalvageReport report) {
+    private SalvagedFileSource(Path repaired, Spool spool, RdbFileSource source, SalvageReport report) {
         this.repaired = repaired;
+        this.spool = spool;
         this.source = source;
         this.report = report;
     }
 
-    /** Salvages {@code file} into a temporary file in {@code tempDir}. */
-    public static SalvagedFileSource of(Path file, String name, Path tempDir) throws IOException {
-        Path repaired = TempFiles.createFile(tempDir, "", ".salvaged.rdb");
+    /**
+     * Salvages {@code file} into a temporary file of {@code spool}: counted against its limit, in
+     * its directory ({@code --temp-dir}), removed when this source closes.
+     */
+    public static SalvagedFileSource of(Path file, String name, Spool spool) throws IOException {
+        Path repaired = spool.newFile("salvaged-", ".rdb");
         try {
             SalvageReport report;
-            try (FileChannel in = FileChannel.open(file); OutputStream out = Files.newOutputStream(repaired)) {
+            try (FileChannel in = FileChannel.open(file);
+                 OutputStream out = spool.charged(Files.newOutputStream(repaired), name + ": salvaging to " + repaired)) {
                 report = RdbSalvager.salvage(file, new RepairWriter(in, out), null);
             }
-            return new SalvagedFileSource(repaired, new RdbFileSource(repaired, name + " (salvaged)"), report);
+            return new SalvagedFileSource(repaired, spool, new RdbFileSource(repaired, name + " (salvaged)"), report);
         } catch (IOException | RuntimeException e) {
-            TempFiles.delete(repaired);
+            spool.delete(repaired);
             throw e;
         }
     }
@@ -72,6 +78,6 @@ public final class SalvagedFileSource implements KeySource {
     @Override
     public void close() throws IOException {
         source.close();
-        TempFiles.delete(repaired);
+        spool.delete(repaired);
     }
 }
