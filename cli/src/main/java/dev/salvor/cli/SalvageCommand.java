@@ -1,5 +1,6 @@
 package dev.salvor.cli;
 
+import dev.salvor.format.InputFile;
 import dev.salvor.io.OutputPlan;
 import dev.salvor.io.Text;
 import dev.salvor.io.Spool;
@@ -22,7 +23,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,11 +86,12 @@ public final class SalvageCommand implements Callable<Integer> {
             SalvageReport result;
             RepairWriter writer;
             QuarantineWriter quarantined;
-            try (FileChannel in = FileChannel.open(file);
-                 ProgressBar bar = progress.bar(spec.commandLine().getErr(), Files.size(file))) {
-                writer = new RepairWriter(in, repaired.stream());
-                quarantined = new QuarantineWriter(in, quar.stream());
-                result = RdbSalvager.salvage(file, new VisitorChain(writer, quarantined), bar);
+            // Opened once: the salvager and the writers that copy its bytes read the same file.
+            try (InputFile in = InputFile.open(file);
+                 ProgressBar bar = progress.bar(spec.commandLine().getErr(), in.size())) {
+                writer = new RepairWriter(in.channel(), repaired.stream());
+                quarantined = new QuarantineWriter(in.channel(), quar.stream());
+                result = RdbSalvager.salvage(in, new VisitorChain(writer, quarantined), bar);
                 if (result.foundNothing()) {
                     throw new InputException(input + ": no RDB record could be read in it, so nothing was written");
                 }

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ScatteringByteChannel;
 
 /**
@@ -24,6 +25,9 @@ public final class ByteWindow {
     }
 
     private final ScatteringByteChannel channel;
+    /** A file read at absolute positions only ({@link #at}): several windows may share it. */
+    private FileChannel file;
+    private long filePos;
     private final InputStream stream;
     private final long size;
     private final int normalSize;
@@ -65,6 +69,23 @@ public final class ByteWindow {
     /** A window over a channel positioned at absolute offset {@code start} of an input of {@code size} bytes (-1: unknown). */
     public static ByteWindow of(ScatteringByteChannel channel, long start, long size, int windowSize) {
         return new ByteWindow(channel, null, start, size, windowSize);
+    }
+
+    /**
+     * A window over the bytes of {@code file} from absolute offset {@code start} on, read at
+     * absolute positions (the channel's own position is never used or moved), so that windows of
+     * several readers, on several threads, share one open file.
+     */
+    public static ByteWindow at(FileChannel file, long start, long size, int windowSize) {
+        ByteWindow w = new ByteWindow(null, null, start, size, windowSize);
+        w.file = file;
+        w.filePos = start;
+        return w;
+    }
+
+    /** The file of a window made by {@link #at}, else null. */
+    public FileChannel file() {
+        return file;
     }
 
     /** A window over a stream whose first byte is offset 0 of an input of {@code size} bytes (-1: unknown). */
@@ -152,13 +173,19 @@ public final class ByteWindow {
      */
     public boolean request(int n) throws IOException {
         if (lim - pos >= n) return true;
-        if (eof || channel == null && stream == null) return false;
+        if (eof || channel == null && stream == null && file == null) return false;
         compact();
         long want = (long) pos + n;
         while (lim < want && !eof) {
             if (lim == a.length) grow();
             buf.writerIndex(lim);
-            int r = channel != null ? buf.writeBytes(channel, a.length - lim) : buf.writeBytes(stream, a.length - lim);
+            int r;
+            if (file != null) {
+                r = buf.writeBytes(file, filePos, a.length - lim);
+                if (r > 0) filePos += r;
+            } else {
+                r = channel != null ? buf.writeBytes(channel, a.length - lim) : buf.writeBytes(stream, a.length - lim);
+            }
             if (r < 0) {
                 eof = true;
             } else {

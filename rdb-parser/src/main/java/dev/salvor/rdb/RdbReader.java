@@ -1,6 +1,7 @@
 package dev.salvor.rdb;
 
 import dev.salvor.format.ByteWindow;
+import dev.salvor.format.InputFile;
 
 import static dev.salvor.rdb.RdbFormatException.Reason.EMPTY_VALUE;
 import static dev.salvor.rdb.RdbFormatException.Reason.UNKNOWN_TYPE;
@@ -110,6 +111,40 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
             ch.close();
             throw e;
         }
+    }
+
+    /**
+     * Reads an input opened once ({@link InputFile}) from its start; closing the reader leaves the
+     * file open for the other readers of the same run.
+     */
+    public static RdbReader open(InputFile file) {
+        ReadConstraints c = ReadConstraints.defaults();
+        return new RdbReader(ByteWindow.at(file.channel(), 0, file.size(), c.windowSize()), file.source(), c, null, false);
+    }
+
+    /** As {@link #resume(Path, long, Context)}, through an input opened once. */
+    public static RdbReader resume(InputFile file, long offset, Context ctx) {
+        ReadConstraints c = ReadConstraints.defaults();
+        return resumed(ByteWindow.at(file.channel(), offset, file.size(), c.windowSize()), file.source(), c, ctx);
+    }
+
+    /**
+     * A new reader of the same file at {@code offset}, the first byte of a top-level record, as
+     * {@link #resume(Path, long, Context)}: it reads through this reader's open file (never by the
+     * file's name again), so it reads the very bytes this one does. Close it before this one.
+     *
+     * @throws IOException when this reader does not read a file opened once ({@link InputFile})
+     */
+    public RdbReader reread(long offset, Context ctx) throws IOException {
+        FileChannel ch = bytes.file();
+        if (ch == null) throw new IOException(in.source + ": the input was not opened once for the run and is not read again");
+        return resumed(ByteWindow.at(ch, offset, bytes.size(), in.constraints.windowSize()), in.source, in.constraints, ctx);
+    }
+
+    private static RdbReader resumed(ByteWindow bytes, String source, ReadConstraints constraints, Context ctx) {
+        RdbReader r = new RdbReader(bytes, source, constraints, null, false);
+        r.startAt(ctx);
+        return r;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.salvor.check;
 
+import dev.salvor.format.InputFile;
 import dev.salvor.rdb.ChecksumStatus;
 import dev.salvor.rdb.RdbFormatException;
 import dev.salvor.rdb.RdbReader;
@@ -7,7 +8,6 @@ import dev.salvor.rdb.RdbToken;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -46,7 +46,7 @@ final class ParallelCheck {
     private ParallelCheck() {
     }
 
-    static Result run(Path file, int workers, LongConsumer progress) throws IOException {
+    static Result run(InputFile in, int workers, LongConsumer progress) throws IOException {
         AtomicInteger threadNo = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "salvor-check-" + threadNo.incrementAndGet());
@@ -62,7 +62,8 @@ final class ParallelCheck {
         RdbFormatException plannerError = null;
         boolean trailing = false;
         long trailingAt = -1;
-        try (RdbReader r = RdbReader.open(file)) {
+        // The file is opened once; the planner and every worker read through it (at absolute positions).
+        try (RdbReader r = RdbReader.open(in)) {
             long size = r.size();
             int done = 0;
             long nextReport = 0;
@@ -86,7 +87,7 @@ final class ParallelCheck {
                     seen.add(r.db(), r.key(), r.tokenOffset());
                     long keyStart = r.tokenOffset();
                     if (keyStart - start >= RANGE_BYTES) {
-                        submit(pool, inFlight, futures, rangeEnds, file, new Range(start, keyStart, context));
+                        submit(pool, inFlight, futures, rangeEnds, in, new Range(start, keyStart, context));
                         start = keyStart;
                         context = r.context();
                     }
@@ -96,14 +97,14 @@ final class ParallelCheck {
                         nextReport = r.offset() + (4 << 20);
                     }
                 }
-                submit(pool, inFlight, futures, rangeEnds, file, new Range(start, r.eofOffset(), context));
+                submit(pool, inFlight, futures, rangeEnds, in, new Range(start, r.eofOffset(), context));
             } catch (RdbFormatException e) {
                 plannerError = e;
                 // The records up to the failing one go to one worker, whose full decode reports this
                 // error or an earlier one. Nothing after it: there the framing is broken, and what
                 // follows is read by the salvage scan, which skips a damaged region in one step
                 // (stepping over record after record of a zero run would read it 3 bytes at a time).
-                if (start >= 0) submit(pool, inFlight, futures, rangeEnds, file, new Range(start, r.recordOffset() + 1, context));
+                if (start >= 0) submit(pool, inFlight, futures, rangeEnds, in, new Range(start, r.recordOffset() + 1, context));
             }
             List<Problem> problems = new ArrayList<>();
             long omitted = 0;
@@ -128,7 +129,7 @@ final class ParallelCheck {
     }
 
     private static void submit(ExecutorService pool, Semaphore inFlight, List<Future<RangeResult>> futures, List<Long> ends,
-                               Path file, Range range) throws IOException {
+                               InputFile file, Range range) throws IOException {
         try {
             inFlight.acquire();
         } catch (InterruptedException e) {
@@ -171,7 +172,7 @@ final class ParallelCheck {
      * Decodes every record starting in the range. After a bad value the record is stepped over by
      * its framing (which the planner found sound) and decoding resumes after it.
      */
-    private static RangeResult checkRange(Path file, Range range) throws IOException {
+    private static RangeResult checkRange(InputFile file, Range range) throws IOException {
         List<Problem> problems = new ArrayList<>();
         long omitted = 0;
         long pos = range.start();

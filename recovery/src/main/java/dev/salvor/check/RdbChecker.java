@@ -1,5 +1,6 @@
 package dev.salvor.check;
 
+import dev.salvor.format.InputFile;
 import dev.salvor.io.Progress;
 import dev.salvor.rdb.ChecksumStatus;
 import dev.salvor.rdb.KeyHeader;
@@ -18,7 +19,6 @@ import dev.salvor.salvage.SalvageVisitor;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -70,6 +70,13 @@ public final class RdbChecker {
      * breaks, the salvage scan reads on past each region to the end.
      */
     public static CheckReport checkFile(Path file, Mode mode, int threads, LongConsumer progress) throws IOException {
+        // Opened once: every pass below reads the file that was opened, never the name again.
+        try (InputFile in = InputFile.open(file)) {
+            return checkFile(in, mode, threads, progress);
+        }
+    }
+
+    private static CheckReport checkFile(InputFile file, Mode mode, int threads, LongConsumer progress) throws IOException {
         ParallelCheck.Result walk;
         if (mode == Mode.QUICK) {
             ParallelCheck.Result quick = quickWalk(file, progress);
@@ -78,7 +85,7 @@ public final class RdbChecker {
             }
             // Damage: locate it with the full check.
         }
-        Progress.phase(progress, "decoding every value", Files.size(file), Progress.Unit.BYTES);
+        Progress.phase(progress, "decoding every value", file.size(), Progress.Unit.BYTES);
         walk = ParallelCheck.run(file, threads, progress);
         List<Problem> dups = duplicates(file, walk.seen());
         if (walk.complete()) return report(walk, dups, true);
@@ -190,7 +197,7 @@ public final class RdbChecker {
     }
 
     /** The framing and checksum walk alone (the planner of a full check, without its workers). */
-    private static ParallelCheck.Result quickWalk(Path file, LongConsumer progress) throws IOException {
+    private static ParallelCheck.Result quickWalk(InputFile file, LongConsumer progress) throws IOException {
         QuickWalk w = new QuickWalk();
         List<Problem> problems = new ArrayList<>();
         try (RdbReader r = RdbReader.open(file)) {
@@ -231,7 +238,7 @@ public final class RdbChecker {
      * Confirms the keys whose fingerprints repeated by reading the file's keys again and comparing
      * bytes: a duplicate is reported at each later copy, with the offset of the first.
      */
-    static List<Problem> duplicates(Path file, SeenKeys seen) throws IOException {
+    static List<Problem> duplicates(InputFile file, SeenKeys seen) throws IOException {
         if (seen.suspects().isEmpty()) return List.of();
         Set<Long> hashes = new HashSet<>();
         for (SeenKeys.Suspect s : seen.suspects()) hashes.add(KeyLedger.KeyId.of(s.db(), s.key()).hash());

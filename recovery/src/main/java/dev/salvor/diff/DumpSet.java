@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import dev.salvor.export.KeySelector;
 import dev.salvor.export.RedisStrings;
 import dev.salvor.format.FileRanges;
+import dev.salvor.format.InputFile;
 import dev.salvor.rdb.RdbFormatException;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
@@ -47,7 +48,7 @@ public final class DumpSet {
     /** Writes the payload set of an RDB file; returns the number of keys. */
     public static long write(Path rdb, KeySelector selector, OutputStream out) throws IOException {
         long n = 0;
-        try (RdbReader r = RdbReader.open(rdb); FileChannel ch = FileChannel.open(rdb);
+        try (InputFile in = InputFile.open(rdb); RdbReader r = RdbReader.open(in);
              JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             g.setRootValueSeparator(new SerializedString("\n"));
             int version = 0;
@@ -67,7 +68,7 @@ public final class DumpSet {
                 if (to - from > Integer.MAX_VALUE - 16) throw new IOException(rdb + ": value of " + (to - from) + " bytes is too large for one payload");
                 byte[] payload = new byte[(int) (to - from) + 1 + dev.salvor.rdb.DumpFooter.SIZE];
                 payload[0] = (byte) type;
-                FileRanges.readFully(ch, from, payload, 1, (int) (to - from));
+                FileRanges.readFully(in.channel(), from, payload, 1, (int) (to - from));
                 payload = dev.salvor.rdb.DumpFooter.seal(payload, payload.length - dev.salvor.rdb.DumpFooter.SIZE, version);
                 g.writeStartObject();
                 g.writeNumberField("db", db);

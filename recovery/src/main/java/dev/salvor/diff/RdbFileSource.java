@@ -1,6 +1,7 @@
 package dev.salvor.diff;
 
 import dev.salvor.export.KeySelector;
+import dev.salvor.format.InputFile;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
 
@@ -13,6 +14,8 @@ public final class RdbFileSource implements KeySource {
     private final Path file;
     private final String name;
     private RdbReader.Context context;
+    /** Opened by the scan; a key's value is fetched again through it (never by the name again) until {@link #close}. */
+    private InputFile input;
 
     public RdbFileSource(Path file, String name) {
         this.file = file;
@@ -26,7 +29,8 @@ public final class RdbFileSource implements KeySource {
 
     @Override
     public void scan(KeySelector selector, Consumer<KeyRecord> sink) throws IOException {
-        try (RdbReader r = RdbReader.open(file)) {
+        if (input == null) input = InputFile.open(file);
+        try (RdbReader r = RdbReader.open(input)) {
             RdbToken t;
             while ((t = r.next()) != RdbToken.END) {
                 if (t == RdbToken.HEADER) context = r.context();
@@ -47,7 +51,8 @@ public final class RdbFileSource implements KeySource {
     @Override
     public CollectedValue fetch(KeyRecord record) throws IOException {
         RdbReader.Context ctx = context.withDb(record.db());
-        try (RdbReader r = RdbReader.resume(file, record.locator(), ctx)) {
+        if (input == null) throw new IllegalStateException(name + ": fetch before scan");
+        try (RdbReader r = RdbReader.resume(input, record.locator(), ctx)) {
             if (r.next() != RdbToken.KEY) throw new IOException(name + ": no key at byte offset " + record.locator());
             return CollectedValue.of(r);
         }
@@ -59,6 +64,8 @@ public final class RdbFileSource implements KeySource {
     }
 
     @Override
-    public void close() {
+    public void close() throws IOException {
+        if (input != null) input.close();
+        input = null;
     }
 }

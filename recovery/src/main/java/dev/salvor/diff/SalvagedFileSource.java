@@ -1,6 +1,7 @@
 package dev.salvor.diff;
 
 import dev.salvor.export.KeySelector;
+import dev.salvor.format.InputFile;
 import dev.salvor.io.Spool;
 import dev.salvor.salvage.RdbSalvager;
 import dev.salvor.salvage.RepairWriter;
@@ -8,7 +9,6 @@ import dev.salvor.salvage.SalvageReport;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -39,9 +39,9 @@ public final class SalvagedFileSource implements KeySource {
         Path repaired = spool.newFile("salvaged-", ".rdb");
         try {
             SalvageReport report;
-            try (FileChannel in = FileChannel.open(file);
+            try (InputFile in = InputFile.open(file);
                  OutputStream out = spool.charged(Files.newOutputStream(repaired), name + ": salvaging to " + repaired)) {
-                report = RdbSalvager.salvage(file, new RepairWriter(in, out), null);
+                report = RdbSalvager.salvage(in, new RepairWriter(in.channel(), out), null);
             }
             return new SalvagedFileSource(repaired, spool, new RdbFileSource(repaired, name + " (salvaged)"), report);
         } catch (IOException | RuntimeException e) {

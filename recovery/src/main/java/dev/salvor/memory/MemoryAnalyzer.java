@@ -1,5 +1,6 @@
 package dev.salvor.memory;
 
+import dev.salvor.format.InputFile;
 import dev.salvor.io.Spool;
 import dev.salvor.rdb.ChecksumStatus;
 import dev.salvor.rdb.RdbFlavor;
@@ -15,7 +16,6 @@ import dev.salvor.salvage.SalvageReport;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -193,9 +193,9 @@ public final class MemoryAnalyzer {
         try {
             PartialRecorder partial = new PartialRecorder();
             SalvageReport report;
-            try (FileChannel in = FileChannel.open(file);
+            try (InputFile in = InputFile.open(file);
                  OutputStream out = spool.charged(Files.newOutputStream(repaired), "memory --salvage: the salvaged copy " + repaired)) {
-                report = RdbSalvager.salvage(file, new VisitorChain(new RepairWriter(in, out), partial), progress);
+                report = RdbSalvager.salvage(in, new VisitorChain(new RepairWriter(in.channel(), out), partial), progress);
             }
             MemoryReport.Salvage s = new MemoryReport.Salvage(report.keysRecovered(), report.keysPartial(), report.keysLost(),
                     report.regions().size(), report.bytesDamaged(), report.reachedEof());

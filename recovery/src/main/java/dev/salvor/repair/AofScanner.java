@@ -7,6 +7,7 @@ import dev.salvor.aof.AofSegment;
 import dev.salvor.aof.AofToken;
 import dev.salvor.aof.LineIndex;
 import dev.salvor.format.FileRanges;
+import dev.salvor.format.InputFile;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.salvage.CorruptRegion;
 import dev.salvor.salvage.RdbSalvager;
@@ -201,9 +202,17 @@ public final class AofScanner {
         Path file = segment.file();
         SalvageVisitor keys = listener.preambleListener(segment);
         // The RDB part alone (offsets from 0 are the file's): the commands after it are not RDB records.
-        SalvageReport report = end < size
-                ? RdbSalvager.salvage(file, 0, end, Path.of(System.getProperty("java.io.tmpdir")), keys != null ? keys : SalvageVisitor.NONE, null)
-                : RdbSalvager.salvage(file, keys != null ? keys : SalvageVisitor.NONE, null);
+        // The segment is opened once, without following a link, and the salvager reads only through it.
+        try (InputFile in = InputFile.of(AofSegment.open(file), file, file.toString())) {
+            SalvageReport report = end < size
+                    ? RdbSalvager.salvage(in, 0, end, Path.of(System.getProperty("java.io.tmpdir")), keys != null ? keys : SalvageVisitor.NONE, null)
+                    : RdbSalvager.salvage(in, keys != null ? keys : SalvageVisitor.NONE, null);
+            return preambleSalvaged(segment, in, lines, report, end, size, listener);
+        }
+    }
+
+    private long preambleSalvaged(AofSegment segment, InputFile in, LineIndex lines, SalvageReport report, long end, long size,
+                                  AofListener listener) throws IOException {
         listener.preambleSalvaged(segment, report, end);
         long resume = 0;
         for (CorruptRegion c : report.regions()) {
@@ -213,14 +222,14 @@ public final class AofScanner {
                     0, 0, -1, 0));
             resume = c.end();
         }
-        return report.reachedEof() ? recordsEnd(file, resume, report, end) : end;
+        return report.reachedEof() ? recordsEnd(in, resume, report, end) : end;
     }
 
     /**
      * Where the records read on from {@code from} (a record boundary: the end of the last region)
      * end, or {@code end} (also when reading them runs past it).
      */
-    private static long recordsEnd(Path file, long from, SalvageReport report, long end) throws IOException {
+    private static long recordsEnd(InputFile file, long from, SalvageReport report, long end) throws IOException {
         if (from == 0) return end;
         try (RdbReader r = RdbReader.resume(file, from, new RdbReader.Context(report.version(), report.flavor(), 0))) {
             while (r.next() != dev.salvor.rdb.RdbToken.END) {

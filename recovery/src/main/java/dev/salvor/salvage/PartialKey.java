@@ -1,5 +1,6 @@
 package dev.salvor.salvage;
 
+import dev.salvor.format.InputFile;
 import dev.salvor.export.StreamEntry;
 import dev.salvor.export.ValueElement;
 import dev.salvor.rdb.ElementKind;
@@ -11,7 +12,6 @@ import dev.salvor.rdb.RedisType;
 import dev.salvor.rdb.StreamId;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -44,7 +44,7 @@ public record PartialKey(int db, byte[] key, RedisType type, long expireAtMs, Li
     static final long MAX_BYTES = 256L << 20;
 
     /** Reads the intact part of the key at {@code recordOffset}; null when nothing can be kept. */
-    public static PartialKey read(Path file, long recordOffset, RdbReader.Context ctx, RdbFormatException.Reason reason)
+    public static PartialKey read(InputFile file, long recordOffset, RdbReader.Context ctx, RdbFormatException.Reason reason)
             throws IOException {
         try (RdbReader r = RdbReader.resume(file, recordOffset, ctx)) {
             if (r.next() != RdbToken.KEY) return null;

@@ -1,6 +1,7 @@
 package dev.salvor.salvage;
 
 import dev.salvor.format.FileRanges;
+import dev.salvor.format.InputFile;
 import dev.salvor.io.TempFiles;
 import dev.salvor.rdb.ChecksumStatus;
 import dev.salvor.rdb.RdbFlavor;
@@ -17,7 +18,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
@@ -38,7 +38,8 @@ import java.util.function.LongConsumer;
 public final class RdbSalvager {
     private static final int MAX_NAMES = 10_000;
 
-    private final Path file;
+    /** The input, opened once: every reader of this run reads through it, never by its name again. */
+    private final InputFile file;
     /** The name reports give the input (the original file when a part of it is salvaged from a copy). */
     private final String source;
     private final LongConsumer progress;
@@ -112,14 +113,27 @@ public final class RdbSalvager {
         }
     }
 
-    private RdbSalvager(Path file, String source, LongConsumer progress) {
+    private RdbSalvager(InputFile file, String source, LongConsumer progress) {
         this.file = file;
         this.source = source;
         this.progress = progress;
     }
 
+    /**
+     * Salvages the file the user named. It is opened once ({@link InputFile#open}: a link named on
+     * the command line is resolved there, and no link is followed after); a visitor that copies
+     * record bytes itself must read them through the same {@link InputFile}, see
+     * {@link #salvage(InputFile, SalvageVisitor, LongConsumer)}.
+     */
     public static SalvageReport salvage(Path file, SalvageVisitor visitor, LongConsumer progress) throws IOException {
-        return new RdbSalvager(file, file.toString(), progress).run(visitor);
+        try (InputFile in = InputFile.open(file)) {
+            return salvage(in, visitor, progress);
+        }
+    }
+
+    /** Salvages an input opened once; every read of this run goes through it. */
+    public static SalvageReport salvage(InputFile file, SalvageVisitor visitor, LongConsumer progress) throws IOException {
+        return new RdbSalvager(file, file.source(), progress).run(visitor);
     }
 
     /**
@@ -138,25 +152,33 @@ public final class RdbSalvager {
      */
     public static SalvageReport salvage(Path file, long from, long to, Path tempDir, SalvageVisitor visitor, LongConsumer progress)
             throws IOException {
-        if (from < 0 || to <= from) throw new IllegalArgumentException("byte range [" + from + ", " + to + ") of " + file + " is empty");
+        try (InputFile in = InputFile.open(file)) {
+            return salvage(in, from, to, tempDir, visitor, progress);
+        }
+    }
+
+    /** As {@link #salvage(Path, long, long, Path, SalvageVisitor, LongConsumer)}, from an input opened once. */
+    public static SalvageReport salvage(InputFile file, long from, long to, Path tempDir, SalvageVisitor visitor, LongConsumer progress)
+            throws IOException {
+        if (from < 0 || to <= from) throw new IllegalArgumentException("byte range [" + from + ", " + to + ") of " + file.source() + " is empty");
         Path copy = TempFiles.createFile(tempDir, "", ".rdb");
         try {
-            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
-                 java.io.OutputStream out = java.nio.file.Files.newOutputStream(copy)) {
-                FileRanges.copy(in, from, to, out);
+            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(copy)) {
+                FileRanges.copy(file.channel(), from, to, out);
             }
-            return new RdbSalvager(copy, file.toString(), progress).run(visitor);
+            try (InputFile in = InputFile.openNoLinks(copy, copy.toString())) {
+                return new RdbSalvager(in, file.source(), progress).run(visitor);
+            }
         } finally {
             TempFiles.delete(copy);
         }
     }
 
     private SalvageReport run(SalvageVisitor visitor) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            Scan scan = scan(ch, size);
-            return replay(scan, visitor, ch, size);
-        }
+        FileChannel ch = file.channel();
+        long size = file.size();
+        Scan scan = scan(ch, size);
+        return replay(scan, visitor, ch, size);
     }
 
     // ------------------------------------------------------------------ pass 1: scan
@@ -550,8 +572,9 @@ public final class RdbSalvager {
      * damaged RDB rather than something else.
      */
     public static boolean findsRecords(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
+        try (InputFile in = InputFile.open(file)) {
+            FileChannel ch = in.channel();
+            long size = in.size();
             RdbReader.Context guessed = guessContext(ch);
             Resynchronizer resync = new Resynchronizer(ch, size, file.toString(), new KeyLedger());
             if (guessed != null && resync.find(0, guessed).offset() >= 0) return true;
