@@ -61,4 +61,13 @@ public interface KeyHeader {
 
     /** Redis 8.6+ key metadata classes before the key, in file order; empty when none. */
     java.util.List<KeyMetadata> keyMetadata();
+
+    /**
+     * After the value: KeyDB's member expiries (AUX {@code keydb-subexpire-key}/{@code -when}
+     * pairs right after the key), in file order; empty when none.
+     */
+    java.util.List<MemberExpiry> memberExpiries();
+
+    /** After the value: where the key's record ends (past its member expiries; else {@link #keyEndOffset()}). */
+    long keyRecordEndOffset();
 }

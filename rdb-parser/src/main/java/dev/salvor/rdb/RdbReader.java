@@ -75,6 +75,10 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
     private RdbEncoding.Family family;
     private long valueOffset;
     private long keyEndOffset;
+    /** Where the key's record ends: past the member expiries KeyDB writes after its value. */
+    private long keyRecordEndOffset;
+    /** KeyDB member expiries read after the current key's value. */
+    private final java.util.List<MemberExpiry> memberExpiries = new java.util.ArrayList<>();
     /** A chunked string value was delivered and nobody has read its chunks yet. */
     private boolean gatherPending;
     /** The last module id read came from a MODULE_AUX record (else from a module value). */
@@ -344,6 +348,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
                     + "RDB version " + records.version);
         }
         v.reset(enc);
+        memberExpiries.clear();
         family = enc.family();
         valueOffset = in.offset();
         gatherPending = false;
@@ -397,8 +402,12 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
         return t == RedisType.LIST || t == RedisType.SET || t == RedisType.ZSET || t == RedisType.HASH;
     }
 
-    private RdbToken endValue() {
+    private RdbToken endValue() throws IOException {
         keyEndOffset = in.offset();
+        // KeyDB writes a key's member expiries right after its value (src/rdb.cpp), and its loader
+        // attaches them to the key just loaded: they belong to this key's record.
+        if (!dumpPayload) records.readMemberExpiries(memberExpiries);
+        keyRecordEndOffset = in.offset();
         in.key = null;
         state = dumpPayload ? State.DONE : State.TOP;
         return token = RdbToken.KEY_END;
@@ -671,6 +680,16 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
     /** After KEY_END: offset just past the value. */
     public long keyEndOffset() {
         return keyEndOffset;
+    }
+
+    /** After KEY_END: where the key's record ends, past KeyDB member expiries after its value. */
+    public long keyRecordEndOffset() {
+        return keyRecordEndOffset;
+    }
+
+    /** After KEY_END: KeyDB's member expiries written after the key's value, in file order; empty when none. */
+    public java.util.List<MemberExpiry> memberExpiries() {
+        return java.util.Collections.unmodifiableList(memberExpiries);
     }
 
     /**

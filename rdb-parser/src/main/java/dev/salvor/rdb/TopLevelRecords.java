@@ -348,6 +348,50 @@ final class TopLevelRecords {
         }
     }
 
+    private static final byte[] SUBEXPIRE_KEY = "keydb-subexpire-key".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SUBEXPIRE_WHEN = "keydb-subexpire-when".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * After a key's value: KeyDB's member expiries, AUX {@code keydb-subexpire-key} (the member)
+     * and {@code keydb-subexpire-when} (its Unix ms as text) pairs (KeyDB src/rdb.cpp, written
+     * after the value "as it will apply to the previously loaded key"). Only AUX records with
+     * these names are taken; anything else is left for the next record.
+     */
+    void readMemberExpiries(java.util.List<MemberExpiry> out) throws IOException {
+        while (auxNamed(SUBEXPIRE_KEY)) {
+            long at = in.offset();
+            in.skip(2 + SUBEXPIRE_KEY.length, "member expiry AUX key");
+            strings.read(strings.scratch, "member expiry member", in.constraints.maxStringSize());
+            byte[] member = strings.scratch.toBytes();
+            long when = -1;
+            if (auxNamed(SUBEXPIRE_WHEN)) {
+                in.skip(2 + SUBEXPIRE_WHEN.length, "member expiry AUX key");
+                strings.read(strings.scratch, "member expiry time", in.constraints.maxKeySize());
+                when = parseMillis(strings.scratch.toString());
+            }
+            out.add(new MemberExpiry(member, when, at));
+        }
+    }
+
+    /** Whether the next bytes are an AUX record whose key is {@code name}, stored plain (as every server writes so short a name). */
+    private boolean auxNamed(byte[] name) throws IOException {
+        ByteSource s = in.in;
+        int n = 2 + name.length;
+        if (!s.request(n)) return false;
+        return (s.a[s.pos] & 0xff) == RdbOpcode.AUX && (s.a[s.pos + 1] & 0xff) == name.length
+                && java.util.Arrays.equals(s.a, s.pos + 2, s.pos + n, name, 0, name.length);
+    }
+
+    /** A decimal Unix ms time as KeyDB writes it ("%lld"); -1 when the text is not one. */
+    private static long parseMillis(String text) {
+        try {
+            long v = Long.parseLong(text);
+            return v < 0 ? -1 : v;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     private RdbToken readEof(long opOffset) throws IOException {
         eofOffset = opOffset;
         ByteWindow s = in.in;

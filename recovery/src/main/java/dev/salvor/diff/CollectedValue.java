@@ -74,6 +74,14 @@ public record CollectedValue(RedisType type, long expireAtMs, List<String[]> ele
                 default -> out.add(new String[] {text(r.item().toBytes())});
             }
         }
+
+        /** KeyDB's member expiries after the value, compared like elements. */
+        @Override
+        public void endKey(KeyHeader key) {
+            for (dev.salvor.rdb.MemberExpiry m : key.memberExpiries()) {
+                out.add(new String[] {"member expiry " + text(m.member()), m.expireAtMs() >= 0 ? Long.toString(m.expireAtMs()) : "none"});
+            }
+        }
     }
 
     /** Text for reports: the string itself when it is UTF-8, else base64 marked as such. */

@@ -136,6 +136,23 @@ public record ValueDigest(RedisType type, long h1, long h2, long elements) {
             n++;
         }
 
+        /**
+         * KeyDB's member expiries (after the value) are part of what a key holds: each is summed in
+         * like a set element, so two files that differ only in a member's expiry differ.
+         */
+        @Override
+        public void endKey(KeyHeader key) {
+            for (dev.salvor.rdb.MemberExpiry m : key.memberExpiries()) {
+                long[] e = this.e;
+                e[0] = 0x5355424558504952L; // a seed of its own, apart from every element's
+                e[1] = 0x452d4b455944424cL;
+                mix(e, m.member(), 0, m.member().length);
+                mixLong(e, m.expireAtMs());
+                a += fmix(e[0]);
+                b += fmix(e[1]);
+            }
+        }
+
         /** The fingerprint of the value read. */
         public ValueDigest result() {
             return new ValueDigest(type, a, b, n);

@@ -416,6 +416,7 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
                 g.writeEndObject();
             }
         }
+        writeMemberExpiries(key.memberExpiries());
         if (keyExpiryUnknown) g.writeBooleanField("expiry_unknown", true);
         if (keyTailUnverified) g.writeBooleanField("unverified", true);
         writeSegment();
@@ -423,6 +424,25 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
         endRecord();
         type = null;
         keysWritten++;
+    }
+
+    /**
+     * KeyDB's member expiries (AUX pairs after the key's value), in file order:
+     * {@code "member_expire_at_ms": [[member, ms], ...]}, {@code null} for a member whose time the
+     * file does not give; written only when the key has some.
+     */
+    private void writeMemberExpiries(List<dev.salvor.rdb.MemberExpiry> expiries) throws IOException {
+        if (expiries.isEmpty()) return;
+        g.writeFieldName("member_expire_at_ms");
+        g.writeStartArray();
+        for (dev.salvor.rdb.MemberExpiry m : expiries) {
+            g.writeStartArray();
+            RedisStrings.write(g, m.member());
+            if (m.expireAtMs() >= 0) g.writeNumber(m.expireAtMs());
+            else g.writeNull();
+            g.writeEndArray();
+        }
+        g.writeEndArray();
     }
 
     /** A read error, or a failure to write: the unfinished record is dropped (or closed as partial). */

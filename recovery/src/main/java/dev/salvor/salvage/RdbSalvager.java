@@ -271,7 +271,7 @@ public final class RdbSalvager {
                                 reader.db(), reader.key(), "key repeats one already read (a database holds each key once)");
                     }
                     reader.skipValue();
-                    long zero = zeroPages.firstWithin(reader.recordOffset(), reader.keyEndOffset());
+                    long zero = zeroPages.firstWithin(reader.recordOffset(), reader.keyRecordEndOffset());
                     if (zero >= 0) {
                         throw new RdbFormatException(RdbFormatException.Reason.ZEROED_PAGE, source, zero, reader.db(), reader.key(),
                                 "the key's bytes include the all-zero 4 KiB page at " + zero + " of a file whose checksum does not match");
@@ -283,7 +283,7 @@ public final class RdbSalvager {
                     tally.recovered++;
                     if (expiring) tally.recoveredExpiring++;
                     if (dbAssumed) assumedKeys++;
-                    recent.addLast(new DamageAttribution.RecentKey(id, reader.key(), reader.recordOffset(), reader.keyEndOffset(), reader.db(), expiring,
+                    recent.addLast(new DamageAttribution.RecentKey(id, reader.key(), reader.recordOffset(), reader.keyRecordEndOffset(), reader.db(), expiring,
                             reader.endsUnchecked(), WrittenByServer.key(reader, reader.version())));
                     if (recent.size() > RECENT_KEYS) recent.removeFirst();
                 } else if (t == RdbToken.RESIZE_DB) {

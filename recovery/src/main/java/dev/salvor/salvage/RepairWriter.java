@@ -66,7 +66,8 @@ public final class RepairWriter implements SalvageVisitor {
     @Override
     public void endKey(KeyHeader key) throws IOException {
         selectDb(key.db());
-        copy(key.recordOffset(), key.keyEndOffset());
+        // With KeyDB's member expiries after the value: they apply to the key loaded last.
+        copy(key.recordOffset(), key.keyRecordEndOffset());
         keysWritten++;
     }
 
