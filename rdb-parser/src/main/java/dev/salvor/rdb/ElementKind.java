@@ -37,5 +37,11 @@ public enum ElementKind {
     /** The end of the idempotent-producer state: {@code idmpIidsAdded()}, {@code idmpIidsDuplicates()}. */
     STREAM_IDMP_STATS,
     /** An element of a sparse array: {@code arrayIndex()} (unsigned) and {@code item()}. */
-    ARRAY_ELEMENT
+    ARRAY_ELEMENT,
+    /** A KeyDB cron job: {@code item()} is its script, with {@code cronStartMs()} and {@code cronIntervalMs()}. */
+    CRON_JOB,
+    /** One key a KeyDB cron job names: {@code item()}. */
+    CRON_KEY,
+    /** One argument of a KeyDB cron job: {@code item()}. */
+    CRON_ARG
 }

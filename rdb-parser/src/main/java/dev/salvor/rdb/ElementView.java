@@ -87,6 +87,12 @@ public interface ElementView {
     /** At an {@link ElementKind#ARRAY_ELEMENT}: its index (unsigned 64-bit). */
     long arrayIndex();
 
+    /** At a {@link ElementKind#CRON_JOB}: when it first runs, Unix ms. */
+    long cronStartMs();
+
+    /** At a {@link ElementKind#CRON_JOB}: its interval in ms. */
+    long cronIntervalMs();
+
     long idmpDuration();
 
     long idmpMaxEntries();

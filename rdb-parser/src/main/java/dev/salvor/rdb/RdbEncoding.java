@@ -57,7 +57,9 @@ public enum RdbEncoding {
     /** Redis 8.10 (RDB 15) DUMP payloads: field names inline, values as strings. Saves write 32 instead. */
     HASH_TMPL_ARRAY(31, RedisType.HASH, "template-array", Family.TEMPLATE_HASH, false, Versions.NEVER, Versions.NEVER, false, RdbFlavor.REDIS),
     /** Redis 8.10 (RDB 15): the template id, then the values as strings; the names come from a HASH_TEMPLATE record. */
-    HASH_TMPL_ARRAY_REF(32, RedisType.HASH, "template-array-ref", Family.TEMPLATE_HASH, false, 15, Versions.LATEST, false, RdbFlavor.REDIS);
+    HASH_TMPL_ARRAY_REF(32, RedisType.HASH, "template-array-ref", Family.TEMPLATE_HASH, false, 15, Versions.LATEST, false, RdbFlavor.REDIS),
+    /** KeyDB (RDB 9): a cron job, script, start, interval, keys and arguments (KeyDB src/rdb.h RDB_TYPE_CRON). */
+    KEYDB_CRON(64, RedisType.CRON, "cron", Family.CRON, false, Versions.NEVER, Versions.NEVER, false, RdbFlavor.KEYDB);
 
     /**
      * How a value of an encoding is laid out, which decides the decoder that reads it and what a
@@ -86,7 +88,9 @@ public enum RdbEncoding {
          */
         TEMPLATE_HASH(true),
         /** A sparse array (Redis 8.8): a count, then indexed elements of lengths, strings and 8-byte numbers nothing checks. */
-        ARRAY(true);
+        ARRAY(true),
+        /** KeyDB's cron job: strings, two 8-byte times and counts nothing checks. */
+        CRON(true);
 
         private final boolean endsUnchecked;
 

@@ -64,6 +64,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
     private final StreamDecoder streams;
     private final TemplateHashDecoder templateHashes;
     private final ArrayDecoder arrays;
+    private final CronDecoder crons;
     private final Closeable closeable;
     private final boolean dumpPayload;
 
@@ -98,6 +99,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
         this.streams = new StreamDecoder(in, strings, v, blob);
         this.templateHashes = new TemplateHashDecoder(in, strings, v, blob, records.templates);
         this.arrays = new ArrayDecoder(in, strings, v);
+        this.crons = new CronDecoder(in, strings, v);
         this.closeable = closeable;
         this.dumpPayload = dumpPayload;
     }
@@ -368,6 +370,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
             case STREAM: return streams;
             case TEMPLATE_HASH: return templateHashes;
             case ARRAY: return arrays;
+            case CRON: return crons;
             default: return modules;
         }
     }
@@ -384,6 +387,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
             case STREAM: more = streams.next(); break;
             case TEMPLATE_HASH: more = templateHashes.next(); break;
             case ARRAY: more = arrays.next(); break;
+            case CRON: more = crons.next(); break;
             default: more = modules.next(); break;
         }
         if (!more) {
@@ -796,6 +800,14 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
     /** At an {@link ElementKind#ARRAY_ELEMENT}: its index (unsigned 64-bit). */
     public long arrayIndex() {
         return v.arrayIndex;
+    }
+
+    public long cronStartMs() {
+        return v.cronStartMs;
+    }
+
+    public long cronIntervalMs() {
+        return v.cronIntervalMs;
     }
 
     /** For a sparse array (from its KEY): the insert cursor (unsigned 64-bit), or -1 (2^64 - 1) when it has none. */

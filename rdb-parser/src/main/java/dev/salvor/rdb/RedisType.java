@@ -4,7 +4,9 @@ package dev.salvor.rdb;
 public enum RedisType {
     STRING("string"), LIST("list"), SET("set"), ZSET("zset"), HASH("hash"), STREAM("stream"), MODULE("module"),
     /** Redis 8.8's sparse array (RDB 14). */
-    ARRAY("array");
+    ARRAY("array"),
+    /** KeyDB's cron job (KEYDB.CRON): a script run at an interval. */
+    CRON("cron");
 
     private final String wireName;
 

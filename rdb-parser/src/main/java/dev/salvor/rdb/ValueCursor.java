@@ -18,6 +18,9 @@ final class ValueCursor {
     long arrayIndex;
     /** A sparse array's insert cursor, unsigned; -1 (2^64 - 1) when it has none. */
     long arrayInsertIndex = -1;
+    /** A KeyDB cron job's first run and interval, in ms. */
+    long cronStartMs;
+    long cronIntervalMs;
     /** Element count the encoding states up front, else -1. */
     long sizeHint;
     /** Self-checking containers (blobs, quicklist and stream nodes) opened for this value. */

@@ -70,6 +70,9 @@ public record CollectedValue(RedisType type, long expireAtMs, List<String[]> ele
                 case STREAM_IDMP_ENTRY -> out.add(new String[] {"idmp " + text(r.idmpProducer().toBytes()) + " " + text(r.idmpIid().toBytes()),
                         r.idmpStreamId().toString()});
                 case STREAM_IDMP_STATS -> out.add(new String[] {"idmp stats", "added " + r.idmpIidsAdded() + ", duplicates " + r.idmpIidsDuplicates()});
+                case CRON_JOB -> out.add(new String[] {"script " + text(r.item().toBytes()), "start " + r.cronStartMs() + ", interval " + r.cronIntervalMs()});
+                case CRON_KEY -> out.add(new String[] {"key " + text(r.item().toBytes())});
+                case CRON_ARG -> out.add(new String[] {"arg " + text(r.item().toBytes())});
                 case ARRAY_ELEMENT -> out.add(new String[] {Long.toUnsignedString(r.arrayIndex()), text(r.item().toBytes())});
                 default -> out.add(new String[] {text(r.item().toBytes())});
             }

@@ -55,7 +55,7 @@ public record ValueDigest(RedisType type, long h1, long h2, long elements) {
         @Override
         public Value beginKey(KeyHeader key) {
             type = key.type();
-            ordered = type == RedisType.LIST || type == RedisType.STREAM || type == RedisType.STRING || type == RedisType.MODULE;
+            ordered = type == RedisType.LIST || type == RedisType.STREAM || type == RedisType.STRING || type == RedisType.MODULE || type == RedisType.CRON;
             a = 0;
             b = 0;
             n = 0;
@@ -119,6 +119,15 @@ public record ValueDigest(RedisType type, long h1, long h2, long elements) {
                 case STREAM_IDMP_STATS -> {
                     mixLong(e, r.idmpIidsAdded());
                     mixLong(e, r.idmpIidsDuplicates());
+                }
+                case CRON_JOB -> {
+                    mix(e, r.item());
+                    mixLong(e, r.cronStartMs());
+                    mixLong(e, r.cronIntervalMs());
+                }
+                case CRON_KEY -> {
+                    mixLong(e, 0x4b4559L);
+                    mix(e, r.item());
                 }
                 case ARRAY_ELEMENT -> {
                     mixLong(e, r.arrayIndex());

@@ -91,6 +91,8 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
     /** Streams v4+ (Redis 8.6): the groups array was closed for the idempotent-producer state. */
     private boolean groupsClosed;
     private boolean producerOpen;
+    /** A KeyDB cron job: the list being written ("keys" or "args"), or null before them. */
+    private String cronList;
     private ElementView boundView;
     private IntFunction<Object> streamFields;
     private IntFunction<Object> streamValues;
@@ -335,6 +337,10 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
                 nackedField = k.encoding() == dev.salvor.rdb.RdbEncoding.STREAM_LISTPACKS_5;
             }
             case MODULE -> g.writeStartObject();
+            case CRON -> {
+                g.writeStartObject();
+                cronList = null;
+            }
             case ARRAY -> {
                 g.writeStartObject();
                 if (k.arrayInsertIndex() != -1) {
@@ -374,6 +380,7 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
                 RedisStrings.write(g, e.item());
                 g.writeEndArray();
             }
+            case CRON -> cronElement(e);
             case MODULE -> {
                 g.writeStringField("module", e.moduleName());
                 g.writeNumberField("encoding_version", e.moduleVersion());
@@ -407,6 +414,15 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
                 g.writeEndArray();
                 g.writeEndObject();
             }
+            case CRON -> {
+                if (cronList != null) g.writeEndArray();
+                if (!"args".equals(cronList)) {
+                    g.writeFieldName("args");
+                    g.writeStartArray();
+                    g.writeEndArray();
+                }
+                g.writeEndObject();
+            }
             case STREAM -> {
                 if (entriesOpen) throw new IllegalStateException("stream without metadata");
                 if (!groupsClosed) {
@@ -424,6 +440,34 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
         endRecord();
         type = null;
         keysWritten++;
+    }
+
+    /**
+     * A KeyDB cron job: {@code {"script", "start_ms", "interval_ms", "keys": [...], "args": [...]}}
+     * (KeyDB src/rdb.cpp saves them in this order).
+     */
+    private void cronElement(ElementView e) throws IOException {
+        switch (e.elementKind()) {
+            case CRON_JOB -> {
+                g.writeFieldName("script");
+                RedisStrings.write(g, e.item());
+                g.writeNumberField("start_ms", e.cronStartMs());
+                g.writeNumberField("interval_ms", e.cronIntervalMs());
+                g.writeFieldName("keys");
+                g.writeStartArray();
+                cronList = "keys";
+            }
+            case CRON_KEY -> RedisStrings.write(g, e.item());
+            default -> {
+                if (!"args".equals(cronList)) {
+                    g.writeEndArray();
+                    g.writeFieldName("args");
+                    g.writeStartArray();
+                    cronList = "args";
+                }
+                RedisStrings.write(g, e.item());
+            }
+        }
     }
 
     /**

@@ -69,7 +69,7 @@ public final class KeyEstimator {
             case HASH -> hash;
             case STREAM -> stream;
             case MODULE -> module;
-            case ARRAY -> array;
+            case ARRAY, CRON -> array;
         };
         value.begin(r, fileEncoding);
     }
@@ -797,7 +797,7 @@ public final class KeyEstimator {
 
     // ------------------------------------------------------------------ sparse arrays
 
-    /** Redis 8.8's sparse arrays: no model of their in-memory layout yet, so their elements' bytes as saved. */
+    /** Redis 8.8's sparse arrays and KeyDB's cron jobs: no model of their in-memory layout, so their elements' bytes as saved. */
     final class ArrayModel extends ValueModel {
         private long bytes;
 
@@ -816,7 +816,7 @@ public final class KeyEstimator {
 
         @Override
         void finish(Estimate e) {
-            e.set("array", ServerFamily.ROBJ + bytes, robj() + bytes);
+            e.set(enc.type().wireName(), ServerFamily.ROBJ + bytes, robj() + bytes);
         }
     }
 }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * KeyDB's member expiries (AUX {@code keydb-subexpire-key}/{@code -when} pairs after a key, KeyDB
- * src/rdb.cpp) stay with their key in export, repair and diff. The files are built byte by byte in
+ * src/rdb.cpp) stay with their key in export, repair and diff; its cron jobs (type 64) are exported. The files are built byte by byte in
  * KeyDB's layout (no KeyDB server runs here, and KeyDB's own test files hold no member expiry).
  */
 class KeyDbMemberExpiryFilesTest {
@@ -53,6 +53,22 @@ class KeyDbMemberExpiryFilesTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(
                 "{\"db\":0,\"key\":\"tags\",\"type\":\"set\",\"value\":[\"a\",\"b\",\"c\"],\"member_expire_at_ms\":[[\"a\"," + T1 + "],[\"c\"," + T2 + "]]}\n"
                         + "{\"db\":0,\"key\":\"plain\",\"type\":\"string\",\"value\":\"v\"}\n");
+    }
+
+    @Test
+    void aCronJobIsExported() throws IOException {
+        byte[] b = new RdbBuilder("REDIS0009").aux("redis-ver", "6.3.4").selectDb(0, 2, 0)
+                .key(64, "job").str("return 1").le64(1700000000000L).le64(60000).len(1).str("counter").len(0)
+                .key(64, "bare").str("return 2").le64(1).le64(2).len(0).len(1).str("x").finish();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (RdbReader r = RdbReader.of(new java.io.ByteArrayInputStream(b), "synthetic", b.length); NdjsonExporter e = new NdjsonExporter(out)) {
+            e.export(r);
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(
+                "{\"db\":0,\"key\":\"job\",\"type\":\"cron\",\"value\":{\"script\":\"return 1\",\"start_ms\":1700000000000,\"interval_ms\":60000,"
+                        + "\"keys\":[\"counter\"],\"args\":[]}}\n"
+                        + "{\"db\":0,\"key\":\"bare\",\"type\":\"cron\",\"value\":{\"script\":\"return 2\",\"start_ms\":1,\"interval_ms\":2,"
+                        + "\"keys\":[],\"args\":[\"x\"]}}\n");
     }
 
     @Test
