@@ -63,8 +63,9 @@ public interface KeyHeader {
     java.util.List<KeyMetadata> keyMetadata();
 
     /**
-     * After the value: KeyDB's member expiries (AUX {@code keydb-subexpire-key}/{@code -when}
-     * pairs right after the key), in file order; empty when none.
+     * After the value: members with their own expiry that the elements do not carry: KeyDB's
+     * (AUX {@code keydb-subexpire-key}/{@code -when} pairs right after the key) and Dragonfly's
+     * set members with expiry (type 32), in file order; empty when none.
      */
     java.util.List<MemberExpiry> memberExpiries();
 

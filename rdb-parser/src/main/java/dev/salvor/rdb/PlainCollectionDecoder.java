@@ -73,6 +73,22 @@ final class PlainCollectionDecoder extends ValueDecoder {
                 v.fieldExpireAtMs = ttl < 0 ? -1 : ttl;
                 v.kind = ElementKind.HASH_ENTRY;
             }
+            case DF_HASH_WITH_EXPIRY -> {
+                strings.read(v.item, "hash field", max);
+                v.item.own();
+                strings.read(v.hashValue, "hash value", max);
+                v.hashValue.own();
+                v.fieldExpireAtMs = dragonflyExpiry("hash field expiry");
+                v.kind = ElementKind.HASH_ENTRY;
+            }
+            case DF_SET_WITH_EXPIRY -> {
+                long at = in.offset();
+                strings.read(v.item, "element", max);
+                v.item.own();
+                long expireAt = dragonflyExpiry("set member expiry");
+                if (expireAt >= 0) v.memberExpiries.add(new MemberExpiry(v.item.toBytes(), expireAt, at));
+                v.kind = ElementKind.SET_MEMBER;
+            }
             case HASH_METADATA, HASH_METADATA_PRE_GA -> {
                 long at = in.offset();
                 long t = in.rawLength("hash field TTL");
@@ -90,6 +106,27 @@ final class PlainCollectionDecoder extends ValueDecoder {
         }
         if (encoding != RdbEncoding.LIST_LINKED) unique(in.tokenOffset);
         return true;
+    }
+
+    /** Seconds from Dragonfly's member-expiry epoch (src/server/common.h kMemberExpiryBase). */
+    static final long DRAGONFLY_MEMBER_EXPIRY_BASE = 1675209600L;
+
+    /**
+     * A Dragonfly member expiry: an RDB string of decimal seconds since its epoch, -1 for none,
+     * as Unix ms (-1 for none). Its loader refuses a value that is not a number; so does this.
+     */
+    private long dragonflyExpiry(String what) throws IOException {
+        long at = in.offset();
+        strings.read(v.scratch, what, 32);
+        long rel;
+        try {
+            rel = Long.parseLong(v.scratch.toString());
+        } catch (NumberFormatException e) {
+            throw in.error(BAD_ENCODING, at, what + " " + show(v.scratch) + " is not a number");
+        }
+        if (rel == -1) return -1;
+        if (rel < 0 || rel > 0xffffffffL) throw in.error(BAD_ENCODING, at, what + " " + rel + " is out of range (seconds since 2023-02-01, or -1)");
+        return (rel + DRAGONFLY_MEMBER_EXPIRY_BASE) * 1000;
     }
 
     @Override
@@ -114,6 +151,15 @@ final class PlainCollectionDecoder extends ValueDecoder {
                     strings.skip("hash field", max);
                     strings.skip("hash value", max);
                     in.skip(8, "hash field expiry");
+                }
+                case DF_HASH_WITH_EXPIRY -> {
+                    strings.skip("hash field", max);
+                    strings.skip("hash value", max);
+                    strings.skip("hash field expiry", max);
+                }
+                case DF_SET_WITH_EXPIRY -> {
+                    strings.skip("element", max);
+                    strings.skip("set member expiry", max);
                 }
                 case HASH_METADATA, HASH_METADATA_PRE_GA -> {
                     in.rawLength("hash field TTL");

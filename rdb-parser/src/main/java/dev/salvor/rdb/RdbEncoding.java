@@ -58,6 +58,14 @@ public enum RdbEncoding {
     HASH_TMPL_ARRAY(31, RedisType.HASH, "template-array", Family.TEMPLATE_HASH, false, Versions.NEVER, Versions.NEVER, false, RdbFlavor.REDIS),
     /** Redis 8.10 (RDB 15): the template id, then the values as strings; the names come from a HASH_TEMPLATE record. */
     HASH_TMPL_ARRAY_REF(32, RedisType.HASH, "template-array-ref", Family.TEMPLATE_HASH, false, 15, Versions.LATEST, false, RdbFlavor.REDIS),
+    /**
+     * Dragonfly: a hash whose fields may carry an expiry: count, then field, value and expiry per
+     * field, the expiry an RDB string of decimal seconds since 2023-02-01 (kMemberExpiryBase), -1
+     * for none (dragonfly src/server/rdb_save.cc SaveHSetObject, rdb_load.cc CreateHMap).
+     */
+    DF_HASH_WITH_EXPIRY(31, RedisType.HASH, "dragonfly-hash-ttl", Family.PLAIN, false, Versions.NEVER, Versions.NEVER, false, RdbFlavor.DRAGONFLY),
+    /** Dragonfly: a set whose members may carry an expiry, member then expiry as in {@link #DF_HASH_WITH_EXPIRY} (SaveSetObject, CreateSet). */
+    DF_SET_WITH_EXPIRY(32, RedisType.SET, "dragonfly-set-ttl", Family.PLAIN, false, Versions.NEVER, Versions.NEVER, false, RdbFlavor.DRAGONFLY),
     /** KeyDB (RDB 9): a cron job, script, start, interval, keys and arguments (KeyDB src/rdb.h RDB_TYPE_CRON). */
     KEYDB_CRON(64, RedisType.CRON, "cron", Family.CRON, false, Versions.NEVER, Versions.NEVER, false, RdbFlavor.KEYDB);
 

@@ -78,8 +78,6 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
     private long keyEndOffset;
     /** Where the key's record ends: past the member expiries KeyDB writes after its value. */
     private long keyRecordEndOffset;
-    /** KeyDB member expiries read after the current key's value. */
-    private final java.util.List<MemberExpiry> memberExpiries = new java.util.ArrayList<>();
     /** A chunked string value was delivered and nobody has read its chunks yet. */
     private boolean gatherPending;
     /** The last module id read came from a MODULE_AUX record (else from a module value). */
@@ -350,7 +348,6 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
                     + "RDB version " + records.version);
         }
         v.reset(enc);
-        memberExpiries.clear();
         family = enc.family();
         valueOffset = in.offset();
         gatherPending = false;
@@ -410,7 +407,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
         keyEndOffset = in.offset();
         // KeyDB writes a key's member expiries right after its value (src/rdb.cpp), and its loader
         // attaches them to the key just loaded: they belong to this key's record.
-        if (!dumpPayload) records.readMemberExpiries(memberExpiries);
+        if (!dumpPayload) records.readMemberExpiries(v.memberExpiries);
         keyRecordEndOffset = in.offset();
         in.key = null;
         state = dumpPayload ? State.DONE : State.TOP;
@@ -691,9 +688,12 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
         return keyRecordEndOffset;
     }
 
-    /** After KEY_END: KeyDB's member expiries written after the key's value, in file order; empty when none. */
+    /**
+     * After KEY_END: members with their own expiry that the elements do not carry (KeyDB's AUX
+     * pairs after the value, Dragonfly's set members with expiry), in file order; empty when none.
+     */
     public java.util.List<MemberExpiry> memberExpiries() {
-        return java.util.Collections.unmodifiableList(memberExpiries);
+        return java.util.Collections.unmodifiableList(v.memberExpiries);
     }
 
     /**

@@ -21,6 +21,11 @@ final class ValueCursor {
     /** A KeyDB cron job's first run and interval, in ms. */
     long cronStartMs;
     long cronIntervalMs;
+    /**
+     * Members with their own expiry that the element stream does not carry: KeyDB's AUX pairs
+     * after the value, Dragonfly's set members with expiry (type 32).
+     */
+    final java.util.List<MemberExpiry> memberExpiries = new java.util.ArrayList<>();
     /** Element count the encoding states up front, else -1. */
     long sizeHint;
     /** Self-checking containers (blobs, quicklist and stream nodes) opened for this value. */
@@ -36,6 +41,7 @@ final class ValueCursor {
         containersOpened = 0;
         elements = 0;
         members.clear();
+        memberExpiries.clear();
         arrayInsertIndex = -1;
     }
 }
