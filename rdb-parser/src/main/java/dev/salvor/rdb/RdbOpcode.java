@@ -25,6 +25,15 @@ public final class RdbOpcode {
     public static final int SELECTDB = 254;
     public static final int EOF = 255;
 
+    /** Redis Enterprise (librdb defines.h, "Garantia V1006"): compare-and-set data; no published layout. */
+    public static final int ENTERPRISE_GCAS = 101;
+    /** Redis Enterprise: key flags; no published layout. */
+    public static final int ENTERPRISE_GFLAGS = 102;
+    /** Redis Enterprise: a key's RAM LRU, one length (librdb __RDB_OPCODE_RAM_LRU). */
+    public static final int ENTERPRISE_RAM_LRU = 107;
+    /** Redis Enterprise: a cluster slot number, one length (librdb __RDB_OPCODE_SLOT_NUM). */
+    public static final int ENTERPRISE_SLOT_NUM = 121;
+
     /** The lowest opcode: bytes from here up open a record that is not a bare key. */
     public static final int FIRST = VALKEY_UPDATE;
     /** Redis Enterprise (librdb defines.h): a key prefix followed by one length (RAM LRU), framed and not used. */

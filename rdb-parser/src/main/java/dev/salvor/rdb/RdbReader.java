@@ -648,6 +648,16 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
         return java.util.Collections.unmodifiableList(records.keyMetadata);
     }
 
+    /** Redis Enterprise's own records (RAM LRU 107, slot number 121) read so far: one length each, which only Redis Enterprise uses. */
+    public long enterpriseRecords() {
+        return records.enterpriseRecords;
+    }
+
+    /** KeyDB: the key's MVCC stamp (an {@code mvcc-tstamp} AUX record right before it), or -1. */
+    public long mvccTimestamp() {
+        return records.mvccTimestamp;
+    }
+
     /** Absolute expiry in Unix ms, or -1. */
     public long expireAtMs() {
         return records.expireAtMs;

@@ -53,7 +53,13 @@ final class TopLevelRecords {
     /** Key metadata classes before the key (Redis 8.6+); Redis allows 7, more are framed but not kept. */
     final java.util.List<KeyMetadata> keyMetadata = new java.util.ArrayList<>();
     private static final int MAX_KEY_METADATA = 64;
+    /** Redis Enterprise's RAM LRU (107) and slot number (121) records read so far. */
+    long enterpriseRecords;
     long expireAtMs = -1;
+    /** KeyDB: the key's MVCC stamp (an {@code mvcc-tstamp} AUX record right before it), or -1. */
+    long mvccTimestamp = -1;
+    private long pendingMvcc = -1;
+    private static final byte[] MVCC_TSTAMP = "mvcc-tstamp".getBytes(StandardCharsets.US_ASCII);
     boolean expiryInSeconds;
     long lruIdle = -1;
     int lfuFreq = -1;
@@ -177,6 +183,7 @@ final class TopLevelRecords {
                     // and goes on to the type, as here. No other producer uses the bytes there.
                     if (flavor != RdbFlavor.REDIS) break;
                     in.length(op == RdbOpcode.ENTERPRISE_RAM_LRU ? "Redis Enterprise RAM LRU" : "Redis Enterprise slot number");
+                    enterpriseRecords++;
                     continue;
                 case RdbOpcode.ENTERPRISE_GCAS:
                 case RdbOpcode.ENTERPRISE_GFLAGS:
@@ -234,6 +241,10 @@ final class TopLevelRecords {
                             flavor = detector.kind().flavorAt(version);
                         }
                     }
+                    // KeyDB writes each key's MVCC stamp (active replication) as this AUX record right
+                    // before the key's type (KeyDB src/rdb.cpp rdbSaveKeyValuePair; its loader keeps
+                    // it for the key loaded next).
+                    if (auxKey.contentEquals(MVCC_TSTAMP)) pendingMvcc = parseMillis(auxValue.toString());
                     return RdbToken.AUX;
                 case RdbOpcode.MODULE_AUX: {
                     moduleId = in.rawLength("module id");
@@ -280,6 +291,8 @@ final class TopLevelRecords {
             // The key's record begins at its first prefix, before any AUX record read among them.
             in.tokenOffset = prefixStart;
             prefixesPending = false;
+            mvccTimestamp = pendingMvcc;
+            pendingMvcc = -1;
             strings.read(strings.scratch, "key", in.constraints.maxKeySize());
             key = strings.scratch.toBytes();
             keySeen = true;

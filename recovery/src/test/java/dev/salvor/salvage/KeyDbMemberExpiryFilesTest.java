@@ -101,8 +101,8 @@ class KeyDbMemberExpiryFilesTest {
     void aDifferentMemberExpiryIsADifference() throws IOException {
         try (KeySource a = new RdbFileSource(file("a.rdb", T2), "a"); KeySource b = new RdbFileSource(file("b.rdb", T2 + 1), "b")) {
             DiffEngine.Report r = new DiffEngine(0, false).diff(a, b, KeySelector.ALL);
-            assertThat(r.differences()).hasSize(1);
-            Difference d = r.differences().get(0);
+            assertThat(r.differences().list()).hasSize(1);
+            Difference d = r.differences().list().get(0);
             assertThat(d.kind()).isEqualTo(Difference.Kind.VALUE_DIFFERS);
             assertThat(new String(d.key(), StandardCharsets.UTF_8)).isEqualTo("tags");
             assertThat(d.details()).containsExactly("member member expiry c: " + T2 + " -> " + (T2 + 1));
