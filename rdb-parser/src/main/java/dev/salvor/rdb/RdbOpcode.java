@@ -34,6 +34,36 @@ public final class RdbOpcode {
     /** Redis Enterprise: a cluster slot number, one length (librdb __RDB_OPCODE_SLOT_NUM). */
     public static final int ENTERPRISE_SLOT_NUM = 121;
 
+    /** Dragonfly (rdb_extensions.h, range 200-240): the master finished sending its static data (replication only; 8 bytes follow). */
+    public static final int DF_FULLSYNC_END = 200;
+    /** Dragonfly: an RDB string holding a ZSTD frame of ordinary records. */
+    public static final int DF_COMPRESSED_ZSTD_BLOB_START = 201;
+    /** Dragonfly: an RDB string holding an LZ4 frame of ordinary records (its default compression). */
+    public static final int DF_COMPRESSED_LZ4_BLOB_START = 202;
+    /** Dragonfly: journal entries inside a full sync. */
+    public static final int DF_JOURNAL_BLOB = 210;
+    /** Dragonfly: the journal offset at the end of a full sync (8 bytes). */
+    public static final int DF_JOURNAL_OFFSET = 211;
+    /** Dragonfly: key flags before a key (4 bytes; 4 more with memcached flags). */
+    public static final int DF_MASK = 220;
+    /** Dragonfly: a search index's HNSW vector node data. */
+    public static final int DF_VECTOR_INDEX = 222;
+    /** Dragonfly: a search index's key-to-document-id map. */
+    public static final int DF_SHARD_DOC_INDEX = 223;
+    /** Dragonfly: a chunk of a value split across the stream, tagged with its stream id. */
+    public static final int DF_TAGGED_CHUNK = 224;
+
+    /** The name of a Dragonfly opcode for messages. */
+    static String dragonflyName(int op) {
+        return switch (op) {
+            case DF_JOURNAL_BLOB -> "journal blob";
+            case DF_VECTOR_INDEX -> "vector index";
+            case DF_SHARD_DOC_INDEX -> "shard document index";
+            case DF_TAGGED_CHUNK -> "tagged chunk";
+            default -> "opcode " + op;
+        };
+    }
+
     /** The lowest opcode: bytes from here up open a record that is not a bare key. */
     public static final int FIRST = VALKEY_UPDATE;
     /** Redis Enterprise (librdb defines.h): a key prefix followed by one length (RAM LRU), framed and not used. */

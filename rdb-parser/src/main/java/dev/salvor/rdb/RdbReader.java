@@ -648,6 +648,21 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
         return java.util.Collections.unmodifiableList(records.keyMetadata);
     }
 
+    /** Dragonfly: the current key's flags (its DF_MASK record: bit 0 sticky, bit 1 memcached flags), 0 when none. */
+    public long dragonflyMask() {
+        return records.dragonflyMask;
+    }
+
+    /** Dragonfly: the current key's memcached flags (with bit 1 of its mask), else 0. */
+    public long memcachedFlags() {
+        return records.memcachedFlags;
+    }
+
+    /** Dragonfly's replication records outside keys (full-sync end 200, journal offset 211) read so far. */
+    public long dragonflyRecords() {
+        return records.dragonflyRecords;
+    }
+
     /** Redis Enterprise's own records (RAM LRU 107, slot number 121) read so far: one length each, which only Redis Enterprise uses. */
     public long enterpriseRecords() {
         return records.enterpriseRecords;

@@ -53,6 +53,11 @@ final class TopLevelRecords {
     /** Key metadata classes before the key (Redis 8.6+); Redis allows 7, more are framed but not kept. */
     final java.util.List<KeyMetadata> keyMetadata = new java.util.ArrayList<>();
     private static final int MAX_KEY_METADATA = 64;
+    /** Dragonfly: the current key's flags (DF_MASK, 0 when none) and memcached flags. */
+    long dragonflyMask;
+    long memcachedFlags;
+    /** Dragonfly's replication records outside keys (full-sync end, journal offset) read so far. */
+    long dragonflyRecords;
     /** Redis Enterprise's RAM LRU (107) and slot number (121) records read so far. */
     long enterpriseRecords;
     long expireAtMs = -1;
@@ -154,6 +159,8 @@ final class TopLevelRecords {
         } else {
             in.recordOffset = prefixStart = entryStart;
             keyMetadata.clear();
+            dragonflyMask = 0;
+            memcachedFlags = 0;
             expireAtMs = -1;
             expiryInSeconds = false;
             lruIdle = -1;
@@ -185,6 +192,38 @@ final class TopLevelRecords {
                     in.length(op == RdbOpcode.ENTERPRISE_RAM_LRU ? "Redis Enterprise RAM LRU" : "Redis Enterprise slot number");
                     enterpriseRecords++;
                     continue;
+                case RdbOpcode.DF_MASK:
+                    // Dragonfly: key flags before a key (bit 0 sticky, bit 1 memcached flags, which
+                    // follow as 4 more bytes); dragonfly rdb_load.cc Load, rdb_extensions.h.
+                    if (flavor != RdbFlavor.DRAGONFLY) break;
+                    dragonflyMask = in.le(4, "Dragonfly key flags");
+                    if ((dragonflyMask & 2) != 0) memcachedFlags = in.le(4, "Dragonfly memcached flags");
+                    continue;
+                case RdbOpcode.DF_FULLSYNC_END:
+                case RdbOpcode.DF_JOURNAL_OFFSET:
+                    // Dragonfly's replication stream: the end of the full sync and the journal
+                    // offset, 8 bytes each (rdb_load.cc: "ignore 8 bytes", FetchInt<uint64_t>).
+                    // They belong to no key.
+                    if (flavor != RdbFlavor.DRAGONFLY || prefixesPending || opOffset != entryStart) break;
+                    in.skip(8, op == RdbOpcode.DF_JOURNAL_OFFSET ? "Dragonfly journal offset" : "Dragonfly full-sync end");
+                    dragonflyRecords++;
+                    entryStart = in.offset();
+                    in.recordOffset = prefixStart = entryStart;
+                    continue;
+                case RdbOpcode.DF_COMPRESSED_ZSTD_BLOB_START:
+                case RdbOpcode.DF_COMPRESSED_LZ4_BLOB_START: {
+                    if (flavor != RdbFlavor.DRAGONFLY) break;
+                    long n = in.length("Dragonfly compressed blob length");
+                    throw in.error(UNSUPPORTED, opOffset, "Dragonfly compressed blob (" + (op == RdbOpcode.DF_COMPRESSED_LZ4_BLOB_START ? "LZ4" : "ZSTD")
+                            + " frame of " + n + " bytes): Salvor does not read records inside Dragonfly's compressed blobs; a snapshot saved with"
+                            + " --compression_mode=0 has none");
+                }
+                case RdbOpcode.DF_JOURNAL_BLOB:
+                case RdbOpcode.DF_VECTOR_INDEX:
+                case RdbOpcode.DF_SHARD_DOC_INDEX:
+                case RdbOpcode.DF_TAGGED_CHUNK:
+                    if (flavor != RdbFlavor.DRAGONFLY) break;
+                    throw in.error(UNSUPPORTED, opOffset, "Dragonfly opcode " + op + " (" + RdbOpcode.dragonflyName(op) + ") is not one Salvor reads");
                 case RdbOpcode.ENTERPRISE_GCAS:
                 case RdbOpcode.ENTERPRISE_GFLAGS:
                     if (flavor != RdbFlavor.REDIS) break;

@@ -71,6 +71,45 @@ class DragonflyTest {
     }
 
     @Test
+    void keyFlagsAndReplicationRecords() throws IOException {
+        // DF_MASK (220): 4-byte flags, bit 1 adds 4 bytes of memcached flags; 200 and 211: 8 bytes each.
+        RdbBuilder b = dragonfly().selectDb(0, 2, 0);
+        int first = b.offset();
+        b.u8(220).le32(3).le32(42).stringKey("mc", "v");
+        b.u8(211).le64(12345).u8(200).le64(0);
+        int second = b.offset();
+        byte[] file = b.u8(220).le32(1).stringKey("sticky", "w").finish();
+        List<String> seen = new ArrayList<>();
+        try (RdbReader r = RdbReader.of(new ByteArrayInputStream(file), "synthetic", file.length)) {
+            RdbToken t;
+            while ((t = r.next()) != RdbToken.END) {
+                if (t == RdbToken.KEY) {
+                    seen.add(new String(r.key()) + " mask " + r.dragonflyMask() + " mc " + r.memcachedFlags() + " @" + r.recordOffset());
+                    r.skipValue();
+                }
+                if (t == RdbToken.EOF) seen.add("eof " + r.dragonflyRecords());
+            }
+        }
+        assertThat(seen).containsExactly("mc mask 3 mc 42 @" + first, "sticky mask 1 mc 0 @" + second, "eof 2");
+    }
+
+    @Test
+    void aCompressedBlobIsALocatedRefusal() {
+        RdbBuilder b = dragonfly().selectDb(0, 1, 0);
+        int at = b.offset();
+        byte[] file = b.u8(202).str("not read").finish();
+        RdbFormatException e = catchThrowableOfType(() -> {
+            try (RdbReader r = RdbReader.of(new ByteArrayInputStream(file), "synthetic", file.length)) {
+                while (r.next() != RdbToken.END) {
+                }
+            }
+        }, RdbFormatException.class);
+        assertThat(e.reason()).isEqualTo(RdbFormatException.Reason.UNSUPPORTED);
+        assertThat(e.offset()).isEqualTo(at);
+        assertThat(e.getMessage()).contains("Dragonfly compressed blob (LZ4 frame of 8 bytes)");
+    }
+
+    @Test
     void types31And32AreTemplateHashesToRedis() throws IOException {
         // The same bytes under Redis's numbering: 31 is a template hash, never a Dragonfly hash.
         byte[] file = new RdbBuilder("REDIS0009").aux("redis-ver", "6.2.11").selectDb(0, 1, 0)
