@@ -67,7 +67,7 @@ public enum RdbEncoding {
     /** Dragonfly: a set whose members may carry an expiry, member then expiry as in {@link #DF_HASH_WITH_EXPIRY} (SaveSetObject, CreateSet). */
     DF_SET_WITH_EXPIRY(32, RedisType.SET, "dragonfly-set-ttl", Family.PLAIN, false, Versions.NEVER, Versions.NEVER, false, RdbFlavor.DRAGONFLY),
     /** KeyDB (RDB 9): a cron job, script, start, interval, keys and arguments (KeyDB src/rdb.h RDB_TYPE_CRON). */
-    KEYDB_CRON(64, RedisType.CRON, "cron", Family.CRON, false, Versions.NEVER, Versions.NEVER, false, RdbFlavor.KEYDB);
+    KEYDB_CRON(64, RedisType.CRON, "cron", Family.CRON, false, 9, 9, false, RdbFlavor.KEYDB);
 
     /**
      * How a value of an encoding is laid out, which decides the decoder that reads it and what a
@@ -199,6 +199,20 @@ public enum RdbEncoding {
     public boolean writtenBy(int version) {
         if (version >= VALKEY_VERSIONS) return valkey9;
         return redisSince != Versions.NEVER && version >= redisSince && version <= redisUntil;
+    }
+
+    /**
+     * As {@link #writtenBy(int)} for a file of the given flavor: Dragonfly says RDB 9 in every file
+     * and writes newer encodings in it (dragonfly rdb_save.cc RdbObjectType: quicklist 2,
+     * listpacks, streams v3, its own types), never the ziplist, zipmap or linked-list ones.
+     */
+    public boolean writtenBy(int version, RdbFlavor flavor) {
+        if (flavor != RdbFlavor.DRAGONFLY) return writtenBy(version);
+        return switch (this) {
+            case STRING, LIST_QUICKLIST_2, SET_PLAIN, SET_INTSET, ZSET_2, ZSET_LISTPACK, HASH_PLAIN, HASH_LISTPACK,
+                    STREAM_LISTPACKS_2, STREAM_LISTPACKS_3, MODULE_2, DF_JSON, DF_JSON_OLD, DF_HASH_WITH_EXPIRY, DF_SET_WITH_EXPIRY -> true;
+            default -> false;
+        };
     }
 
     /**

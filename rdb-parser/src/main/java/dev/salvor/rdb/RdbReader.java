@@ -217,6 +217,9 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
     private void startAt(Context ctx) {
         records.version = ctx.version();
         records.flavor = ctx.flavor();
+        // Right after the 9-byte magic, the header's AUX records are read again: a context taken
+        // at the HEADER token knows only what the magic says, so they decide the producer again.
+        if (bytes.offset() == 9) records.redetectFromHeader();
         records.templates.addAll(ctx.templates());
         in.db = ctx.db();
         records.magic = null;

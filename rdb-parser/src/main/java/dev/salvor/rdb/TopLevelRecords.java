@@ -133,6 +133,19 @@ final class TopLevelRecords {
         s.advance(9);
     }
 
+    /**
+     * A read resumed right after the magic: when the flavor is the one the magic alone gives (no
+     * producer decided yet, none assumed), the AUX records about to be read decide it, as on the
+     * first read.
+     */
+    void redetectFromHeader() {
+        boolean valkeyMagic = flavor == RdbFlavor.VALKEY && version >= Producer.VALKEY_FIRST_VERSION;
+        Producer.Detector d = new Producer.Detector(valkeyMagic, version, ProducerAssumption.defaults());
+        if (d.kind().flavorAt(version) != flavor) return;
+        detector = d;
+        keySeen = false;
+    }
+
     /** Who wrote the file as far as the header read so far says; null for a DUMP payload or a resumed read. */
     Producer producer() {
         return detector == null ? null : detector.producer();

@@ -58,7 +58,7 @@ final class WrittenByServer {
 
     /** The key's type is one servers writing RDB {@code version} write. */
     static boolean type(RdbReader r, int version) {
-        return r.encoding().writtenBy(version);
+        return r.encoding().writtenBy(version, r.flavor());
     }
 
     /** The key just read could have been written by a server: a text name, a type of the file's version, a plausible expiry. */
