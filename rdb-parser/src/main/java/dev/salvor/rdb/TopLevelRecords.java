@@ -227,7 +227,7 @@ final class TopLevelRecords {
                 case RdbOpcode.DF_COMPRESSED_LZ4_BLOB_START: {
                     if (flavor != RdbFlavor.DRAGONFLY) break;
                     long n = in.length("Dragonfly compressed blob length");
-                    throw in.error(UNSUPPORTED, opOffset, "Dragonfly compressed blob (" + (op == RdbOpcode.DF_COMPRESSED_LZ4_BLOB_START ? "LZ4" : "ZSTD")
+                    throw in.error(UNKNOWN_TYPE, opOffset, "Dragonfly compressed blob (" + (op == RdbOpcode.DF_COMPRESSED_LZ4_BLOB_START ? "LZ4" : "ZSTD")
                             + " frame of " + n + " bytes): Salvor does not read records inside Dragonfly's compressed blobs; a snapshot saved with"
                             + " --compression_mode=0 has none");
                 }
@@ -236,9 +236,11 @@ final class TopLevelRecords {
                 case RdbOpcode.DF_SHARD_DOC_INDEX:
                 case RdbOpcode.DF_TAGGED_CHUNK:
                     if (flavor != RdbFlavor.DRAGONFLY) break;
-                    throw in.error(UNSUPPORTED, opOffset, "Dragonfly opcode " + op + " (" + RdbOpcode.dragonflyName(op) + ") is not one Salvor reads");
+                    throw in.error(UNKNOWN_TYPE, opOffset, "Dragonfly opcode " + op + " (" + RdbOpcode.dragonflyName(op) + ") is not one Salvor reads");
                 case RdbOpcode.ENTERPRISE_GCAS:
                 case RdbOpcode.ENTERPRISE_GFLAGS:
+                    // No published layout: an unknown record, as any unknown byte is (salvage
+                    // resynchronises past it), named for what it would be.
                     if (flavor != RdbFlavor.REDIS) break;
                     throw in.error(UNSUPPORTED, opOffset, "opcode " + op + " (Redis Enterprise " + (op == RdbOpcode.ENTERPRISE_GCAS ? "GCAS" : "GFLAGS")
                             + ") has no published layout, so nothing after it can be framed (librdb names it and does not read it either)");

@@ -104,7 +104,7 @@ class DragonflyTest {
                 }
             }
         }, RdbFormatException.class);
-        assertThat(e.reason()).isEqualTo(RdbFormatException.Reason.UNSUPPORTED);
+        assertThat(e.reason()).isEqualTo(RdbFormatException.Reason.UNKNOWN_TYPE);
         assertThat(e.offset()).isEqualTo(at);
         assertThat(e.getMessage()).contains("Dragonfly compressed blob (LZ4 frame of 8 bytes)");
     }
