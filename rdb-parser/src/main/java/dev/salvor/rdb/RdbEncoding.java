@@ -210,7 +210,7 @@ public enum RdbEncoding {
         if (flavor != RdbFlavor.DRAGONFLY) return writtenBy(version);
         return switch (this) {
             case STRING, LIST_QUICKLIST_2, SET_PLAIN, SET_INTSET, ZSET_2, ZSET_LISTPACK, HASH_PLAIN, HASH_LISTPACK,
-                    STREAM_LISTPACKS_2, STREAM_LISTPACKS_3, MODULE_2, DF_JSON, DF_JSON_OLD, DF_HASH_WITH_EXPIRY, DF_SET_WITH_EXPIRY -> true;
+                    STREAM_LISTPACKS_2, STREAM_LISTPACKS_3, MODULE_2, DF_HASH_WITH_EXPIRY, DF_SET_WITH_EXPIRY -> true;
             default -> false;
         };
     }

@@ -51,7 +51,6 @@ class ProducerSalvageTest {
             report = RdbSalvager.salvage(damaged, new RepairWriter(in, out), null);
         }
         assertThat(report.regions()).hasSize(1);
-        // Module values' offsets are where they sit in each file; the rest is the same.
         String all = export(clean).replaceAll("\"value_offset\":\\d+,\"value_length\":\\d+,", "");
         String kept = export(repaired).replaceAll("\"value_offset\":\\d+,\"value_length\":\\d+,", "");
         for (String line : kept.split("\n")) assertThat(all).contains(line);
@@ -73,10 +72,11 @@ class ProducerSalvageTest {
                     b.key(32, "s:" + i).len(20);
                     for (int j = 0; j < 20; j++) b.str("member-" + i + "-" + j + "-".repeat(20)).str(j % 2 == 0 ? "-1" : Integer.toString(200000 + j));
                 }
-                default -> b.key(30, "j:" + i).str("{\"n\":" + i + ",\"text\":\"" + "x".repeat(300) + "\"}");
+                // Quicklist 2 (one packed node), which Dragonfly writes under the RDB 9 it states.
+                default -> b.key(18, "l:" + i).len(1).len(2).str(RdbBuilder.listpack("item-" + i + "-" + "x".repeat(100), "second-" + i, "third-" + i));
             }
         }
-        salvageKeepsOnlyIntactKeys(b.finish(), 90, "h:0", "j:89");
+        salvageKeepsOnlyIntactKeys(b.finish(), 90, "h:0", "l:89");
     }
 
     @Test
