@@ -442,11 +442,13 @@ final class TopLevelRecords {
 
     /** Whether the next bytes are an AUX record whose key is {@code name}, stored plain (as every server writes so short a name). */
     private boolean auxNamed(byte[] name) throws IOException {
-        ByteSource s = in.in;
+        ByteWindow s = in.in;
         int n = 2 + name.length;
         if (!s.request(n)) return false;
-        return (s.a[s.pos] & 0xff) == RdbOpcode.AUX && (s.a[s.pos + 1] & 0xff) == name.length
-                && java.util.Arrays.equals(s.a, s.pos + 2, s.pos + n, name, 0, name.length);
+        byte[] a = s.array();
+        int p = s.position();
+        return (a[p] & 0xff) == RdbOpcode.AUX && (a[p + 1] & 0xff) == name.length
+                && java.util.Arrays.equals(a, p + 2, p + n, name, 0, name.length);
     }
 
     /** A decimal Unix ms time as KeyDB writes it ("%lld"); -1 when the text is not one. */
