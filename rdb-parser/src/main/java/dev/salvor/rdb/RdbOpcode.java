@@ -25,15 +25,6 @@ public final class RdbOpcode {
     public static final int SELECTDB = 254;
     public static final int EOF = 255;
 
-    /** Redis Enterprise (librdb defines.h, "Garantia V1006"): compare-and-set data; no published layout. */
-    public static final int ENTERPRISE_GCAS = 101;
-    /** Redis Enterprise: key flags; no published layout. */
-    public static final int ENTERPRISE_GFLAGS = 102;
-    /** Redis Enterprise: a key's RAM LRU, one length (librdb __RDB_OPCODE_RAM_LRU). */
-    public static final int ENTERPRISE_RAM_LRU = 107;
-    /** Redis Enterprise: a cluster slot number, one length (librdb __RDB_OPCODE_SLOT_NUM). */
-    public static final int ENTERPRISE_SLOT_NUM = 121;
-
     /** Dragonfly (rdb_extensions.h, range 200-240): the master finished sending its static data (replication only; 8 bytes follow). */
     public static final int DF_FULLSYNC_END = 200;
     /** Dragonfly: an RDB string holding a ZSTD frame of ordinary records. */
