@@ -242,7 +242,7 @@ final class TopLevelRecords {
                     // No published layout: an unknown record, as any unknown byte is (salvage
                     // resynchronises past it), named for what it would be.
                     if (flavor != RdbFlavor.REDIS) break;
-                    throw in.error(UNSUPPORTED, opOffset, "opcode " + op + " (Redis Enterprise " + (op == RdbOpcode.ENTERPRISE_GCAS ? "GCAS" : "GFLAGS")
+                    throw in.error(UNKNOWN_TYPE, opOffset, "opcode " + op + " (Redis Enterprise " + (op == RdbOpcode.ENTERPRISE_GCAS ? "GCAS" : "GFLAGS")
                             + ") has no published layout, so nothing after it can be framed (librdb names it and does not read it either)");
                 case RdbOpcode.KEY_META_OR_SLOT_IMPORT:
                     if (flavor == RdbFlavor.VALKEY) {

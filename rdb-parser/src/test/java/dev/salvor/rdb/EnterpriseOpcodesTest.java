@@ -54,7 +54,7 @@ class EnterpriseOpcodesTest {
                 }
             }, RdbFormatException.class);
             assertThat(e).as("opcode " + op).isNotNull();
-            assertThat(e.reason()).isEqualTo(RdbFormatException.Reason.UNSUPPORTED);
+            assertThat(e.reason()).isEqualTo(RdbFormatException.Reason.UNKNOWN_TYPE);
             assertThat(e.offset()).isEqualTo(at);
             assertThat(e.getMessage()).contains("Redis Enterprise").contains(op == 101 ? "GCAS" : "GFLAGS");
         }

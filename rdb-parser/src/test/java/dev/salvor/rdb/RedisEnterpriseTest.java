@@ -61,7 +61,7 @@ class RedisEnterpriseTest {
         byte[] f = b.u8(101).len(1).stringKey("k", "v").finish();
         RdbFormatException e = catchThrowableOfType(() -> read(f), RdbFormatException.class);
         assertThat(e.offset()).isEqualTo(at);
-        assertThat(e.reason()).isEqualTo(RdbFormatException.Reason.UNSUPPORTED);
+        assertThat(e.reason()).isEqualTo(RdbFormatException.Reason.UNKNOWN_TYPE);
         assertThat(e.getMessage()).contains("opcode 101 (Redis Enterprise GCAS) has no published layout");
     }
 }

@@ -1,5 +1,6 @@
 package dev.salvor.export;
 
+import dev.salvor.format.InputFile;
 import dev.salvor.rdb.ChecksumStatus;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.walk.ParallelRanges;
@@ -33,6 +34,8 @@ public final class ParallelExport {
     public record Result(ExportSummary summary, ChecksumStatus checksum, long storedChecksum, long computedChecksum) {
     }
 
+    /** The input opened once for a run; set before any worker starts. */
+    private volatile InputFile input;
     private final Path file;
     private final KeySelector selector;
     private final int workers;
@@ -62,7 +65,8 @@ public final class ParallelExport {
      */
     public Result run(OutputStream out, LongConsumer progress) throws IOException {
         Plan plan = new Plan();
-        try (ParallelRanges<Range> ranges = new ParallelRanges<>(file, workers, rangeBytes, "export", plan)) {
+        // Opened once: every range is read through this one open file, never by its name again.
+        try (InputFile opened = InputFile.open(file); ParallelRanges<Range> ranges = new ParallelRanges<>(input = opened, workers, rangeBytes, "export", plan)) {
             long keys = 0, skipped = 0, functions = 0, elements = 0;
             Range range;
             while ((range = ranges.next()) != null) {
@@ -132,7 +136,7 @@ public final class ParallelExport {
         Throwable failure = null;
         try (ChunkStream out = new ChunkStream(range.chunks, spare);
              NdjsonExporter exporter = new NdjsonExporter(out, ExportFormat.NDJSON, selector, NdjsonExporter.NO_SORT)) {
-            try (RdbReader r = range.records.open(file)) {
+            try (RdbReader r = range.records.open(input)) {
                 exporter.export(r, range.records.end());
             } catch (Interrupted e) {
                 throw e;

@@ -1,5 +1,6 @@
 package dev.salvor.memory;
 
+import dev.salvor.format.InputFile;
 import dev.salvor.rdb.ChecksumStatus;
 import dev.salvor.rdb.RdbFlavor;
 import dev.salvor.rdb.RdbReader;
@@ -27,6 +28,8 @@ final class ParallelMemory {
     record Result(int version, RdbFlavor flavor, MemoryModel model, MemoryAggregator aggregator, ChecksumStatus checksum) {
     }
 
+    /** The input opened once for a run; set before any worker starts. */
+    private volatile InputFile input;
     private final Path file;
     private final int workers;
     private final MemoryAnalyzer.FileFacts facts;
@@ -47,7 +50,8 @@ final class ParallelMemory {
     Result run(MemoryAnalyzer.KeySink sink, LongConsumer progress, long fileTimeMs) throws IOException {
         Plan plan = new Plan();
         MemoryAggregator agg = null;
-        try (ParallelRanges<Range> ranges = new ParallelRanges<>(file, workers, rangeBytes, "memory", plan)) {
+        // Opened once: every range is read through this one open file, never by its name again.
+        try (InputFile opened = InputFile.open(file); ParallelRanges<Range> ranges = new ParallelRanges<>(input = opened, workers, rangeBytes, "memory", plan)) {
             Range range;
             while ((range = ranges.next()) != null) {
                 if (agg == null) agg = facts.aggregator(fileTimeMs);
@@ -120,7 +124,7 @@ final class ParallelMemory {
     private void estimate(Range range) {
         List<KeyMemory> keys = new ArrayList<>();
         KeyEstimator estimator = new KeyEstimator(range.model);
-        try (RdbReader r = range.records.open(file)) {
+        try (RdbReader r = range.records.open(input)) {
             RdbToken t;
             while ((t = r.next()) != RdbToken.END && t != RdbToken.EOF) {
                 if (t != RdbToken.KEY) continue;

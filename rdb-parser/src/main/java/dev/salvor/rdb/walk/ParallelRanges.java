@@ -5,7 +5,7 @@ import dev.salvor.rdb.RdbToken;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.file.Path;
+import dev.salvor.format.InputFile;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -40,9 +40,9 @@ public final class ParallelRanges<T> implements AutoCloseable {
      * start ({@code end} is Long.MAX_VALUE for the last range of a file whose framing failed).
      */
     public record Range(long start, long end, RdbReader.Context context) {
-        /** A reader of the file positioned at this range's first record. */
-        public RdbReader open(Path file) throws IOException {
-            return RdbReader.resume(file, start, context);
+        /** A reader of the input, opened once for the run, positioned at this range's first record. */
+        public RdbReader open(InputFile input) {
+            return RdbReader.resume(input, start, context);
         }
     }
 
@@ -70,7 +70,7 @@ public final class ParallelRanges<T> implements AutoCloseable {
         void work(T item);
     }
 
-    private final Path file;
+    private final InputFile file;
     private final Plan<T> plan;
     private final long rangeBytes;
     private final String name;
@@ -89,7 +89,7 @@ public final class ParallelRanges<T> implements AutoCloseable {
      * Starts the planner and {@code workers} workers, named {@code salvor-NAME-planner} and
      * {@code salvor-NAME-N}; {@link #close()} stops them.
      */
-    public ParallelRanges(Path file, int workers, long rangeBytes, String name, Plan<T> plan) {
+    public ParallelRanges(InputFile file, int workers, long rangeBytes, String name, Plan<T> plan) {
         if (workers < 1) throw new IllegalArgumentException("workers must be at least 1");
         this.file = file;
         this.plan = plan;

@@ -8,6 +8,7 @@ import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
 
 import java.io.IOException;
+import dev.salvor.format.InputFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +22,10 @@ class ParallelRangesTest {
     }
 
     static final class KeyNames implements ParallelRanges.Plan<Item> {
-        private final Path file;
+        private final InputFile file;
         final List<RdbToken> planned = new ArrayList<>();
 
-        KeyNames(Path file) {
+        KeyNames(InputFile file) {
             this.file = file;
         }
 
@@ -77,10 +78,11 @@ class ParallelRangesTest {
         String[] error = new String[1];
         List<String> expected = oneThread(file, error);
         assertThat(error[0]).isNull();
-        KeyNames plan = new KeyNames(file);
+        InputFile in = InputFile.open(file);
+        KeyNames plan = new KeyNames(in);
         List<String> keys = new ArrayList<>();
         List<ParallelRanges.Range> ranges = new ArrayList<>();
-        try (ParallelRanges<Item> parallel = new ParallelRanges<>(file, 3, 16 << 10, "test", plan)) {
+        try (in; ParallelRanges<Item> parallel = new ParallelRanges<>(in, 3, 16 << 10, "test", plan)) {
             Item item;
             while ((item = parallel.next()) != null) {
                 assertThat(item.failure.get()).isNull();
@@ -104,7 +106,7 @@ class ParallelRangesTest {
         assertThat(error[0]).isNotNull();
         List<String> keys = new ArrayList<>();
         Exception met = null;
-        try (ParallelRanges<Item> parallel = new ParallelRanges<>(file, 2, 16 << 10, "test", new KeyNames(file))) {
+        try (InputFile in = InputFile.open(file); ParallelRanges<Item> parallel = new ParallelRanges<>(in, 2, 16 << 10, "test", new KeyNames(in))) {
             Item item;
             while ((item = parallel.next()) != null) {
                 met = item.failure.get();
