@@ -176,7 +176,7 @@ public final class ReplicationSource implements KeySource {
      * The socket's input, each read bounded by a deadline: the socket waits at most until then
      * (and at most 120 s for one reply), so neither silence nor a trickle of bytes outlasts it.
      */
-    private final class Timed extends InputStream {
+    private final class Timed extends BulkReads {
         private final Socket socket;
         private final InputStream in;
         Deadline deadline;
@@ -185,13 +185,6 @@ public final class ReplicationSource implements KeySource {
             this.socket = socket;
             this.in = in;
             this.deadline = deadline;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -245,7 +238,7 @@ public final class ReplicationSource implements KeySource {
      * replication stream goes on after the mark, so the mark is searched for as bytes arrive,
      * and bytes are released only once they cannot be its start.
      */
-    private static final class UntilMark extends InputStream {
+    private static final class UntilMark extends BulkReads {
         private final InputStream in;
         private final byte[] mark;
         private final byte[] buf = new byte[1 << 16];
@@ -256,13 +249,6 @@ public final class ReplicationSource implements KeySource {
         UntilMark(InputStream in, byte[] mark) {
             this.in = in;
             this.mark = mark;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -317,5 +303,16 @@ public final class ReplicationSource implements KeySource {
     @Override
     public void close() {
         live.close();
+    }
+
+    /** A stream that reads in bulk; a single-byte read goes through the bulk read with one buffer kept, not one per byte. */
+    private abstract static class BulkReads extends InputStream {
+        private final byte[] one = new byte[1];
+
+        @Override
+        public int read() throws IOException {
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
     }
 }
