@@ -1,6 +1,7 @@
 package dev.salvor.live;
 
 import dev.salvor.diff.KeySource;
+import dev.salvor.diff.ResumableScan;
 import dev.salvor.diff.KeyRecord;
 import dev.salvor.diff.ValueDigest;
 import dev.salvor.diff.CollectedValue;
@@ -36,7 +37,7 @@ import java.util.function.Consumer;
  * parser that reads files, so both sides share one value model. The password comes from the URL
  * or the caller and is never part of {@link #describe()} or any message.
  */
-public final class LiveSource implements KeySource {
+public final class LiveSource implements KeySource, ResumableScan {
     private static final int BATCH = 500;
     private static final int PROBE_MILLIS = 5_000;
 
@@ -196,6 +197,20 @@ public final class LiveSource implements KeySource {
 
     @Override
     public void scan(KeySelector selector, Consumer<KeyRecord> sink) throws IOException {
+        scan(selector, java.util.Map.of(), new Pages() {
+            @Override
+            public void record(KeyRecord r) {
+                sink.accept(r);
+            }
+
+            @Override
+            public void pageDone(String position, String cursor) {
+            }
+        });
+    }
+
+    @Override
+    public void scan(KeySelector selector, java.util.Map<String, String> from, Pages sink) throws IOException {
         List<Integer> dbs = databases();
         List<Reader> readers = new ArrayList<>();
         if (cluster) {
@@ -205,20 +220,23 @@ public final class LiveSource implements KeySource {
             for (io.lettuce.core.cluster.models.partitions.RedisClusterNode node : cc.getPartitions()) {
                 if (!node.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.UPSTREAM)) continue;
                 String id = node.getNodeId();
-                readers.add(out -> new PageReader(cc.getConnection(id), 0).read(selector, out));
+                String start = from.get(id);
+                if (DONE.equals(start)) continue;
+                readers.add(out -> new PageReader(cc.getConnection(id), 0, id).read(selector, start, out));
             }
         } else {
             List<Integer> read = new ArrayList<>();
             for (int db : dbs) {
                 if (onlyDb >= 0 && db != onlyDb) continue;
                 if (selector instanceof dev.salvor.io.KeyFilter f && !f.acceptsDb(db)) continue;
+                if (DONE.equals(from.get("db" + db))) continue;
                 read.add(db);
             }
             if (read.isEmpty()) return;
             readers.add(out -> {
                 for (int db : read) {
                     try (StatefulRedisConnection<byte[], byte[]> c = connect(db)) {
-                        new PageReader(c, db).read(selector, out);
+                        new PageReader(c, db, "db" + db).read(selector, from.get("db" + db), out);
                     }
                 }
             });
@@ -230,15 +248,45 @@ public final class LiveSource implements KeySource {
         else drain(readers, sink);
     }
 
+    /**
+     * Who this server is: its address (and database), and its run_id (a new one at every start:
+     * SCAN cursors of a server that restarted mean nothing); for a cluster, its masters' node ids.
+     */
+    @Override
+    public java.util.Map<String, String> identity() throws IOException {
+        List<Integer> dbs = databases();
+        java.util.Map<String, String> id = new java.util.LinkedHashMap<>();
+        id.put("server", name);
+        if (cluster) {
+            List<String> masters = new ArrayList<>();
+            for (var node : clusterConnection().getPartitions()) {
+                if (node.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.UPSTREAM)) masters.add(node.getNodeId());
+            }
+            java.util.Collections.sort(masters);
+            id.put("cluster_masters", String.join(",", masters));
+        } else {
+            try (StatefulRedisConnection<byte[], byte[]> c = connect(0)) {
+                String server = c.sync().info("server");
+                id.put("run_id", server.lines().filter(l -> l.startsWith("run_id:")).findFirst().orElse("run_id:").substring(7).trim());
+            } catch (RuntimeException e) {
+                throw failure("", e);
+            }
+        }
+        return id;
+    }
     /** Reads keys from the server and hands their records on. */
     @FunctionalInterface
     private interface Reader {
-        void read(Consumer<KeyRecord> out) throws IOException;
+        void read(Pages out) throws IOException;
     }
 
     private static final Object READER_DONE = new Object();
 
     private record ReaderFailed(Throwable error) {
+    }
+
+    /** A reader's page, whole: its records, then where its position goes on ({@code cursor}). */
+    private record Page(List<KeyRecord> records, String position, String cursor) {
     }
 
     /**
@@ -247,14 +295,29 @@ public final class LiveSource implements KeySource {
      * one stream of records and the masters of a cluster are read at the same time. The first
      * error of any reader ends the scan.
      */
-    private void drain(List<Reader> readers, Consumer<KeyRecord> sink) throws IOException {
-        java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(4 * BATCH);
+    private void drain(List<Reader> readers, Pages sink) throws IOException {
+        // Pages, not single records: a page's records and its cursor reach the consumer together,
+        // so a checkpoint never holds part of one master's page beside another master's cursor.
+        java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(2 * readers.size());
         List<Thread> threads = new ArrayList<>();
         for (Reader reader : readers) {
             Thread t = new Thread(() -> {
                 Object end = READER_DONE;
                 try {
-                    reader.read(r -> handOver(queue, r));
+                    reader.read(new Pages() {
+                        private List<KeyRecord> page = new ArrayList<>();
+
+                        @Override
+                        public void record(KeyRecord r) {
+                            page.add(r);
+                        }
+
+                        @Override
+                        public void pageDone(String position, String cursor) {
+                            handOver(queue, new Page(page, position, cursor));
+                            page = new ArrayList<>();
+                        }
+                    });
                 } catch (Throwable e) {
                     end = new ReaderFailed(e);
                 }
@@ -274,7 +337,11 @@ public final class LiveSource implements KeySource {
                 Object item = queue.take();
                 if (item == READER_DONE) running--;
                 else if (item instanceof ReaderFailed f) rethrow(f.error());
-                else sink.accept((KeyRecord) item);
+                else {
+                    Page page = (Page) item;
+                    for (KeyRecord r : page.records()) sink.record(r);
+                    sink.pageDone(page.position(), page.cursor());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -350,24 +417,29 @@ public final class LiveSource implements KeySource {
         private final StatefulRedisConnection<byte[], byte[]> c;
         private final RedisAsyncCommands<byte[], byte[]> async;
         private final int db;
+        private final String position;
         private boolean scripts = true;
         private String sha;
 
-        PageReader(StatefulRedisConnection<byte[], byte[]> c, int db) {
+        PageReader(StatefulRedisConnection<byte[], byte[]> c, int db, String position) {
             this.c = c;
             this.async = c.async();
             this.db = db;
+            this.position = position;
         }
 
-        void read(KeySelector selector, Consumer<KeyRecord> sink) throws IOException {
+        /** Reads from cursor {@code start} (null: from the beginning). */
+        void read(KeySelector selector, String start, Pages sink) throws IOException {
             ScanProgress progress = new ScanProgress(db, await(async.dbsize()));
             deadline.check(name + ": SCAN of db " + db);
-            KeyScanCursor<byte[]> page = await(async.scan(ScanCursor.INITIAL, ScanArgs.Builder.limit(BATCH)));
+            ScanCursor first = start == null ? ScanCursor.INITIAL : ScanCursor.of(start);
+            KeyScanCursor<byte[]> page = await(async.scan(first, ScanArgs.Builder.limit(BATCH)));
             while (true) {
                 List<byte[]> keys = page.getKeys();
                 if (!page.isFinished()) progress.page(keys.size(), () -> await(async.dbsize()));
                 limiter.acquire(keys.size());
-                if (!keys.isEmpty()) values(keys, selector, sink);
+                if (!keys.isEmpty()) values(keys, selector, sink::record);
+                sink.pageDone(position, page.isFinished() ? DONE : page.getCursor());
                 // The next page is asked for once this one's records were taken: the scan goes on
                 // over the table as it is then (one round trip a page, against two commands a key before).
                 if (page.isFinished()) return;

@@ -70,6 +70,60 @@ class LiveSourceClusterTest {
                 assertThat(r.differences().list().get(0).kind()).isEqualTo(Difference.Kind.VALUE_DIFFERS);
                 assertThat(r.differences().list().get(0).details()).containsExactly("value: value 7 -> changed");
             }
+            // A scan stopped after a few pages goes on from each master's saved cursor: every key once.
+            try (StatefulRedisClusterConnection<String, String> c = client.connect()) {
+                for (int i = 0; i < 3000; i++) c.async().set("more:" + i, "v");
+                c.sync().dbsize();
+            }
+            java.util.Set<String> all = new java.util.HashSet<>();
+            try (LiveSource b = new LiveSource(url, null)) {
+                b.scan(KeySelector.ALL, r -> all.add(new String(r.key())));
+                assertThat(b.identity()).containsKey("cluster_masters");
+                assertThat(b.identity().get("cluster_masters").split(",")).hasSize(3);
+            }
+            assertThat(all).hasSize(3301);
+            java.util.Map<String, String> positions = new java.util.HashMap<>();
+            List<String> beforeStop = new ArrayList<>();
+            List<String> pending = new ArrayList<>();
+            try (LiveSource b = new LiveSource(url, null)) {
+                b.scan(KeySelector.ALL, java.util.Map.of(), new dev.salvor.diff.ResumableScan.Pages() {
+                    int pages;
+
+                    @Override
+                    public void record(dev.salvor.diff.KeyRecord r) {
+                        pending.add(new String(r.key()));
+                    }
+
+                    @Override
+                    public void pageDone(String position, String cursor) {
+                        positions.put(position, cursor);
+                        beforeStop.addAll(pending);
+                        pending.clear();
+                        if (++pages == 4) throw new IllegalStateException("stopped");
+                    }
+                });
+                throw new AssertionError("the scan was not stopped");
+            } catch (IllegalStateException stopped) {
+                assertThat(stopped).hasMessage("stopped");
+            }
+            assertThat(positions.keySet()).isNotEmpty().allMatch(id -> all.size() > 0 && id.length() == 40); // node ids
+            assertThat(beforeStop).isNotEmpty().hasSizeLessThan(all.size());
+            List<String> after = new ArrayList<>();
+            try (LiveSource b = new LiveSource(url, null)) {
+                b.scan(KeySelector.ALL, positions, new dev.salvor.diff.ResumableScan.Pages() {
+                    @Override
+                    public void record(dev.salvor.diff.KeyRecord r) {
+                        after.add(new String(r.key()));
+                    }
+
+                    @Override
+                    public void pageDone(String position, String cursor) {
+                    }
+                });
+            }
+            List<String> joined = new ArrayList<>(beforeStop);
+            joined.addAll(after);
+            assertThat(joined).hasSize(all.size()).containsExactlyInAnyOrderElementsOf(all);
             client.shutdown();
         } finally {
             for (RedisServer n : nodes) n.close();

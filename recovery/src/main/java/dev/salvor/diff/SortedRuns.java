@@ -159,12 +159,19 @@ final class SortedRuns<T> implements Closeable {
         out.writeLong(r.locator());
     }
 
+    /** Redis's own cap on a key's length: a longer one in a run or checkpoint log means the file is damaged. */
+    private static final int MAX_KEY = 512 << 20;
+    private static final RedisType[] TYPES = RedisType.values();
+
     static KeyRecord readKeyRecord(DataInputStream in, int db) throws IOException {
-        byte[] key = new byte[in.readInt()];
+        int length = in.readInt();
+        if (length < 0 || length > MAX_KEY) throw new IOException("a key record of length " + length + ": the file is damaged");
+        byte[] key = new byte[length];
         in.readFully(key);
         long exp = in.readLong();
         byte t = in.readByte();
-        RedisType type = t < 0 ? null : RedisType.values()[t];
+        if (t >= TYPES.length) throw new IOException("a key record of type " + t + ": the file is damaged");
+        RedisType type = t < 0 ? null : TYPES[t];
         ValueDigest d = new ValueDigest(type, in.readLong(), in.readLong(), in.readLong());
         return new KeyRecord(db, key, exp, d, in.readLong());
     }

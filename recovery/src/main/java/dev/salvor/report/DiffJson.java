@@ -3,6 +3,7 @@ package dev.salvor.report;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
+import dev.salvor.diff.DiffCheckpoint;
 import dev.salvor.diff.DiffEngine;
 import dev.salvor.diff.Difference;
 import dev.salvor.export.RedisStrings;
@@ -24,6 +25,16 @@ public final class DiffJson {
      * database and type), then one record per difference, one per line.
      */
     public static void write(Writer out, DiffEngine.Report r, int onlyDb) throws IOException {
+        write(out, r, onlyDb, null);
+    }
+
+    /** What a resumed diff can and cannot promise, in the report beside the resume facts. */
+    public static final String RESUME_NOTE = "a resumed read is one SCAN spread over the runs: a key present and unchanged on the server "
+            + "for all of it is compared as by one run; a key added, deleted or changed between the runs may be seen as it was, as it is, "
+            + "or (added or deleted meanwhile) not at all, as in one long scan; differences are read again at the end";
+
+    /** As above; {@code checkpoint} (null without one) adds what the run's checkpoint and resume did. */
+    public static void write(Writer out, DiffEngine.Report r, int onlyDb, DiffCheckpoint.Facts checkpoint) throws IOException {
         JsonGenerator g = JSON.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         g.setRootValueSeparator(new SerializedString("\n"));
         g.writeStartObject();
@@ -38,6 +49,18 @@ public final class DiffJson {
         g.writeBooleanField("identical", r.identical());
         counts(g, "by_kind", r.countsByKind());
         counts(g, "by_db_and_type", r.countsByDbAndType());
+        if (checkpoint != null) {
+            g.writeObjectFieldStart("checkpoint");
+            g.writeStringField("file", checkpoint.checkpoint().toString());
+            g.writeNumberField("run", checkpoint.run());
+            g.writeBooleanField("resumed", checkpoint.resumed());
+            g.writeStringField("first_run_started_at", checkpoint.firstRunStartedAt());
+            g.writeNumberField("checkpoints_written", checkpoint.checkpointsWritten());
+            counts(g, "keys_from_checkpoint", checkpoint.keysFromCheckpoint());
+            counts(g, "scan_positions_resumed", checkpoint.positionsResumed());
+            if (checkpoint.resumed()) g.writeStringField("note", RESUME_NOTE);
+            g.writeEndObject();
+        }
         g.writeEndObject();
         for (Difference d : r.differences()) difference(g, d, true);
         g.close();
