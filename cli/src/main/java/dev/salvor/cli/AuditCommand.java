@@ -5,7 +5,7 @@ import dev.salvor.audit.AuditReport;
 import dev.salvor.check.CheckReport;
 import dev.salvor.diff.DiffEngine;
 import dev.salvor.live.LiveSource;
-import dev.salvor.io.InputSource;
+import dev.salvor.input.InputSource;
 import dev.salvor.io.OutputPlan;
 import dev.salvor.io.Spool;
 import dev.salvor.io.Text;

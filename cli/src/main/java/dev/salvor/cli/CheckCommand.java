@@ -6,7 +6,7 @@ import dev.salvor.check.CheckReport;
 import dev.salvor.io.Text;
 import dev.salvor.check.Problem;
 import dev.salvor.check.RdbChecker;
-import dev.salvor.io.InputSource;
+import dev.salvor.input.InputSource;
 import dev.salvor.rdb.RdbReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -8,7 +8,7 @@ import dev.salvor.io.Text;
 import dev.salvor.diff.Difference;
 import dev.salvor.diff.KeySource;
 import dev.salvor.live.LiveSource;
-import dev.salvor.io.InputSource;
+import dev.salvor.input.InputSource;
 import dev.salvor.io.Spool;
 import dev.salvor.rdb.StringRef;
 import picocli.CommandLine.Command;

@@ -7,7 +7,7 @@ import dev.salvor.export.ExportSummary;
 import dev.salvor.export.NdjsonExporter;
 import dev.salvor.io.OutputPlan;
 import dev.salvor.io.OutputStreams;
-import dev.salvor.io.InputSource;
+import dev.salvor.input.InputSource;
 import dev.salvor.io.Spool;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.salvage.ExportingVisitor;

@@ -1,6 +1,6 @@
 package dev.salvor.cli;
 
-import dev.salvor.io.InputSource;
+import dev.salvor.input.InputSource;
 import dev.salvor.select.FileKind;
 import picocli.CommandLine.Parameters;
 

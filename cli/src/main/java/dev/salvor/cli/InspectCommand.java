@@ -9,7 +9,7 @@ import dev.salvor.inspect.SalvagedInspection;
 import dev.salvor.salvage.CorruptRegion;
 import dev.salvor.salvage.SalvageReport;
 import dev.salvor.salvage.SalvageSummary;
-import dev.salvor.io.InputSource;
+import dev.salvor.input.InputSource;
 import dev.salvor.rdb.RdbReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

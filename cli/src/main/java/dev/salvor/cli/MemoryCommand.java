@@ -6,7 +6,7 @@ import dev.salvor.format.FileRanges;
 import dev.salvor.io.OutputPlan;
 import dev.salvor.io.OutputStreams;
 import dev.salvor.io.InputException;
-import dev.salvor.io.InputSource;
+import dev.salvor.input.InputSource;
 import dev.salvor.io.Spool;
 import dev.salvor.memory.Allocator;
 import dev.salvor.memory.KeyMemory;

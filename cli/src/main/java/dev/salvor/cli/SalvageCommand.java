@@ -4,7 +4,7 @@ import dev.salvor.format.InputFile;
 import dev.salvor.io.OutputPlan;
 import dev.salvor.io.Text;
 import dev.salvor.io.Spool;
-import dev.salvor.io.InputSource;
+import dev.salvor.input.InputSource;
 import dev.salvor.salvage.CorruptRegion;
 import dev.salvor.salvage.VisitorChain;
 import dev.salvor.salvage.QuarantineWriter;

@@ -1,6 +1,6 @@
 package dev.salvor.diff;
 
-import dev.salvor.io.InputSource;
+import dev.salvor.io.Input;
 import dev.salvor.io.Spool;
 
 import java.io.IOException;
@@ -12,7 +12,7 @@ public final class KeySources {
     }
 
     /** The input (made seekable in {@code spool} when it is a stream) as a key source, named as given. */
-    public static KeySource file(InputSource src, Spool spool) throws IOException {
+    public static KeySource file(Input src, Spool spool) throws IOException {
         Path file = src.seekable(spool);
         return DumpSet.looksLikeOne(file) ? new DumpSet.Source(file) : new RdbFileSource(file, src.name());
     }

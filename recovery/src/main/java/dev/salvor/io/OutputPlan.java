@@ -57,12 +57,12 @@ public final class OutputPlan implements Closeable {
     }
 
     /** A file or directory the run reads, resolved once. */
-    private record Input(Path given, Path real, Object fileKey, boolean directory) {
+    private record ReadPath(Path given, Path real, Object fileKey, boolean directory) {
     }
 
     private final boolean force;
     private final Consumer<String> notices;
-    private final List<Input> inputs = new ArrayList<>();
+    private final List<ReadPath> inputs = new ArrayList<>();
     private final List<Output> outputs = new ArrayList<>();
     private boolean opened;
     private boolean committed;
@@ -85,12 +85,12 @@ public final class OutputPlan implements Closeable {
     public OutputPlan input(Path p) throws IOException {
         if (p == null || p.toString().equals("-") || !Files.exists(p)) return this;
         BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-        inputs.add(new Input(p, p.toRealPath(), a.fileKey(), a.isDirectory()));
+        inputs.add(new ReadPath(p, p.toRealPath(), a.fileKey(), a.isDirectory()));
         return this;
     }
 
     /** The file a user-named input comes from (the compressed file or archive, not the spool). */
-    public OutputPlan input(InputSource src) throws IOException {
+    public OutputPlan input(Input src) throws IOException {
         if (src != null) input(src.origin());
         return this;
     }
@@ -177,7 +177,7 @@ public final class OutputPlan implements Closeable {
 
     private void checkAgainstInputs(Output o) throws IOException {
         Object key = existingKey(o.target);
-        for (Input in : inputs) {
+        for (ReadPath in : inputs) {
             String what = in.directory ? "the input directory " + in.given : "the input " + in.given;
             if (o.real.equals(in.real) || key != null && key.equals(in.fileKey)) {
                 throw refuse(o, "is " + what + (o.real.equals(in.real) ? "" : " (a hard link to it)"));
@@ -210,7 +210,7 @@ public final class OutputPlan implements Closeable {
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(o.target)) {
                 for (Path e : entries) {
                     Object k = Files.readAttributes(e, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-                    for (Input in : inputs) {
+                    for (ReadPath in : inputs) {
                         if (k != null && k.equals(in.fileKey)) throw refuse(o, "holds " + e.getFileName() + ", a hard link to the input " + in.given);
                     }
                     d.verified.add(e.getFileName().toString());

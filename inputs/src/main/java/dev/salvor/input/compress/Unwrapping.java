@@ -1,4 +1,7 @@
-package dev.salvor.io;
+package dev.salvor.input.compress;
+
+import dev.salvor.io.InputException;
+import dev.salvor.io.Text;
 
 import org.apache.commons.compress.archivers.ArchiveEntry;
 import org.apache.commons.compress.archivers.ArchiveException;
@@ -15,15 +18,32 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Compressed files and archives taken apart for {@link InputSource}, through Commons Compress.
- * A class of its own so that reading a plain file never loads Commons Compress (the JVM loads the
- * exception types of a class's handlers when it links the class).
+ * Compressed files and archives taken apart for {@link dev.salvor.input.InputSource}, through
+ * Commons Compress: compressors and tar/zip archives recognised by their signatures, nested up to
+ * eight deep. A package of its own so that reading a plain file never loads Commons Compress (the
+ * JVM loads the exception types of a class's handlers when it links the class).
  */
-final class Unwrapping {
+public final class Unwrapping {
+    /** Every stream taken apart is read through a buffer this large, so the next layer can be sniffed. */
+    private static final int SNIFF = dev.salvor.input.InputSource.SNIFF;
+
     private Unwrapping() {
     }
 
-    static InputSource unwrap(String name, InputStream in, long size, Path file, String member) throws IOException {
+    /**
+     * What an input is once every wrapper is taken off.
+     *
+     * @param name       for messages: the file name, with {@code !member} for an archive's member
+     * @param size       the unwrapped size when the archive states it, else -1
+     * @param file       the plain file when nothing was unwrapped, else null
+     * @param wrappers   the wrappers removed, outermost first
+     * @param soleMember for an archive read without a member name: the check that it held one file; else null
+     */
+    public record Unwrapped(String name, InputStream stream, long size, Path file, List<String> wrappers, SoleMember soleMember) {
+    }
+
+    /** Takes every compressor and archive off {@code in}; {@code member} names the archive member to read (null: the only one). */
+    public static Unwrapped unwrap(String name, InputStream in, long size, Path file, String member) throws IOException {
         SoleMember soleMember = null;
         List<String> wrappers = new ArrayList<>();
         String display = name;
@@ -31,7 +51,7 @@ final class Unwrapping {
             String compressor = detectCompressor(in);
             if (compressor != null) {
                 try {
-                    in = new BufferedInputStream(new CompressorStreamFactory(true).createCompressorInputStream(compressor, in), InputSource.SNIFF);
+                    in = new BufferedInputStream(new CompressorStreamFactory(true).createCompressorInputStream(compressor, in), SNIFF);
                 } catch (CompressorException e) {
                     throw new InputException(name + ": cannot read " + compressor + " data: " + e.getMessage(), e);
                 }
@@ -57,7 +77,7 @@ final class Unwrapping {
                     soleMember = new SoleMember(archive, archiveName, archiver, chosen.getName());
                     data = soleMember;
                 }
-                in = new BufferedInputStream(data, InputSource.SNIFF);
+                in = new BufferedInputStream(data, SNIFF);
                 size = chosen.getSize() >= 0 ? chosen.getSize() : -1;
                 file = null;
                 member = null;
@@ -66,7 +86,7 @@ final class Unwrapping {
             break;
         }
         if (member != null) throw new InputException(name + ": not an archive, so it has no member " + member);
-        return new InputSource(display, in, size, file, List.copyOf(wrappers), soleMember);
+        return new Unwrapped(display, in, size, file, List.copyOf(wrappers), soleMember);
     }
 
     /** The named member, or with no name the archive's first file (a backup archive holds one). */
@@ -92,7 +112,7 @@ final class Unwrapping {
      * The first file of an archive read without a member name. At its end, the archive is looked
      * at once more: another file means the name was needed, and the read fails listing them all.
      */
-    static final class SoleMember extends java.io.FilterInputStream {
+    public static final class SoleMember extends java.io.FilterInputStream {
         private final ArchiveInputStream<?> archive;
         private final String archiveName;
         private final String archiver;
@@ -132,7 +152,7 @@ final class Unwrapping {
         }
 
         /** Reads to the end of the first file (when the reader stopped early) and checks. */
-        void finish() throws IOException {
+        public void finish() throws IOException {
             byte[] skip = new byte[1 << 16];
             while (!checked) {
                 if (read(skip, 0, skip.length) < 0) break;

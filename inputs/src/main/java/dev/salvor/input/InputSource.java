@@ -1,15 +1,16 @@
-package dev.salvor.io;
+package dev.salvor.input;
+
+import dev.salvor.input.compress.Unwrapping;
+import dev.salvor.io.Input;
+import dev.salvor.io.InputException;
 
 import java.io.BufferedInputStream;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,8 +21,9 @@ import java.util.List;
  * or the input is closed, any further file fails the read with the list of members, so a backup
  * archive with several files is never read as whichever came first.
  */
-public final class InputSource implements Closeable {
-    static final int SNIFF = 1 << 16;
+public final class InputSource implements Input {
+    /** How far ahead a format is sniffed (a buffer over every stream read). */
+    public static final int SNIFF = 1 << 16;
 
     private final String name;
     private final InputStream stream;
@@ -31,7 +33,7 @@ public final class InputSource implements Closeable {
     private Path origin;
     private final Unwrapping.SoleMember soleMember;
 
-    InputSource(String name, InputStream stream, long size, Path file, List<String> wrappers, Unwrapping.SoleMember soleMember) {
+    private InputSource(String name, InputStream stream, long size, Path file, List<String> wrappers, Unwrapping.SoleMember soleMember) {
         this.name = name;
         this.soleMember = soleMember;
         this.stream = stream;
@@ -68,7 +70,8 @@ public final class InputSource implements Closeable {
 
     private static InputSource unwrap(String name, InputStream in, long size, Path file, String member) throws IOException {
         if (member == null && plainRdb(in)) return new InputSource(name, in, size, file, List.of(), null);
-        return Unwrapping.unwrap(name, in, size, file, member);
+        Unwrapping.Unwrapped u = Unwrapping.unwrap(name, in, size, file, member);
+        return new InputSource(u.name(), u.stream(), u.size(), u.file(), u.wrappers(), u.soleMember());
     }
 
     /**
@@ -87,34 +90,32 @@ public final class InputSource implements Closeable {
         return (head[9] & 0xff) >= 0xF5;
     }
 
-    /** For messages: the file name, with {@code !member} for archives. */
+    @Override
     public String name() {
         return name;
     }
 
+    @Override
     public InputStream stream() {
         return stream;
     }
 
-    /** Uncompressed size when known, else -1. */
+    @Override
     public long size() {
         return size;
     }
 
-    /** The plain file behind this input, or null when it is stdin, compressed or archived. */
+    @Override
     public Path file() {
         return file;
     }
 
-    /**
-     * The file the user named (the compressed file or the archive itself when it was unwrapped),
-     * or null for stdin: what an output must never replace.
-     */
+    @Override
     public Path origin() {
         return origin;
     }
 
-    /** Wrappers that were removed, outermost first (e.g. [gz, tar]). */
+    @Override
     public List<String> wrappers() {
         return wrappers;
     }
@@ -124,43 +125,9 @@ public final class InputSource implements Closeable {
      * it when the reader stopped early). Commands call it before committing outputs; {@link #close()}
      * calls it too.
      */
+    @Override
     public void finish() throws IOException {
         if (soleMember != null) soleMember.finish();
-    }
-
-    /**
-     * A seekable file holding the input's bytes: the file itself, or the unwrapped stream copied
-     * into {@code spool} (removed when it closes). Before a byte is copied, the input must start
-     * as an RDB file ({@code REDIS0011}, {@code VALKEY080}) or a DUMP payload set ({@code {}) does:
-     * a few bytes refuse a decompression bomb that would otherwise fill the disk.
-     */
-    public Path seekable(Spool spool) throws IOException {
-        if (file != null) return file;
-        stream.mark(16);
-        byte[] head = stream.readNBytes(9);
-        stream.reset();
-        if (!looksLikeRdbOrDumpSet(head)) {
-            throw new InputException(name + ": does not start as an RDB file (REDIS<version> or VALKEY<version>) or a DUMP payload set; found "
-                    + dev.salvor.rdb.StringRef.printable(head, 0, head.length, 9) + ", so it is not copied to disk"
-                    + (wrappers.isEmpty() ? "" : " (a file whose header is damaged can be salvaged once it is decompressed)"));
-        }
-        return spool.copy(stream, name, size);
-    }
-
-    /** The first bytes of an RDB file or of a DUMP payload set (JSON lines). */
-    static boolean looksLikeRdbOrDumpSet(byte[] head) {
-        if (head.length > 0 && head[0] == '{') return true;
-        String s = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
-        if (s.startsWith("REDIS")) return s.length() == 9 && digits(s, 5);
-        if (s.startsWith("VALKEY")) return s.length() == 9 && digits(s, 6);
-        return false;
-    }
-
-    private static boolean digits(String s, int from) {
-        for (int i = from; i < s.length(); i++) {
-            if (!Character.isDigit(s.charAt(i))) return false;
-        }
-        return true;
     }
 
     @Override
