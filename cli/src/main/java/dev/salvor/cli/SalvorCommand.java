@@ -103,6 +103,8 @@ public final class SalvorCommand implements java.util.concurrent.Callable<Intege
         System.exit(commandLine(real).execute(real));
     }
 
+
+
     /** The configured command line with every command (also used by tests, in-process, and for the docs). */
     public static CommandLine commandLine() {
         return commandLine(new SalvorCommand());
@@ -264,8 +266,7 @@ public final class SalvorCommand implements java.util.concurrent.Callable<Intege
 
     /** Salvor's version (from the jar manifest), or "(development build)". */
     static String version() {
-        String v = SalvorCommand.class.getPackage().getImplementationVersion();
-        return v != null ? v : "(development build)";
+        return Main.version();
     }
 
     /** A stack trace for --debug, with passwords redacted (line breaks kept, controls escaped per line). */
@@ -279,7 +280,7 @@ public final class SalvorCommand implements java.util.concurrent.Callable<Intege
     static final class Version implements IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"salvor " + version(), "Java " + System.getProperty("java.version")};
+            return Main.versionLines();
         }
     }
 }

@@ -54,6 +54,19 @@ class StartupTest {
     }
 
     @Test
+    void aBareVersionQuestionIsAnsweredWithoutPicocliAndSaysWhatPicocliSays() throws Exception {
+        Path log = tmp.resolve("version.log");
+        SalvorProcess.Result bare = SalvorProcess.run(tmp, List.of("-Xlog:class+load:file=" + log), Map.of(), 120, "--version");
+        assertThat(bare.exitCode()).isZero();
+        assertThat(Files.readString(log)).doesNotContain("picocli.CommandLine ");
+        // with a root option beside it, picocli answers: the same lines
+        SalvorProcess.Result viaPicocli = SalvorProcess.run(tmp, List.of(), Map.of(), 120, "--debug", "--version");
+        assertThat(viaPicocli.exitCode()).isZero();
+        assertThat(bare.out()).startsWith("salvor ").contains("Java ").isEqualTo(viaPicocli.out());
+        assertThat(SalvorProcess.run(tmp, List.of(), Map.of(), 120, "-V").out()).isEqualTo(bare.out());
+    }
+
+    @Test
     void theCommandIsFoundPastTheRootOptionsAndTheirValues() {
         assertThat(SalvorCommand.commandLine(new String[] {"--max-string-size", "64m", "--debug", "check", "x.rdb"}).getSubcommands())
                 .containsOnlyKeys("check");
