@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code diff --checkpoint} / {@code --resume}: a real redis-server holds tens of thousands of keys
- * in two databases, a real RDB it wrote is the backup, and the server is then changed in known
+ * {@code diff --checkpoint} / {@code --resume}: a real redis-server holds thirteen thousand keys
+ * in two databases (26 SCAN pages), a real RDB it wrote is the backup, and the server is then changed in known
  * ways all over its key space. A diff in a JVM of its own is killed (SIGKILL) after some SCAN
  * pages, resumed in another JVM that is stopped by SIGTERM, and resumed again to the end: its
  * report is that of an uninterrupted run, key for key. A checkpoint is refused against another
@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  */
 class DiffResumeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int KEYS_DB0 = 20_000;
-    private static final int KEYS_DB2 = 6_000;
+    private static final int KEYS_DB0 = 10_000;
+    private static final int KEYS_DB2 = 3_000;
 
     @TempDir
     Path tmp;
@@ -66,8 +66,8 @@ class DiffResumeTest {
             assertThat(whole.exitCode()).as(whole.err()).isEqualTo(1);
             JsonNode wholeSummary = summary(whole.out());
             long keys = wholeSummary.get("keys_b").asLong();
-            assertThat(wholeSummary.get("by_kind").get("only_in_a").asLong()).isGreaterThan(150);
-            assertThat(wholeSummary.get("by_kind").get("value_differs").asLong() + wholeSummary.get("by_kind").get("type_differs").asLong()).isGreaterThan(100);
+            assertThat(wholeSummary.get("by_kind").get("only_in_a").asLong()).isGreaterThan(80);
+            assertThat(wholeSummary.get("by_kind").get("value_differs").asLong() + wholeSummary.get("by_kind").get("type_differs").asLong()).isGreaterThan(40);
             assertThat(wholeSummary.get("by_kind").get("only_in_b").asLong()).isEqualTo(150);
             assertThat(wholeSummary.get("by_kind").get("expiry_differs").asLong()).isGreaterThan(0);
 
@@ -75,7 +75,7 @@ class DiffResumeTest {
             // First run, in a JVM of its own, killed outright once a few thousand keys are checkpointed.
             Process first = start(tmp.resolve("first.err"), "diff", backup.toString(), url, "--json", "--checkpoint", ckpt.toString(),
                     "--checkpoint-every", "1ms", "--rate-limit", "2000");
-            long atKill = awaitCheckpoint(first, ckpt, 1, 3_000);
+            long atKill = awaitCheckpoint(first, ckpt, 1, 2_000);
             first.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
             assertThat(atKill).isLessThan(keys);
 
@@ -84,7 +84,7 @@ class DiffResumeTest {
             // Second run goes on from there and is stopped by SIGTERM further on.
             Process second = start(tmp.resolve("second.err"), "diff", backup.toString(), url, "--json", "--resume", ckpt.toString(),
                     "--checkpoint-every", "1ms", "--rate-limit", "2000");
-            long atTerm = awaitCheckpoint(second, ckpt, 2, atKill + 6_000);
+            long atTerm = awaitCheckpoint(second, ckpt, 2, atKill + 4_000);
             new ProcessBuilder("kill", "-TERM", Long.toString(second.pid())).start().waitFor();
             assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(second.exitValue()).isNotIn(0, 1);
@@ -133,6 +133,16 @@ class DiffResumeTest {
         assertRefused(options, "resume with the same options");
         CliRunner.Result filter = CliRunner.run("diff", backup.toString(), url, "--resume", ckpt.toString(), "--match", "k:*");
         assertRefused(filter, "resume with the same options");
+
+        // A copy whose key log lost its end (a disk that lied about fsync) vouches for keys it no longer holds.
+        Path cut = tmp.resolve("cut/diff.ckpt");
+        Files.createDirectories(cut.getParent());
+        Files.copy(ckpt, cut);
+        byte[] log = Files.readAllBytes(Path.of(ckpt + ".keys-b"));
+        Files.write(Path.of(cut + ".keys-b"), java.util.Arrays.copyOf(log, (int) (JSON.readTree(before).get("b").get("log_bytes").asLong() - 1)));
+        CliRunner.Result shortLog = CliRunner.run("diff", backup.toString(), url, "--resume", cut.toString());
+        assertRefused(shortLog, "shorter than the checkpoint says");
+        assertThat(Path.of(ckpt + ".keys-a")).doesNotExist(); // side A is a file: no log
 
         CliRunner.Result again = CliRunner.run("diff", backup.toString(), url, "--checkpoint", ckpt.toString());
         assertRefused(again, "a checkpoint exists there: go on with --resume");
