@@ -1,7 +1,6 @@
 package dev.salvor.cli;
 
 import dev.salvor.inspect.AofInspection;
-import dev.salvor.inspect.AofInspector;
 import dev.salvor.report.AofInspectJson;
 import dev.salvor.report.AofRepairJson;
 import dev.salvor.aof.AofLayout;
@@ -113,9 +112,8 @@ final class AofCommands {
         }
     }
 
-    /** Segments, command counts by name, databases, time range, transactions; true when clean. */
-    static boolean inspect(Path path, String shown, PrintWriter out, boolean json, dev.salvor.io.Progress progress) throws IOException {
-        AofInspection in = AofInspector.inspect(path, shown, progress);
+    /** Segments, command counts by name, databases, time range, transactions. */
+    static void printInspect(PrintWriter out, AofInspection in, boolean json) throws IOException {
         if (json) {
             AofInspectJson.write(out, in);
             out.println();
@@ -134,6 +132,5 @@ final class AofCommands {
             if (in.firstTimestampMs() >= 0) out.printf("time:       %s .. %s%n", java.time.Instant.ofEpochMilli(in.firstTimestampMs()), java.time.Instant.ofEpochMilli(in.lastTimestampMs()));
             out.printf("status:     %s%n", in.clean() ? "clean" : in.regions().size() + " damaged region(s): run salvor check");
         }
-        return in.clean();
     }
 }

@@ -1,6 +1,7 @@
 package dev.salvor.cli;
 
 import dev.salvor.check.AofChecker;
+import dev.salvor.report.AofRepairJson;
 import dev.salvor.report.CheckJson;
 import dev.salvor.check.CheckReport;
 import dev.salvor.io.Text;
@@ -66,15 +67,13 @@ public final class CheckCommand implements Callable<Integer> {
         Checked c = check(name);
         if (c.aof() != null) {
             dev.salvor.repair.AofRepairReport r = c.aof();
-            String jsonText = EachFile.captured(o -> AofCommands.printCheck(o, r, true));
             String line = r.clean()
                     ? String.format("%s: clean (%s AOF, %,d commands)", Text.safe(name), r.multiPart() ? "multi-part" : "single-file", r.commandsRead())
                     : String.format("%s: DAMAGED: %d damaged region%s, ok_up_to=%d, first: %s (%s AOF, %,d commands read)", Text.safe(name), r.regions().size(),
                     r.regions().size() == 1 ? "" : "s", r.okUpTo(), r.regions().get(0).reason(), r.multiPart() ? "multi-part" : "single-file", r.commandsRead());
-            return EachFile.Outcome.of(r.clean(), line, jsonText);
+            return new EachFile.Outcome(r.clean(), line, w -> AofRepairJson.write(w, r));
         }
         CheckReport r = c.rdb();
-        String jsonText = EachFile.captured(o -> printJson(o, r));
         String line;
         if (r.clean()) {
             line = String.format("%s: clean%s (RDB version %d, %,d keys, checksum %s)", Text.safe(name),
@@ -84,7 +83,7 @@ public final class CheckCommand implements Callable<Integer> {
             line = String.format("%s: DAMAGED: %d problem%s, first at offset %d: %s (RDB version %d, %,d keys read)", Text.safe(name), r.problems().size(),
                     r.problems().size() == 1 ? "" : "s", p.offset(), p.reason(), r.version(), r.keys());
         }
-        return EachFile.Outcome.of(r.clean(), line, jsonText);
+        return new EachFile.Outcome(r.clean(), line, w -> CheckJson.write(w, r));
     }
 
     /** The report of one input: an RDB's, or an AOF's (a file, a directory, or one piped in or compressed). */

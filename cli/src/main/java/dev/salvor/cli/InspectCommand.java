@@ -1,7 +1,10 @@
 package dev.salvor.cli;
 
 import dev.salvor.report.HumanTime;
+import dev.salvor.inspect.AofInspection;
+import dev.salvor.inspect.AofInspector;
 import dev.salvor.inspect.Inspection;
+import dev.salvor.report.AofInspectJson;
 import dev.salvor.io.Text;
 import dev.salvor.report.InspectJson;
 import dev.salvor.inspect.RdbInspector;
@@ -44,10 +47,11 @@ public final class InspectCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (input.names.size() > 1) return EachFile.run(input.names, out, json.json, this::outcome);
-        Inspected r = inspect(input.names.get(0), json.json);
-        if (r.aofText() != null) {
-            out.print(r.aofText());
-            return r.aofClean() ? ExitCodes.OK : ExitCodes.FOUND;
+        Inspected r = inspect(input.names.get(0));
+        if (r.aof() != null) {
+            // The report is printed once the progress line is gone.
+            AofCommands.printInspect(out, r.aof(), json.json);
+            return r.aof().clean() ? ExitCodes.OK : ExitCodes.FOUND;
         }
         if (json.json) printJson(out, r.inspection(), r.wrappers(), r.salvaged());
         else printText(out, r.inspection(), r.wrappers(), r.salvaged());
@@ -56,16 +60,16 @@ public final class InspectCommand implements Callable<Integer> {
 
     /**
      * What inspect found: an RDB's inspection (for a damaged plain file, the counts of its intact
-     * records: salvaged is not null), or an AOF's report as printed (text, or JSON when asked).
+     * records: salvaged is not null), or an AOF's.
      */
-    private record Inspected(Inspection inspection, java.util.List<String> wrappers, SalvagedInspection salvaged, String aofText, boolean aofClean) {
+    private record Inspected(Inspection inspection, java.util.List<String> wrappers, SalvagedInspection salvaged, AofInspection aof) {
         boolean clean() {
-            return inspection.clean() && salvaged == null;
+            return aof != null ? aof.clean() : inspection.clean() && salvaged == null;
         }
     }
 
-    private Inspected inspect(String name, boolean aofJson) throws java.io.IOException {
-        if (InputFile.isAof(name)) return inspectAof(java.nio.file.Path.of(name), name, aofJson);
+    private Inspected inspect(String name) throws java.io.IOException {
+        if (InputFile.isAof(name)) return inspectAof(java.nio.file.Path.of(name), name);
         Inspection in;
         SalvagedInspection salvaged = null;
         java.util.List<String> wrappers;
@@ -73,7 +77,7 @@ public final class InspectCommand implements Callable<Integer> {
         try (InputSource src = InputSource.open(name, root.stdin)) {
             // An AOF piped in, or compressed: inspected from a temporary copy.
             java.nio.file.Path aof = Inputs.spooledAof(src, cleanup);
-            if (aof != null) return inspectAof(aof, src.name(), aofJson);
+            if (aof != null) return inspectAof(aof, src.name());
             try (ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size())) {
                 wrappers = src.wrappers();
                 java.nio.file.Path file = src.file();
@@ -86,36 +90,30 @@ public final class InspectCommand implements Callable<Integer> {
         } finally {
             for (java.nio.file.Path p : cleanup) java.nio.file.Files.deleteIfExists(p);
         }
-        return new Inspected(in, wrappers, salvaged, null, false);
+        return new Inspected(in, wrappers, salvaged, null);
     }
 
-    private Inspected inspectAof(java.nio.file.Path path, String shown, boolean aofJson) throws java.io.IOException {
-        boolean[] clean = new boolean[1];
-        String text;
-        // The report is printed once the progress line is gone.
+    private Inspected inspectAof(java.nio.file.Path path, String shown) throws java.io.IOException {
         try (ProgressBar bar = progress.bar(spec.commandLine().getErr())) {
-            text = EachFile.captured(o -> clean[0] = AofCommands.inspect(path, shown, o, aofJson, bar));
+            return new Inspected(null, null, null, AofInspector.inspect(path, shown, bar));
         }
-        return new Inspected(null, null, null, text, clean[0]);
     }
 
     /** One file of several: a line, and its JSON report. */
     private EachFile.Outcome outcome(String name) throws java.io.IOException {
-        Inspected r = inspect(name, true);
-        if (r.aofText() != null) {
-            String jsonText = r.aofText();
-            Map<String, String> f = EachFile.fields(jsonText);
-            String line = String.format("%s: %s AOF, %s commands, %s", name, "true".equals(f.get("multi_part")) ? "multi-part" : "single-file",
-                    f.getOrDefault("commands", "?"), r.aofClean() ? "clean" : "DAMAGED: " + f.getOrDefault("damaged_regions", "?") + " damaged region(s)");
-            return EachFile.Outcome.of(r.aofClean(), line, jsonText);
+        Inspected r = inspect(name);
+        if (r.aof() != null) {
+            AofInspection a = r.aof();
+            String line = String.format("%s: %s AOF, %d commands, %s", name, a.multiPart() ? "multi-part" : "single-file",
+                    a.commands(), a.clean() ? "clean" : "DAMAGED: " + a.regions().size() + " damaged region(s)");
+            return new EachFile.Outcome(a.clean(), line, w -> AofInspectJson.write(w, a));
         }
         Inspection in = r.inspection();
-        String jsonText = EachFile.captured(o -> printJson(o, in, r.wrappers(), r.salvaged()));
         String line = String.format("%s: RDB version %d (%s), %,d keys in %d database%s, %s, checksum %s, %s", Text.safe(name), in.version(), Text.safe(writtenBy(in)),
                 in.keys(), in.databases().size(), in.databases().size() == 1 ? "" : "s",
                 in.sizeBytes() >= 0 ? String.format("%,d bytes", in.sizeBytes()) : "size unknown", checksumText(in, r.salvaged()),
                 r.clean() ? "clean" : "DAMAGED" + damage(r));
-        return EachFile.Outcome.of(r.clean(), line, jsonText);
+        return new EachFile.Outcome(r.clean(), line, w -> InspectJson.write(w, in, r.wrappers(), r.salvaged()));
     }
 
     /** What the line of a damaged file says of its damage: the first region and the least lost, or the error. */
