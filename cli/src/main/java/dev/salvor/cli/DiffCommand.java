@@ -59,7 +59,7 @@ public final class DiffCommand implements Callable<Integer> {
     String via = "dump";
 
     @Option(names = "--max-memory", paramLabel = "SIZE", description = "Keep key fingerprints within SIZE (e.g. 512m, 4g), spilling sorted runs "
-            + "to a temporary directory, so any number of keys can be compared (default: side A in memory).", converter = SizeConverter.class)
+            + "to a temporary directory, so any number of keys can be compared (default: side A in memory).", converter = MaxMemoryConverter.class)
     Long maxMemory;
 
     @Option(names = "--rate-limit", paramLabel = "KEYS_PER_S", description = "Read at most KEYS_PER_S keys a second from each live server "
@@ -214,25 +214,11 @@ public final class DiffCommand implements Callable<Integer> {
         }
     }
 
-    /** 512m, 4g, 1048576: a size in bytes. */
-    static long parseSize(String s) {
-        String t = s.trim().toLowerCase(Locale.ROOT);
-        long unit = t.endsWith("k") ? 1L << 10 : t.endsWith("m") ? 1L << 20 : t.endsWith("g") ? 1L << 30 : 1;
-        if (unit > 1) t = t.substring(0, t.length() - 1);
-        try {
-            long v = Math.multiplyExact(Long.parseLong(t), unit);
-            if (v <= 0) throw new NumberFormatException();
-            return v;
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new picocli.CommandLine.TypeConversionException("--max-memory takes a size such as 512m or 4g, not '" + s + "'");
-        }
-    }
-
     /** Parses --max-memory while the command line is read, so a bad size is a usage error. */
-    public static final class SizeConverter implements picocli.CommandLine.ITypeConverter<Long> {
+    public static final class MaxMemoryConverter extends SizeConverter {
         @Override
-        public Long convert(String value) {
-            return parseSize(value);
+        protected String message(String s) {
+            return "--max-memory takes a size such as 512m or 4g, not '" + s + "'";
         }
     }
 

@@ -190,8 +190,8 @@ public final class SalvorCommand implements java.util.concurrent.Callable<Intege
         if (maxStringSize != null) {
             long size;
             try {
-                size = DiffCommand.parseSize(maxStringSize);
-            } catch (CommandLine.TypeConversionException e) {
+                size = SizeConverter.parse(maxStringSize);
+            } catch (NumberFormatException e) {
                 throw new CommandLine.ParameterException(cl, "--max-string-size takes a size such as 64m or 1g, not '" + maxStringSize + "'");
             }
             if (size < 1 || size > Integer.MAX_VALUE - 8) {
