@@ -45,6 +45,22 @@ public record AofLayout(Path path, AofManifest manifest, List<AofSegment> segmen
         return !rebuild.isEmpty();
     }
 
+    /**
+     * Every file this AOF consists of, which no output may touch: the file or directory, the
+     * manifest, every file the manifest lists (history too) and every file read.
+     */
+    public List<Path> files() {
+        List<Path> in = new ArrayList<>();
+        in.add(path);
+        if (manifest != null) {
+            in.add(manifest.path());
+            for (AofSegment s : manifest.segments()) in.add(s.file());
+            for (AofSegment s : manifest.listed()) in.add(s.file());
+        }
+        for (AofSegment s : segments) in.add(s.file());
+        return in;
+    }
+
     public static AofLayout of(Path path) throws IOException {
         if (Files.isDirectory(path)) {
             List<Path> manifests;

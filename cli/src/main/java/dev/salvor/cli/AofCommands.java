@@ -3,37 +3,19 @@ package dev.salvor.cli;
 import dev.salvor.inspect.AofInspection;
 import dev.salvor.report.AofInspectJson;
 import dev.salvor.report.AofRepairJson;
-import dev.salvor.aof.AofLayout;
 import dev.salvor.aof.AofManifest;
 import dev.salvor.io.Text;
-import dev.salvor.aof.AofSegment;
 import dev.salvor.repair.AofRegion;
 import dev.salvor.repair.AofRepairReport;
 import dev.salvor.salvage.SalvageReport;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Locale;
 
 /** The AOF side of check, export and inspect (the commands pick it when the input is an AOF). */
 final class AofCommands {
     private AofCommands() {
-    }
-
-    /** Everything an AOF input consists of (the path, its directory, manifest and every listed file): what no output may touch. */
-    static java.util.List<Path> inputs(Path path) throws IOException {
-        AofLayout layout = AofLayout.of(path);
-        java.util.List<Path> in = new java.util.ArrayList<>();
-        in.add(path);
-        in.add(layout.path());
-        if (layout.manifest() != null) {
-            in.add(layout.manifest().path());
-            for (AofSegment s : layout.manifest().segments()) in.add(s.file());
-            for (AofSegment s : layout.manifest().listed()) in.add(s.file());
-        }
-        for (AofSegment s : layout.segments()) in.add(s.file());
-        return in;
     }
 
     static void printCheck(PrintWriter out, AofRepairReport r, boolean json) throws IOException {

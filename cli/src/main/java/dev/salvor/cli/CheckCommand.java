@@ -110,7 +110,7 @@ public final class CheckCommand implements Callable<Integer> {
                 return new Checked(RdbChecker.checkFile(file, quick ? RdbChecker.Mode.QUICK : RdbChecker.Mode.FULL,
                         threads != null ? Math.max(1, threads) : RdbChecker.defaultThreads(), bar), null);
             }
-            try (RdbReader reader = Inputs.rdb(src)) {
+            try (RdbReader reader = src.rdbReader()) {
                 return new Checked(RdbChecker.check(reader, bar), null);
             }
         } finally {

@@ -73,7 +73,7 @@ public final class ExportCommand implements Callable<Integer> {
         Spool spool = temp.spool(spec);
         try (InputSource src = InputSource.open(input.name, root.stdin)) {
             // An AOF piped in, or compressed: read from a temporary copy.
-            Path aof = Inputs.spooledAof(src, spool);
+            Path aof = src.seekableAof(spool);
             if (aof != null) checkAofOptions();
             if (output.toStdout()) {
                 try (OutputStream out = OutputStreams.stdout(root.stdout)) {
@@ -113,7 +113,7 @@ public final class ExportCommand implements Callable<Integer> {
             }
         } else {
             try (OutputPlan plan = output.plan(spec)) {
-                plan.inputs(AofCommands.inputs(input.path()));
+                plan.input(input.path()).inputs(dev.salvor.aof.AofLayout.of(input.path()).files());
                 OutputPlan.FileOutput out = plan.file(output.output, "output");
                 plan.open();
                 r = exportAof(input.path(), input.name, out.stream());
@@ -182,7 +182,7 @@ public final class ExportCommand implements Callable<Integer> {
                 for (String line : dev.salvor.salvage.SalvageSummary.lines(report)) spec.commandLine().getErr().println("salvor: " + line);
                 return report.clean() ? ExitCodes.OK : ExitCodes.FOUND;
             }
-            try (RdbReader reader = Inputs.rdb(src)) {
+            try (RdbReader reader = src.rdbReader()) {
                 exportWithProgress(exporter, reader, bar);
                 return checksumVerdict(reader.source(), reader.checksumStatus(), reader.storedChecksum(), reader.computedChecksum());
             }

@@ -81,7 +81,7 @@ public final class InspectCommand implements Callable<Integer> {
             try (ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size())) {
                 wrappers = src.wrappers();
                 java.nio.file.Path file = src.file();
-                try (RdbReader reader = Inputs.rdb(src)) {
+                try (RdbReader reader = src.rdbReader()) {
                     RdbInspector.Inspected found = RdbInspector.inspect(reader, file, bar);
                     in = found.counts();
                     salvaged = found.salvaged();

@@ -1,14 +1,13 @@
 package dev.salvor.cli;
 
 import dev.salvor.aof.AofLayout;
-import dev.salvor.aof.AofSegment;
-import dev.salvor.format.FileRanges;
 import dev.salvor.io.OutputPlan;
 import dev.salvor.io.OutputStreams;
 import dev.salvor.io.InputException;
 import dev.salvor.input.InputSource;
 import dev.salvor.io.Spool;
 import dev.salvor.memory.Allocator;
+import dev.salvor.memory.AofSnapshot;
 import dev.salvor.memory.KeyMemory;
 import dev.salvor.memory.KeyRecordWriter;
 import dev.salvor.memory.KeyText;
@@ -173,7 +172,7 @@ public final class MemoryCommand implements Callable<Integer> {
         if (name.equals("-")) return;
         Path p = Path.of(name);
         if (!Files.exists(p) && name.contains("!")) p = Path.of(name.substring(0, name.lastIndexOf('!')));
-        if (Files.exists(p) && AofLayout.isAof(p)) plan.inputs(AofCommands.inputs(p));
+        if (Files.exists(p) && AofLayout.isAof(p)) plan.input(p).inputs(AofLayout.of(p).files());
         else plan.input(p);
     }
 
@@ -217,7 +216,7 @@ public final class MemoryCommand implements Callable<Integer> {
                 long total = Files.size(file);
                 try (ProgressBar bar = progress.bar(spec.commandLine().getErr(), total)) {
                     MemoryReport r = analyzer.salvage(file, spool, sink, bar);
-                    return src.file() != null ? r : rename(r, src.name(), mtime);
+                    return src.file() != null ? r : r.named(src.name());
                 }
             }
             if (threads > 1 && src.file() != null) {
@@ -226,48 +225,17 @@ public final class MemoryCommand implements Callable<Integer> {
                 }
             }
             try (ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size());
-                 RdbReader reader = Inputs.rdb(src)) {
+                 RdbReader reader = src.rdbReader()) {
                 return analyzer.analyze(reader, src.size(), mtime, sink, bar);
             }
         }
     }
 
-    private static MemoryReport rename(MemoryReport r, String name, long mtime) {
-        return new MemoryReport(name, r.sizeBytes(), r.rdbVersion(), r.serverVersion(), r.ctimeMs(), r.referenceMs(), r.referenceFrom(), r.model(),
-                r.totals(), r.keyspaceOverhead(), r.byDb(), r.byType(), r.byEncoding(), r.expiry(), r.biggestKeys(), r.prefixes(), r.separators(),
-                r.partialKeys(), r.functions(), r.moduleValues(), r.checksum(), r.salvage(), r.notes());
-    }
-
     /** An AOF: its RDB preamble (a single file's head, or a multi-part AOF's base) holds the snapshot; later commands are not replayed. */
     private MemoryReport analyzeAof(Path path, MemoryAnalyzer analyzer, MemoryAnalyzer.KeySink sink) throws IOException {
-        AofLayout layout = AofLayout.of(path);
-        AofSegment base = null;
-        int incr = 0;
-        for (AofSegment s : layout.segments()) {
-            if (s.kind() == AofSegment.Kind.INCR) incr++;
-            if ((s.kind() == AofSegment.Kind.BASE || s.kind() == AofSegment.Kind.SINGLE) && startsWithRdb(s.file())) base = s;
-        }
-        if (base == null) {
-            throw new InputException(path + ": this AOF has no RDB preamble, only commands; its memory needs them replayed: "
-                    + "load it in a server, SAVE, and run salvor memory on the snapshot");
-        }
-        try (ProgressBar bar = progress.bar(spec.commandLine().getErr(), Files.size(base.file()));
-             RdbReader reader = RdbReader.open(base.file())) {
-            MemoryReport r = analyzer.analyze(reader, Files.size(base.file()), Files.getLastModifiedTime(base.file()).toMillis(), sink, bar);
-            List<String> notes = new ArrayList<>(r.notes());
-            notes.add(0, "AOF: the RDB preamble of " + base.name() + " only; commands after it"
-                    + (incr > 0 ? " (and " + incr + " incremental file" + (incr == 1 ? "" : "s") + ")" : "") + " are not replayed");
-            return new MemoryReport(path.toString(), r.sizeBytes(), r.rdbVersion(), r.serverVersion(), r.ctimeMs(), r.referenceMs(), r.referenceFrom(),
-                    r.model(), r.totals(), r.keyspaceOverhead(), r.byDb(), r.byType(), r.byEncoding(), r.expiry(), r.biggestKeys(), r.prefixes(),
-                    r.separators(), r.partialKeys(), r.functions(), r.moduleValues(), r.checksum(), r.salvage(), List.copyOf(notes));
-        }
-    }
-
-    private static boolean startsWithRdb(Path file) throws IOException {
-        try (java.nio.channels.FileChannel ch = AofSegment.open(file)) {
-            byte[] b = new byte[6];
-            String head = new String(b, 0, FileRanges.read(ch, 0, b, 0, b.length), StandardCharsets.ISO_8859_1);
-            return head.startsWith("REDIS") || head.startsWith("VALKEY");
+        AofSnapshot snapshot = AofSnapshot.of(path);
+        try (ProgressBar bar = progress.bar(spec.commandLine().getErr(), snapshot.sizeBytes())) {
+            return analyzer.analyze(snapshot, sink, bar);
         }
     }
 
@@ -290,14 +258,8 @@ public final class MemoryCommand implements Callable<Integer> {
     }
 
     private long parseSize(String s) {
-        String t = s.trim().toLowerCase(Locale.ROOT);
-        long mult = 1;
-        if (t.endsWith("k")) mult = 1L << 10;
-        else if (t.endsWith("m")) mult = 1L << 20;
-        else if (t.endsWith("g")) mult = 1L << 30;
-        if (mult > 1) t = t.substring(0, t.length() - 1);
         try {
-            return Long.parseLong(t) * mult;
+            return SizeConverter.parse(s);
         } catch (NumberFormatException e) {
             throw new ParameterException(spec.commandLine(), "bad size '" + s + "' (e.g. 64m)");
         }

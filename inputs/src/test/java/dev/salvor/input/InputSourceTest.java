@@ -84,6 +84,52 @@ class InputSourceTest {
     }
 
     @Test
+    void anAofThatArrivesCompressedIsCopiedUnderItsOwnNameAndAnRdbIsNot() throws Exception {
+        Path aofFile = Fixtures.resolve("aof/redis-6.2/aof-plain/appendonly.aof");
+        byte[] aof = Files.readAllBytes(aofFile);
+        Path gz = gzip("appendonly.aof.gz", aof);
+        try (Spool spool = new Spool(tmp.resolve("spool"), Spool.DEFAULT_LIMIT, null)) {
+            try (InputSource src = InputSource.open(gz.toString(), null)) {
+                Path copy = src.seekableAof(spool);
+                assertThat(copy.getFileName().toString()).isEqualTo("appendonly.aof.gz");
+                assertThat(copy).startsWith(tmp.resolve("spool"));
+                assertThat(Files.readAllBytes(copy)).isEqualTo(aof);
+            }
+            try (InputSource plain = InputSource.open(aofFile.toString(), null)) {
+                assertThat(plain.seekableAof(spool)).isNull(); // read in place
+            }
+            try (InputSource rdb = InputSource.open(gzip("dump.rdb.gz", Files.readAllBytes(RDB)).toString(), null)) {
+                assertThat(rdb.seekableAof(spool)).isNull();
+            }
+        }
+    }
+
+    @Test
+    void aCompressedRdbReadsAsThePlainFileDoes() throws Exception {
+        Path gz = gzip("dump.rdb.gz", Files.readAllBytes(RDB));
+        try (InputSource plain = InputSource.open(RDB.toString(), null); InputSource packed = InputSource.open(gz.toString(), null);
+             dev.salvor.rdb.RdbReader a = plain.rdbReader(); dev.salvor.rdb.RdbReader b = packed.rdbReader()) {
+            assertThat(b.source()).isEqualTo(gz.toString());
+            dev.salvor.rdb.RdbToken t;
+            long keys = 0;
+            do {
+                t = a.next();
+                assertThat(b.next()).isEqualTo(t);
+                if (t == dev.salvor.rdb.RdbToken.KEY) {
+                    keys++;
+                    assertThat(b.key()).isEqualTo(a.key());
+                }
+                if (a.inValue()) {
+                    a.skipValue();
+                    b.skipValue();
+                }
+            } while (t != dev.salvor.rdb.RdbToken.END);
+            assertThat(keys).isPositive();
+            assertThat(b.checksumStatus()).isEqualTo(a.checksumStatus());
+        }
+    }
+
+    @Test
     void missingFilesDirectoriesAndMembersOfNoArchiveAreOneLine() throws Exception {
         assertThatThrownBy(() -> InputSource.open(tmp.resolve("nope.rdb").toString(), null)).isInstanceOf(InputException.class)
                 .hasMessage(tmp.resolve("nope.rdb") + ": no such file");

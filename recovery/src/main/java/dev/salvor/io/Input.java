@@ -1,5 +1,7 @@
 package dev.salvor.io;
 
+import dev.salvor.rdb.RdbReader;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,6 +60,43 @@ public interface Input extends Closeable {
                     + (wrappers().isEmpty() ? "" : " (a file whose header is damaged can be salvaged once it is decompressed)"));
         }
         return spool.copy(stream, name(), size());
+    }
+
+    /**
+     * An AOF that arrives as a stream (standard input, or a compressed or archived file): it
+     * starts as commands or annotations do. It is copied to a temporary file named after the
+     * input ({@code stdin}, or the file's name) in a folder of {@code spool}, since AOF reading
+     * needs random access: counted against its limit, announced, removed when it closes. Null when
+     * the input is a plain file or no AOF.
+     */
+    default Path seekableAof(Spool spool) throws IOException {
+        if (file() != null) return null;
+        InputStream in = stream();
+        in.mark(1);
+        int first = in.read();
+        in.reset();
+        if (first != '*' && first != '#') return null;
+        if (size() > spool.limit()) spool.charge(size(), name());
+        Path dir = spool.newDirectory("aof");
+        return spool.copyTo(in, name(), dir.resolve(spoolName(name())));
+    }
+
+    /** The last part of an input's name ("stdin", a file, an archive member), as a plain file name. */
+    private static String spoolName(String name) {
+        String last = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('!')) + 1);
+        return last.isEmpty() || last.equals(".") || last.equals("..") ? "input" : last;
+    }
+
+    /**
+     * The input as an RDB reader: a plain file is read through its own channel (this input is then
+     * closed), anything else as the stream it is.
+     */
+    default RdbReader rdbReader() throws IOException {
+        if (file() != null) {
+            close();
+            return RdbReader.open(file());
+        }
+        return RdbReader.of(stream(), name(), size());
     }
 
     /** The first bytes of an RDB file or of a DUMP payload set (JSON lines). */

@@ -52,6 +52,15 @@ public final class MemoryAnalyzer {
         return run(r, sizeBytes, fileTimeMs, sink, progress, Set.of(), null, List.of());
     }
 
+    /** Analyzes an AOF's snapshot (its RDB preamble or base), reported under the AOF's name with a note that later commands are not replayed. */
+    public MemoryReport analyze(AofSnapshot aof, KeySink sink, LongConsumer progress) throws IOException {
+        Path file = aof.base().file();
+        try (RdbReader r = RdbReader.open(file)) {
+            return run(r, Files.size(file), Files.getLastModifiedTime(file).toMillis(), sink, progress, Set.of(), null, List.of(aof.note()))
+                    .named(aof.aof().toString());
+        }
+    }
+
     private MemoryReport run(RdbReader r, long sizeBytes, long fileTimeMs, KeySink sink, LongConsumer progress,
                              Set<String> partialKeys, MemoryReport.Salvage salvage, List<String> extraNotes) throws IOException {
         FileFacts facts = new FileFacts();

@@ -27,6 +27,12 @@ public record MemoryReport(String source, long sizeBytes, int rdbVersion, String
                            List<KeyMemory> biggestKeys, PrefixTree prefixes, String separators, long partialKeys,
                            long functions, long moduleValues, ChecksumStatus checksum, Salvage salvage, List<String> notes) {
 
+    /** The same report under another name: a copy made of a compressed or piped input is reported as that input. */
+    public MemoryReport named(String name) {
+        return new MemoryReport(name, sizeBytes, rdbVersion, serverVersion, ctimeMs, referenceMs, referenceFrom, model, totals, keyspaceOverhead,
+                byDb, byType, byEncoding, expiry, biggestKeys, prefixes, separators, partialKeys, functions, moduleValues, checksum, salvage, notes);
+    }
+
     /**
      * Keys and bytes of one group.
      *

@@ -3,7 +3,9 @@ package dev.salvor.repair;
 import dev.salvor.aof.AofManifest;
 import dev.salvor.salvage.SalvageReport;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -62,6 +64,30 @@ public record AofRepairReport(String source, boolean multiPart, List<String> seg
         public boolean damaged() {
             return salvage != null;
         }
+    }
+
+    /**
+     * Why a {@code --until} cut cannot do what was asked, or null when it can: without any
+     * {@code #TS:} annotation there is no time to cut at, and a time before everything the AOF
+     * holds would leave it empty (redis-check-aof --truncate-to-timestamp aborts there too).
+     */
+    public String untilRefusal() {
+        Until u = until;
+        if (u == null) return null;
+        if (u.timestamps() == 0) {
+            return "the AOF holds no #TS: annotation, so there is no time to cut at: the server writes them only with "
+                    + "aof-timestamp-enabled yes (Redis 7.0+, off by default); --drop can still leave out commands by name";
+        }
+        if (u.baseCtimeMs() > u.untilMs()) {
+            return String.format(Locale.ROOT, "the RDB %s was written at %s, after %s: the AOF holds no state as early as that",
+                    multiPart ? "base" : "preamble", Instant.ofEpochMilli(u.baseCtimeMs()), Instant.ofEpochMilli(u.untilMs()));
+        }
+        if (u.stopped() && u.keptBefore() == 0) {
+            return String.format(Locale.ROOT, "the cut falls at the #TS: annotation of %s (byte offset %d of %s), and nothing before it would be kept"
+                    + (u.firstTimestampMs() == u.stopTimestampMs() ? " (it is the first annotation: the AOF holds nothing as early as that)" : ""),
+                    Instant.ofEpochMilli(u.stopTimestampMs()), u.stopOffset(), u.stopSegment());
+        }
+        return null;
     }
 
     public boolean clean() {
