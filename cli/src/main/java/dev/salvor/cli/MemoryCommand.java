@@ -7,6 +7,7 @@ import dev.salvor.io.InputException;
 import dev.salvor.input.InputSource;
 import dev.salvor.io.Spool;
 import dev.salvor.memory.Allocator;
+import dev.salvor.memory.ByteSizes;
 import dev.salvor.memory.AofSnapshot;
 import dev.salvor.memory.KeyMemory;
 import dev.salvor.memory.KeyRecordWriter;
@@ -268,11 +269,11 @@ public final class MemoryCommand implements Callable<Integer> {
     private void printDiff(PrintWriter out, MemoryDiff.Result d) {
         MemoryReport a = d.before();
         MemoryReport b = d.after();
-        out.printf("old: %s, %,d keys, %s%n", a.source(), a.totals().keys(), human(a.totals().bytes()));
-        out.printf("new: %s, %,d keys, %s (%s)%n", b.source(), b.totals().keys(), human(b.totals().bytes()), signed(b.totals().bytes() - a.totals().bytes()));
+        out.printf("old: %s, %,d keys, %s%n", a.source(), a.totals().keys(), ByteSizes.human(a.totals().bytes()));
+        out.printf("new: %s, %,d keys, %s (%s)%n", b.source(), b.totals().keys(), ByteSizes.human(b.totals().bytes()), signed(b.totals().bytes() - a.totals().bytes()));
         out.printf("model: %s%s%n", b.model(), a.model().equals(b.model()) ? "" : " (old: " + a.model() + ")");
-        out.printf("keys added %,d (%s), removed %,d (%s), changed %,d (%s grown, %s shrunk)%n", d.keysAdded(), human(d.bytesAdded()),
-                d.keysRemoved(), human(d.bytesRemoved()), d.keysChanged(), human(d.bytesGrown()), human(d.bytesShrunk()));
+        out.printf("keys added %,d (%s), removed %,d (%s), changed %,d (%s grown, %s shrunk)%n", d.keysAdded(), ByteSizes.human(d.bytesAdded()),
+                d.keysRemoved(), ByteSizes.human(d.bytesRemoved()), d.keysChanged(), ByteSizes.human(d.bytesGrown()), ByteSizes.human(d.bytesShrunk()));
         if (!d.prefixesGrown().isEmpty()) {
             out.println("prefixes that grew:");
             for (MemoryDiff.PrefixChange p : d.prefixesGrown()) printPrefixChange(out, p);
@@ -293,12 +294,12 @@ public final class MemoryCommand implements Callable<Integer> {
 
     private static void printPrefixChange(PrintWriter out, MemoryDiff.PrefixChange p) {
         out.printf("  %-32s %10s  %s -> %s, %,d -> %,d keys%s%n", KeyText.display(p.prefix(), 60, false), signed(p.delta()),
-                human(p.oldBytes()), human(p.newBytes()), p.oldKeys(), p.newKeys(), p.exact() ? "" : " (at least)");
+                ByteSizes.human(p.oldBytes()), ByteSizes.human(p.newBytes()), p.oldKeys(), p.newKeys(), p.exact() ? "" : " (at least)");
     }
 
     private static void printKeyChange(PrintWriter out, MemoryDiff.KeyChange k) {
         out.printf("  db%-3d %-40s %-6s %10s  %s -> %s%n", k.db(), KeyText.display(k.key(), 60, false), k.type().wireName(), signed(k.delta()),
-                k.oldBytes() < 0 ? "(absent)" : human(k.oldBytes()), k.newBytes() < 0 ? "(absent)" : human(k.newBytes()));
+                k.oldBytes() < 0 ? "(absent)" : ByteSizes.human(k.oldBytes()), k.newBytes() < 0 ? "(absent)" : ByteSizes.human(k.newBytes()));
     }
 
     private void printDiffJson(PrintWriter out, MemoryDiff.Result d) throws IOException {
@@ -314,7 +315,7 @@ public final class MemoryCommand implements Callable<Integer> {
     }
 
     private static void printOneLine(PrintWriter err, MemoryReport r) {
-        err.printf("salvor: %s: %,d keys, %s (%s)%n", r.source(), r.totals().keys(), human(r.totals().bytes()), r.model());
+        err.printf("salvor: %s: %,d keys, %s (%s)%n", r.source(), r.totals().keys(), ByteSizes.human(r.totals().bytes()), r.model());
     }
 
     private void print(PrintWriter out, MemoryReport r) {
@@ -328,9 +329,9 @@ public final class MemoryCommand implements Callable<Integer> {
                     s.keysLost(), s.regions(), s.regions() == 1 ? "" : "s", s.bytesDamaged(), s.reachedEof() ? "" : "; end of file not reached");
         }
         out.printf("keys:       %,d (%,d with an expiry)%s%n", t.keys(), t.expiring(), r.partialKeys() > 0 ? String.format(Locale.ROOT, ", %,d partial", r.partialKeys()) : "");
-        out.printf("memory:     %s as MEMORY USAGE counts it (%,d bytes)%n", human(t.bytes()), t.bytes());
+        out.printf("memory:     %s as MEMORY USAGE counts it (%,d bytes)%n", ByteSizes.human(t.bytes()), t.bytes());
         out.printf("dataset:    %s of used_memory_dataset; keyspace overhead %s (dict tables, entries and objects the server books apart)%n",
-                human(t.datasetBytes()), human(r.keyspaceOverhead()));
+                ByteSizes.human(t.datasetBytes()), ByteSizes.human(r.keyspaceOverhead()));
         out.println("by db:");
         for (MemoryReport.Group g : r.byDb()) groupLine(out, g, t.bytes());
         out.println("by type:");
@@ -340,21 +341,21 @@ public final class MemoryCommand implements Callable<Integer> {
         out.printf("expiry (relative to %s, %s):%n", r.referenceFrom(), Instant.ofEpochMilli(r.referenceMs()));
         for (MemoryReport.ExpiryBucket b : r.expiry()) {
             if (b.keys() == 0 && !b.name().equals("already expired")) continue;
-            out.printf("  %-18s %,10d keys %12s%s%n", b.name(), b.keys(), human(b.bytes()),
+            out.printf("  %-18s %,10d keys %12s%s%n", b.name(), b.keys(), ByteSizes.human(b.bytes()),
                     b.name().equals("already expired") && b.keys() > 0 ? "  (expiry should have freed this)" : "");
         }
         if (!r.biggestKeys().isEmpty()) {
             out.printf("biggest keys:%n  %-4s %-40s %-7s %-12s %12s %10s %14s%n", "db", "key", "type", "encoding", "bytes", "elements", "largest element");
             for (KeyMemory k : r.biggestKeys()) {
                 out.printf("  %-4d %-40s %-7s %-12s %12s %,10d %14s%s%n", k.db(), KeyText.display(k.key(), 38, false), k.type().wireName(), k.encoding(),
-                        human(k.bytes()), k.elements(), human(k.largestElement()), k.partial() ? " (partial)" : "");
+                        ByteSizes.human(k.bytes()), k.elements(), ByteSizes.human(k.largestElement()), k.partial() ? " (partial)" : "");
             }
         }
         List<PrefixTree.Node> prefixes = r.prefixes().top(top);
         if (!prefixes.isEmpty()) {
             out.printf("top prefixes (separator %s):%n", quoted(r.separators()));
             for (PrefixTree.Node n : prefixes) {
-                out.printf("  %-40s %,10d keys %12s %6.1f%%%s%n", KeyText.display(n.prefix(), 38, false), n.keys(), human(n.bytes()),
+                out.printf("  %-40s %,10d keys %12s %6.1f%%%s%n", KeyText.display(n.prefix(), 38, false), n.keys(), ByteSizes.human(n.bytes()),
                         100.0 * n.bytes() / Math.max(1, t.bytes()), n.exact() ? "" : " (at least)");
             }
             if (r.prefixes().foldedPrefixes() > 0) {
@@ -370,23 +371,11 @@ public final class MemoryCommand implements Callable<Integer> {
     }
 
     private static void groupLine(PrintWriter out, MemoryReport.Group g, long total) {
-        out.printf("  %-24s %,10d keys %12s %6.1f%%%n", g.name(), g.keys(), human(g.bytes()), 100.0 * g.bytes() / Math.max(1, total));
-    }
-
-    static String human(long bytes) {
-        if (bytes < 1024) return bytes + " B";
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        out.printf("  %-24s %,10d keys %12s %6.1f%%%n", g.name(), g.keys(), ByteSizes.human(g.bytes()), 100.0 * g.bytes() / Math.max(1, total));
     }
 
     private static String signed(long delta) {
-        return (delta >= 0 ? "+" : "-") + human(Math.abs(delta));
+        return (delta >= 0 ? "+" : "-") + ByteSizes.human(Math.abs(delta));
     }
 
 }

@@ -29,16 +29,16 @@ public final class MemoryReportHtml {
                 .append("code{background:#f4f4f4;padding:0 3px}.note{color:#555}svg text{font:12px system-ui,sans-serif}")
                 .append(".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(400px,1fr));gap:8px 24px}</style></head><body>");
         h.append("<h1>Memory report</h1><table>");
-        row(h, "file", "<code>" + esc(r.source()) + "</code>" + (r.sizeBytes() >= 0 ? " (" + human(r.sizeBytes()) + ")" : ""));
+        row(h, "file", "<code>" + esc(r.source()) + "</code>" + (r.sizeBytes() >= 0 ? " (" + ByteSizes.compact(r.sizeBytes()) + ")" : ""));
         row(h, "written by", esc((r.serverVersion() != null ? r.serverVersion() + ", " : "") + "RDB version " + r.rdbVersion()));
         row(h, "model", esc(r.model()));
         row(h, "keys", String.format(Locale.ROOT, "%,d (%,d with an expiry)", r.totals().keys(), r.totals().expiring()));
-        row(h, "memory", esc(human(r.totals().bytes()) + " as MEMORY USAGE counts it; " + human(r.totals().datasetBytes())
-                + " of used_memory_dataset; " + human(r.keyspaceOverhead()) + " keyspace overhead"));
+        row(h, "memory", esc(ByteSizes.compact(r.totals().bytes()) + " as MEMORY USAGE counts it; " + ByteSizes.compact(r.totals().datasetBytes())
+                + " of used_memory_dataset; " + ByteSizes.compact(r.keyspaceOverhead()) + " keyspace overhead"));
         if (r.salvage() != null) {
             MemoryReport.Salvage s = r.salvage();
             row(h, "salvage", esc(String.format(Locale.ROOT, "%,d keys recovered, %,d partial, %,d lost; %d damaged region(s), %s",
-                    s.keysRecovered(), s.keysPartial(), s.keysLost(), s.regions(), human(s.bytesDamaged()))));
+                    s.keysRecovered(), s.keysPartial(), s.keysLost(), s.regions(), ByteSizes.compact(s.bytesDamaged()))));
         }
         h.append("</table>");
 
@@ -59,8 +59,8 @@ public final class MemoryReportHtml {
         for (KeyMemory k : r.biggestKeys()) {
             h.append("<tr><td class=\"n\">").append(k.db()).append("</td><td><code>").append(esc(KeyText.display(k.key(), 80, true)))
                     .append("</code>").append(k.partial() ? " (partial)" : "").append("</td><td>").append(k.type().wireName()).append("</td><td>")
-                    .append(esc(k.encoding())).append("</td><td class=\"n\">").append(human(k.bytes())).append("</td><td class=\"n\">")
-                    .append(String.format(Locale.ROOT, "%,d", k.elements())).append("</td><td class=\"n\">").append(human(k.largestElement())).append("</td></tr>");
+                    .append(esc(k.encoding())).append("</td><td class=\"n\">").append(ByteSizes.compact(k.bytes())).append("</td><td class=\"n\">")
+                    .append(String.format(Locale.ROOT, "%,d", k.elements())).append("</td><td class=\"n\">").append(ByteSizes.compact(k.largestElement())).append("</td></tr>");
         }
         h.append("</table>");
         if (!r.notes().isEmpty()) {
@@ -96,11 +96,11 @@ public final class MemoryReportHtml {
         int y = 2;
         for (Bar b : bars) {
             long w = Math.max(1, b.bytes() * width / max);
-            h.append("<g><title>").append(esc(b.name() + ": " + human(b.bytes()) + ", " + String.format(Locale.ROOT, "%,d", b.keys()) + " keys")).append("</title>")
+            h.append("<g><title>").append(esc(b.name() + ": " + ByteSizes.compact(b.bytes()) + ", " + String.format(Locale.ROOT, "%,d", b.keys()) + " keys")).append("</title>")
                     .append("<text x=\"0\" y=\"").append(y + 14).append("\">").append(esc(clip(b.name(), 21))).append("</text>")
                     .append("<rect x=\"").append(label).append("\" y=\"").append(y + 2).append("\" width=\"").append(w).append("\" height=\"").append(rowH - 5)
                     .append("\" fill=\"").append(PALETTE[color % PALETTE.length]).append("\"/>")
-                    .append("<text x=\"").append(label + w + 5).append("\" y=\"").append(y + 14).append("\">").append(esc(human(b.bytes()))).append("</text></g>");
+                    .append("<text x=\"").append(label + w + 5).append("\" y=\"").append(y + 14).append("\">").append(esc(ByteSizes.compact(b.bytes()))).append("</text></g>");
             y += rowH;
         }
         h.append("</svg>");
@@ -141,7 +141,7 @@ public final class MemoryReportHtml {
                     h.append("</g>");
                 }
             }
-            if (q[2] > 40 && q[3] > 16) label(h, q, it.label + " " + human((long) it.value), 12);
+            if (q[2] > 40 && q[3] > 16) label(h, q, it.label + " " + ByteSizes.compact((long) it.value), 12);
         }
         h.append("</svg>");
         if (r.prefixes().foldedPrefixes() > 0) {
@@ -167,8 +167,8 @@ public final class MemoryReportHtml {
 
     private static String title(Item it, PrefixTree.Node root) {
         String share = String.format(Locale.ROOT, "%.1f%%", 100.0 * it.value / Math.max(1, root.bytes()));
-        if (it.node == null) return it.label + ": " + human((long) it.value) + " (" + share + ")";
-        return it.label + "*: " + human(it.node.bytes()) + " in " + String.format(Locale.ROOT, "%,d", it.node.keys()) + " keys (" + share + ")"
+        if (it.node == null) return it.label + ": " + ByteSizes.compact((long) it.value) + " (" + share + ")";
+        return it.label + "*: " + ByteSizes.compact(it.node.bytes()) + " in " + String.format(Locale.ROOT, "%,d", it.node.keys()) + " keys (" + share + ")"
                 + (it.node.exact() ? "" : ", at least");
     }
 
@@ -240,18 +240,6 @@ public final class MemoryReportHtml {
 
     private static String clip(String s, int max) {
         return s.length() <= max ? s : s.substring(0, Math.max(1, max - 1)) + "…";
-    }
-
-    static String human(long bytes) {
-        if (bytes < 1024) return bytes + " B";
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, units[u]);
     }
 
     private static String esc(String s) {
