@@ -6,10 +6,7 @@ import dev.salvor.io.Text;
 import dev.salvor.io.Spool;
 import dev.salvor.input.InputSource;
 import dev.salvor.salvage.CorruptRegion;
-import dev.salvor.salvage.VisitorChain;
-import dev.salvor.salvage.QuarantineWriter;
-import dev.salvor.salvage.RdbSalvager;
-import dev.salvor.salvage.RepairWriter;
+import dev.salvor.salvage.RdbRepair;
 import dev.salvor.salvage.SalvageReport;
 import dev.salvor.salvage.SalvageReportJson;
 import dev.salvor.salvage.SalvageSummary;
@@ -84,18 +81,15 @@ public final class SalvageCommand implements Callable<Integer> {
                 throw new InputException(input + ": an AOF file; salvage reads RDB files (salvor repair reads past damage in an AOF)");
             }
             SalvageReport result;
-            RepairWriter writer;
-            QuarantineWriter quarantined;
             // Opened once: the salvager and the writers that copy its bytes read the same file.
             try (InputFile in = InputFile.open(file);
                  ProgressBar bar = progress.bar(spec.commandLine().getErr(), in.size())) {
-                writer = new RepairWriter(in.channel(), repaired.stream());
-                quarantined = new QuarantineWriter(in.channel(), quar.stream());
-                result = RdbSalvager.salvage(in, new VisitorChain(writer, quarantined), bar);
+                RdbRepair repair = RdbRepair.run(in, repaired.stream(), quar.stream(), bar);
+                result = repair.report();
                 if (result.foundNothing()) {
                     throw new InputException(input + ": no RDB record could be read in it, so nothing was written");
                 }
-                SalvageReportJson.write(result, quarantined.entries(), quarantine.toString(), output.toString(), writer.notes(), rep.stream());
+                repair.writeReport(rep.stream(), quarantine.toString(), output.toString());
                 plan.commit();
             }
             PrintWriter out = spec.commandLine().getOut();
