@@ -13,5 +13,12 @@ public enum ChecksumStatus {
     /** The reader did not reach the trailer. */
     NOT_REACHED,
     /** The reader started in the middle of the file (salvage), so the checksum cannot be compared. */
-    UNVERIFIABLE
+    UNVERIFIABLE;
+
+    /** The verdict on a trailer: {@code stored} as read after the EOF opcode, {@code computed} over every byte before it. */
+    public static ChecksumStatus of(int version, long stored, long computed) {
+        if (version < 5) return ABSENT;
+        if (stored == 0) return DISABLED;
+        return stored == computed ? OK : MISMATCH;
+    }
 }

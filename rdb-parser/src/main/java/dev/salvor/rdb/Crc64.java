@@ -106,4 +106,51 @@ public final class Crc64 {
     public static long of(byte[] b, int off, int len) {
         return update(0, b, off, len);
     }
+
+    /**
+     * The CRC of {@code A} followed by {@code B}, from {@code crcA}, {@code crcB} and B's length:
+     * the CRC is linear with zero start and no final xor, so it is {@code crcA} advanced over
+     * {@code lenB} zero bytes, xored with {@code crcB}. Lets parts of a file be checksummed on
+     * several threads and joined in file order.
+     */
+    public static long combine(long crcA, long crcB, long lenB) {
+        if (lenB < 0) throw new IllegalArgumentException("negative length " + lenB);
+        return ZeroBytes.advance(crcA, lenB) ^ crcB;
+    }
+
+    /** Advancing a CRC state over 2^k zero bytes, as 64x64 bit matrices (made on first use). */
+    private static final class ZeroBytes {
+        /** POWERS[k][b]: the state with only bit b set, advanced over 2^k zero bytes. */
+        private static final long[][] POWERS = new long[63][];
+
+        static {
+            long[] one = new long[64];
+            for (int b = 0; b < 64; b++) {
+                long x = 1L << b;
+                one[b] = TABLE[0][(int) (x & 0xff)] ^ (x >>> 8);
+            }
+            POWERS[0] = one;
+            for (int k = 1; k < POWERS.length; k++) {
+                long[] prev = POWERS[k - 1], sq = new long[64];
+                for (int b = 0; b < 64; b++) sq[b] = apply(prev, prev[b]);
+                POWERS[k] = sq;
+            }
+        }
+
+        private static long apply(long[] m, long x) {
+            long r = 0;
+            while (x != 0) {
+                r ^= m[Long.numberOfTrailingZeros(x)];
+                x &= x - 1;
+            }
+            return r;
+        }
+
+        static long advance(long crc, long n) {
+            for (int k = 0; n != 0 && crc != 0; k++, n >>>= 1) {
+                if ((n & 1) != 0) crc = apply(POWERS[k], crc);
+            }
+            return crc;
+        }
+    }
 }

@@ -154,6 +154,85 @@ final class Lzf {
         return status;
     }
 
+    /**
+     * Checks {@code in[ip, inLimit)} as {@link #run} would decompress it into a buffer with room up
+     * to {@code outEnd}, without writing any output: whether LZF data is valid depends only on its
+     * tokens' lengths and distances, never on the bytes produced. Same statuses (never
+     * {@link #NEED_OUTPUT}), same {@link #ip}, {@link #op} and {@link #problem()} as {@link #run}.
+     */
+    int validate(byte[] in, int ip, int inLimit, boolean inEnds, int op, int outEnd, long declared) {
+        int status;
+        while (true) {
+            if (ip >= inLimit) {
+                if (!inEnds) {
+                    status = NEED_INPUT;
+                } else if (op != outEnd) {
+                    status = fail("decompressed to " + (declared - (outEnd - op)) + " bytes, expected " + declared);
+                } else {
+                    status = DONE;
+                }
+                break;
+            }
+            final int token = ip;
+            int ctrl = in[ip++] & 0xff;
+            if (ctrl < 32) {
+                int run = ctrl + 1;
+                if (op + run > outEnd) {
+                    status = fail("literal run overflows the declared length " + declared);
+                    break;
+                }
+                if (ip + run > inLimit) {
+                    if (inEnds) {
+                        status = fail("literal run of " + run + " bytes passes the end of the compressed data");
+                    } else {
+                        ip = token;
+                        status = NEED_INPUT;
+                    }
+                    break;
+                }
+                ip += run;
+                op += run;
+            } else {
+                int len = ctrl >>> 5;
+                if (len == 7) {
+                    if (ip >= inLimit) {
+                        if (inEnds) {
+                            status = fail("back reference length passes the end of the compressed data");
+                        } else {
+                            ip = token;
+                            status = NEED_INPUT;
+                        }
+                        break;
+                    }
+                    len += in[ip++] & 0xff;
+                }
+                if (ip >= inLimit) {
+                    if (inEnds) {
+                        status = fail("back reference offset passes the end of the compressed data");
+                    } else {
+                        ip = token;
+                        status = NEED_INPUT;
+                    }
+                    break;
+                }
+                int distance = ((ctrl & 0x1f) << 8) + 1 + (in[ip++] & 0xff);
+                len += 2;
+                if (distance > op) {
+                    status = fail("back reference points before the start of the output");
+                    break;
+                }
+                if (op + len > outEnd) {
+                    status = fail("back reference overflows the declared length " + declared);
+                    break;
+                }
+                op += len;
+            }
+        }
+        this.ip = ip;
+        this.op = op;
+        return status;
+    }
+
     private int fail(String why) {
         problem = why;
         return FAILED;

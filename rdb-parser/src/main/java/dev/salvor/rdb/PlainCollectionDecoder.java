@@ -61,13 +61,13 @@ final class PlainCollectionDecoder extends ValueDecoder {
             case HASH_PLAIN -> {
                 strings.read(v.item, "hash field", max);
                 v.item.own();
-                strings.read(v.hashValue, "hash value", max);
+                hashValue(max);
                 v.kind = ElementKind.HASH_ENTRY;
             }
             case HASH_2 -> {
                 strings.read(v.item, "hash field", max);
                 v.item.own();
-                strings.read(v.hashValue, "hash value", max);
+                hashValue(max);
                 v.hashValue.own();
                 long ttl = in.le(8, "hash field expiry");
                 v.fieldExpireAtMs = ttl < 0 ? -1 : ttl;
@@ -76,7 +76,7 @@ final class PlainCollectionDecoder extends ValueDecoder {
             case DF_HASH_WITH_EXPIRY -> {
                 strings.read(v.item, "hash field", max);
                 v.item.own();
-                strings.read(v.hashValue, "hash value", max);
+                hashValue(max);
                 v.hashValue.own();
                 v.fieldExpireAtMs = dragonflyExpiry("hash field expiry");
                 v.kind = ElementKind.HASH_ENTRY;
@@ -99,7 +99,7 @@ final class PlainCollectionDecoder extends ValueDecoder {
                 v.fieldExpireAtMs = expireAt == 0 ? -1 : expireAt;
                 strings.read(v.item, "hash field", max);
                 v.item.own();
-                strings.read(v.hashValue, "hash value", max);
+                hashValue(max);
                 v.kind = ElementKind.HASH_ENTRY;
             }
             default -> throw new IllegalStateException("not a plain collection: " + encoding);
@@ -107,6 +107,18 @@ final class PlainCollectionDecoder extends ValueDecoder {
         if (encoding != RdbEncoding.LIST_LINKED) unique(in.tokenOffset);
         return true;
     }
+
+    /** A hash value: read, or only checked when nobody reads the element (it takes part in no rule). */
+    private void hashValue(int max) throws IOException {
+        if (v.unread) {
+            strings.check("hash value", max);
+            v.hashValue.setBytes(EMPTY, 0, 0);
+        } else {
+            strings.read(v.hashValue, "hash value", max);
+        }
+    }
+
+    private static final byte[] EMPTY = new byte[0];
 
     /** Seconds from Dragonfly's member-expiry epoch (src/server/common.h kMemberExpiryBase). */
     static final long DRAGONFLY_MEMBER_EXPIRY_BASE = 1675209600L;

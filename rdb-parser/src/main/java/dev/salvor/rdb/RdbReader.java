@@ -40,7 +40,11 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
 
     /** How {@link #skipValue(Skip)} walks the rest of a value. */
     public enum Skip {
-        /** Decode every element (and so check it) without delivering it. */
+        /**
+         * Decode every element (and so check it) without delivering it. String values and hash
+         * values, whose contents no rule inspects, are checked without being copied or
+         * decompressed (LZF data by its tokens, which alone make it valid or not).
+         */
         DECODE,
         /**
          * Walk the framing only (lengths, counts, opcodes): encoded blobs and LZF data are skipped,
@@ -124,6 +128,34 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
     public static RdbReader open(InputFile file) {
         ReadConstraints c = ReadConstraints.defaults();
         return new RdbReader(ByteWindow.at(file.channel(), 0, file.size(), c.windowSize()), file.source(), c, null, false);
+    }
+
+    /**
+     * As {@link #open(InputFile)}, for a caller that checksums the file's bytes itself (in parts,
+     * on several threads): this reader computes no CRC64; at the trailer it reads the stored one
+     * ({@link #storedChecksum()}) and reports {@link ChecksumStatus#UNVERIFIABLE}.
+     */
+    public static RdbReader openChecksummedElsewhere(InputFile file) {
+        RdbReader r = open(file);
+        r.records.checksumStatus = ChecksumStatus.UNVERIFIABLE;
+        r.bytes.tap(null);
+        return r;
+    }
+
+    /**
+     * From here on, the CRC64 of the bytes this reader consumes (a resumed reader computes none by
+     * default): a part of a file checksummed where it is read anyway, to be joined with the other
+     * parts' ({@link Crc64#combine}).
+     */
+    public void checksumFromHere() {
+        in.crc.reset();
+        bytes.tap(in.crc);
+    }
+
+    /** The CRC64 of the bytes consumed since {@link #checksumFromHere()}. */
+    public long checksumSoFar() {
+        bytes.flushTap();
+        return in.crc.value();
     }
 
     /** As {@link #resume(Path, long, Context)}, through an input opened once. */
@@ -429,7 +461,12 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
     public void skipValue(Skip how) throws IOException {
         if (state == State.FAILED) throw failure();
         if (how == Skip.DECODE) {
-            while (state == State.VALUE) next();
+            v.unread = true;
+            try {
+                while (state == State.VALUE) next();
+            } finally {
+                v.unread = false;
+            }
             return;
         }
         if (state != State.VALUE) return;

@@ -172,6 +172,44 @@ final class RdbStrings {
         else if (kind == LZF) input.skip(compressed, what);
     }
 
+    /**
+     * Reads a string whose bytes nobody looks at (a hash value while a value is only checked):
+     * its prefix, lengths and LZF data meet every check {@link #read} makes, in the same order and
+     * with the same messages, but nothing is copied or decompressed.
+     */
+    void check(String what, int max) throws IOException {
+        header(what, max);
+        checkBody(what);
+    }
+
+    private void checkBody(String what) throws IOException {
+        if (kind == RAW) input.skip(length, what);
+        else if (kind == LZF) validateLzf(what);
+    }
+
+    /** As {@link #inflate}, without output: LZF data is valid or not by its tokens alone. */
+    private void validateLzf(String what) throws IOException {
+        ByteWindow s = input.in;
+        int total = length;
+        long left = compressed;
+        if (total == 0) {
+            input.skip(left, what + " (LZF data)");
+            return;
+        }
+        int op = 0;
+        while (true) {
+            int avail = s.limit() - s.position();
+            boolean ends = avail >= left;
+            int status = lzf.validate(s.array(), s.position(), ends ? s.position() + (int) left : s.limit(), ends, op, total, total);
+            left -= lzf.ip - s.position();
+            s.position(lzf.ip);
+            op = lzf.op;
+            if (status == Lzf.DONE) return;
+            if (status == Lzf.NEED_INPUT) moreCompressed(left, what);
+            else throw input.error(LZF_FAILURE, start, what + ": " + lzf.problem());
+        }
+    }
+
     private void finishRead(StringRef out, String what) throws IOException {
         if (kind == RAW) {
             int len = length;
@@ -249,6 +287,26 @@ final class RdbStrings {
             finishRead(out, what);
             return false;
         }
+        startChunks(what);
+        return true;
+    }
+
+    /**
+     * As {@link #beginValue} for a value nobody reads: one no longer than the window is checked
+     * as {@link #check} checks it (false); a longer one (true) is left to {@link #skipChunks},
+     * which checks it piece by piece exactly as it does for {@link #beginValue}.
+     */
+    boolean checkValue(String what, int max) throws IOException {
+        header(what, max);
+        if (kind == INTEGER || length <= chunkSize) {
+            checkBody(what);
+            return false;
+        }
+        startChunks(what);
+        return true;
+    }
+
+    private void startChunks(String what) {
         chunking = true;
         chunkLzf = kind == LZF;
         chunkTotal = length;
@@ -260,7 +318,6 @@ final class RdbStrings {
             if (ring == null) ring = new byte[Lzf.MAX_DISTANCE + chunkSize + Lzf.SLACK];
             ringOp = 0;
         }
-        return true;
     }
 
     /** Whether a chunked value has bytes not yet delivered. */

@@ -11,6 +11,10 @@ final class RunningCrc implements ByteWindow.Tap {
         crc = Crc64.update(crc, b, off, len);
     }
 
+    void reset() {
+        crc = 0;
+    }
+
     long value() {
         return crc;
     }

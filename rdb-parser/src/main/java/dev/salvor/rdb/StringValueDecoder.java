@@ -4,6 +4,7 @@ import java.io.IOException;
 
 /** A string key's value: one element, delivered in chunks when it is longer than the window. */
 final class StringValueDecoder extends ValueDecoder {
+    private static final byte[] EMPTY = new byte[0];
     private boolean read;
     private boolean chunked;
 
@@ -26,7 +27,13 @@ final class StringValueDecoder extends ValueDecoder {
             return false;
         }
         read = true;
-        chunked = strings.beginValue(v.item, "string value", maxString());
+        if (v.unread) {
+            // Nobody reads the value: its bytes are checked, not copied or decompressed.
+            chunked = strings.checkValue("string value", maxString());
+            v.item.setBytes(EMPTY, 0, 0);
+        } else {
+            chunked = strings.beginValue(v.item, "string value", maxString());
+        }
         v.fieldExpireAtMs = -1;
         v.kind = ElementKind.STRING_VALUE;
         return true;

@@ -473,8 +473,7 @@ final class TopLevelRecords {
             s.tap(null);
             storedChecksum = stored;
             computedChecksum = computed;
-            if (stored == 0) checksumStatus = ChecksumStatus.DISABLED;
-            else checksumStatus = stored == computed ? ChecksumStatus.OK : ChecksumStatus.MISMATCH;
+            checksumStatus = ChecksumStatus.of(version, stored, computed);
         } else {
             s.tap(null);
             checksumStatus = ChecksumStatus.ABSENT;

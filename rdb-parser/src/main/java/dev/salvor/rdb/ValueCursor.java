@@ -12,6 +12,12 @@ final class ValueCursor {
     final StringRef hashValue = new StringRef();
     /** For the second or third part of a pair read from a blob (a zset score, a field TTL). */
     final StringRef scratch = new StringRef();
+    /**
+     * Set while a value is consumed only to check it ({@link RdbReader#skipValue}): no element is
+     * delivered, so bytes no rule looks at (string values, hash values) are checked by their
+     * framing and LZF tokens without being copied or decompressed.
+     */
+    boolean unread;
     double score;
     long fieldExpireAtMs = -1;
     /** A sparse array element's index, unsigned. */

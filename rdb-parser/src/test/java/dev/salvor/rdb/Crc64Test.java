@@ -36,4 +36,32 @@ class Crc64Test {
             assertThat(Crc64.update(Crc64.of(b, off, split), b, off + split, len - split)).as("split %d/%d", split, len).isEqualTo(expected);
         }
     }
+
+    /** Joined CRCs equal the CRC of the joined bytes (reference: the bit-at-a-time CRC of the whole). */
+    @Test
+    void combineEqualsTheCrcOfTheJoinedBytes() {
+        Random rnd = new Random(74);
+        byte[] b = new byte[300_000];
+        rnd.nextBytes(b);
+        for (int round = 0; round < 200; round++) {
+            int len = round < 5 ? new int[] {0, 1, 8, 24_576, 300_000}[round] : rnd.nextInt(b.length + 1);
+            int split = len == 0 ? 0 : rnd.nextInt(len + 1);
+            long whole = round < 20 ? reference(b, 0, len) : Crc64.of(b, 0, len);
+            long joined = Crc64.combine(Crc64.of(b, 0, split), Crc64.of(b, split, len - split), len - split);
+            assertThat(joined).as("split %d/%d", split, len).isEqualTo(whole);
+        }
+        // Many parts, joined left to right.
+        long crc = 0;
+        int pos = 0;
+        while (pos < b.length) {
+            int n = Math.min(b.length - pos, rnd.nextInt(5000));
+            crc = Crc64.combine(crc, Crc64.of(b, pos, n), n);
+            pos += n;
+        }
+        assertThat(crc).isEqualTo(reference(b, 0, b.length));
+        // A length past 2^31 (zero bytes advance the state; 0 stays 0).
+        assertThat(Crc64.combine(0, 5, 3L << 32)).isEqualTo(5);
+        long big = Crc64.combine(0x1234, 0, 3L << 32);
+        assertThat(Crc64.combine(Crc64.combine(0x1234, 0, 1L << 32), 0, 2L << 32)).isEqualTo(big);
+    }
 }

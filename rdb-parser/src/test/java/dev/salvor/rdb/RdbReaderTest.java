@@ -231,6 +231,69 @@ class RdbReaderTest {
     }
 
     /**
+     * A check ({@link RdbReader#skipValue} with DECODE) does not decompress string values and hash
+     * values nobody reads, yet must report what decoding them reports: on real files, bytes of LZF
+     * string values and of plain hashes are changed, and the first error (offset, reason, text),
+     * or the key ends and checksum when none, must be those of a walk that decodes every element.
+     */
+    @Test
+    void checkingAValueReportsWhatDecodingItReports() throws IOException {
+        Random rnd = new Random(154);
+        int mutations = 0, errors = 0;
+        for (Path p : Fixtures.intactRdbs()) {
+            byte[] bytes = Files.readAllBytes(p);
+            List<long[]> targets = new ArrayList<>();
+            try (RdbReader r = RdbReader.open(p)) {
+                RdbToken t;
+                while ((t = r.next()) != RdbToken.END) {
+                    if (t != RdbToken.KEY) continue;
+                    long from = r.valueOffset();
+                    r.skipValue();
+                    boolean lzfString = r.encoding() == RdbEncoding.STRING && (bytes[(int) from] & 0xff) == 0xc3;
+                    if (lzfString || r.encoding() == RdbEncoding.HASH_PLAIN) targets.add(new long[] {from, r.keyEndOffset()});
+                }
+            }
+            if (targets.isEmpty()) continue;
+            for (int m = 0; m < 40; m++) {
+                long[] range = targets.get(rnd.nextInt(targets.size()));
+                byte[] damaged = bytes.clone();
+                int at = (int) (range[0] + rnd.nextInt((int) (range[1] - range[0])));
+                damaged[at] = (byte) (m % 3 == 0 ? 0xff - (damaged[at] & 0xff) : rnd.nextInt(256));
+                mutations++;
+                String decoded = walk(damaged, false), checked = walk(damaged, true);
+                assertThat(checked).as("%s, byte %d changed", p, at).isEqualTo(decoded);
+                if (decoded.startsWith("error")) errors++;
+            }
+        }
+        assertThat(mutations).isGreaterThan(200);
+        assertThat(errors).as("mutations that the decoder refuses").isGreaterThan(mutations / 10);
+    }
+
+    /** The outcome of reading a whole file: every key's end and the checksum, or the first error. */
+    private static String walk(byte[] file, boolean check) throws IOException {
+        StringBuilder out = new StringBuilder();
+        try (RdbReader r = reader(file)) {
+            RdbToken t;
+            while ((t = r.next()) != RdbToken.END) {
+                if (t == RdbToken.KEY && check) {
+                    r.skipValue();
+                    out.append(r.keyEndOffset()).append(' ');
+                } else if (t == RdbToken.ELEMENT && r.isChunked()) {
+                    while (r.nextChunk()) {
+                        // every piece decompressed
+                    }
+                } else if (t == RdbToken.KEY_END) {
+                    out.append(r.keyEndOffset()).append(' ');
+                }
+            }
+            out.append(r.checksumStatus());
+        } catch (RdbFormatException e) {
+            return "error " + e.reason() + " at " + e.offset() + ": " + e.getMessage() + " after " + out;
+        }
+        return out.toString();
+    }
+
+    /**
      * A string value ends in bytes no check covers unless it is stored as an integer: raw bytes,
      * and LZF data too (its last literal run is copied as it is). The encoding is read from the
      * value's first byte in the file, not from the reader.

@@ -2,12 +2,15 @@ package dev.salvor.check;
 
 import dev.salvor.format.InputFile;
 import dev.salvor.rdb.ChecksumStatus;
+import dev.salvor.rdb.Crc64;
 import dev.salvor.rdb.RdbFormatException;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -20,10 +23,11 @@ import java.util.function.LongConsumer;
 
 /**
  * Every value of a plain file validated on several threads. The calling thread walks the file's
- * framing while the CRC64 runs over every byte (and notes each key, to find one written twice);
- * it cuts the file into ranges of whole records, and workers decode each range completely, with
- * every rule the server applies. A worker that meets a bad value reports it, steps over that
- * record by its framing and goes on, so every damaged value is reported, not just the first.
+ * framing (and notes each key, to find one written twice); it cuts the file into ranges of whole
+ * records, and workers decode each range completely, with every rule the server applies, and
+ * checksum its bytes. The ranges' CRC64s are joined in file order ({@link Crc64#combine}), so
+ * the checksum is not one serial pass. A worker that meets a bad value reports it, steps over
+ * that record by its framing and goes on, so every damaged value is reported, not just the first.
  */
 final class ParallelCheck {
     /** Input bytes per range: large enough to amortise a reader, small enough to balance load. */
@@ -40,13 +44,21 @@ final class ParallelCheck {
     private record Range(long start, long end, RdbReader.Context context) {
     }
 
-    private record RangeResult(List<Problem> problems, long omitted) {
+    private record RangeResult(List<Problem> problems, long omitted, long crc) {
     }
+
+    /** A worker's buffer for checksumming its ranges. */
+    private static final ThreadLocal<ByteBuffer> CRC_BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(1 << 20));
 
     private ParallelCheck() {
     }
 
     static Result run(InputFile in, int workers, LongConsumer progress) throws IOException {
+        return run(in, workers, RANGE_BYTES, progress);
+    }
+
+    /** As {@link #run(InputFile, int, LongConsumer)}, with ranges of about {@code rangeBytes}. */
+    static Result run(InputFile in, int workers, long rangeBytes, LongConsumer progress) throws IOException {
         AtomicInteger threadNo = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "salvor-check-" + threadNo.incrementAndGet());
@@ -63,7 +75,10 @@ final class ParallelCheck {
         boolean trailing = false;
         long trailingAt = -1;
         // The file is opened once; the planner and every worker read through it (at absolute positions).
-        try (RdbReader r = RdbReader.open(in)) {
+        boolean eof = false;
+        long headerCrc = 0;
+        long firstStart = -1;
+        try (RdbReader r = RdbReader.openChecksummedElsewhere(in)) {
             long size = r.size();
             int done = 0;
             long nextReport = 0;
@@ -72,10 +87,13 @@ final class ParallelCheck {
             try {
                 r.next(); // the header
                 start = r.offset();
+                firstStart = start;
+                headerCrc = crcOf(in, 0, start);
                 context = r.context();
                 RdbToken t;
                 while ((t = r.next()) != RdbToken.END) {
                     if (t == RdbToken.EOF) {
+                        eof = true;
                         if (r.hasTrailingData()) {
                             trailing = true;
                             trailingAt = r.offset();
@@ -86,7 +104,7 @@ final class ParallelCheck {
                     keys++;
                     seen.add(r.db(), r.key(), r.tokenOffset());
                     long keyStart = r.tokenOffset();
-                    if (keyStart - start >= RANGE_BYTES) {
+                    if (keyStart - start >= rangeBytes) {
                         submit(pool, inFlight, futures, rangeEnds, in, new Range(start, keyStart, context));
                         start = keyStart;
                         context = r.context();
@@ -108,8 +126,12 @@ final class ParallelCheck {
             }
             List<Problem> problems = new ArrayList<>();
             long omitted = 0;
-            for (Future<RangeResult> f : futures) {
-                RangeResult rr = await(f);
+            long crc = headerCrc;
+            long crcEnd = firstStart;
+            for (int i = 0; i < futures.size(); i++) {
+                RangeResult rr = await(futures.get(i));
+                crc = Crc64.combine(crc, rr.crc(), rangeEnds.get(i) - crcEnd);
+                crcEnd = rangeEnds.get(i);
                 for (Problem p : rr.problems()) {
                     if (problems.size() < MAX_PROBLEMS) problems.add(p);
                     else omitted++;
@@ -121,7 +143,13 @@ final class ParallelCheck {
                 if (problems.stream().noneMatch(p -> p.offset() == at)) problems.add(Problem.of(plannerError));
             }
             if (progress != null) progress.accept(plannerError == null ? size : r.offset());
-            return new Result(r.source(), size, r.version(), keys, r.checksumStatus(), r.storedChecksum(), r.computedChecksum(),
+            ChecksumStatus checksum = ChecksumStatus.NOT_REACHED;
+            if (eof && plannerError == null) {
+                // The checksum covers every byte before it: the ranges end at the EOF opcode, which is in too.
+                crc = Crc64.combine(crc, crcOf(in, crcEnd, r.eofOffset() + 1), r.eofOffset() + 1 - crcEnd);
+                checksum = ChecksumStatus.of(r.version(), r.storedChecksum(), crc);
+            }
+            return new Result(r.source(), size, r.version(), keys, checksum, r.storedChecksum(), crc,
                     plannerError == null, trailing, trailingAt, problems, omitted, seen);
         } finally {
             pool.shutdownNow();
@@ -177,12 +205,24 @@ final class ParallelCheck {
         long omitted = 0;
         long pos = range.start();
         RdbReader.Context ctx = range.context();
+        // The range's CRC64 as its one reader consumes it; read again only when that reader did not
+        // end exactly at the range's end (a bad value, the last range with the trailer).
+        long crc = 0;
+        boolean crcKnown = false;
+        boolean first = true;
         while (pos < range.end()) {
             RdbReader r = RdbReader.resume(file, pos, ctx);
             try {
+                if (first) r.checksumFromHere();
                 pos = decode(r, range.end(), problems);
+                if (first && pos == range.end()) {
+                    crc = r.checksumSoFar();
+                    crcKnown = true;
+                }
+                first = false;
                 if (pos < 0) break;
             } catch (RdbFormatException e) {
+                first = false;
                 if (problems.size() < MAX_PROBLEMS) problems.add(Problem.of(e));
                 else omitted++;
                 long failed = r.recordOffset();
@@ -201,7 +241,23 @@ final class ParallelCheck {
                 r.close();
             }
         }
-        return new RangeResult(problems, omitted);
+        if (!crcKnown) crc = crcOf(file, range.start(), range.end());
+        return new RangeResult(problems, omitted, crc);
+    }
+
+    /** The CRC64 of the file's bytes {@code [from, to)}, read at their positions (the file is shared). */
+    private static long crcOf(InputFile file, long from, long to) throws IOException {
+        ByteBuffer buf = CRC_BUFFER.get();
+        long crc = 0;
+        long pos = from;
+        while (pos < to) {
+            buf.clear().limit((int) Math.min(buf.capacity(), to - pos));
+            int n = file.channel().read(buf, pos);
+            if (n < 0) throw new EOFException(file.source() + ": ends at byte offset " + pos + " while checksumming up to " + to);
+            crc = Crc64.update(crc, buf.array(), 0, n);
+            pos += n;
+        }
+        return crc;
     }
 
     /** Reads records until {@code end}; the offset reached, or -1 at the end of the file. */
