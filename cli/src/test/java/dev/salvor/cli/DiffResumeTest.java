@@ -109,12 +109,18 @@ class DiffResumeTest {
                 assertThat(left.toList()).isEmpty();
             }
 
-            // Text output says it was resumed; exit code 0 when nothing differs, with a checkpoint too.
+            // A run cut short by --timeout keeps its checkpoint and says how to go on; the resumed run
+            // says in its text output that it was resumed, and exits 0 when nothing differs.
             Path same = tmp.resolve("same.rdb");
             Files.copy(redis.save(), same);
-            CliRunner.Result clean = CliRunner.run("diff", same.toString(), url, "--checkpoint", ckpt.toString());
+            CliRunner.Result cut = CliRunner.run("diff", same.toString(), url, "--checkpoint", ckpt.toString(), "--checkpoint-every", "1ms",
+                    "--rate-limit", "2000", "--timeout", "2s");
+            assertThat(cut.exitCode()).as(cut.out() + cut.err()).isEqualTo(2);
+            assertThat(cut.err()).contains("the checkpoint in " + ckpt + " is kept: go on with --resume " + ckpt);
+            CliRunner.Result clean = CliRunner.run("diff", same.toString(), url, "--resume", ckpt.toString());
             assertThat(clean.exitCode()).as(clean.err()).isEqualTo(0);
-            assertThat(clean.out()).contains("identical");
+            assertThat(clean.out()).contains("resumed from " + ckpt + " (run 2").contains("one SCAN spread over the runs").contains("identical");
+            assertThat(ckpt).doesNotExist();
         }
     }
 
