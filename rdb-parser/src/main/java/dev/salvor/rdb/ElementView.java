@@ -7,6 +7,11 @@ import java.io.IOException;
  * apply. Strings are views valid until the walk moves on ({@link StringRef#toBytes()} keeps one).
  */
 public interface ElementView {
+    /** The Dragonfly compressed blob the element was read from, or null (see {@link RdbReader#compressedBlob()}). */
+    default CompressedBlob compressedBlob() {
+        return null;
+    }
+
     ElementKind elementKind();
 
     /** String value, list item, set member, zset member or hash field (a chunked string value is gathered). */

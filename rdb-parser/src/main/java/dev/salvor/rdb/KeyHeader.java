@@ -30,6 +30,11 @@ public interface KeyHeader {
     /** Where the key's record begins (its first prefix opcode). */
     long recordOffset();
 
+    /** The Dragonfly compressed blob this was read from, or null (see {@link RdbReader#compressedBlob()}). */
+    default CompressedBlob compressedBlob() {
+        return null;
+    }
+
     /** Where the value begins (after the key's name). */
     long valueOffset();
 

@@ -49,6 +49,8 @@ public class RdbFormatException extends FormatException {
     }
 
     private final Reason reason;
+    private long blobOffset = -1;
+    private long decompressedOffset = -1;
 
     public RdbFormatException(Reason reason, String source, long offset, int db, byte[] key, String detail) {
         super(reason.text(), new Location(source, offset, 0, db, key), detail);
@@ -57,6 +59,21 @@ public class RdbFormatException extends FormatException {
 
     public Reason reason() {
         return reason;
+    }
+
+    void inCompressedBlob(long blobOffset, long decompressedOffset) {
+        this.blobOffset = blobOffset;
+        this.decompressedOffset = decompressedOffset;
+    }
+
+    /** For damage inside a Dragonfly compressed blob's content: the blob's file offset ({@link #offset()} too), else -1. */
+    public long compressedBlobOffset() {
+        return blobOffset;
+    }
+
+    /** For damage inside a Dragonfly compressed blob's content: the offset in what it decompressed to, else -1. */
+    public long decompressedOffset() {
+        return decompressedOffset;
     }
 
     /** Database being read, or -1 when unknown. */

@@ -15,7 +15,15 @@ import java.io.IOException;
  * (database and key), so every error names them; the reader's parts share one instance.
  */
 final class RdbInput {
-    final ByteWindow in;
+    /** What is read now: the file's window, or the content of a compressed blob while inside one. */
+    ByteWindow in;
+    /** The file's window while {@link #in} reads a blob's content. */
+    private ByteWindow outer;
+    /**
+     * The Dragonfly compressed blob being read (from when its frame was read: its content once it
+     * decompressed), or null. Offsets read inside it are offsets in its content.
+     */
+    CompressedBlob blob;
     /** The CRC64 of every byte consumed since it was started (the file's checksum). */
     final RunningCrc crc = new RunningCrc();
     final String source;
@@ -51,7 +59,37 @@ final class RdbInput {
     }
 
     RdbFormatException error(RdbFormatException.Reason reason, long offset, String detail) {
+        if (outer != null) {
+            // Inside a blob's content: the error is at the blob in the file, and at this offset of
+            // what it decompressed to. Its content ending early is damage, not a cut-off file.
+            boolean cut = reason == TRUNCATED;
+            String what = cut ? detail.replace("input ends", "the decompressed content ends") : detail;
+            RdbFormatException e = new RdbFormatException(cut ? BAD_LENGTH : reason, source, blob.start(), db, key,
+                    "in the " + blob.label() + ", at offset " + offset + " of its " + blob.decompressedLength() + " decompressed bytes: " + what);
+            e.inCompressedBlob(blob.start(), offset);
+            return e;
+        }
         return new RdbFormatException(reason, source, offset, db, key, detail);
+    }
+
+    /** Reads {@code b}'s content (followed by the blob-end opcode, as Dragonfly's loader appends it) until {@link #leaveBlob()}. */
+    void enterBlob(CompressedBlob b) {
+        blob = b;
+        outer = in;
+        byte[] c = b.content();
+        in = ByteWindow.slice(c, 0, c.length, 0, c.length);
+    }
+
+    /** Back to the file, right after the blob. */
+    void leaveBlob() {
+        in = outer;
+        outer = null;
+        blob = null;
+    }
+
+    /** Whether {@link #in} reads a blob's content. */
+    boolean inBlobContent() {
+        return outer != null;
     }
 
     RdbFormatException truncated(String what) {

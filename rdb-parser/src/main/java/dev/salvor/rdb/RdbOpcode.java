@@ -31,6 +31,8 @@ public final class RdbOpcode {
     public static final int DF_COMPRESSED_ZSTD_BLOB_START = 201;
     /** Dragonfly: an RDB string holding an LZ4 frame of ordinary records (its default compression). */
     public static final int DF_COMPRESSED_LZ4_BLOB_START = 202;
+    /** Dragonfly: the end of a compressed blob's content (its loader appends it; never in a file). */
+    public static final int DF_COMPRESSED_BLOB_END = 203;
     /** Dragonfly: journal entries inside a full sync. */
     public static final int DF_JOURNAL_BLOB = 210;
     /** Dragonfly: the journal offset at the end of a full sync (8 bytes). */
@@ -66,6 +68,11 @@ public final class RdbOpcode {
     public static final int ENTERPRISE_GFLAGS = 102;
 
     private RdbOpcode() {
+    }
+
+    /** Whether {@code b} opens a record of Dragonfly's own between keys: a compressed blob or a key's flags. */
+    public static boolean startsDragonflyRecord(int b) {
+        return b == DF_COMPRESSED_ZSTD_BLOB_START || b == DF_COMPRESSED_LZ4_BLOB_START || b == DF_MASK;
     }
 
     /** Whether {@code b} can be the first byte of a top-level record: a value type or an opcode a reader handles. */

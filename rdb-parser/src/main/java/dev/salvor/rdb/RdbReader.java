@@ -86,6 +86,8 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
     private boolean gatherPending;
     /** The last module id read came from a MODULE_AUX record (else from a module value). */
     private boolean moduleFromAux;
+    /** The Dragonfly compressed blob the current token was read from, or null. */
+    private CompressedBlob tokenBlob;
 
     private RdbReader(ByteWindow bytes, String source, ReadConstraints constraints, Closeable closeable, boolean dumpPayload) {
         this.bytes = bytes;
@@ -211,7 +213,8 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
 
     /** Header facts, current database and the templates declared so far, for {@link #resume}. */
     public Context context() {
-        return new Context(records.version, records.flavor, in.db, records.templates.snapshot());
+        // Inside a blob: the facts where the blob begins, the record a resumed read starts at.
+        return new Context(records.version, records.flavor, in.blob != null ? in.blob.db() : in.db, records.templates.snapshot());
     }
 
     /**
@@ -301,22 +304,45 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
     /** Advances to the next token. */
     public RdbToken next() throws IOException {
         try {
+            RdbToken t;
             switch (state) {
                 case VALUE:
-                    return element();
+                    t = element();
+                    break;
                 case TOP:
-                    return record();
+                    t = record();
+                    break;
                 case START:
-                    return start();
+                    t = start();
+                    break;
                 case DONE:
                     in.tokenOffset = in.offset();
-                    return token = RdbToken.END;
+                    t = token = RdbToken.END;
+                    break;
                 default:
                     throw failure();
             }
+            settle();
+            return t;
         } catch (IOException | RuntimeException e) {
             fail(e);
             throw e;
+        }
+    }
+
+    /**
+     * After a token: notes the blob it was read from; once a blob's content is read to its end
+     * (only the appended end opcode left), the reader is back in the file, right after the blob,
+     * so {@link #offset()} says where reading goes on.
+     */
+    private void settle() {
+        tokenBlob = in.blob;
+        if (state == State.TOP && in.inBlobContent()) {
+            ByteWindow s = in.in;
+            if (s.available() == 1 && (s.array()[s.position()] & 0xff) == RdbOpcode.DF_COMPRESSED_BLOB_END) {
+                s.advance(1);
+                in.leaveBlob();
+            }
         }
     }
 
@@ -474,6 +500,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
             gatherPending = false;
             decoder().skipFraming();
             endValue();
+            settle();
         } catch (IOException | RuntimeException e) {
             fail(e);
             throw e;
@@ -522,7 +549,8 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
 
     /** Where the current token starts; for KEY, the first byte of its expiry/LRU/LFU prefixes. */
     public long tokenOffset() {
-        return in.tokenOffset;
+        CompressedBlob b = compressedBlob();
+        return b != null ? b.start() : in.tokenOffset;
     }
 
     /**
@@ -530,7 +558,35 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
      * as the record is entered, so it is valid in the error path too.
      */
     public long recordOffset() {
-        return in.recordOffset;
+        CompressedBlob b = compressedBlob();
+        return b != null ? b.start() : in.recordOffset;
+    }
+
+    /**
+     * The Dragonfly compressed blob the current token was read from (after a failure: the blob
+     * being read), or null. Inside a blob no record has file bytes of its own: every record-level
+     * offset ({@link #tokenOffset()}, {@link #recordOffset()}, {@link #valueOffset()},
+     * {@link #offset()}) is the blob's start, {@link #keyEndOffset()} and
+     * {@link #keyRecordEndOffset()} its end, and {@link #blobOffset()} says where in its content
+     * the reader is; offsets within a value ({@link #moduleValueStart()}, stream node bounds) are
+     * offsets in its content.
+     */
+    public CompressedBlob compressedBlob() {
+        return state == State.FAILED ? in.blob : tokenBlob;
+    }
+
+    /** Inside a compressed blob's content: the offset of the next unread byte of that content, else -1. */
+    public long blobOffset() {
+        return in.inBlobContent() ? in.offset() : -1;
+    }
+
+    /**
+     * At KEY_END of a key read from a compressed blob: a copy of its value's bytes (what follows
+     * the type byte and name), taken from the blob's content; null for a key read from the file.
+     */
+    public byte[] blobValueBytes() {
+        CompressedBlob b = compressedBlob();
+        return b == null || b.content() == null || token != RdbToken.KEY_END ? null : b.bytes(valueOffset, keyEndOffset);
     }
 
     /** Whether the last string read was stored as plain bytes (not an integer, not LZF). */
@@ -546,6 +602,9 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
      * {@link RdbEncoding.Family}.
      */
     public boolean endsUnchecked() {
+        // A blob's frame was decompressed whole and ends where its length says: what follows it
+        // cannot have been misread through a key inside it.
+        if (compressedBlob() != null) return false;
         return family == RdbEncoding.Family.STRING ? strings.lastRaw || strings.lastLzf : family.endsUnchecked();
     }
 
@@ -561,7 +620,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
 
     /** Absolute offset of the next unread byte. */
     public long offset() {
-        return in.offset();
+        return in.blob != null ? in.blob.start() : in.offset();
     }
 
     /** Input size when known, else -1. */
@@ -740,17 +799,20 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
 
     /** Offset of the current key's value (after the key name). */
     public long valueOffset() {
-        return valueOffset;
+        CompressedBlob b = compressedBlob();
+        return b != null ? b.start() : valueOffset;
     }
 
     /** After KEY_END: offset just past the value. */
     public long keyEndOffset() {
-        return keyEndOffset;
+        CompressedBlob b = compressedBlob();
+        return b != null ? b.end() : keyEndOffset;
     }
 
     /** After KEY_END: where the key's record ends, past KeyDB member expiries after its value. */
     public long keyRecordEndOffset() {
-        return keyRecordEndOffset;
+        CompressedBlob b = compressedBlob();
+        return b != null ? b.end() : keyRecordEndOffset;
     }
 
     /**

@@ -20,6 +20,11 @@ public enum RdbToken {
     SLOT_IMPORT,
     /** A Redis 8.10 hash template: {@link RdbReader#hashTemplateId()}, {@link RdbReader#hashTemplateFields()}. */
     HASH_TEMPLATE,
+    /**
+     * A Dragonfly compressed blob ({@link RdbReader#compressedBlob()}): the records that follow,
+     * up to the blob's end, are read from its decompressed content.
+     */
+    COMPRESSED_BLOB,
     /** Start of a key: {@link RdbReader#key()}, {@link RdbReader#type()}, {@link RdbReader#expireAtMs()}... */
     KEY,
     /** One element of the current key's value; see {@link RdbReader#elementKind()}. */

@@ -18,6 +18,11 @@ public interface RecordView {
      */
     long recordOffset();
 
+    /** The Dragonfly compressed blob this was read from, or null (see {@link RdbReader#compressedBlob()}). */
+    default CompressedBlob compressedBlob() {
+        return null;
+    }
+
     /** Absolute offset of the next unread byte. */
     long offset();
 

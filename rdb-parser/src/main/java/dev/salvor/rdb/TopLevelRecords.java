@@ -6,6 +6,7 @@ import static dev.salvor.rdb.RdbFormatException.Reason.BAD_ENCODING;
 import static dev.salvor.rdb.RdbFormatException.Reason.BAD_HEADER;
 import static dev.salvor.rdb.RdbFormatException.Reason.BAD_LENGTH;
 import static dev.salvor.rdb.RdbFormatException.Reason.DUPLICATE_KEY;
+import static dev.salvor.rdb.RdbFormatException.Reason.LIMIT_EXCEEDED;
 import static dev.salvor.rdb.RdbFormatException.Reason.UNKNOWN_TYPE;
 import static dev.salvor.rdb.RdbFormatException.Reason.UNSUPPORTED;
 
@@ -224,13 +225,30 @@ final class TopLevelRecords {
                     in.recordOffset = prefixStart = entryStart;
                     continue;
                 case RdbOpcode.DF_COMPRESSED_ZSTD_BLOB_START:
-                case RdbOpcode.DF_COMPRESSED_LZ4_BLOB_START: {
+                case RdbOpcode.DF_COMPRESSED_LZ4_BLOB_START:
+                    // Dragonfly: ordinary records, compressed together (rdb_load.cc HandleCompressedBlob).
                     if (flavor != RdbFlavor.DRAGONFLY) break;
-                    long n = in.length("Dragonfly compressed blob length");
-                    throw in.error(UNKNOWN_TYPE, opOffset, "Dragonfly compressed blob (" + (op == RdbOpcode.DF_COMPRESSED_LZ4_BLOB_START ? "LZ4" : "ZSTD")
-                            + " frame of " + n + " bytes): Salvor does not read records inside Dragonfly's compressed blobs; a snapshot saved with"
-                            + " --compression_mode=0 has none");
-                }
+                    if (prefixesPending || opOffset != entryStart) throw in.error(BAD_ENCODING, opOffset, "compressed blob between a key's prefixes and its type");
+                    if (in.inBlobContent()) {
+                        throw in.error(BAD_ENCODING, opOffset, "a compressed blob inside a compressed blob (Dragonfly compresses the records it serialised, never a blob)");
+                    }
+                    in.tokenOffset = opOffset;
+                    openBlob(op, opOffset);
+                    return RdbToken.COMPRESSED_BLOB;
+                case RdbOpcode.DF_COMPRESSED_BLOB_END:
+                    // The opcode Dragonfly's loader appends to a blob's content (detail/decompress.cc):
+                    // back to the file. Anywhere else it means nothing.
+                    if (flavor != RdbFlavor.DRAGONFLY) break;
+                    if (!in.inBlobContent()) throw in.error(UNKNOWN_TYPE, opOffset, "compressed-blob end (opcode 203) outside a compressed blob");
+                    if (prefixesPending || opOffset != entryStart) throw in.error(BAD_ENCODING, opOffset, "the blob's content ends between a key's prefixes and its type");
+                    if (in.in.available() != 0) {
+                        throw in.error(BAD_ENCODING, opOffset, "opcode 203 (compressed-blob end) " + in.in.available()
+                                + " bytes before the end of the decompressed content, where Dragonfly's loader requires it last");
+                    }
+                    in.leaveBlob();
+                    entryStart = in.offset();
+                    in.recordOffset = prefixStart = entryStart;
+                    continue;
                 case RdbOpcode.DF_JOURNAL_BLOB:
                 case RdbOpcode.DF_VECTOR_INDEX:
                 case RdbOpcode.DF_SHARD_DOC_INDEX:
@@ -271,6 +289,7 @@ final class TopLevelRecords {
             in.tokenOffset = opOffset;
             switch (op) {
                 case RdbOpcode.EOF:
+                    if (in.inBlobContent()) throw in.error(BAD_ENCODING, opOffset, "EOF opcode inside a compressed blob's content");
                     return readEof(opOffset);
                 case RdbOpcode.SELECTDB: {
                     long d = in.length("database number");
@@ -355,6 +374,40 @@ final class TopLevelRecords {
             if (key.length == 0) emptyKey(entryStart);
             return RdbToken.KEY;
         }
+    }
+
+    /**
+     * A Dragonfly compressed blob: the frame as an RDB string (rdb_save.cc CompressBlob: opcode,
+     * packed length, frame; rdb_load.cc HandleCompressedBlob reads it with FetchGenericString),
+     * decompressed whole as Dragonfly's loader does (detail/decompress.cc), then read as a source
+     * nested in the file until its end. The blob is known (its file extent) before it is
+     * decompressed, so a frame that does not decompress is damage of that blob alone.
+     */
+    private void openBlob(int op, long opOffset) throws IOException {
+        FrameDecompressor.Codec codec = op == RdbOpcode.DF_COMPRESSED_ZSTD_BLOB_START ? FrameDecompressor.Codec.ZSTD : FrameDecompressor.Codec.LZ4;
+        String what = "Dragonfly " + codec + " compressed blob";
+        strings.read(strings.scratch, what, in.constraints.maxStringSize());
+        StringRef frame = strings.scratch;
+        long end = in.offset();
+        CompressedBlob framed = new CompressedBlob(codec, opOffset, end, in.db, null);
+        in.blob = framed;
+        FrameDecompressor d = FrameDecompressors.installed();
+        if (d == null) {
+            throw in.error(UNSUPPORTED, opOffset, what + " (frame of " + frame.length() + " bytes): no " + codec
+                    + " decompressor on the class path (salvor-recovery provides one)");
+        }
+        byte[] content;
+        try {
+            content = d.decompress(codec, frame.array(), frame.offset(), frame.length(), in.constraints.maxStringSize());
+        } catch (FrameDecompressor.FrameException e) {
+            // A raw string's frame bytes are the file's: the place in the frame is a file offset.
+            long at = e.frameOffset() >= 0 && strings.lastRaw ? end - frame.length() + e.frameOffset() : opOffset;
+            throw in.error(e.limit() ? LIMIT_EXCEEDED : BAD_ENCODING, at, what + " at offset " + opOffset + " (frame of " + frame.length()
+                    + " bytes) does not decompress: " + e.getMessage());
+        }
+        byte[] c = java.util.Arrays.copyOf(content, content.length + 1);
+        c[content.length] = (byte) RdbOpcode.DF_COMPRESSED_BLOB_END;
+        in.enterBlob(new CompressedBlob(codec, opOffset, end, in.db, c));
     }
 
     /**

@@ -94,7 +94,9 @@ class DragonflyTest {
     }
 
     @Test
-    void aCompressedBlobIsALocatedRefusal() {
+    void withoutADecompressorACompressedBlobIsALocatedRefusal() {
+        // The parser carries no compression library; salvor-recovery provides the decompressor
+        // (tests there read blobs). The blob is framed before it is refused, so salvage reads on after it.
         RdbBuilder b = dragonfly().selectDb(0, 1, 0);
         int at = b.offset();
         byte[] file = b.u8(202).str("not read").finish();
@@ -104,9 +106,24 @@ class DragonflyTest {
                 }
             }
         }, RdbFormatException.class);
+        assertThat(e.reason()).isEqualTo(RdbFormatException.Reason.UNSUPPORTED);
+        assertThat(e.offset()).isEqualTo(at);
+        assertThat(e.getMessage()).contains("Dragonfly LZ4 compressed blob (frame of 8 bytes): no LZ4 decompressor on the class path");
+    }
+
+    @Test
+    void theBlobEndOpcodeOutsideABlobIsAnUnknownRecord() {
+        RdbBuilder b = dragonfly().selectDb(0, 1, 0);
+        int at = b.offset();
+        byte[] file = b.u8(203).stringKey("k", "v").finish();
+        RdbFormatException e = catchThrowableOfType(() -> {
+            try (RdbReader r = RdbReader.of(new ByteArrayInputStream(file), "synthetic", file.length)) {
+                while (r.next() != RdbToken.END) {
+                }
+            }
+        }, RdbFormatException.class);
         assertThat(e.reason()).isEqualTo(RdbFormatException.Reason.UNKNOWN_TYPE);
         assertThat(e.offset()).isEqualTo(at);
-        assertThat(e.getMessage()).contains("Dragonfly compressed blob (LZ4 frame of 8 bytes)");
     }
 
     @Test

@@ -227,6 +227,12 @@ final class ParallelCheck {
                 else omitted++;
                 long failed = r.recordOffset();
                 RdbReader.Context failedCtx = r.context();
+                if (r.compressedBlob() != null) {
+                    // Damage in a Dragonfly compressed blob: the blob is one unit, read on after it.
+                    pos = r.compressedBlob().end();
+                    ctx = failedCtx;
+                    continue;
+                }
                 try (RdbReader s = RdbReader.resume(file, failed, failedCtx)) {
                     RdbToken t = s.next();
                     if (s.inValue()) s.skipValue(RdbReader.Skip.FRAMING);

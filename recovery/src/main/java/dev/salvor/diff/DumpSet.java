@@ -65,10 +65,14 @@ public final class DumpSet {
                 r.skipValue(RdbReader.Skip.FRAMING);
                 if (!selected) continue;
                 long to = r.keyEndOffset();
-                if (to - from > Integer.MAX_VALUE - 16) throw new IOException(rdb + ": value of " + (to - from) + " bytes is too large for one payload");
-                byte[] payload = new byte[(int) (to - from) + 1 + dev.salvor.rdb.DumpFooter.SIZE];
+                // A key read from a Dragonfly compressed blob has its value's bytes in the blob's content.
+                byte[] inBlob = r.blobValueBytes();
+                long length = inBlob != null ? inBlob.length : to - from;
+                if (length > Integer.MAX_VALUE - 16) throw new IOException(rdb + ": value of " + length + " bytes is too large for one payload");
+                byte[] payload = new byte[(int) length + 1 + dev.salvor.rdb.DumpFooter.SIZE];
                 payload[0] = (byte) type;
-                FileRanges.readFully(in.channel(), from, payload, 1, (int) (to - from));
+                if (inBlob != null) System.arraycopy(inBlob, 0, payload, 1, inBlob.length);
+                else FileRanges.readFully(in.channel(), from, payload, 1, (int) length);
                 payload = dev.salvor.rdb.DumpFooter.seal(payload, payload.length - dev.salvor.rdb.DumpFooter.SIZE, version);
                 g.writeStartObject();
                 g.writeNumberField("db", db);

@@ -53,7 +53,17 @@ public final class RdbFileSource implements KeySource {
         RdbReader.Context ctx = context.withDb(record.db());
         if (input == null) throw new IllegalStateException(name + ": fetch before scan");
         try (RdbReader r = RdbReader.resume(input, record.locator(), ctx)) {
-            if (r.next() != RdbToken.KEY) throw new IOException(name + ": no key at byte offset " + record.locator());
+            RdbToken t = r.next();
+            if (t == RdbToken.COMPRESSED_BLOB) {
+                // A key in a Dragonfly compressed blob is located at the blob: found in its records.
+                while ((t = r.next()) != RdbToken.END && r.compressedBlob() != null) {
+                    if (t != RdbToken.KEY) continue;
+                    if (r.db() == record.db() && java.util.Arrays.equals(r.key(), record.key())) return CollectedValue.of(r);
+                    r.skipValue(RdbReader.Skip.FRAMING);
+                }
+                throw new IOException(name + ": the key is not in the compressed blob at byte offset " + record.locator());
+            }
+            if (t != RdbToken.KEY) throw new IOException(name + ": no key at byte offset " + record.locator());
             return CollectedValue.of(r);
         }
     }

@@ -384,6 +384,8 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
             case MODULE -> {
                 g.writeStringField("module", e.moduleName());
                 g.writeNumberField("encoding_version", e.moduleVersion());
+                // In a Dragonfly compressed blob the value's offset is in the blob's content.
+                if (e.compressedBlob() != null) g.writeNumberField("blob_offset", e.compressedBlob().start());
                 g.writeNumberField("value_offset", e.moduleValueStart());
                 g.writeNumberField("value_length", e.moduleValueEnd() - e.moduleValueStart());
                 ModuleValues.write(g, e.moduleValue(), keyVersion);

@@ -93,6 +93,11 @@ final class CandidateChain {
 
     /** Judges the record {@code r} just read (at its token {@code t}); a KEY's value is read here. */
     Verdict record(RdbToken t, RdbReader r) throws IOException {
+        // The records of a Dragonfly compressed blob whose frame decompressed are what it wrote
+        // (each of its flushes selects its database again); its keys still count.
+        if (r.compressedBlob() != null && t != RdbToken.KEY && t != RdbToken.ELEMENT && t != RdbToken.KEY_END && t != RdbToken.COMPRESSED_BLOB) {
+            return confirmed() ? Verdict.ACCEPT : Verdict.GO_ON;
+        }
         if (expectResize && t != RdbToken.RESIZE_DB) return Verdict.REJECT;
         Verdict v = switch (t) {
             case KEY -> key(r);

@@ -52,7 +52,8 @@ final class DamageAttribution {
 
     /** The value was cut after some intact elements: its intact part may be kept (a partial key). */
     static boolean cutAfterElements(RdbFormatException e, RdbReader failed) {
-        return !keyLevel(e) && failed.inValue() && failed.elementCount() > 0;
+        // Inside a Dragonfly compressed blob nothing can be read again from the key's start.
+        return !keyLevel(e) && failed.inValue() && failed.elementCount() > 0 && failed.compressedBlob() == null;
     }
 
     /**

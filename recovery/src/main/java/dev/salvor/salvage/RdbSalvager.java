@@ -57,6 +57,8 @@ public final class RdbSalvager {
     private long lost;
     private long partial;
     private final List<byte[]> partialKeys = new ArrayList<>();
+    /** Keys read so far from the Dragonfly compressed blob being read: damage in the blob takes them all. */
+    private final List<DamageAttribution.RecentKey> blobKeys = new ArrayList<>();
     /** Per database: what RESIZEDB announced and what was recovered, partial or named lost. */
     private final java.util.TreeMap<Integer, DbTally> tallies = new java.util.TreeMap<>();
     private final List<String> auxRecovered = new ArrayList<>();
@@ -283,8 +285,10 @@ public final class RdbSalvager {
                     tally.recovered++;
                     if (expiring) tally.recoveredExpiring++;
                     if (dbAssumed) assumedKeys++;
-                    recent.addLast(new DamageAttribution.RecentKey(id, reader.key(), reader.recordOffset(), reader.keyRecordEndOffset(), reader.db(), expiring,
-                            reader.endsUnchecked(), WrittenByServer.key(reader, reader.version())));
+                    DamageAttribution.RecentKey rk = new DamageAttribution.RecentKey(id, reader.key(), reader.recordOffset(), reader.keyRecordEndOffset(),
+                            reader.db(), expiring, reader.endsUnchecked(), WrittenByServer.key(reader, reader.version()));
+                    recent.addLast(rk);
+                    if (reader.compressedBlob() != null) blobKeys.add(rk);
                     if (recent.size() > RECENT_KEYS) recent.removeFirst();
                 } else if (t == RdbToken.RESIZE_DB) {
                     DbTally tally = tally(reader.db());
@@ -292,6 +296,8 @@ public final class RdbSalvager {
                         tally.announcedKeys = reader.resizeDbSize();
                         tally.announcedExpires = reader.resizeExpiresSize();
                     }
+                } else if (t == RdbToken.COMPRESSED_BLOB) {
+                    blobKeys.clear();
                 } else if (t == RdbToken.AUX) {
                     auxRecovered.add(reader.auxKey().toString());
                 } else if (t == RdbToken.FUNCTION) {
@@ -314,8 +320,22 @@ public final class RdbSalvager {
                 boolean partialKey = DamageAttribution.cutAfterElements(e, failed);
                 RdbReader.Context here = failed.context();
                 failed.close(); // its counters stay valid after a failure
+                // Damage in a Dragonfly compressed blob is damage of the whole blob: the keys read
+                // from it go with it (named), and reading resumes after it.
+                dev.salvor.rdb.CompressedBlob blob = failed.compressedBlob();
+                if (blob != null) {
+                    for (DamageAttribution.RecentKey k : blobKeys) {
+                        if (k.start() != blob.start()) continue;
+                        recent.remove(k);
+                        unrecover(k);
+                        if (dbAssumed) assumedKeys--;
+                        if (k.plausible()) lose(k.db(), k.key());
+                    }
+                }
+                blobKeys.clear();
                 byte[] before = recent.isEmpty() ? null : recent.peekLast().key();
-                boolean suspectBefore = DamageAttribution.previousKeySuspect(e, failed, start, recent);
+                // A blob whose frame decompressed began where it was read: the key before it is sound.
+                boolean suspectBefore = !(blob != null && blob.decompressed()) && DamageAttribution.previousKeySuspect(e, failed, start, recent);
                 // A cut-off length right after a suspect key: a truncation only when nothing
                 // intact follows, in which case the key before it stays.
                 Resynchronizer.Found afterFailed = suspectBefore && e.reason() == RdbFormatException.Reason.TRUNCATED
@@ -338,7 +358,13 @@ public final class RdbSalvager {
                     if (absorbed.unverifiedStart() >= 0) unverifiedStarts.add(absorbed.unverifiedStart());
                 }
                 // The search after the failed record, if one was made and still applies.
-                Resynchronizer.Found found = afterFailed != null && start == failed.recordOffset() ? afterFailed : resync.find(start + 1, here);
+                Resynchronizer.Found found = afterFailed != null && start == failed.recordOffset() ? afterFailed
+                        // An LZ4 frame keeps literal runs as they were: no record is looked for inside one.
+                        // A blob ends where its length says, as a string does whatever its bytes hold:
+                        // reading goes on there (an LZ4 frame keeps literal runs as they were, so no
+                        // record is looked for inside one); should that length be wrong, the record
+                        // read there fails in turn and is searched past.
+                        : blob != null && start == blob.start() ? new Resynchronizer.Found(blob.end(), here.db()) : resync.find(start + 1, here);
                 boolean cutAtTail = DamageAttribution.truncation(found);
                 if (start > segStart || partialKey) {
                     segments.add(new Segment(segStart, start, segDb, partialKey ? e : null, cutAtTail, segContext));
@@ -408,7 +434,7 @@ public final class RdbSalvager {
                             break;
                         }
                         if (r.recordOffset() >= seg.end()) break;
-                        boolean noExpiry = seg.start() > 0 && r.recordOffset() == seg.start() && r.expireAtMs() < 0;
+                        boolean noExpiry = seg.start() > 0 && r.recordOffset() == seg.start() && r.expireAtMs() < 0 && r.compressedBlob() == null;
                         boolean unverified = unverifiedStarts.contains(r.recordOffset());
                         if (noExpiry) tally(r.db()).expiryUnknown++;
                         if (noExpiry && expiryUnknown.size() < MAX_NAMES) expiryUnknown.add(r.key());

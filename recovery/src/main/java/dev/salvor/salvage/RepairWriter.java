@@ -49,6 +49,15 @@ public final class RepairWriter implements SalvageVisitor {
 
     @Override
     public void record(RdbToken token, RecordView r) throws IOException {
+        if (token == RdbToken.COMPRESSED_BLOB) {
+            // A Dragonfly compressed blob is copied whole, as it was: its records are in it. Its
+            // own records select databases, so the next key selects its database again.
+            selectDb(r.compressedBlob().db());
+            copy(r.compressedBlob().start(), r.compressedBlob().end());
+            outDb = -1;
+            return;
+        }
+        if (r.compressedBlob() != null) return;
         switch (token) {
             // Aux fields, functions and module data are copied as they were; so are hash
             // templates, which the template hashes after them refer to. An aux field among a key's
@@ -65,6 +74,11 @@ public final class RepairWriter implements SalvageVisitor {
     /** A recovered key, copied byte for byte once its end is known. */
     @Override
     public void endKey(KeyHeader key) throws IOException {
+        if (key.compressedBlob() != null) {
+            // Copied with its blob.
+            keysWritten++;
+            return;
+        }
         selectDb(key.db());
         // With KeyDB's member expiries after the value: they apply to the key loaded last.
         copy(key.recordOffset(), key.keyRecordEndOffset());

@@ -61,6 +61,7 @@ final class Resynchronizer {
         // files) a two-byte SELECTDB is too easily found in garbage to be trusted.
         int db = ctx.db();
         RdbReader.Context here = ctx;
+        boolean dragonfly = ctx.flavor() == dev.salvor.rdb.RdbFlavor.DRAGONFLY;
         while (windowStart < fileSize) {
             int len = (int) Math.min(window, fileSize - windowStart);
             byte[] buf = read(windowStart, len);
@@ -89,7 +90,7 @@ final class Resynchronizer {
                         continue;
                     }
                 }
-                if (!RdbOpcode.startsRecord(buf[i] & 0xff)) continue;
+                if (!RdbOpcode.startsRecord(buf[i] & 0xff) && !(dragonfly && RdbOpcode.startsDragonflyRecord(buf[i] & 0xff))) continue;
                 Probe p = probe(buf, i, len, windowStart, here);
                 if (p == Probe.ACCEPT) {
                     List<byte[]> doubtful = refusedLeads.getOrDefault(windowStart + i, List.of());
