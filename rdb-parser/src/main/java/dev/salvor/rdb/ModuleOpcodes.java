@@ -89,6 +89,18 @@ final class ModuleOpcodes {
         }
     }
 
+    /** The id of module {@code name} (9 characters of the module charset) at encoding version {@code encver} (redis module.c moduleTypeEncodeId). */
+    static long idOf(String name, int encver) {
+        long id = 0;
+        for (int j = 0; j < 9; j++) id = id << 6 | indexOf(name.charAt(j));
+        return id << 10 | (encver & 1023);
+    }
+
+    private static int indexOf(char c) {
+        for (int i = 0; i < NAME_CHARSET.length; i++) if (NAME_CHARSET[i] == c) return i;
+        throw new IllegalArgumentException("not a module name character: " + c);
+    }
+
     /** The module's 9-character name, from the top 54 bits of its id. */
     static String nameOf(long id) {
         char[] name = new char[9];

@@ -8,13 +8,30 @@ import java.util.List;
  * for (RedisJSON), to compare two values item by item, and to rebuild the value as a DUMP payload
  * that RESTORE takes in a server where the module is loaded.
  *
- * @param moduleId the 64-bit module id (name in the top 54 bits, encoding version in the low 10)
- * @param items    the items in file order; null when the value was larger than
- *                 {@link #MAX_CAPTURED} bytes and only framed
+ * <p>Dragonfly's own probabilistic types (33 to 37) are values of no module: they are given in the
+ * same model, their fields as typed items in the order Dragonfly's loader reads them, each named
+ * ({@link #names()}), under {@link #dragonflyType()} and module id 0; no DUMP payload of a module
+ * holds them.
+ *
+ * @param moduleId      the 64-bit module id (name in the top 54 bits, encoding version in the low 10)
+ * @param items         the items in file order; null when the value was larger than
+ *                      {@link #MAX_CAPTURED} bytes and only framed
+ * @param dragonflyType for a Dragonfly type that no module writes ("bloom", "count-min", ...), else null
+ * @param names         the name of each item of such a type, else null
  */
-public record ModuleValue(long moduleId, List<Item> items) {
+public record ModuleValue(long moduleId, List<Item> items, String dragonflyType, List<String> names) {
     /** Items are kept for values up to this size; a larger value is framed and located only. */
     public static final int MAX_CAPTURED = 64 << 20;
+
+    /** A module's value. */
+    public ModuleValue(long moduleId, List<Item> items) {
+        this(moduleId, items, null, null);
+    }
+
+    /** Whether this is a value of a module (not one of Dragonfly's own types), so a DUMP payload can hold it. */
+    public boolean ofModule() {
+        return dragonflyType == null;
+    }
 
     /**
      * One saved item. {@code bits} holds an integer (SINT and UINT items are the same 64 bits: a
@@ -54,6 +71,7 @@ public record ModuleValue(long moduleId, List<Item> items) {
      * without compression), the EOF opcode, then the footer for RDB version {@code rdbVersion}.
      */
     public byte[] dumpPayload(int rdbVersion) {
+        if (dragonflyType != null) throw new IllegalStateException("Dragonfly's " + dragonflyType + " is the value of no module");
         if (items == null) throw new IllegalStateException("module value larger than " + MAX_CAPTURED + " bytes was not kept");
         long size = 1 + 9 + 1 + DumpFooter.SIZE;
         for (Item i : items) size += 1 + (i.string != null ? 9 + i.string.length : 9);

@@ -35,7 +35,8 @@ public enum RdbEncoding {
     ZSET_LISTPACK(17, RedisType.ZSET, "listpack", Family.PACKED, false, 10, Versions.LATEST, true),
     LIST_QUICKLIST_2(18, RedisType.LIST, "quicklist2", Family.QUICKLIST, false, 10, Versions.LATEST, true),
     STREAM_LISTPACKS_2(19, RedisType.STREAM, "stream-v2", Family.STREAM, false, 10, Versions.LATEST, true),
-    SET_LISTPACK(20, RedisType.SET, "listpack", Family.PACKED, false, 11, Versions.LATEST, true),
+    /** Not in Dragonfly's files, where 20 is its JSON type of before RDB 10 ({@link #DF_JSON_OLD}). */
+    SET_LISTPACK(20, RedisType.SET, "listpack", Family.PACKED, false, 11, Versions.LATEST, true, RdbFlavor.REDIS, RdbFlavor.VALKEY, RdbFlavor.KEYDB),
     STREAM_LISTPACKS_3(21, RedisType.STREAM, "stream-v3", Family.STREAM, false, 11, Versions.LATEST, true),
     /** Redis 7.4 release candidates; Valkey uses 22 for {@link #HASH_2}. */
     HASH_METADATA_PRE_GA(22, RedisType.HASH, "hashtable-ttl-pre-ga", Family.PLAIN, false, 12, Versions.LATEST, false, RdbFlavor.REDIS),
@@ -66,6 +67,29 @@ public enum RdbEncoding {
     DF_HASH_WITH_EXPIRY(31, RedisType.HASH, "dragonfly-hash-ttl", Family.PLAIN, false, Versions.NEVER, Versions.NEVER, false, RdbFlavor.DRAGONFLY),
     /** Dragonfly: a set whose members may carry an expiry, member then expiry as in {@link #DF_HASH_WITH_EXPIRY} (SaveSetObject, CreateSet). */
     DF_SET_WITH_EXPIRY(32, RedisType.SET, "dragonfly-set-ttl", Family.PLAIN, false, Versions.NEVER, Versions.NEVER, false, RdbFlavor.DRAGONFLY),
+    /**
+     * Dragonfly: a JSON document, one RDB string of JSON text (dragonfly rdb_extensions.h
+     * RDB_TYPE_JSON; rdb_load.cc ReadObj reads it with ReadGeneric, then parses the text). Read as
+     * a RedisJSON value of encoding version 3 (one string of JSON text), which it is in all but
+     * its type byte.
+     */
+    DF_JSON(30, RedisType.MODULE, "dragonfly-json", Family.MODULE, false, Versions.NEVER, Versions.NEVER, false, RdbFlavor.DRAGONFLY),
+    /**
+     * Dragonfly's JSON under its number of before RDB 10: its files say RDB 9, and its loader
+     * reads 20 as JSON below version 10 (rdb_load.cc ReadObj, RDB_TYPE_SET_LISTPACK case).
+     */
+    DF_JSON_OLD(20, RedisType.MODULE, "dragonfly-json", Family.MODULE, false, Versions.NEVER, Versions.NEVER, false, RdbFlavor.DRAGONFLY),
+    /**
+     * Dragonfly's probabilistic types (rdb_extensions.h 33 to 37), read as its loader reads them
+     * (rdb_load.cc ReadSBFImpl, ReadTOPK, ReadCMS, ReadCuckoo) and given as values of no module
+     * ({@link ModuleValue#dragonflyType()}): a scalable Bloom filter (33), the same with its
+     * filters in chunks (34), a count-min sketch (35), a top-k (36) and a cuckoo filter (37).
+     */
+    DF_SBF(33, RedisType.MODULE, "dragonfly-bloom", Family.MODULE, false, Versions.NEVER, Versions.NEVER, false, RdbFlavor.DRAGONFLY),
+    DF_SBF2(34, RedisType.MODULE, "dragonfly-bloom-chunked", Family.MODULE, false, Versions.NEVER, Versions.NEVER, false, RdbFlavor.DRAGONFLY),
+    DF_CMS(35, RedisType.MODULE, "dragonfly-count-min", Family.MODULE, false, Versions.NEVER, Versions.NEVER, false, RdbFlavor.DRAGONFLY),
+    DF_TOPK(36, RedisType.MODULE, "dragonfly-topk", Family.MODULE, false, Versions.NEVER, Versions.NEVER, false, RdbFlavor.DRAGONFLY),
+    DF_CUCKOO(37, RedisType.MODULE, "dragonfly-cuckoo", Family.MODULE, false, Versions.NEVER, Versions.NEVER, false, RdbFlavor.DRAGONFLY),
     /** KeyDB (RDB 9): a cron job, script, start, interval, keys and arguments (KeyDB src/rdb.h RDB_TYPE_CRON). */
     KEYDB_CRON(64, RedisType.CRON, "cron", Family.CRON, false, 9, 9, false, RdbFlavor.KEYDB);
 
@@ -210,7 +234,8 @@ public enum RdbEncoding {
         if (flavor != RdbFlavor.DRAGONFLY) return writtenBy(version);
         return switch (this) {
             case STRING, LIST_QUICKLIST_2, SET_PLAIN, SET_INTSET, ZSET_2, ZSET_LISTPACK, HASH_PLAIN, HASH_LISTPACK,
-                    STREAM_LISTPACKS_2, STREAM_LISTPACKS_3, MODULE_2, DF_HASH_WITH_EXPIRY, DF_SET_WITH_EXPIRY -> true;
+                    STREAM_LISTPACKS_2, STREAM_LISTPACKS_3, MODULE_2, DF_HASH_WITH_EXPIRY, DF_SET_WITH_EXPIRY,
+                    DF_JSON, DF_JSON_OLD, DF_SBF, DF_SBF2, DF_CMS, DF_TOPK, DF_CUCKOO -> true;
             default -> false;
         };
     }

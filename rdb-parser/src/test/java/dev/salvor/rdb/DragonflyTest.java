@@ -126,6 +126,109 @@ class DragonflyTest {
         assertThat(e.offset()).isEqualTo(at);
     }
 
+    /**
+     * Dragonfly's JSON: one RDB string of JSON text (rdb_load.cc ReadObj, ReadGeneric for
+     * RDB_TYPE_JSON 30, and for 20 below RDB 10), read as the RedisJSON value of encoding version 3
+     * it is in all but its type byte (RedisJSON saves version 3 as one string of JSON text).
+     */
+    @Test
+    void jsonIsARedisJsonValueOfEncodingVersion3() throws IOException {
+        byte[] file = dragonfly().selectDb(0, 2, 0).key(30, "doc").str("{\"a\":[1,2]}").key(20, "old").str("[true]").finish();
+        List<String> seen = new ArrayList<>();
+        try (RdbReader r = RdbReader.of(new ByteArrayInputStream(file), "synthetic", file.length)) {
+            RdbToken t;
+            while ((t = r.next()) != RdbToken.END) {
+                if (t != RdbToken.ELEMENT) continue;
+                ModuleValue m = r.moduleValue();
+                seen.add(new String(r.key()) + " " + r.encoding().label() + " " + m.moduleName() + "/" + m.encodingVersion() + " " + m.ofModule() + " "
+                        + m.items().get(0).kind() + " " + new String(m.items().get(0).string(), StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(seen).containsExactly("doc dragonfly-json ReJSON-RL/3 true STRING {\"a\":[1,2]}", "old dragonfly-json ReJSON-RL/3 true STRING [true]");
+        // In a Redis file 20 stays a set listpack, 30 Redis 8.10's template hash.
+        assertThat(RdbEncoding.of(20, RdbFlavor.REDIS)).isEqualTo(RdbEncoding.SET_LISTPACK);
+        assertThat(RdbEncoding.of(30, RdbFlavor.REDIS)).isEqualTo(RdbEncoding.HASH_TMPL_LP_REF);
+    }
+
+    /** The five probabilistic types, each built field by field in the order rdb_load.cc reads it. */
+    static RdbBuilder sketches(RdbBuilder b) {
+        byte[] filter = new byte[16]; // 128 bits: a power of two (ReadSBFImpl append_filter)
+        filter[3] = 0x11;
+        // 33 SBF: options 0, growth factor, error rate (binary doubles), prev/current size, capacity,
+        // filter count, then per filter its hash count and the filter as a string.
+        b.key(33, "bf").len(0).binaryDouble(2.0).binaryDouble(0.01).len(0).len(3).len(100).len(1).len(7).str(filter);
+        // 34 SBF2: the same, each filter as its total size then chunks of a length and bytes.
+        b.key(34, "bf2").len(0).binaryDouble(2.0).binaryDouble(0.01).len(0).len(3).len(100).len(1).len(7)
+                .len(16).len(10).raw(java.util.Arrays.copyOfRange(filter, 0, 10)).len(6).raw(java.util.Arrays.copyOfRange(filter, 10, 16));
+        // 35 CMS: width, depth, total count, width x depth 8-byte little-endian counters.
+        b.key(35, "cms").len(2).len(2).len(9).le64(1).le64(2).le64(3).le64(3);
+        // 36 TOPK: options 0, k, width, depth, decay (binary double), heap size, heap items
+        // (string, count), counters (string of width x depth x 4 bytes).
+        b.key(36, "topk").len(0).len(2).len(2).len(1).binaryDouble(0.9).len(1).str("hot").len(5).str(new byte[8]);
+        // 37 cuckoo: slots per bucket, max iterations, expansion, buckets (a power of two), items,
+        // deletes, filter count, then per filter its size (a multiple of the slots) in chunks.
+        b.key(37, "cf").len(4).len(20).len(1).len(2).len(1).len(0).len(1).len(8).len(8).raw(new byte[] {1, 0, 0, 0, 0, 0, 0, 0});
+        return b;
+    }
+
+    @Test
+    void probabilisticTypesAreReadByTheirLayout() throws IOException {
+        byte[] file = sketches(dragonfly().selectDb(0, 5, 0)).finish();
+        List<String> seen = new ArrayList<>();
+        try (RdbReader r = RdbReader.of(new ByteArrayInputStream(file), "synthetic", file.length)) {
+            RdbToken t;
+            while ((t = r.next()) != RdbToken.END) {
+                if (t != RdbToken.ELEMENT) continue;
+                ModuleValue m = r.moduleValue();
+                StringBuilder sb = new StringBuilder(new String(r.key()) + " " + m.dragonflyType() + " " + m.ofModule() + ":");
+                for (int i = 0; i < m.items().size(); i++) {
+                    ModuleValue.Item it = m.items().get(i);
+                    sb.append(' ').append(m.names().get(i)).append('=');
+                    switch (it.kind()) {
+                        case DOUBLE -> sb.append(Double.longBitsToDouble(it.bits()));
+                        case STRING -> sb.append(it.string().length).append('B');
+                        default -> sb.append(it.bits());
+                    }
+                }
+                seen.add(sb.toString());
+            }
+        }
+        assertThat(seen).containsExactly(
+                "bf bloom false: grow_factor=2.0 fp_prob=0.01 prev_size=0 current_size=3 max_capacity=100 hash_count=7 filter=16B",
+                "bf2 bloom false: grow_factor=2.0 fp_prob=0.01 prev_size=0 current_size=3 max_capacity=100 hash_count=7 filter=16B",
+                "cms count-min false: width=2 depth=2 total_count=9 counters=32B",
+                "topk topk false: k=2 width=2 depth=1 decay=0.9 item=3B count=5 counters=8B",
+                "cf cuckoo false: slots_per_bucket=4 max_iterations=20 expansion=1 num_buckets=2 num_items=1 num_deletes=0 filter=8B");
+        // Framing alone reads the same bytes.
+        try (RdbReader r = RdbReader.of(new ByteArrayInputStream(file), "synthetic", file.length)) {
+            RdbToken t;
+            int keys = 0;
+            while ((t = r.next()) != RdbToken.END) {
+                if (t == RdbToken.KEY) {
+                    keys++;
+                    r.skipValue(RdbReader.Skip.FRAMING);
+                }
+            }
+            assertThat(keys).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void whatDragonflysLoaderRefusesIsALocatedError() {
+        // A count-min sketch of width 0 (ReadCMS: "Invalid CMS parameters").
+        RdbBuilder b = dragonfly().selectDb(0, 1, 0).key(35, "cms");
+        int at = b.offset();
+        byte[] file = b.len(0).len(2).len(0).finish();
+        RdbFormatException e = catchThrowableOfType(() -> {
+            try (RdbReader r = RdbReader.of(new ByteArrayInputStream(file), "synthetic", file.length)) {
+                while (r.next() != RdbToken.END) {
+                }
+            }
+        }, RdbFormatException.class);
+        assertThat(e.offset()).isEqualTo(at);
+        assertThat(e.getMessage()).contains("Dragonfly count-min: width 0 and depth 2 are not in 1 to 2^32-1");
+    }
+
     @Test
     void types31And32AreTemplateHashesToRedis() throws IOException {
         // The same bytes under Redis's numbering: 31 is a template hash, never a Dragonfly hash.

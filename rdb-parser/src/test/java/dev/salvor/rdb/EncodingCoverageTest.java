@@ -26,13 +26,15 @@ class EncodingCoverageTest {
      * Encodings no server on hand writes: Valkey 9, Redis 7.4 release candidates, 4.0
      * release-candidate modules, Redis 8.10's template hashes (TemplateHashTest, TemplateHashFilesTest), Redis 8.8's
      * arrays (ArrayTest), Redis 8.6/8.8 streams (StreamV4V5Test), KeyDB's cron jobs (KeyDbCronTest),
-     * Dragonfly's hashes and sets with member expiry (DragonflyTest).
+     * Dragonfly's hashes and sets with member expiry, JSON and probabilistic types (DragonflyTest:
+     * Dragonfly's repository ships no file it saved).
      */
     static final Set<RdbEncoding> SYNTHETIC_ONLY = EnumSet.of(RdbEncoding.HASH_2, RdbEncoding.HASH_METADATA_PRE_GA,
             RdbEncoding.HASH_LISTPACK_EX_PRE_GA, RdbEncoding.MODULE_PRE_GA, RdbEncoding.HASH_TMPL_LP, RdbEncoding.HASH_TMPL_LP_REF,
             RdbEncoding.HASH_TMPL_ARRAY, RdbEncoding.HASH_TMPL_ARRAY_REF, RdbEncoding.ARRAY,
             RdbEncoding.STREAM_LISTPACKS_4, RdbEncoding.STREAM_LISTPACKS_5, RdbEncoding.KEYDB_CRON,
-            RdbEncoding.DF_HASH_WITH_EXPIRY, RdbEncoding.DF_SET_WITH_EXPIRY);
+            RdbEncoding.DF_HASH_WITH_EXPIRY, RdbEncoding.DF_SET_WITH_EXPIRY, RdbEncoding.DF_JSON, RdbEncoding.DF_JSON_OLD,
+            RdbEncoding.DF_SBF, RdbEncoding.DF_SBF2, RdbEncoding.DF_CMS, RdbEncoding.DF_TOPK, RdbEncoding.DF_CUCKOO);
     static final Map<RdbEncoding, String> SEEN = new EnumMap<>(RdbEncoding.class);
     static final Map<RdbEncoding, Long> ELEMENTS = new EnumMap<>(RdbEncoding.class);
 

@@ -36,8 +36,11 @@ class RdbEncodingTest {
         // 8 was never assigned (the old "list of linked lists"); 33 (GCRA) has no published layout; 34 and up are unassigned.
         for (int b : new int[] {8, 33, 34, 100, 241, -1, 256}) {
             assertThat(RdbEncoding.of(b, RdbFlavor.REDIS)).as("type %d", b).isNull();
-            assertThat(RdbEncoding.isTypeByte(b)).isFalse();
+            // 33 to 37 are Dragonfly's probabilistic types: type bytes in its files only.
+            assertThat(RdbEncoding.isTypeByte(b)).isEqualTo(b == 33 || b == 34);
         }
+        assertThat(RdbEncoding.of(33, RdbFlavor.DRAGONFLY)).isEqualTo(RdbEncoding.DF_SBF);
+        assertThat(RdbEncoding.of(37, RdbFlavor.DRAGONFLY)).isEqualTo(RdbEncoding.DF_CUCKOO);
         assertThat(RdbOpcode.startsRecord(8)).isFalse();
         assertThat(RdbOpcode.startsRecord(242)).isFalse();
         for (int b = RdbOpcode.KEY_META_OR_SLOT_IMPORT; b <= RdbOpcode.EOF; b++) assertThat(RdbOpcode.startsRecord(b)).isTrue();

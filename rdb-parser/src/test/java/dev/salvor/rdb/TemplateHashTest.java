@@ -174,7 +174,7 @@ class TemplateHashTest {
     void theTemplateTypesAreRedis15sOnly() {
         // Type 30 in a Redis 8.10 file is a template hash; Dragonfly gives 30 to its JSON type.
         assertThat(RdbEncoding.of(30, RdbFlavor.REDIS)).isEqualTo(RdbEncoding.HASH_TMPL_LP_REF);
-        assertThat(RdbEncoding.of(30, RdbFlavor.DRAGONFLY)).isNull();
+        assertThat(RdbEncoding.of(30, RdbFlavor.DRAGONFLY)).isEqualTo(RdbEncoding.DF_JSON);
         assertThat(RdbEncoding.of(30, RdbFlavor.VALKEY)).isNull();
         assertThat(RdbEncoding.HASH_TMPL_LP_REF.writtenBy(15)).isTrue();
         assertThat(RdbEncoding.HASH_TMPL_LP_REF.writtenBy(14)).isFalse();

@@ -36,6 +36,10 @@ final class ModuleValues {
 
     /** Writes the {@code json}/{@code json_error} and {@code dump}/{@code dump_omitted} members of a module value's object. */
     static void write(JsonGenerator g, ModuleValue m, int rdbVersion) throws IOException {
+        if (!m.ofModule()) {
+            dragonflyFields(g, m);
+            return;
+        }
         if (!m.captured()) {
             g.writeStringField("dump_omitted", "the value is larger than " + (ModuleValue.MAX_CAPTURED >> 20) + " MiB; value_offset and value_length locate it");
             return;
@@ -50,6 +54,32 @@ final class ModuleValues {
             }
         }
         g.writeStringField("dump", Base64.getEncoder().encodeToString(m.dumpPayload(rdbVersion)));
+    }
+
+    /**
+     * A Dragonfly probabilistic value (no module's): its fields by name, in the order Dragonfly
+     * saves them, numbers as numbers, bit arrays and counters base64 as saved ({@code "filter"},
+     * {@code "item"}, {@code "count"} repeat, so they are an array of pairs, not an object).
+     */
+    private static void dragonflyFields(JsonGenerator g, ModuleValue m) throws IOException {
+        if (!m.captured()) {
+            g.writeStringField("fields_omitted", "the value is larger than " + (ModuleValue.MAX_CAPTURED >> 20) + " MiB; value_offset and value_length locate it");
+            return;
+        }
+        g.writeFieldName("fields");
+        g.writeStartArray();
+        for (int i = 0; i < m.items().size(); i++) {
+            ModuleValue.Item item = m.items().get(i);
+            g.writeStartArray();
+            g.writeString(m.names().get(i));
+            switch (item.kind()) {
+                case DOUBLE -> g.writeNumber(Double.longBitsToDouble(item.bits()));
+                case STRING -> g.writeString(Base64.getEncoder().encodeToString(item.string()));
+                default -> g.writeNumber(Long.toUnsignedString(item.bits()));
+            }
+            g.writeEndArray();
+        }
+        g.writeEndArray();
     }
 
     /** Checks (g null) or writes the RedisJSON document; returns why it cannot be read, or null. */

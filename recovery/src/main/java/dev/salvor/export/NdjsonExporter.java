@@ -382,8 +382,12 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
             }
             case CRON -> cronElement(e);
             case MODULE -> {
-                g.writeStringField("module", e.moduleName());
-                g.writeNumberField("encoding_version", e.moduleVersion());
+                if (e.moduleValue().ofModule()) {
+                    g.writeStringField("module", e.moduleName());
+                    g.writeNumberField("encoding_version", e.moduleVersion());
+                } else {
+                    g.writeStringField("dragonfly_type", e.moduleValue().dragonflyType());
+                }
                 // In a Dragonfly compressed blob the value's offset is in the blob's content.
                 if (e.compressedBlob() != null) g.writeNumberField("blob_offset", e.compressedBlob().start());
                 g.writeNumberField("value_offset", e.moduleValueStart());

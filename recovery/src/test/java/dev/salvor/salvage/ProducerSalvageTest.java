@@ -61,7 +61,7 @@ class ProducerSalvageTest {
 
     @Test
     void dragonflyKeysPastDamage() throws IOException {
-        RdbBuilder b = new RdbBuilder("REDIS0009").aux("redis-ver", "6.2.11").aux("df-ver", "v1.34.2").selectDb(0, 90, 0);
+        RdbBuilder b = new RdbBuilder("REDIS0009").aux("redis-ver", "6.2.11").aux("df-ver", "v1.34.2").selectDb(0, 108, 0);
         for (int i = 0; i < 90; i++) {
             switch (i % 3) {
                 case 0 -> {
@@ -75,8 +75,14 @@ class ProducerSalvageTest {
                 // Quicklist 2 (one packed node), which Dragonfly writes under the RDB 9 it states.
                 default -> b.key(18, "l:" + i).len(1).len(2).str(RdbBuilder.listpack("item-" + i + "-" + "x".repeat(100), "second-" + i, "third-" + i));
             }
+            // Its JSON (30) and a count-min sketch (35), copied byte for byte by repair.
+            if (i % 10 == 5) {
+                b.key(30, "json:" + i).str("{\"n\":" + i + ",\"pad\":\"" + "p".repeat(60) + "\"}");
+                b.key(35, "cms:" + i).len(4).len(2).len(i);
+                for (int c = 0; c < 8; c++) b.le64(i * 8L + c);
+            }
         }
-        salvageKeepsOnlyIntactKeys(b.finish(), 90, "h:0", "l:89");
+        salvageKeepsOnlyIntactKeys(b.finish(), 108, "h:0", "l:89");
     }
 
     @Test
