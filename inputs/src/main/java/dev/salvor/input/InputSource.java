@@ -14,8 +14,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A user-named input: a file, {@code -} for standard input, or a gzip/bzip2/xz/zstd/lz4 file or
- * tar/zip archive holding one (nested wrappers too), recognised by content, not by name. An
+ * A user-named input: a file, {@code -} for standard input, or a gzip/bzip2/xz/zstd/lz4 file,
+ * Valkey 9.2's {@code VKCS} LZ4 envelope ({@code rdbcompression lz4}) or a tar/zip archive holding
+ * one (nested wrappers too), recognised by content, not by name. An
  * archive member is chosen with {@code archive.tar!member}.
  * Without one, an archive must hold a single file: when its first file has been read to the end,
  * or the input is closed, any further file fails the read with the list of members, so a backup

@@ -37,6 +37,8 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
 
     /** Redis's GCRA rate-limiter type: numbered in Redis's rdb.h, its layout unpublished. */
     private static final int GCRA_TYPE = 33;
+    /** Valkey 9.2's path hash (RDB 81): numbered in valkey's rdb.h, its layout unpublished. */
+    private static final int PATH_HASH_TYPE = 23;
 
     /** How {@link #skipValue(Skip)} walks the rest of a value. */
     public enum Skip {
@@ -403,6 +405,12 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
             if (typeByte == GCRA_TYPE && records.flavor == RdbFlavor.REDIS) {
                 throw in.error(RdbFormatException.Reason.UNSUPPORTED, typeOffset,
                         "value type 33 (Redis's GCRA rate limiter) has no published layout to read");
+            }
+            if (typeByte == PATH_HASH_TYPE && records.flavor == RdbFlavor.VALKEY && records.version >= 81) {
+                // valkey src/rdb.h names RDB_TYPE_PATH_HASH ("path hash paths with field/value
+                // payloads", RDB 81, Valkey 9.2); no saver or loader of it is public to read it by.
+                throw in.error(RdbFormatException.Reason.UNSUPPORTED, typeOffset,
+                        "value type 23 (Valkey 9.2's PATH_HASH) has no published layout to read");
             }
             Producer p = records.producer();
             throw in.error(UNKNOWN_TYPE, typeOffset, "unknown value type " + typeByte + " for " + (p != null ? p.label() + ", " : records.flavor + " ")

@@ -48,6 +48,14 @@ public final class Unwrapping {
         List<String> wrappers = new ArrayList<>();
         String display = name;
         for (int depth = 0; depth < 8; depth++) {
+            if (VkcsEnvelope.matches(in)) {
+                // Valkey 9.2's rdbcompression lz4: the whole RDB in one LZ4 frame behind an envelope.
+                in = new BufferedInputStream(VkcsEnvelope.open(name, in), InputSource.SNIFF);
+                wrappers.add(VkcsEnvelope.WRAPPER);
+                size = -1;
+                file = null;
+                continue;
+            }
             String compressor = detectCompressor(in);
             if (compressor != null) {
                 try {
