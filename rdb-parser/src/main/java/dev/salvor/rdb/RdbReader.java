@@ -686,6 +686,11 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
         return records.resizeExpiresSize;
     }
 
+    /** At {@link RdbToken#COMMAND}: the command's arguments (Valkey's UPDATE record), in order. */
+    public java.util.List<byte[]> commandArgs() {
+        return java.util.Collections.unmodifiableList(records.commandArgs);
+    }
+
     /** At {@link RdbToken#HASH_TEMPLATE}: the template's id. */
     public long hashTemplateId() {
         return records.templateId;

@@ -25,6 +25,11 @@ public enum RdbToken {
      * up to the blob's end, are read from its decompressed content.
      */
     COMPRESSED_BLOB,
+    /**
+     * Valkey's UPDATE (opcode 242): a command the server replays while loading, written into the
+     * replication stream of a forkless save: {@link RdbReader#commandArgs()}.
+     */
+    COMMAND,
     /** Start of a key: {@link RdbReader#key()}, {@link RdbReader#type()}, {@link RdbReader#expireAtMs()}... */
     KEY,
     /** One element of the current key's value; see {@link RdbReader#elementKind()}. */

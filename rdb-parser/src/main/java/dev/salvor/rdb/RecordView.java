@@ -43,6 +43,11 @@ public interface RecordView {
 
     int db();
 
+    /** At {@link RdbToken#COMMAND}: the command's arguments; empty elsewhere. */
+    default java.util.List<byte[]> commandArgs() {
+        return java.util.List.of();
+    }
+
     StringRef auxKey();
 
     StringRef auxValue();

@@ -355,7 +355,9 @@ final class TopLevelRecords {
                         return RdbToken.HASH_TEMPLATE;
                     }
                     if (flavor == RdbFlavor.VALKEY) {
-                        throw in.error(UNSUPPORTED, opOffset, "opcode 242 (Valkey forkless-save inline command) has no published format to read");
+                        if (opOffset != entryStart) throw in.error(BAD_ENCODING, opOffset, "UPDATE command between a key's prefixes and its type");
+                        readUpdate();
+                        return RdbToken.COMMAND;
                     }
                     throw in.error(UNKNOWN_TYPE, opOffset, "opcode 242 means nothing to " + (producer() != null ? producer().label() : flavor.toString()));
                 default:
@@ -374,6 +376,64 @@ final class TopLevelRecords {
             if (key.length == 0) emptyKey(entryStart);
             return RdbToken.KEY;
         }
+    }
+
+    /** Valkey's UPDATE (242): the command's arguments, or empty outside one. */
+    final java.util.List<byte[]> commandArgs = new java.util.ArrayList<>();
+
+    /**
+     * Valkey's UPDATE record (opcode 242, "inline replication command during forkless save",
+     * valkey src/rdb.h): a RESP multibulk, not RDB-encoded ({@code *<argc>\r\n}, then per
+     * argument {@code $<len>\r\n<bytes>\r\n}; writeReplicationData in Valkey's forkless save).
+     * Counts and lengths are checked against the read limits before anything is allocated.
+     */
+    private void readUpdate() throws IOException {
+        commandArgs.clear();
+        long argc = respNumber('*', "UPDATE command argument count");
+        if (argc < 1 || argc > in.constraints.maxArgc()) {
+            throw in.error(BAD_LENGTH, in.tokenOffset, "UPDATE command: " + argc + " arguments (1 to " + in.constraints.maxArgc() + ")");
+        }
+        for (long i = 0; i < argc; i++) {
+            long at = in.offset();
+            long len = respNumber('$', "UPDATE command argument length");
+            if (len > in.constraints.maxStringSize()) throw in.error(LIMIT_EXCEEDED, at, "UPDATE command argument of " + len + " bytes exceeds the limit of " + in.constraints.maxStringSize());
+            if (len > in.in.remainingBound()) throw in.error(RdbFormatException.Reason.TRUNCATED, at, "UPDATE command argument of " + len + " bytes runs past the end of the input");
+            byte[] arg = new byte[(int) len];
+            ByteWindow s = in.in;
+            int done = 0;
+            while (done < len) {
+                if (!s.request(1)) throw in.truncated("an UPDATE command argument");
+                int take = (int) Math.min(len - done, s.available());
+                System.arraycopy(s.array(), s.position(), arg, done, take);
+                s.advance(take);
+                done += take;
+            }
+            crlf("UPDATE command argument");
+            commandArgs.add(arg);
+        }
+    }
+
+    /** {@code <prefix><decimal>\r\n}, as RESP writes counts and lengths. */
+    private long respNumber(char prefix, String what) throws IOException {
+        long at = in.offset();
+        int c = in.u8(what);
+        if (c != prefix) throw in.error(BAD_ENCODING, at, what + ": expected '" + prefix + "', found byte 0x" + Integer.toHexString(c));
+        long v = 0;
+        int digits = 0;
+        while (true) {
+            int d = in.u8(what);
+            if (d == '\r') break;
+            if (d < '0' || d > '9' || digits == 18) throw in.error(BAD_ENCODING, at, what + ": not a decimal number");
+            v = v * 10 + (d - '0');
+            digits++;
+        }
+        if (digits == 0 || in.u8(what) != '\n') throw in.error(BAD_ENCODING, at, what + ": not a decimal number ended by CRLF");
+        return v;
+    }
+
+    private void crlf(String what) throws IOException {
+        long at = in.offset();
+        if (in.u8(what) != '\r' || in.u8(what) != '\n') throw in.error(BAD_ENCODING, at, what + ": expected CRLF after it");
     }
 
     /**

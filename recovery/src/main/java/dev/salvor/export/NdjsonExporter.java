@@ -287,6 +287,22 @@ public final class NdjsonExporter implements Closeable, RdbVisitor {
     @Override
     public void record(RdbToken token, RecordView record) throws IOException {
         if (token == RdbToken.FUNCTION && includeFunctions()) writeFunction(record.functionLibraryName(), record.functionCode());
+        if (token == RdbToken.COMMAND && includeFunctions()) {
+            // Valkey's UPDATE: a command the server replays while loading, in the AOF export's form.
+            long at = record.tokenOffset();
+            int db = record.db();
+            java.util.List<byte[]> argv = record.commandArgs();
+            writeRecord(g -> {
+                g.writeStartObject();
+                g.writeStringField("record", "command");
+                g.writeNumberField("offset", at);
+                g.writeNumberField("db", db);
+                g.writeArrayFieldStart("argv");
+                for (byte[] a : argv) RedisStrings.write(g, a);
+                g.writeEndArray();
+                g.writeEndObject();
+            });
+        }
     }
 
     @Override

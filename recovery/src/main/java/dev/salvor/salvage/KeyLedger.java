@@ -17,7 +17,13 @@ public final class KeyLedger {
     private int size;
 
     static long hash(int db, byte[] key) {
-        long h = 0xcbf29ce484222325L ^ db;
+        // The database goes in as four bytes of its own: XORed into the first key byte's place,
+        // (0, "a") and (3, "b") hashed alike and read as one key written twice.
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < 4; i++) {
+            h ^= (db >>> (8 * i)) & 0xff;
+            h *= 0x100000001b3L;
+        }
         for (byte b : key) {
             h ^= b & 0xff;
             h *= 0x100000001b3L;

@@ -65,6 +65,11 @@ public final class RepairWriter implements SalvageVisitor {
             case AUX, FUNCTION, MODULE_AUX, HASH_TEMPLATE -> {
                 if (r.recordOffset() == r.tokenOffset()) copy(r.tokenOffset(), r.offset());
             }
+            // Valkey's UPDATE command applies to the database in effect: selected, then copied.
+            case COMMAND -> {
+                selectDb(r.db());
+                copy(r.tokenOffset(), r.offset());
+            }
             // Database switches are re-issued before keys as needed; size hints would be stale.
             default -> {
             }
