@@ -50,7 +50,7 @@ public final class Unwrapping {
         for (int depth = 0; depth < 8; depth++) {
             if (VkcsEnvelope.matches(in)) {
                 // Valkey 9.2's rdbcompression lz4: the whole RDB in one LZ4 frame behind an envelope.
-                in = new BufferedInputStream(VkcsEnvelope.open(name, in), InputSource.SNIFF);
+                in = new BufferedInputStream(VkcsEnvelope.open(name, in), SNIFF);
                 wrappers.add(VkcsEnvelope.WRAPPER);
                 size = -1;
                 file = null;

@@ -1,4 +1,4 @@
-package dev.salvor.salvage;
+package dev.salvor.input.compress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -8,12 +8,15 @@ import dev.salvor.check.Problem;
 import dev.salvor.check.RdbChecker;
 import dev.salvor.export.NdjsonExporter;
 import dev.salvor.fixtures.RdbBuilder;
-import dev.salvor.io.DragonflyFrames;
 import dev.salvor.rdb.CompressedBlob;
 import dev.salvor.rdb.FrameDecompressor;
 import dev.salvor.rdb.RdbFormatException;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
+import dev.salvor.salvage.RdbSalvager;
+import dev.salvor.salvage.RepairWriter;
+import dev.salvor.salvage.SalvageReport;
+import dev.salvor.salvage.SalvageVisitor;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

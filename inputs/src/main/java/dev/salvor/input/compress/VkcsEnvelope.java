@@ -1,4 +1,6 @@
-package dev.salvor.io;
+package dev.salvor.input.compress;
+
+import dev.salvor.io.InputException;
 
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
 

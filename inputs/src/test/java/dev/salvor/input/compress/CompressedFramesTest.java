@@ -1,4 +1,4 @@
-package dev.salvor.io;
+package dev.salvor.input.compress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

@@ -1,4 +1,4 @@
-package dev.salvor.io;
+package dev.salvor.input.compress;
 
 import com.github.luben.zstd.Zstd;
 import dev.salvor.rdb.FrameDecompressor;
@@ -11,7 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * The parser's {@link FrameDecompressor} (registered through {@link java.util.ServiceLoader}):
+ * The parser's {@link FrameDecompressor} (registered through {@link java.util.ServiceLoader}, so a
+ * reader finds it wherever this module is on the class path, and the engine carries none):
  * Dragonfly's compressed blobs, decompressed by Commons Compress (framed LZ4, with its block and
  * content checksums when the frame has them) and zstd-jni. A blob must hold exactly one frame,
  * as Dragonfly's loader requires (src/server/detail/decompress.cc: the bytes consumed must be the

@@ -1,4 +1,4 @@
-package dev.salvor.io;
+package dev.salvor.input.compress;
 
 import com.github.luben.zstd.Zstd;
 import org.apache.commons.codec.digest.XXHash32;
