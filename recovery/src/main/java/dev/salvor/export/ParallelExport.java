@@ -2,7 +2,9 @@ package dev.salvor.export;
 
 import dev.salvor.format.InputFile;
 import dev.salvor.rdb.ChecksumStatus;
+import dev.salvor.rdb.Crc64;
 import dev.salvor.rdb.RdbReader;
+import dev.salvor.rdb.RdbToken;
 import dev.salvor.rdb.walk.ParallelRanges;
 
 import java.io.IOException;
@@ -68,6 +70,9 @@ public final class ParallelExport {
         // Opened once: every range is read through this one open file, never by its name again.
         try (InputFile opened = InputFile.open(file); ParallelRanges<Range> ranges = new ParallelRanges<>(input = opened, workers, rangeBytes, "export", plan)) {
             long keys = 0, skipped = 0, functions = 0, elements = 0;
+            // The file's CRC64, joined range by range in file order from what the workers computed.
+            long crc = 0;
+            long crcEnd = -1;
             Range range;
             while ((range = ranges.next()) != null) {
                 Object item;
@@ -84,9 +89,27 @@ public final class ParallelExport {
                     elements += done.summary.elements();
                 }
                 if (done.failure != null) throw ParallelRanges.rethrow(done.failure);
+                long start = range.records.start(), end = range.records.end();
+                if (crcEnd < 0) {
+                    crc = ParallelRanges.checksum(input, 0, start);
+                    crcEnd = start;
+                }
+                if (end != Long.MAX_VALUE) {
+                    long part = done.crcKnown ? done.crc : ParallelRanges.checksum(input, start, end);
+                    crc = Crc64.combine(crc, part, end - start);
+                    crcEnd = end;
+                }
                 progress.accept(Math.min(range.records.end(), ranges.size()));
             }
-            return new Result(new ExportSummary(keys, skipped, functions, elements), plan.checksum, plan.stored, plan.computed);
+            if (!plan.eof) return new Result(new ExportSummary(keys, skipped, functions, elements), ChecksumStatus.NOT_REACHED, 0, 0);
+            // The checksum covers every byte before it: the last range ends at the EOF opcode, which is in too.
+            long at = plan.eofOffset;
+            if (crcEnd < 0 || crcEnd > at) {
+                crc = ParallelRanges.checksum(input, 0, at + 1);
+            } else {
+                crc = Crc64.combine(crc, ParallelRanges.checksum(input, crcEnd, at + 1), at + 1 - crcEnd);
+            }
+            return new Result(new ExportSummary(keys, skipped, functions, elements), ChecksumStatus.of(plan.version, plan.stored, crc), plan.stored, crc);
         }
     }
 
@@ -103,21 +126,38 @@ public final class ParallelExport {
     private record Chunk(byte[] bytes, int length) {
     }
 
-    /** The last item of a range: its counts, and the error that stopped it, if any. */
-    private record Done(ExportSummary summary, Throwable failure) {
+    /**
+     * The last item of a range: its counts, the error that stopped it, if any, and the CRC64 of
+     * its bytes when its reader consumed exactly the range ({@code crcKnown}).
+     */
+    private record Done(ExportSummary summary, Throwable failure, long crc, boolean crcKnown) {
     }
 
-    /** A range per item; the checksum verdict as the planner read it. */
+    /**
+     * A range per item; the trailer as the planner read it. The planner folds no CRC64 (it would be
+     * the one serial pass over every byte): each worker checksums the range it reads anyway.
+     */
     private final class Plan implements ParallelRanges.Plan<Range> {
-        volatile ChecksumStatus checksum = ChecksumStatus.NOT_REACHED;
+        volatile boolean eof;
+        volatile int version;
         volatile long stored;
-        volatile long computed;
+        volatile long eofOffset;
+
+        @Override
+        public boolean checksumOnWorkers() {
+            return true;
+        }
+
+        @Override
+        public void token(RdbReader planner, RdbToken token) {
+            if (token == RdbToken.EOF) eof = true;
+        }
 
         @Override
         public void end(RdbReader planner) {
-            checksum = planner.checksumStatus();
+            version = planner.version();
             stored = planner.storedChecksum();
-            computed = planner.computedChecksum();
+            eofOffset = planner.eofOffset();
         }
 
         @Override
@@ -134,10 +174,18 @@ public final class ParallelExport {
     private void exportRange(Range range) {
         ExportSummary summary = null;
         Throwable failure = null;
+        long crc = 0;
+        boolean crcKnown = false;
         try (ChunkStream out = new ChunkStream(range.chunks, spare);
              NdjsonExporter exporter = new NdjsonExporter(out, ExportFormat.NDJSON, selector, NdjsonExporter.NO_SORT)) {
             try (RdbReader r = range.records.open(input)) {
+                r.checksumFromHere();
                 exporter.export(r, range.records.end());
+                // A reader that stopped anywhere but the range's end leaves it to the writer to checksum.
+                if (r.offset() == range.records.end()) {
+                    crc = r.checksumSoFar();
+                    crcKnown = true;
+                }
             } catch (Interrupted e) {
                 throw e;
             } catch (Throwable e) {
@@ -152,7 +200,7 @@ public final class ParallelExport {
             if (failure == null) failure = e;
         }
         try {
-            range.chunks.put(new Done(summary, failure));
+            range.chunks.put(new Done(summary, failure, crc, crcKnown));
         } catch (InterruptedException e) {
             // The writer has stopped.
         }

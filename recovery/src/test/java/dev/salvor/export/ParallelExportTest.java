@@ -51,10 +51,44 @@ class ParallelExportTest {
                 ParallelExport.Result r = new ParallelExport(rdb, KeySelector.ALL, workers, rangeBytes).run(out, progress::add);
                 assertThat(out.toByteArray()).as("%s, ranges of %d bytes, %d workers", name, rangeBytes, workers).isEqualTo(expected);
                 assertThat(r.checksum()).isIn(ChecksumStatus.OK, ChecksumStatus.ABSENT, ChecksumStatus.DISABLED);
+                // The CRC64 joined from the workers' ranges is the one the writing server stored.
+                if (r.checksum() == ChecksumStatus.OK) assertThat(r.computedChecksum()).isEqualTo(storedByServer(rdb));
                 assertThat(r.summary().keysWritten()).isEqualTo(new String(expected).lines().filter(l -> l.startsWith("{\"db\"")).count());
                 assertThat(progress).isSorted().last().isEqualTo(Files.size(rdb) - (r.checksum() == ChecksumStatus.ABSENT ? 1 : 9));
             }
         }
+    }
+
+    /** The CRC64 the server wrote after the EOF opcode (little-endian, the file's last 8 bytes). */
+    private static long storedByServer(Path rdb) throws IOException {
+        byte[] b = Files.readAllBytes(rdb);
+        long v = 0;
+        for (int i = 1; i <= 8; i++) v = v << 8 | (b[b.length - i] & 0xffL);
+        return v;
+    }
+
+    @Test
+    void aChecksumThatDisagreesIsAMismatchWithTheFilesTrueCrc(@TempDir Path dir) throws IOException {
+        int changedFiles = 0;
+        for (Object[] f : Fixtures.rdbsWithTruth()) {
+            Path rdb = (Path) f[0];
+            long stored = storedByServer(rdb);
+            String magic = new String(Files.readAllBytes(rdb), 0, 9, java.nio.charset.StandardCharsets.US_ASCII);
+            if (stored == 0 || Integer.parseInt(magic.replaceAll("^[A-Z]+", "")) < 5) continue; // no checksum to change
+            changedFiles++;
+            byte[] copy = Files.readAllBytes(rdb);
+            copy[copy.length - 1] ^= 0x5a;
+            Path changed = dir.resolve(rdb.getParent().getFileName() + "-" + rdb.getFileName());
+            Files.write(changed, copy);
+            for (long rangeBytes : new long[] {1, 4096}) {
+                ParallelExport.Result r = new ParallelExport(changed, KeySelector.ALL, 2, rangeBytes).run(OutputStream.nullOutputStream(), done -> { });
+                assertThat(r.checksum()).as("%s", rdb).isEqualTo(ChecksumStatus.MISMATCH);
+                // What the server stored before the change is the CRC64 of every byte before it.
+                assertThat(r.computedChecksum()).as("%s", rdb).isEqualTo(stored);
+                assertThat(r.storedChecksum()).isEqualTo(stored ^ (0x5aL << 56));
+            }
+        }
+        assertThat(changedFiles).isGreaterThan(3);
     }
 
     @Test

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A plain RDB file read on several threads with the one-thread result. A planner thread walks
- * the file by its framing (values skipped, CRC64 over every byte) and cuts it into ranges of whole
+ * the file by its framing (values skipped; CRC64 over every byte, unless the user checksums the
+ * ranges on its workers: {@link Plan#checksumOnWorkers()}) and cuts it into ranges of whole
  * top-level records; workers read each range with a full decode; the calling thread takes the
  * ranges in file order ({@link #next()}). Memory stays bounded: the planner runs at most a few
  * ranges per worker ahead.
@@ -58,6 +59,15 @@ public final class ParallelRanges<T> implements AutoCloseable {
 
         /** On the planner thread, at the end of the file, before the last range is handed out. */
         default void end(RdbReader planner) throws IOException {
+        }
+
+        /**
+         * Whether the user checksums the file itself, by ranges on the workers ({@link #checksum}):
+         * then the planner folds no CRC64 (more than half of its work on a file of small keys) and
+         * reports the trailer {@link dev.salvor.rdb.ChecksumStatus#UNVERIFIABLE}, its stored value read.
+         */
+        default boolean checksumOnWorkers() {
+            return false;
         }
 
         /**
@@ -160,7 +170,7 @@ public final class ParallelRanges<T> implements AutoCloseable {
     private void planAll() {
         long start = -1;
         RdbReader.Context context = null;
-        try (RdbReader r = RdbReader.open(file)) {
+        try (RdbReader r = plan.checksumOnWorkers() ? RdbReader.openChecksummedElsewhere(file) : RdbReader.open(file)) {
             size = r.size();
             r.next(); // the header
             plan.header(r);
@@ -197,6 +207,28 @@ public final class ParallelRanges<T> implements AutoCloseable {
         } catch (InterruptedException e) {
             // The caller has stopped.
         }
+    }
+
+    /** A buffer per thread for {@link #checksum}. */
+    private static final ThreadLocal<java.nio.ByteBuffer> CRC_BUFFER = ThreadLocal.withInitial(() -> java.nio.ByteBuffer.allocate(1 << 20));
+
+    /**
+     * The CRC64 of the file's bytes {@code [from, to)}, read at their positions through the file
+     * opened once: for the parts of a file no range reader consumed (the header, the EOF opcode,
+     * a range whose reader stopped early), to be joined in file order by {@link dev.salvor.rdb.Crc64#combine}.
+     */
+    public static long checksum(InputFile file, long from, long to) throws IOException {
+        java.nio.ByteBuffer buf = CRC_BUFFER.get();
+        long crc = 0;
+        long pos = from;
+        while (pos < to) {
+            buf.clear().limit((int) Math.min(buf.capacity(), to - pos));
+            int n = file.channel().read(buf, pos);
+            if (n < 0) throw new java.io.EOFException(file.source() + ": ends at byte offset " + pos + " while checksumming up to " + to);
+            crc = dev.salvor.rdb.Crc64.update(crc, buf.array(), 0, n);
+            pos += n;
+        }
+        return crc;
     }
 
     private void submit(Range range) throws InterruptedException {
