@@ -2,7 +2,6 @@ package dev.salvor.io;
 
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -319,17 +318,7 @@ public final class OutputPlan implements Closeable {
                 Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
             }
             channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-            stream = new BufferedOutputStream(new FilterOutputStream(Channels.newOutputStream(channel)) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    flush();
-                }
-            }, 1 << 16);
+            stream = new BufferedOutputStream(OutputStreams.unclosable(Channels.newOutputStream(channel)), 1 << 16);
         }
 
         /** Where the output is written; closing it only flushes. */
