@@ -170,9 +170,8 @@ public final class MemoryCommand implements Callable<Integer> {
 
     /** The input as the output checks need it: an AOF's every file, an archive or compressed file itself. */
     private static void declareInput(OutputPlan plan, String name) throws IOException {
-        if (name.equals("-")) return;
-        Path p = Path.of(name);
-        if (!Files.exists(p) && name.contains("!")) p = Path.of(name.substring(0, name.lastIndexOf('!')));
+        Path p = InputSource.file(name);
+        if (p == null) return;
         if (Files.exists(p) && AofLayout.isAof(p)) plan.input(p).inputs(AofLayout.of(p).files());
         else plan.input(p);
     }

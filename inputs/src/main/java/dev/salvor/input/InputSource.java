@@ -43,16 +43,28 @@ public final class InputSource implements Input {
         this.wrappers = wrappers;
     }
 
+    /**
+     * The file {@code spec} names: itself, or the archive of {@code archive!member} when no file
+     * has the whole name; null for {@code -} (standard input). What outputs are checked against
+     * before the input is opened.
+     */
+    public static Path file(String spec) {
+        if (spec.equals("-")) return null;
+        int bang = memberMark(spec);
+        return Path.of(bang < 0 ? spec : spec.substring(0, bang));
+    }
+
+    /** Where {@code !member} starts in {@code spec}, or -1 when it names a file as it is. */
+    private static int memberMark(String spec) {
+        return !Files.exists(Path.of(spec)) && spec.contains("!") ? spec.lastIndexOf('!') : -1;
+    }
+
     /** Opens {@code spec} ({@code -} reads {@code stdin}). */
     public static InputSource open(String spec, InputStream stdin) throws IOException {
         if (spec.equals("-")) return unwrap("stdin", new BufferedInputStream(stdin, SNIFF), -1, null, null);
-        String member = null;
-        Path path = Path.of(spec);
-        if (!Files.exists(path) && spec.contains("!")) {
-            int bang = spec.lastIndexOf('!');
-            member = spec.substring(bang + 1);
-            path = Path.of(spec.substring(0, bang));
-        }
+        int bang = memberMark(spec);
+        String member = bang < 0 ? null : spec.substring(bang + 1);
+        Path path = file(spec);
         if (Files.isDirectory(path)) throw new InputException(spec + ": is a directory, expected a file");
         InputStream raw;
         long size;

@@ -130,6 +130,19 @@ class InputSourceTest {
     }
 
     @Test
+    void theFileANameReadsIsTheArchiveOfAMemberUnlessAFileHasTheWholeName() throws Exception {
+        assertThat(InputSource.file("-")).isNull();
+        assertThat(InputSource.file(RDB.toString())).isEqualTo(RDB);
+        Path tar = tmp.resolve("backup.tar");
+        assertThat(InputSource.file(tar + "!var/dump.rdb")).isEqualTo(tar);
+        Path bang = Files.write(tmp.resolve("odd!name.rdb"), Files.readAllBytes(RDB));
+        assertThat(InputSource.file(bang.toString())).isEqualTo(bang);
+        try (InputSource src = InputSource.open(bang.toString(), null)) {
+            assertThat(src.file()).isEqualTo(bang);
+        }
+    }
+
+    @Test
     void missingFilesDirectoriesAndMembersOfNoArchiveAreOneLine() throws Exception {
         assertThatThrownBy(() -> InputSource.open(tmp.resolve("nope.rdb").toString(), null)).isInstanceOf(InputException.class)
                 .hasMessage(tmp.resolve("nope.rdb") + ": no such file");
