@@ -10,39 +10,60 @@ import java.util.Arrays;
  * repeats: servers refuse such a value (a hash table cannot hold a key twice). Members compare as
  * servers compare them, by their text: the integer 7 and the string "7" are the same member.
  *
- * <p>Only a 128-bit fingerprint of each member is kept (16 bytes a member, whatever its size), so a
+ * <p>Only a 127-bit fingerprint of each member is kept (16 bytes a member, whatever its size), so a
  * value of any size is checked while it streams past; two different members share a fingerprint
- * with odds of about n²/2^129, far below any hardware error rate.
+ * with odds of about n²/2^128, far below any hardware error rate.
  */
 final class MemberSet {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final int SMALL = 64;
+    private static final int SMALL_LOG2 = 6;
     /**
-     * Tables up to this many slots are kept from one value to the next (about 20 bytes a slot), so
-     * a file of mid-sized sets and hashes does not build each table up again from the smallest.
+     * Tables up to 2^KEPT_LOG2 slots (16 bytes a slot) are kept, one per size, from one value to
+     * the next: a value starts in the table its declared element count calls for, so a file of
+     * mid-sized sets and hashes neither builds each table up again from the smallest nor spreads
+     * the members of a small value over a large table (a cache miss a member).
      */
-    private static final int KEPT = 1 << 15;
+    private static final int KEPT_LOG2 = 15;
 
-    private long[] hi = new long[SMALL];
-    private long[] lo = new long[SMALL];
-    /** A slot holds a member of the current value when its stamp is {@link #gen}: clearing is one increment. */
-    private int[] stamp = new int[SMALL];
-    private int gen = 1;
+    /** Every kept table but the current one is all empty. */
+    private final long[][] kept = new long[KEPT_LOG2 + 1][];
+    /**
+     * Slot i is {@code table[2i..2i+1]}, the fingerprint's two halves side by side (one cache line
+     * a probe); the second half always has its low bit set, so an empty slot is (0, 0).
+     */
+    private long[] table = tableOf(SMALL_LOG2);
     private int size;
+
+    private long[] tableOf(int log2) {
+        if (log2 > KEPT_LOG2) return new long[2 << log2];
+        long[] t = kept[log2];
+        if (t == null) kept[log2] = t = new long[2 << log2];
+        return t;
+    }
+
+    /** Empties a table that is left (a kept one is used again), or lets the garbage collector have it. */
+    private void release(long[] t) {
+        if (t.length <= 2 << KEPT_LOG2) Arrays.fill(t, 0);
+    }
 
     /** Forgets every member (a new value begins). */
     void clear() {
         if (size == 0) return;
-        if (hi.length > KEPT) {
-            hi = new long[SMALL];
-            lo = new long[SMALL];
-            stamp = new int[SMALL];
-            gen = 1;
-        } else if (++gen == 0) {
-            Arrays.fill(stamp, 0);
-            gen = 1;
-        }
+        release(table);
         size = 0;
+        table = tableOf(SMALL_LOG2);
+    }
+
+    /**
+     * Before the first member: the value declares {@code n} elements (-1: unknown), so it starts in
+     * a table that holds them without growing (at most the largest kept size: a declared count is
+     * not trusted with more).
+     */
+    void expect(long n) {
+        if (size != 0 || n <= (1L << SMALL_LOG2) / 2) return;
+        int log2 = 64 - Long.numberOfLeadingZeros(Math.min(n, 1L << KEPT_LOG2) * 2 - 1);
+        log2 = Math.min(log2, KEPT_LOG2);
+        if (2 << log2 > table.length) table = tableOf(log2);
     }
 
     int size() {
@@ -83,38 +104,38 @@ final class MemberSet {
     }
 
     private boolean insert(long h, long l) {
-        if (2 * (size + 1) > hi.length) grow();
-        int mask = hi.length - 1;
-        int i = (int) (h ^ (h >>> 32)) & mask;
-        int g = gen;
-        while (stamp[i] == g) {
-            if (hi[i] == h && lo[i] == l) return false;
-            i = (i + 1) & mask;
+        l |= 1;
+        long[] t = table;
+        if (4 * (size + 1) > t.length) t = grow();
+        int mask = t.length - 2;
+        int i = (int) (h ^ (h >>> 32)) << 1 & mask;
+        long e;
+        while ((e = t[i + 1]) != 0) {
+            if (e == l && t[i] == h) return false;
+            i = (i + 2) & mask;
         }
-        hi[i] = h;
-        lo[i] = l;
-        stamp[i] = g;
+        t[i] = h;
+        t[i + 1] = l;
         size++;
         return true;
     }
 
-    private void grow() {
-        long[] oh = hi, ol = lo;
-        int[] os = stamp;
-        int g = gen;
-        hi = new long[oh.length * 2];
-        lo = new long[oh.length * 2];
-        stamp = new int[oh.length * 2];
-        int mask = hi.length - 1;
-        for (int j = 0; j < oh.length; j++) {
-            if (os[j] != g) continue;
-            long h = oh[j];
-            int i = (int) (h ^ (h >>> 32)) & mask;
-            while (stamp[i] == g) i = (i + 1) & mask;
-            hi[i] = h;
-            lo[i] = ol[j];
-            stamp[i] = g;
+    private long[] grow() {
+        long[] old = table;
+        long[] t = tableOf(Integer.numberOfTrailingZeros(old.length));
+        int mask = t.length - 2;
+        for (int j = 0; j < old.length; j += 2) {
+            long l = old[j + 1];
+            if (l == 0) continue;
+            long h = old[j];
+            int i = (int) (h ^ (h >>> 32)) << 1 & mask;
+            while (t[i + 1] != 0) i = (i + 2) & mask;
+            t[i] = h;
+            t[i + 1] = l;
         }
+        release(old);
+        table = t;
+        return t;
     }
 
     private static long fmix(long k) {

@@ -42,6 +42,7 @@ abstract class ValueDecoder {
      * {@code at}, must not repeat in the value: servers refuse a value that holds one twice.
      */
     final void unique(long at) throws RdbFormatException {
+        if (v.members.size() == 0) v.members.expect(v.sizeHint);
         if (v.members.add(v.item)) return;
         RedisType t = v.encoding.type();
         throw in.error(DUPLICATE_MEMBER, at, t.wireName() + (t == RedisType.HASH ? " field " : " member ") + show(v.item)

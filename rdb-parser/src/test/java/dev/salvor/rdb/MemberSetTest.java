@@ -47,4 +47,27 @@ class MemberSetTest {
         seven.setInteger(7);
         assertThat(set.add(seven)).isFalse();
     }
+
+    /**
+     * A value starts in the kept table its declared count calls for (a count that lies, too):
+     * repeats are still found, members of earlier values in the same table are not repeats.
+     */
+    @Test
+    void aValueStartedInTheTableItsCountCallsForFindsExactlyItsRepeats() {
+        MemberSet set = new MemberSet();
+        long[] hints = {-1, 0, 5, 33, 100, 10_000, 1 << 20, Long.MAX_VALUE};
+        int[] sizes = {1, 40, 300, 9_000, 70_000};
+        java.util.Random rnd = new java.util.Random(4);
+        for (int round = 0; round < 60; round++) {
+            long hint = hints[rnd.nextInt(hints.length)];
+            int n = sizes[rnd.nextInt(sizes.length)];
+            String prefix = round % 2 == 0 ? "m" : "n"; // the same members as two values before
+            set.clear();
+            set.expect(hint);
+            for (int i = 0; i < n; i++) assertThat(set.add(text(prefix + i))).as("round %d member %d of %d, hint %d", round, i, n, hint).isTrue();
+            assertThat(set.size()).isEqualTo(n);
+            assertThat(set.add(text(prefix + rnd.nextInt(n)))).isFalse();
+            assertThat(set.add(text(prefix + n))).isTrue();
+        }
+    }
 }

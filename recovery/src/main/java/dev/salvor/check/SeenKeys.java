@@ -26,7 +26,7 @@ final class SeenKeys {
 
     /** Records a key read at {@code offset}; a repeated fingerprint makes it a suspect. */
     void add(int db, byte[] key, long offset) {
-        if (fingerprints.add(KeyLedger.KeyId.of(db, key))) return;
+        if (fingerprints.add(db, key)) return;
         if (suspects.size() < MAX_SUSPECTS) suspects.add(new Suspect(db, key, offset));
         else suspectsOmitted++;
     }

@@ -36,8 +36,17 @@ public final class KeyLedger {
 
     /** Records a key; false when it (or a key of the same hash) was recorded before. */
     public boolean add(KeyId id) {
+        return add(id.hash());
+    }
+
+    /** As {@link #add(KeyId)}, without an object per key (a check notes millions). */
+    public boolean add(int db, byte[] key) {
+        return add(hash(db, key));
+    }
+
+    private boolean add(long h) {
         if (size * 2 >= slots.length) grow();
-        return insert(slots, id.hash());
+        return insert(slots, h);
     }
 
     private boolean insert(long[] table, long h) {
