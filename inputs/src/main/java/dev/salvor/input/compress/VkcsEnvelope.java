@@ -76,12 +76,17 @@ final class VkcsEnvelope {
         }
 
         private byte[] take(int n, String what) throws IOException {
-            byte[] b = in.readNBytes(n);
-            if (b.length < n) {
-                throw new InputException(name + ": the VKCS LZ4 frame ends at byte offset " + (SIZE + consumed + b.length) + " while reading " + what);
+            byte[] b = new byte[n];
+            takeInto(b, 0, n, what);
+            return b;
+        }
+
+        private void takeInto(byte[] into, int off, int n, String what) throws IOException {
+            int got = in.readNBytes(into, off, n);
+            if (got < n) {
+                throw new InputException(name + ": the VKCS LZ4 frame ends at byte offset " + (SIZE + consumed + got) + " while reading " + what);
             }
             consumed += n;
-            return b;
         }
 
         /** The next piece to pass on: the frame header, one verified block, or the end mark; false after it. */
@@ -110,20 +115,23 @@ final class VkcsEnvelope {
             }
             long n = word & 0x7fffffffL;
             if (n > 4 << 20) throw new InputException(name + ": damaged VKCS LZ4 stream: the block at byte offset " + at + " declares " + n + " bytes, over LZ4's 4 MiB block");
-            byte[] data = take((int) n, "the block at byte offset " + at);
+            // size word, stored bytes and checksum in one array: each block is copied once
+            int tail = blockChecksums ? 4 : 0;
+            byte[] block = new byte[4 + (int) n + tail];
+            System.arraycopy(size, 0, block, 0, 4);
+            takeInto(block, 4, (int) n, "the block at byte offset " + at);
             if (blockChecksums) {
-                byte[] c = take(4, "the checksum of the block at byte offset " + at);
-                long stored = (c[0] & 0xffL) | (c[1] & 0xffL) << 8 | (c[2] & 0xffL) << 16 | (c[3] & 0xffL) << 24;
+                takeInto(block, 4 + (int) n, 4, "the checksum of the block at byte offset " + at);
+                int c = 4 + (int) n;
+                long stored = (block[c] & 0xffL) | (block[c + 1] & 0xffL) << 8 | (block[c + 2] & 0xffL) << 16 | (block[c + 3] & 0xffL) << 24;
                 org.apache.commons.codec.digest.XXHash32 h = new org.apache.commons.codec.digest.XXHash32(0);
-                h.update(data, 0, data.length);
+                h.update(block, 4, (int) n);
                 if (h.getValue() != stored) {
                     throw new InputException(name + ": damaged VKCS LZ4 stream: the checksum of the block at byte offset " + at + " (" + n
                             + " compressed bytes) does not match; the RDB decompressed from the blocks before it is intact");
                 }
-                pending = concat(concat(size, data), c);
-            } else {
-                pending = concat(size, data);
             }
+            pending = block;
             pendingPos = 0;
             return true;
         }
