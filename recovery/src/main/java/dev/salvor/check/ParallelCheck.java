@@ -6,11 +6,10 @@ import dev.salvor.rdb.Crc64;
 import dev.salvor.rdb.RdbFormatException;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
+import dev.salvor.rdb.walk.ParallelRanges;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -46,9 +45,6 @@ final class ParallelCheck {
 
     private record RangeResult(List<Problem> problems, long omitted, long crc) {
     }
-
-    /** A worker's buffer for checksumming its ranges. */
-    private static final ThreadLocal<ByteBuffer> CRC_BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(1 << 20));
 
     private ParallelCheck() {
     }
@@ -88,7 +84,7 @@ final class ParallelCheck {
                 r.next(); // the header
                 start = r.offset();
                 firstStart = start;
-                headerCrc = crcOf(in, 0, start);
+                headerCrc = ParallelRanges.checksum(in, 0, start);
                 context = r.context();
                 RdbToken t;
                 while ((t = r.next()) != RdbToken.END) {
@@ -146,7 +142,7 @@ final class ParallelCheck {
             ChecksumStatus checksum = ChecksumStatus.NOT_REACHED;
             if (eof && plannerError == null) {
                 // The checksum covers every byte before it: the ranges end at the EOF opcode, which is in too.
-                crc = Crc64.combine(crc, crcOf(in, crcEnd, r.eofOffset() + 1), r.eofOffset() + 1 - crcEnd);
+                crc = Crc64.combine(crc, ParallelRanges.checksum(in, crcEnd, r.eofOffset() + 1), r.eofOffset() + 1 - crcEnd);
                 checksum = ChecksumStatus.of(r.version(), r.storedChecksum(), crc);
             }
             return new Result(r.source(), size, r.version(), keys, checksum, r.storedChecksum(), crc,
@@ -247,23 +243,8 @@ final class ParallelCheck {
                 r.close();
             }
         }
-        if (!crcKnown) crc = crcOf(file, range.start(), range.end());
+        if (!crcKnown) crc = ParallelRanges.checksum(file, range.start(), range.end());
         return new RangeResult(problems, omitted, crc);
-    }
-
-    /** The CRC64 of the file's bytes {@code [from, to)}, read at their positions (the file is shared). */
-    private static long crcOf(InputFile file, long from, long to) throws IOException {
-        ByteBuffer buf = CRC_BUFFER.get();
-        long crc = 0;
-        long pos = from;
-        while (pos < to) {
-            buf.clear().limit((int) Math.min(buf.capacity(), to - pos));
-            int n = file.channel().read(buf, pos);
-            if (n < 0) throw new EOFException(file.source() + ": ends at byte offset " + pos + " while checksumming up to " + to);
-            crc = Crc64.update(crc, buf.array(), 0, n);
-            pos += n;
-        }
-        return crc;
     }
 
     /** Reads records until {@code end}; the offset reached, or -1 at the end of the file. */
