@@ -150,6 +150,16 @@ class DiffResumeTest {
         assertRefused(shortLog, "shorter than the checkpoint says");
         assertThat(Path.of(ckpt + ".keys-a")).doesNotExist(); // side A is a file: no log
 
+        // A key log that has become a link to an input is never truncated or written.
+        Path linked = tmp.resolve("linked/diff.ckpt");
+        Files.createDirectories(linked.getParent());
+        Files.copy(ckpt, linked);
+        Files.createLink(Path.of(linked + ".keys-b"), backup);
+        byte[] backupBefore = Files.readAllBytes(backup);
+        CliRunner.Result linkedLog = CliRunner.run("diff", backup.toString(), url, "--resume", linked.toString());
+        assertRefused(linkedLog, "the checkpoint's key log is one of this run's inputs");
+        assertThat(Files.readAllBytes(backup)).isEqualTo(backupBefore);
+
         CliRunner.Result again = CliRunner.run("diff", backup.toString(), url, "--checkpoint", ckpt.toString());
         assertRefused(again, "a checkpoint exists there: go on with --resume");
 

@@ -181,6 +181,10 @@ public final class DiffCheckpoint implements Closeable {
             s.fromCheckpoint = s.records;
             s.positionsResumed = s.cursors.size();
             s.log = logOf(path, s.label);
+            // the log is truncated and appended to: never one that has become an input (a link made since)
+            if (isInput(s.log, inputs)) {
+                throw new InputException(s.log + ": the checkpoint's key log is one of this run's inputs; it is not written to");
+            }
             long size = Files.isRegularFile(s.log, LinkOption.NOFOLLOW_LINKS) ? Files.size(s.log) : -1;
             if (size < s.logBytes) {
                 throw new InputException(s.log + ": the checkpoint's key log is " + (size < 0 ? "missing" : "shorter than the checkpoint says (" + size
