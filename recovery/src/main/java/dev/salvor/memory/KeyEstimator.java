@@ -559,19 +559,19 @@ public final class KeyEstimator {
             switch (enc) {
                 case HASH_LISTPACK -> {
                     if (tooMany) hashtable(e, MemoryModel.buckets(count));
-                    else blob(e, false);
+                    else listpack(e, fileBlob, false);
                 }
                 case HASH_LISTPACK_EX, HASH_LISTPACK_EX_PRE_GA -> {
                     if (tooMany) hashtable(e, MemoryModel.buckets(count));
-                    else blob(e, m.family().hashFieldMstr());
+                    else listpack(e, fileBlob, m.family().hashFieldMstr());
                 }
                 case HASH_ZIPLIST -> {
                     if (tooMany) hashtable(e, MemoryModel.buckets(count));
-                    else listpack(e, false);
+                    else listpack(e, lpBytes, false);
                 }
                 case HASH_ZIPMAP -> {
                     if (tooMany || convertedAt >= 0) hashtable(e, MemoryModel.buckets(count));
-                    else listpack(e, false);
+                    else listpack(e, lpBytes, false);
                 }
                 case HASH_PLAIN, HASH_METADATA, HASH_METADATA_PRE_GA -> {
                     boolean metadata = enc != RdbEncoding.HASH_PLAIN;
@@ -587,7 +587,7 @@ public final class KeyEstimator {
                     } else if (convertedAt >= 0) {
                         hashtable(e, convertedBuckets(metadata));
                     } else {
-                        listpack(e, hasTtlTuples());
+                        listpack(e, lpBytes, hasTtlTuples());
                     }
                 }
                 default -> hashtable(e, MemoryModel.buckets(count));
@@ -615,18 +615,9 @@ public final class KeyEstimator {
             return d.buckets();
         }
 
-        private void blob(Estimate e, boolean withTtl) {
-            long bytes = m.u(fileBlob);
-            if (withTtl) {
-                long ex = m.u(ServerFamily.LISTPACK_EX);
-                e.set("listpackex", ServerFamily.ROBJ + ex + bytes, robj() + ex + bytes);
-            } else {
-                e.set("listpack", ServerFamily.ROBJ + bytes, robj() + bytes);
-            }
-        }
-
-        private void listpack(Estimate e, boolean withTtl) {
-            long bytes = m.u(lpBytes);
+        /** A listpack of {@code listpackBytes} as the server holds it (the file's blob, or one rebuilt from a ziplist/zipmap). */
+        private void listpack(Estimate e, long listpackBytes, boolean withTtl) {
+            long bytes = m.u(listpackBytes);
             if (withTtl) {
                 long ex = m.u(ServerFamily.LISTPACK_EX);
                 e.set("listpackex", ServerFamily.ROBJ + ex + bytes, robj() + ex + bytes);
