@@ -112,9 +112,6 @@ class RdbSalvagerTest {
         return m;
     }
 
-    /** A damage: the damaged bytes and where in the original the damage starts and ends. */
-    record Damage(String name, byte[] bytes, long from, long to) {
-    }
 
     static Stream<Arguments> damages() {
         return damages(Long.getLong("salvor.damageSeed", 0), Integer.getInteger("salvor.extraDamage", 0));
@@ -130,64 +127,25 @@ class RdbSalvagerTest {
             byte[] b = o.bytes();
             int n = b.length;
             Random rnd = new Random(which.hashCode() + 31L * seed);
-            cases.add(Arguments.of(which, truncate(b, n / 2)));
-            cases.add(Arguments.of(which, truncate(b, n * 9 / 10)));
-            cases.add(Arguments.of(which, truncate(b, n - 3)));
-            for (int i = 0; i < 3; i++) cases.add(Arguments.of(which, flip(b, 64 + rnd.nextInt(n - 128))));
-            cases.add(Arguments.of(which, zeroPage(b, (n / 3) / 4096 * 4096)));
-            cases.add(Arguments.of(which, zeroPage(b, (2 * n / 3) / 4096 * 4096)));
-            for (int i = 0; i < 2; i++) cases.add(Arguments.of(which, insert(b, 64 + rnd.nextInt(n - 128), rnd)));
-            for (int i = 0; i < 2; i++) cases.add(Arguments.of(which, delete(b, 64 + rnd.nextInt(n - 128), 50)));
-            cases.add(Arguments.of(which, header(b)));
+            cases.add(Arguments.of(which, Damage.truncate(b, n / 2)));
+            cases.add(Arguments.of(which, Damage.truncate(b, n * 9 / 10)));
+            cases.add(Arguments.of(which, Damage.truncate(b, n - 3)));
+            for (int i = 0; i < 3; i++) cases.add(Arguments.of(which, Damage.flip(b, 64 + rnd.nextInt(n - 128))));
+            cases.add(Arguments.of(which, Damage.zeroPage(b, (n / 3) / 4096 * 4096)));
+            cases.add(Arguments.of(which, Damage.zeroPage(b, (2 * n / 3) / 4096 * 4096)));
+            for (int i = 0; i < 2; i++) cases.add(Arguments.of(which, Damage.insert(b, 64 + rnd.nextInt(n - 128), rnd)));
+            for (int i = 0; i < 2; i++) cases.add(Arguments.of(which, Damage.delete(b, 64 + rnd.nextInt(n - 128), 50)));
+            cases.add(Arguments.of(which, Damage.header(b)));
             // More random damage on demand (-Dsalvor.extraDamage=N, other positions with -Dsalvor.damageSeed=S).
             for (int round = 0; round < rounds; round++) {
-                cases.add(Arguments.of(which, flip(b, 64 + rnd.nextInt(n - 128))));
-                cases.add(Arguments.of(which, zeroPage(b, (64 + rnd.nextInt(n - 4096)) / 4096 * 4096)));
-                cases.add(Arguments.of(which, insert(b, 64 + rnd.nextInt(n - 128), rnd)));
-                cases.add(Arguments.of(which, delete(b, 64 + rnd.nextInt(n - 128), 1 + rnd.nextInt(200))));
-                cases.add(Arguments.of(which, truncate(b, 64 + rnd.nextInt(n - 64))));
+                cases.add(Arguments.of(which, Damage.flip(b, 64 + rnd.nextInt(n - 128))));
+                cases.add(Arguments.of(which, Damage.zeroPage(b, (64 + rnd.nextInt(n - 4096)) / 4096 * 4096)));
+                cases.add(Arguments.of(which, Damage.insert(b, 64 + rnd.nextInt(n - 128), rnd)));
+                cases.add(Arguments.of(which, Damage.delete(b, 64 + rnd.nextInt(n - 128), 1 + rnd.nextInt(200))));
+                cases.add(Arguments.of(which, Damage.truncate(b, 64 + rnd.nextInt(n - 64))));
             }
         }
         return cases.stream();
-    }
-
-    static Damage truncate(byte[] b, int at) {
-        return new Damage("truncate@" + at, Arrays.copyOf(b, at), at, b.length);
-    }
-
-    static Damage flip(byte[] b, int at) {
-        byte[] c = b.clone();
-        c[at] ^= (byte) 0x5a;
-        return new Damage("flip@" + at, c, at, at + 1);
-    }
-
-    static Damage zeroPage(byte[] b, int at) {
-        byte[] c = b.clone();
-        Arrays.fill(c, at, Math.min(c.length, at + 4096), (byte) 0);
-        return new Damage("zero-page@" + at, c, at, at + 4096);
-    }
-
-    static Damage insert(byte[] b, int at, Random rnd) {
-        byte[] garbage = new byte[100];
-        rnd.nextBytes(garbage);
-        byte[] c = new byte[b.length + garbage.length];
-        System.arraycopy(b, 0, c, 0, at);
-        System.arraycopy(garbage, 0, c, at, garbage.length);
-        System.arraycopy(b, at, c, at + garbage.length, b.length - at);
-        return new Damage("insert@" + at, c, at, at);
-    }
-
-    static Damage delete(byte[] b, int at, int len) {
-        byte[] c = new byte[b.length - len];
-        System.arraycopy(b, 0, c, 0, at);
-        System.arraycopy(b, at + len, c, at, b.length - at - len);
-        return new Damage("delete@" + at, c, at, at + len);
-    }
-
-    static Damage header(byte[] b) {
-        byte[] c = b.clone();
-        c[4] = 'X';
-        return new Damage("header", c, 4, 5);
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -59,77 +59,29 @@ class SalvageOracleTest {
         return o;
     }
 
-    /** A damage: the damaged bytes and where in the original it starts and ends. */
-    record Damage(String name, byte[] bytes, long from, long to) {
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
     static Stream<Arguments> damages() throws IOException {
         List<Arguments> cases = new ArrayList<>();
         for (String server : SERVERS) {
             byte[] b = oracle(server).bytes;
             int n = b.length;
             Random rnd = new Random(server.hashCode() + 31L * Long.getLong("salvor.damageSeed", 0));
-            cases.add(Arguments.of(server, truncate(b, n / 2)));
-            cases.add(Arguments.of(server, truncate(b, n * 9 / 10)));
-            cases.add(Arguments.of(server, truncate(b, n - 3)));
-            cases.add(Arguments.of(server, zeroPage(b, (n / 3) / 4096 * 4096)));
-            cases.add(Arguments.of(server, zeroPage(b, (2 * n / 3) / 4096 * 4096)));
-            for (int i = 0; i < 2; i++) cases.add(Arguments.of(server, flip(b, 64 + rnd.nextInt(n - 128))));
-            for (int i = 0; i < 2; i++) cases.add(Arguments.of(server, insert(b, 64 + rnd.nextInt(n - 128), rnd)));
-            for (int i = 0; i < 2; i++) cases.add(Arguments.of(server, delete(b, 64 + rnd.nextInt(n - 128), 50)));
-            cases.add(Arguments.of(server, magic(b)));
+            cases.add(Arguments.of(server, Damage.truncate(b, n / 2)));
+            cases.add(Arguments.of(server, Damage.truncate(b, n * 9 / 10)));
+            cases.add(Arguments.of(server, Damage.truncate(b, n - 3)));
+            cases.add(Arguments.of(server, Damage.zeroPage(b, (n / 3) / 4096 * 4096)));
+            cases.add(Arguments.of(server, Damage.zeroPage(b, (2 * n / 3) / 4096 * 4096)));
+            for (int i = 0; i < 2; i++) cases.add(Arguments.of(server, Damage.flip(b, 64 + rnd.nextInt(n - 128))));
+            for (int i = 0; i < 2; i++) cases.add(Arguments.of(server, Damage.insert(b, 64 + rnd.nextInt(n - 128), rnd)));
+            for (int i = 0; i < 2; i++) cases.add(Arguments.of(server, Damage.delete(b, 64 + rnd.nextInt(n - 128), 50)));
+            cases.add(Arguments.of(server, Damage.magic(b)));
             for (int round = 0; round < Integer.getInteger("salvor.extraDamage", 0); round++) {
-                cases.add(Arguments.of(server, zeroPage(b, (64 + rnd.nextInt(n - 4096)) / 4096 * 4096)));
-                cases.add(Arguments.of(server, insert(b, 64 + rnd.nextInt(n - 128), rnd)));
-                cases.add(Arguments.of(server, delete(b, 64 + rnd.nextInt(n - 128), 1 + rnd.nextInt(200))));
-                cases.add(Arguments.of(server, truncate(b, 64 + rnd.nextInt(n - 64))));
+                cases.add(Arguments.of(server, Damage.zeroPage(b, (64 + rnd.nextInt(n - 4096)) / 4096 * 4096)));
+                cases.add(Arguments.of(server, Damage.insert(b, 64 + rnd.nextInt(n - 128), rnd)));
+                cases.add(Arguments.of(server, Damage.delete(b, 64 + rnd.nextInt(n - 128), 1 + rnd.nextInt(200))));
+                cases.add(Arguments.of(server, Damage.truncate(b, 64 + rnd.nextInt(n - 64))));
             }
         }
         return cases.stream();
-    }
-
-    static Damage truncate(byte[] b, int at) {
-        return new Damage("truncate@" + at, Arrays.copyOf(b, at), at, b.length);
-    }
-
-    static Damage flip(byte[] b, int at) {
-        byte[] c = b.clone();
-        c[at] ^= (byte) 0x5a;
-        return new Damage("flip@" + at, c, at, at + 1);
-    }
-
-    static Damage zeroPage(byte[] b, int at) {
-        byte[] c = b.clone();
-        Arrays.fill(c, at, Math.min(c.length, at + 4096), (byte) 0);
-        return new Damage("zero-page@" + at, c, at, Math.min(c.length, at + 4096));
-    }
-
-    static Damage insert(byte[] b, int at, Random rnd) {
-        byte[] garbage = new byte[100];
-        rnd.nextBytes(garbage);
-        byte[] c = new byte[b.length + garbage.length];
-        System.arraycopy(b, 0, c, 0, at);
-        System.arraycopy(garbage, 0, c, at, garbage.length);
-        System.arraycopy(b, at, c, at + garbage.length, b.length - at);
-        return new Damage("insert@" + at, c, at, at);
-    }
-
-    static Damage delete(byte[] b, int at, int len) {
-        byte[] c = new byte[b.length - len];
-        System.arraycopy(b, 0, c, 0, at);
-        System.arraycopy(b, at + len, c, at, b.length - at - len);
-        return new Damage("delete@" + at, c, at, at + len);
-    }
-
-    /** The 9-byte magic overwritten, nothing else. */
-    static Damage magic(byte[] b) {
-        byte[] c = b.clone();
-        Arrays.fill(c, 0, 9, (byte) 'X');
-        return new Damage("magic", c, 0, 9);
     }
 
     @ParameterizedTest(name = "{0} {1}")
