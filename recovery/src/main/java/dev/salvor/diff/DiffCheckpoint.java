@@ -388,13 +388,12 @@ public final class DiffCheckpoint implements Closeable {
     }
 
     /** A live side read through the checkpoint: logged records first, then SCAN from the saved cursors. */
-    private final class Checkpointed implements KeySource {
-        private final KeySource source;
+    private final class Checkpointed extends ForwardingKeySource {
         private final ResumableScan scan;
         private final Side side;
 
         Checkpointed(KeySource source, ResumableScan scan, Side side) {
-            this.source = source;
+            super(source);
             this.scan = scan;
             this.side = side;
         }
@@ -454,46 +453,6 @@ public final class DiffCheckpoint implements Closeable {
                 throw new InputException(side.log + ": " + (e instanceof java.io.EOFException ? "ends inside a key record" : e.getMessage())
                         + ": the checkpoint cannot be resumed; start again without --resume");
             }
-        }
-
-        @Override
-        public String describe() {
-            return source.describe();
-        }
-
-        @Override
-        public CollectedValue fetch(KeyRecord record) throws IOException {
-            return source.fetch(record);
-        }
-
-        @Override
-        public boolean covers(int db) {
-            return source.covers(db);
-        }
-
-        @Override
-        public long expectedKeys() throws IOException {
-            return source.expectedKeys();
-        }
-
-        @Override
-        public long clockMs() throws IOException {
-            return source.clockMs();
-        }
-
-        @Override
-        public boolean live() {
-            return source.live();
-        }
-
-        @Override
-        public KeyRecord refetch(KeyRecord record) throws IOException {
-            return source.refetch(record);
-        }
-
-        @Override
-        public void close() throws IOException {
-            source.close();
         }
     }
 

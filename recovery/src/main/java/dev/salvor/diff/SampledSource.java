@@ -8,16 +8,16 @@ import java.util.function.Consumer;
 /**
  * A source read through a {@link KeySample}: only sampled keys reach the diff, and the keys the
  * filters selected ({@link #seen()}) and those sampled ({@link #sampled()}) are counted, so the
- * share really compared can be reported.
+ * share really compared can be reported. Its expected key count is the inner source's: at most,
+ * since the sample only lowers it.
  */
-public final class SampledSource implements KeySource {
-    private final KeySource inner;
+public final class SampledSource extends ForwardingKeySource {
     private final KeySample sample;
     private long seen;
     private long sampled;
 
     public SampledSource(KeySource inner, KeySample sample) {
-        this.inner = inner;
+        super(inner);
         this.sample = sample;
     }
 
@@ -27,11 +27,6 @@ public final class SampledSource implements KeySource {
 
     public long sampled() {
         return sampled;
-    }
-
-    @Override
-    public String describe() {
-        return inner.describe();
     }
 
     @Override
@@ -45,38 +40,4 @@ public final class SampledSource implements KeySource {
         }, sink);
     }
 
-    @Override
-    public CollectedValue fetch(KeyRecord record) throws IOException {
-        return inner.fetch(record);
-    }
-
-    @Override
-    public boolean covers(int db) {
-        return inner.covers(db);
-    }
-
-    @Override
-    public long expectedKeys() throws IOException {
-        return inner.expectedKeys(); // at most: the sample only lowers it
-    }
-
-    @Override
-    public boolean live() {
-        return inner.live();
-    }
-
-    @Override
-    public long clockMs() throws IOException {
-        return inner.clockMs();
-    }
-
-    @Override
-    public KeyRecord refetch(KeyRecord record) throws IOException {
-        return inner.refetch(record);
-    }
-
-    @Override
-    public void close() throws IOException {
-        inner.close();
-    }
 }
