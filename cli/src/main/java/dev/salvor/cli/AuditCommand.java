@@ -140,6 +140,7 @@ public final class AuditCommand implements Callable<Integer> {
         out.printf("compared %,d backup keys with %,d server keys (%d ms + %d ms)%s%n", diff.keysA(), diff.keysB(), diff.millisA(), diff.millisB(),
                 r.sample() < 1 ? "; " + r.sampleStatement() : "");
         diff.countsByKind().forEach((k, v) -> out.printf("  %-20s %,d%n", AuditReport.label(k), v));
+        for (String n : diff.notices()) out.printf("  notice: %s%n", Text.safe(n));
         out.printf("wrote %s and %s%n", jsonFile, htmlFile);
     }
 }

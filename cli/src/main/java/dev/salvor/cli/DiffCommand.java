@@ -238,6 +238,7 @@ public final class DiffCommand implements Callable<Integer> {
                     d.kind() == Difference.Kind.TYPE_DIFFERS ? " (" + d.typeA() + " -> " + d.typeB() + ")" : "");
             for (String detail : d.details()) out.printf("    %s%n", Text.safe(detail));
         }
+        for (String n : r.notices()) out.printf("notice: %s%n", Text.safe(n));
         if (r.identical()) {
             long dropped = r.countsByKind().getOrDefault("dropped_on_load", 0L);
             out.println(dropped == 0 ? "identical" : "identical but for " + dropped + (dropped == 1 ? " key" : " keys")
@@ -246,6 +247,7 @@ public final class DiffCommand implements Callable<Integer> {
         else {
             StringBuilder sb = new StringBuilder();
             for (Map.Entry<String, Long> e : r.countsByKind().entrySet()) sb.append(sb.length() == 0 ? "" : ", ").append(e.getValue()).append(' ').append(e.getKey().replace('_', ' '));
+            if (!r.notices().isEmpty()) sb.append(sb.length() == 0 ? "" : ", ").append(r.notices().size()).append(r.notices().size() == 1 ? " notice" : " notices");
             out.println("different: " + sb);
         }
     }

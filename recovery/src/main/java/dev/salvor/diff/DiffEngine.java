@@ -40,10 +40,14 @@ public final class DiffEngine {
      * them, do not hold them.
      */
     public record Report(String a, String b, long keysA, long keysB, Differences differences,
-                         long millisA, long millisB, boolean strict) {
+                         long millisA, long millisB, boolean strict, List<String> notices) {
+        /**
+         * No counted difference, and nothing a side could not account for ({@link #notices}: a
+         * file's UPDATE command not applied leaves the comparison incomplete).
+         */
         public boolean identical() {
             Map<String, Long> k = differences.countsByKind();
-            return differences.size() == k.getOrDefault("changed_during_read", 0L) + (strict ? 0 : k.getOrDefault("dropped_on_load", 0L));
+            return notices.isEmpty() && differences.size() == k.getOrDefault("changed_during_read", 0L) + (strict ? 0 : k.getOrDefault("dropped_on_load", 0L));
         }
 
         /** Whether {@code d} counts as a difference: not a change during the read, nor (unless strict) a key dropped on load. */
@@ -214,10 +218,18 @@ public final class DiffEngine {
                 out.add(settle(a, b, p));
                 each(++done);
             }
-            return new Report(a.describe(), b.describe(), keysA, keysB[0] - repeatsB[0], out.finish(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, strict);
+            return new Report(a.describe(), b.describe(), keysA, keysB[0] - repeatsB[0], out.finish(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, strict, notices(a, b));
         } finally {
             spool.delete(tmp);
         }
+    }
+
+    /** Both sides' notices, each marked with its side. */
+    private static List<String> notices(KeySource a, KeySource b) {
+        List<String> all = new ArrayList<>();
+        for (String n : a.notices()) all.add("A: " + n);
+        for (String n : b.notices()) all.add("B: " + n);
+        return List.copyOf(all);
     }
 
     private static String settling(KeySource a, KeySource b) {
@@ -328,7 +340,7 @@ public final class DiffEngine {
                 }
             }
             return new Report(a.describe(), b.describe(), ra.count() - ca.repeats, rb.count() - cb.repeats, out.finish(),
-                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, strict);
+                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, strict, notices(a, b));
         } finally {
             spool.delete(tmp);
         }

@@ -38,6 +38,14 @@ public interface KeySource extends Closeable {
         return -1;
     }
 
+    /**
+     * After a scan: what the source could not account for, each located (a file's UPDATE command
+     * Salvor did not apply): the comparison is not complete while there is any.
+     */
+    default java.util.List<String> notices() {
+        return java.util.List.of();
+    }
+
     /** Whether values can change while being read (live servers). */
     boolean live();
 

@@ -71,6 +71,11 @@ public final class SalvagedFileSource implements KeySource {
     }
 
     @Override
+    public java.util.List<String> notices() {
+        return source.notices();
+    }
+
+    @Override
     public boolean live() {
         return false;
     }

@@ -54,19 +54,67 @@ public record ValueDigest(RedisType type, long h1, long h2, long elements) {
 
         @Override
         public Value beginKey(KeyHeader key) {
-            type = key.type();
+            begin(key.type());
+            return Value.ELEMENTS;
+        }
+
+        /** Starts a value of {@code t} given element by element (a value held in memory, not read). */
+        public Builder begin(RedisType t) {
+            type = t;
             ordered = type == RedisType.LIST || type == RedisType.STREAM || type == RedisType.STRING || type == RedisType.MODULE || type == RedisType.CRON;
             a = 0;
             b = 0;
             n = 0;
-            return Value.ELEMENTS;
+            return this;
+        }
+
+        /** A string's value, a list element or a set member, as the reader would show it. */
+        public Builder item(byte[] item) {
+            seed();
+            mix(e, item, 0, item.length);
+            add();
+            return this;
+        }
+
+        /** A sorted-set member with its score. */
+        public Builder zsetEntry(byte[] member, double score) {
+            seed();
+            mix(e, member, 0, member.length);
+            mixLong(e, Double.doubleToLongBits(score == 0.0 ? 0.0 : score));
+            add();
+            return this;
+        }
+
+        /** A hash field with its value and its expiry (-1: none). */
+        public Builder hashEntry(byte[] field, byte[] value, long fieldExpireAtMs) {
+            seed();
+            mix(e, field, 0, field.length);
+            mix(e, value, 0, value.length);
+            mixLong(e, fieldExpireAtMs);
+            add();
+            return this;
+        }
+
+        private void seed() {
+            e[0] = 0x243f6a8885a308d3L;
+            e[1] = 0x13198a2e03707344L;
+        }
+
+        private void add() {
+            if (ordered) {
+                a = (a ^ e[0]) * P1 + n;
+                b = (b ^ e[1]) * P2 + n;
+            } else {
+                a += fmix(e[0]);
+                b += fmix(e[1]);
+            }
+            n++;
         }
 
         @Override
         public void element(ElementView r) throws IOException {
             long[] e = this.e;
-            e[0] = 0x243f6a8885a308d3L;
-            e[1] = 0x13198a2e03707344L;
+            seed();
             switch (r.elementKind()) {
                 case ZSET_ENTRY -> {
                     mix(e, r.item());
@@ -135,14 +183,7 @@ public record ValueDigest(RedisType type, long h1, long h2, long elements) {
                 }
                 default -> mix(e, r.item());
             }
-            if (ordered) {
-                a = (a ^ e[0]) * P1 + n;
-                b = (b ^ e[1]) * P2 + n;
-            } else {
-                a += fmix(e[0]);
-                b += fmix(e[1]);
-            }
-            n++;
+            add();
         }
 
         /**

@@ -65,6 +65,11 @@ public final class AuditHtml {
             }
             h.append("</svg>");
         }
+        if (!d.notices().isEmpty()) {
+            h.append("<h2>Notices</h2><ul>");
+            for (String n : d.notices()) h.append("<li>").append(esc(n)).append("</li>");
+            h.append("</ul>");
+        }
         h.append("<h2>Differences by kind</h2><table>");
         d.countsByKind().forEach((k, v) -> h.append("<tr><td>").append(esc(AuditReport.label(k))).append("</td><td>").append(v).append("</td></tr>"));
         h.append("</table><h2>Sample differences</h2><table><tr><th>kind</th><th>db</th><th>key</th><th>detail</th></tr>");

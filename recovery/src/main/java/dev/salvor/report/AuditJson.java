@@ -74,6 +74,11 @@ public final class AuditJson {
         g.writeNumberField("millis_server", d.millisB());
         DiffJson.counts(g, "differences_by_kind", d.countsByKind());
         DiffJson.counts(g, "differences_by_db_and_type", d.countsByDbAndType());
+        if (!d.notices().isEmpty()) {
+            g.writeArrayFieldStart("notices");
+            for (String n : d.notices()) g.writeString(n);
+            g.writeEndArray();
+        }
         g.writeArrayFieldStart("sample_differences");
         for (Difference x : d.differences().first(AuditReport.SAMPLES)) DiffJson.difference(g, x, false);
         g.writeEndArray();

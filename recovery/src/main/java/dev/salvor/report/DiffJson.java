@@ -49,6 +49,11 @@ public final class DiffJson {
         g.writeBooleanField("identical", r.identical());
         counts(g, "by_kind", r.countsByKind());
         counts(g, "by_db_and_type", r.countsByDbAndType());
+        if (!r.notices().isEmpty()) {
+            g.writeArrayFieldStart("notices");
+            for (String n : r.notices()) g.writeString(n);
+            g.writeEndArray();
+        }
         if (checkpoint != null) {
             g.writeObjectFieldStart("checkpoint");
             g.writeStringField("file", checkpoint.checkpoint().toString());
