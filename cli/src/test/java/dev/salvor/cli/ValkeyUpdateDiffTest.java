@@ -164,6 +164,8 @@ class ValkeyUpdateDiffTest {
             b.update("INCR", "t");
             b.update("EXEC");
             b.update("DEL", "m2", "nosuchkey");
+            b.update("GETDEL", "l2"); // WRONGTYPE: l2 stays
+            b.update("GETDEL", "m1");
             b.db(2);
             b.update("FLUSHDB");
             b.update("SET", "k2c", "after the flush");

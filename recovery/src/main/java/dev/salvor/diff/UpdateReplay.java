@@ -385,7 +385,8 @@ final class UpdateReplay {
             case "FLUSHALL" -> state.clear();
             case "FLUSHDB" -> state.keySet().removeIf(k -> k.db == db);
             case "DEL", "UNLINK", "GETDEL" -> {
-                arity(n >= 2);
+                arity(cmd.equals("GETDEL") ? n == 2 : n >= 2);
+                if (cmd.equals("GETDEL")) string(ref(db, a, 1));
                 for (int i = 1; i < n; i++) state.remove(ref(db, a, i));
             }
             case "SET" -> set(db, a);
