@@ -22,9 +22,10 @@ import java.util.function.LongConsumer;
 
 /**
  * Every value of a plain file validated on several threads. The calling thread walks the file's
- * framing (and notes each key, to find one written twice); it cuts the file into ranges of whole
- * records, and workers decode each range completely, with every rule the server applies, and
- * checksum its bytes. The ranges' CRC64s are joined in file order ({@link Crc64#combine}), so
+ * framing and cuts the file into ranges of whole records; workers decode each range completely,
+ * with every rule the server applies, checksum its bytes, and note each key's fingerprint
+ * ({@link KeyFingerprints}: keys written twice are found after the walk, partition by partition,
+ * on the workers too). The ranges' CRC64s are joined in file order ({@link Crc64#combine}), so
  * the checksum is not one serial pass. A worker that meets a bad value reports it, steps over
  * that record by its framing and goes on, so every damaged value is reported, not just the first.
  */
@@ -37,10 +38,11 @@ final class ParallelCheck {
     /** What the walk found. {@code complete}: the framing held up to the EOF record. */
     record Result(String source, long size, int version, long keys, ChecksumStatus checksum, long storedChecksum,
                   long computedChecksum, boolean complete, boolean trailingData, long trailingAt,
-                  List<Problem> problems, long problemsOmitted, SeenKeys seen) {
+                  List<Problem> problems, long problemsOmitted, List<Problem> duplicates) {
     }
 
-    private record Range(long start, long end, RdbReader.Context context) {
+    /** The records starting in [start, end), the {@code index}th range of the file, read with {@code context}. */
+    record Range(int index, long start, long end, RdbReader.Context context) {
     }
 
     private record RangeResult(List<Problem> problems, long omitted, long crc) {
@@ -55,6 +57,12 @@ final class ParallelCheck {
 
     /** As {@link #run(InputFile, int, LongConsumer)}, with ranges of about {@code rangeBytes}. */
     static Result run(InputFile in, int workers, long rangeBytes, LongConsumer progress) throws IOException {
+        return run(in, workers, rangeBytes, progress, KeyFingerprints.KEY_HASH, KeyFingerprints.defaultBudgetWords());
+    }
+
+    /** As {@link #run(InputFile, int, long, LongConsumer)}, keys hashed by {@code hash}, {@code budgetWords} fingerprints kept in memory. */
+    static Result run(InputFile in, int workers, long rangeBytes, LongConsumer progress, KeyFingerprints.KeyHash hash, long budgetWords)
+            throws IOException {
         AtomicInteger threadNo = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "salvor-check-" + threadNo.incrementAndGet());
@@ -64,8 +72,7 @@ final class ParallelCheck {
         // Ranges in flight: enough to keep every worker busy, few enough to bound memory.
         Semaphore inFlight = new Semaphore(4 * workers);
         List<Future<RangeResult>> futures = new ArrayList<>();
-        List<Long> rangeEnds = new ArrayList<>();
-        SeenKeys seen = new SeenKeys();
+        List<Range> ranges = new ArrayList<>();
         long keys = 0;
         RdbFormatException plannerError = null;
         boolean trailing = false;
@@ -74,7 +81,8 @@ final class ParallelCheck {
         boolean eof = false;
         long headerCrc = 0;
         long firstStart = -1;
-        try (RdbReader r = RdbReader.openChecksummedElsewhere(in)) {
+        try (RdbReader r = RdbReader.openChecksummedElsewhere(in);
+             KeyFingerprints fingerprints = new KeyFingerprints(r.size() / Math.max(1, rangeBytes) + 2, budgetWords, hash)) {
             long size = r.size();
             int done = 0;
             long nextReport = 0;
@@ -98,27 +106,26 @@ final class ParallelCheck {
                     }
                     if (t != RdbToken.KEY) continue;
                     keys++;
-                    seen.add(r.db(), r.key(), r.tokenOffset());
                     long keyStart = r.tokenOffset();
                     if (keyStart - start >= rangeBytes) {
-                        submit(pool, inFlight, futures, rangeEnds, in, new Range(start, keyStart, context));
+                        submit(pool, inFlight, futures, ranges, in, fingerprints, start, keyStart, context);
                         start = keyStart;
                         context = r.context();
                     }
                     r.skipValue(RdbReader.Skip.FRAMING);
                     if (progress != null && r.offset() >= nextReport) {
-                        done = reportDone(futures, rangeEnds, done, progress);
+                        done = reportDone(futures, ranges, done, progress);
                         nextReport = r.offset() + (4 << 20);
                     }
                 }
-                submit(pool, inFlight, futures, rangeEnds, in, new Range(start, r.eofOffset(), context));
+                submit(pool, inFlight, futures, ranges, in, fingerprints, start, r.eofOffset(), context);
             } catch (RdbFormatException e) {
                 plannerError = e;
                 // The records up to the failing one go to one worker, whose full decode reports this
                 // error or an earlier one. Nothing after it: there the framing is broken, and what
                 // follows is read by the salvage scan, which skips a damaged region in one step
                 // (stepping over record after record of a zero run would read it 3 bytes at a time).
-                if (start >= 0) submit(pool, inFlight, futures, rangeEnds, in, new Range(start, r.recordOffset() + 1, context));
+                if (start >= 0) submit(pool, inFlight, futures, ranges, in, fingerprints, start, r.recordOffset() + 1, context);
             }
             List<Problem> problems = new ArrayList<>();
             long omitted = 0;
@@ -126,8 +133,8 @@ final class ParallelCheck {
             long crcEnd = firstStart;
             for (int i = 0; i < futures.size(); i++) {
                 RangeResult rr = await(futures.get(i));
-                crc = Crc64.combine(crc, rr.crc(), rangeEnds.get(i) - crcEnd);
-                crcEnd = rangeEnds.get(i);
+                crc = Crc64.combine(crc, rr.crc(), ranges.get(i).end() - crcEnd);
+                crcEnd = ranges.get(i).end();
                 for (Problem p : rr.problems()) {
                     if (problems.size() < MAX_PROBLEMS) problems.add(p);
                     else omitted++;
@@ -145,15 +152,18 @@ final class ParallelCheck {
                 crc = Crc64.combine(crc, ParallelRanges.checksum(in, crcEnd, r.eofOffset() + 1), r.eofOffset() + 1 - crcEnd);
                 checksum = ChecksumStatus.of(r.version(), r.storedChecksum(), crc);
             }
+            List<Problem> duplicates = fingerprints.duplicates(in, ranges, pool);
             return new Result(r.source(), size, r.version(), keys, checksum, r.storedChecksum(), crc,
-                    plannerError == null, trailing, trailingAt, problems, omitted, seen);
+                    plannerError == null, trailing, trailingAt, problems, omitted, duplicates);
         } finally {
             pool.shutdownNow();
         }
     }
 
-    private static void submit(ExecutorService pool, Semaphore inFlight, List<Future<RangeResult>> futures, List<Long> ends,
-                               InputFile file, Range range) throws IOException {
+    private static void submit(ExecutorService pool, Semaphore inFlight, List<Future<RangeResult>> futures, List<Range> ranges,
+                               InputFile file, KeyFingerprints fingerprints, long start, long end, RdbReader.Context context) throws IOException {
+        Range range = new Range(ranges.size(), start, end, context);
+        if (range.index() >= fingerprints.maxRanges()) throw new IllegalStateException("more ranges than the key fingerprints can name");
         try {
             inFlight.acquire();
         } catch (InterruptedException e) {
@@ -162,18 +172,18 @@ final class ParallelCheck {
         }
         futures.add(pool.submit(() -> {
             try {
-                return checkRange(file, range);
+                return checkRange(file, range, fingerprints);
             } finally {
                 inFlight.release();
             }
         }));
-        ends.add(range.end());
+        ranges.add(range);
     }
 
     /** Reports the end of the last range finished in file order. */
-    private static int reportDone(List<Future<RangeResult>> futures, List<Long> ends, int done, LongConsumer progress) {
+    private static int reportDone(List<Future<RangeResult>> futures, List<Range> ranges, int done, LongConsumer progress) {
         while (done < futures.size() && futures.get(done).isDone()) done++;
-        if (done > 0) progress.accept(ends.get(done - 1));
+        if (done > 0) progress.accept(ranges.get(done - 1).end());
         return done;
     }
 
@@ -196,8 +206,9 @@ final class ParallelCheck {
      * Decodes every record starting in the range. After a bad value the record is stepped over by
      * its framing (which the planner found sound) and decoding resumes after it.
      */
-    private static RangeResult checkRange(InputFile file, Range range) throws IOException {
+    private static RangeResult checkRange(InputFile file, Range range, KeyFingerprints fingerprints) throws IOException {
         List<Problem> problems = new ArrayList<>();
+        Words words = new Words(fingerprints, range.index());
         long omitted = 0;
         long pos = range.start();
         RdbReader.Context ctx = range.context();
@@ -210,7 +221,7 @@ final class ParallelCheck {
             RdbReader r = RdbReader.resume(file, pos, ctx);
             try {
                 if (first) r.checksumFromHere();
-                pos = decode(r, range.end(), problems);
+                pos = decode(r, range.end(), problems, words);
                 if (first && pos == range.end()) {
                     crc = r.checksumSoFar();
                     crcKnown = true;
@@ -244,19 +255,39 @@ final class ParallelCheck {
             }
         }
         if (!crcKnown) crc = ParallelRanges.checksum(file, range.start(), range.end());
+        fingerprints.add(words.words, words.n);
         return new RangeResult(problems, omitted, crc);
     }
 
     /** Reads records until {@code end}; the offset reached, or -1 at the end of the file. */
-    private static long decode(RdbReader r, long end, List<Problem> problems) throws IOException {
+    private static long decode(RdbReader r, long end, List<Problem> problems, Words words) throws IOException {
         while (true) {
             if (r.offset() >= end && !r.inValue()) return r.offset();
             RdbToken t = r.next();
             if (t == RdbToken.END || t == RdbToken.EOF) return -1;
             if (t != RdbToken.KEY) continue;
+            words.add(r.db(), r.key());
             r.skipValue(RdbReader.Skip.DECODE);
             Problem empty = RdbChecker.emptyValue(r);
             if (empty != null && problems.size() < MAX_PROBLEMS) problems.add(empty);
+        }
+    }
+
+    /** A range's key fingerprints, gathered on its worker and added at once. */
+    private static final class Words {
+        final KeyFingerprints fingerprints;
+        final int range;
+        long[] words = new long[1024];
+        int n;
+
+        Words(KeyFingerprints fingerprints, int range) {
+            this.fingerprints = fingerprints;
+            this.range = range;
+        }
+
+        void add(int db, byte[] key) {
+            if (n == words.length) words = java.util.Arrays.copyOf(words, n * 2);
+            words[n++] = fingerprints.word(db, key, range);
         }
     }
 }

@@ -18,7 +18,6 @@ import dev.salvor.salvage.SalvageReport;
 import dev.salvor.salvage.SalvageVisitor;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -79,15 +78,16 @@ public final class RdbChecker {
     private static CheckReport checkFile(InputFile file, Mode mode, int threads, LongConsumer progress) throws IOException {
         ParallelCheck.Result walk;
         if (mode == Mode.QUICK) {
-            ParallelCheck.Result quick = quickWalk(file, progress);
+            SeenKeys seen = new SeenKeys();
+            ParallelCheck.Result quick = quickWalk(file, seen, progress);
             if (quick.complete() && quick.problems().isEmpty() && quick.checksum() != ChecksumStatus.MISMATCH && !quick.trailingData()) {
-                return report(quick, duplicates(file, quick.seen()), false);
+                return report(quick, duplicates(file, seen), false);
             }
             // Damage: locate it with the full check.
         }
         Progress.phase(progress, "decoding every value", file.size(), Progress.Unit.BYTES);
         walk = ParallelCheck.run(file, threads, progress);
-        List<Problem> dups = duplicates(file, walk.seen());
+        List<Problem> dups = walk.duplicates();
         if (walk.complete()) return report(walk, dups, true);
         Progress.phase(progress, "reading past the damage", walk.size(), Progress.Unit.BYTES);
         SalvageReport salvage = RdbSalvager.salvage(file, SalvageVisitor.NONE, progress);
@@ -197,8 +197,8 @@ public final class RdbChecker {
     }
 
     /** The framing and checksum walk alone (the planner of a full check, without its workers). */
-    private static ParallelCheck.Result quickWalk(InputFile file, LongConsumer progress) throws IOException {
-        QuickWalk w = new QuickWalk();
+    private static ParallelCheck.Result quickWalk(InputFile file, SeenKeys seen, LongConsumer progress) throws IOException {
+        QuickWalk w = new QuickWalk(seen);
         List<Problem> problems = new ArrayList<>();
         try (RdbReader r = RdbReader.open(file)) {
             Progress.phase(progress, "checking framing and checksum", r.size(), Progress.Unit.BYTES);
@@ -208,16 +208,20 @@ public final class RdbChecker {
                 problems.add(Problem.of(e));
             }
             return new ParallelCheck.Result(r.source(), r.size(), r.version(), w.keys, r.checksumStatus(), r.storedChecksum(),
-                    r.computedChecksum(), w.complete, w.trailingAt >= 0, w.trailingAt, problems, 0, w.seen);
+                    r.computedChecksum(), w.complete, w.trailingAt >= 0, w.trailingAt, problems, 0, null);
         }
     }
 
     /** Framing and checksum: keys noted by their fingerprint, values stepped over. */
     private static final class QuickWalk implements RdbVisitor {
-        final SeenKeys seen = new SeenKeys();
+        final SeenKeys seen;
         long keys;
         boolean complete;
         long trailingAt = -1;
+
+        QuickWalk(SeenKeys seen) {
+            this.seen = seen;
+        }
 
         @Override
         public Value beginKey(KeyHeader key) {
@@ -241,40 +245,20 @@ public final class RdbChecker {
     static List<Problem> duplicates(InputFile file, SeenKeys seen) throws IOException {
         if (seen.suspects().isEmpty()) return List.of();
         Set<Long> hashes = new HashSet<>();
-        for (SeenKeys.Suspect s : seen.suspects()) hashes.add(KeyLedger.KeyId.of(s.db(), s.key()).hash());
-        Map<String, List<Long>> occurrences = new HashMap<>();
+        for (SeenKeys.Suspect s : seen.suspects()) hashes.add(KeyLedger.hash(s.db(), s.key()));
+        List<DuplicateKeys.Occurrence> found = new ArrayList<>();
         try (RdbReader r = RdbReader.open(file)) {
             RdbToken t;
             while ((t = r.next()) != RdbToken.END) {
                 if (t != RdbToken.KEY) continue;
-                if (hashes.contains(KeyLedger.KeyId.of(r.db(), r.key()).hash())) {
-                    occurrences.computeIfAbsent(id(r.db(), r.key()), k -> new ArrayList<>()).add(r.tokenOffset());
-                }
+                long h = KeyLedger.hash(r.db(), r.key());
+                if (hashes.contains(h)) found.add(new DuplicateKeys.Occurrence(r.db(), r.key(), r.tokenOffset(), h));
                 r.skipValue(RdbReader.Skip.FRAMING);
             }
         } catch (RdbFormatException e) {
             // The keys up to the damage were compared; the damage itself is reported by the check.
         }
-        List<Problem> out = new ArrayList<>();
-        Set<String> reported = new HashSet<>();
-        for (SeenKeys.Suspect s : seen.suspects()) {
-            String id = id(s.db(), s.key());
-            List<Long> at = occurrences.get(id);
-            if (at == null || at.size() < 2 || !reported.add(id)) continue;
-            for (int i = 1; i < at.size(); i++) {
-                out.add(new Problem(at.get(i), s.db(), s.key(), "duplicate key",
-                        "the key was already written at offset " + at.get(0) + " in this database"
-                                + (at.size() > 2 ? " (" + at.size() + " copies)" : "") + "; the server refuses to load a file with a key twice"));
-            }
-        }
-        if (seen.suspectsOmitted() > 0) {
-            out.add(new Problem(0, -1, null, "duplicate key", "more than " + SeenKeys.MAX_SUSPECTS + " keys repeat; only the first were compared"));
-        }
-        return out;
-    }
-
-    private static String id(int db, byte[] key) {
-        return db + ":" + new String(key, StandardCharsets.ISO_8859_1);
+        return DuplicateKeys.problems(found, seen.suspectsOmitted() > 0);
     }
 
     static String hex(long v) {

@@ -18,7 +18,7 @@ final class SeenKeys {
     }
 
     /** Suspects kept at most; more are counted (a file where thousands of keys repeat is damaged anyway). */
-    static final int MAX_SUSPECTS = 10_000;
+    static final int MAX_SUSPECTS = DuplicateKeys.MAX_SUSPECTS;
 
     private final KeyLedger fingerprints = new KeyLedger();
     private final List<Suspect> suspects = new ArrayList<>();

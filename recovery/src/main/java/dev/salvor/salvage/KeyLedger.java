@@ -16,7 +16,8 @@ public final class KeyLedger {
     private long[] slots = new long[1 << 12];
     private int size;
 
-    static long hash(int db, byte[] key) {
+    /** The 64-bit hash of a key of one database (never 0), as the ledger keeps it. */
+    public static long hash(int db, byte[] key) {
         // The database goes in as four bytes of its own: XORed into the first key byte's place,
         // (0, "a") and (3, "b") hashed alike and read as one key written twice.
         long h = 0xcbf29ce484222325L;
