@@ -35,10 +35,14 @@ final class ParallelCheck {
     /** Problems kept at most; more are counted. */
     static final int MAX_PROBLEMS = 10_000;
 
-    /** What the walk found. {@code complete}: the framing held up to the EOF record. */
+    /**
+     * What the walk found. {@code complete}: the framing held up to the EOF record;
+     * {@code duplicates}: keys written twice; {@code fingerprintsSpilled}: their search passed its
+     * memory budget and used a temporary file.
+     */
     record Result(String source, long size, int version, long keys, ChecksumStatus checksum, long storedChecksum,
                   long computedChecksum, boolean complete, boolean trailingData, long trailingAt,
-                  List<Problem> problems, long problemsOmitted, List<Problem> duplicates) {
+                  List<Problem> problems, long problemsOmitted, List<Problem> duplicates, boolean fingerprintsSpilled) {
     }
 
     /** The records starting in [start, end), the {@code index}th range of the file, read with {@code context}. */
@@ -154,7 +158,7 @@ final class ParallelCheck {
             }
             List<Problem> duplicates = fingerprints.duplicates(in, ranges, pool);
             return new Result(r.source(), size, r.version(), keys, checksum, r.storedChecksum(), crc,
-                    plannerError == null, trailing, trailingAt, problems, omitted, duplicates);
+                    plannerError == null, trailing, trailingAt, problems, omitted, duplicates, fingerprints.spilled());
         } finally {
             pool.shutdownNow();
         }

@@ -208,7 +208,7 @@ public final class RdbChecker {
                 problems.add(Problem.of(e));
             }
             return new ParallelCheck.Result(r.source(), r.size(), r.version(), w.keys, r.checksumStatus(), r.storedChecksum(),
-                    r.computedChecksum(), w.complete, w.trailingAt >= 0, w.trailingAt, problems, 0, null);
+                    r.computedChecksum(), w.complete, w.trailingAt >= 0, w.trailingAt, problems, 0, null, false);
         }
     }
 
