@@ -1,6 +1,7 @@
 package dev.salvor.cli;
 
 import dev.salvor.format.InputFile;
+import dev.salvor.io.LostBlock;
 import dev.salvor.io.OutputPlan;
 import dev.salvor.io.Text;
 import dev.salvor.io.Spool;
@@ -67,7 +68,7 @@ public final class SalvageCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path report = reportFile != null ? reportFile : Path.of(output + ".report.json");
         Path quarantine = quarantineFile != null ? quarantineFile : Path.of(output + ".quarantine");
-        try (InputSource src = InputSource.open(input, root.stdin);
+        try (InputSource src = InputSource.openSalvaging(input, root.stdin);
              OutputPlan plan = OutputOptions.plans(spec, force);
              Spool spool = temp.spool(spec)) {
             plan.input(src);
@@ -81,25 +82,51 @@ public final class SalvageCommand implements Callable<Integer> {
                 throw new InputException(input + ": an AOF file; salvage reads RDB files (salvor repair reads past damage in an AOF)");
             }
             SalvageReport result;
+            // A compressed input read past damaged blocks (Valkey's VKCS envelope): each is a cut in the decompressed RDB.
+            List<LostBlock> lost = src.lostBlocks();
+            List<SalvageReportJson.LostBlockEntry> lostEntries = new ArrayList<>();
             // Opened once: the salvager and the writers that copy its bytes read the same file.
             try (InputFile in = InputFile.open(file);
                  ProgressBar bar = progress.bar(spec.commandLine().getErr(), in.size())) {
-                RdbRepair repair = RdbRepair.run(in, repaired.stream(), quar.stream(), bar);
+                RdbRepair repair = RdbRepair.run(in, repaired.stream(), quar.stream(), bar, lost);
                 result = repair.report();
                 if (result.foundNothing()) {
                     throw new InputException(input + ": no RDB record could be read in it, so nothing was written");
                 }
-                repair.writeReport(rep.stream(), quarantine.toString(), output.toString());
+                // The damaged compressed bytes follow the damaged regions in the quarantine.
+                long at = repair.quarantineBytes();
+                String where = compressedWhere(src);
+                for (LostBlock b : lost) {
+                    quar.stream().write(b.bytes());
+                    lostEntries.add(new SalvageReportJson.LostBlockEntry(b, where, at));
+                    at += b.bytes().length;
+                }
+                repair.writeReport(rep.stream(), quarantine.toString(), output.toString(), lostEntries);
                 plan.commit();
             }
             PrintWriter out = spec.commandLine().getOut();
-            if (json.json) printJson(out, result, report);
-            else printText(out, result, report, quarantine);
-            return result.clean() ? ExitCodes.OK : ExitCodes.FOUND;
+            if (json.json) printJson(out, result, report, lost.size());
+            else printText(out, result, report, quarantine, lostEntries);
+            return result.clean() && lost.isEmpty() ? ExitCodes.OK : ExitCodes.FOUND;
         }
     }
 
-    private void printText(PrintWriter out, SalvageReport r, Path report, Path quarantine) {
+    /** What a lost block's compressed offsets count in: the named file itself when the envelope is its outermost layer. */
+    private String compressedWhere(InputSource src) {
+        List<String> w = src.wrappers();
+        int i = w.indexOf("vkcs-lz4");
+        if (i == 0) return input;
+        return "the vkcs-lz4 stream inside " + String.join(" inside ", w.subList(0, Math.max(i, 0))) + " of " + input;
+    }
+
+    private void printText(PrintWriter out, SalvageReport r, Path report, Path quarantine, List<SalvageReportJson.LostBlockEntry> lost) {
+        for (SalvageReportJson.LostBlockEntry e : lost) {
+            LostBlock b = e.block();
+            out.printf("damaged compressed block [%d, %d) %,d bytes of %s: %s; skipped%s, the RDB lacks its bytes at offset %d; kept in the quarantine at offset %d%n",
+                    b.compressedStart(), b.compressedEnd(), b.compressedEnd() - b.compressedStart(), Text.safe(e.where()), Text.safe(b.why()),
+                    b.toEnd() ? " with the rest of the stream (no intact block follows)" : ", reading went on at the next intact block",
+                    b.decompressedAt(), e.quarantineOffset());
+        }
         out.printf("%s: RDB version %d, %,d bytes%s%n", Text.safe(input), r.version(), r.sizeBytes(), r.headerDamaged() ? " (header damaged; version inferred)" : "");
         for (CorruptRegion c : r.regions()) {
             out.printf("damaged [%d, %d) %,d bytes: %s at offset %d: %s%s%n", c.start(), c.end(), c.length(), c.reason(), c.errorOffset(), Text.safe(c.detail()),
@@ -110,8 +137,8 @@ public final class SalvageCommand implements Callable<Integer> {
         out.printf("wrote %s, %s, %s%n", output, report, quarantine);
     }
 
-    private void printJson(PrintWriter out, SalvageReport r, Path report) throws java.io.IOException {
-        SalvageReportJson.writeSummary(out, r, input, output.toString(), report.toString());
+    private void printJson(PrintWriter out, SalvageReport r, Path report, int lostBlocks) throws java.io.IOException {
+        SalvageReportJson.writeSummary(out, r, input, output.toString(), report.toString(), lostBlocks);
         out.println();
     }
 }

@@ -3,6 +3,7 @@ package dev.salvor.input;
 import dev.salvor.input.compress.Unwrapping;
 import dev.salvor.io.Input;
 import dev.salvor.io.InputException;
+import dev.salvor.io.LostBlock;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -61,7 +62,34 @@ public final class InputSource implements Input {
 
     /** Opens {@code spec} ({@code -} reads {@code stdin}). */
     public static InputSource open(String spec, InputStream stdin) throws IOException {
-        if (spec.equals("-")) return unwrap("stdin", new BufferedInputStream(stdin, SNIFF), -1, null, null);
+        return open(spec, stdin, false);
+    }
+
+    /**
+     * Opens {@code spec} for salvage: a damaged block of a compressed layer that can be read past
+     * (Valkey's VKCS envelope) is skipped and listed in {@link #lostBlocks()}, instead of ending the read.
+     */
+    public static InputSource openSalvaging(String spec, InputStream stdin) throws IOException {
+        return open(spec, stdin, true);
+    }
+
+    private static InputSource open(String spec, InputStream stdin, boolean salvaging) throws IOException {
+        List<LostBlock> lost = salvaging ? new java.util.concurrent.CopyOnWriteArrayList<>() : null;
+        InputSource src = openWith(spec, stdin, lost);
+        src.lost = lost;
+        return src;
+    }
+
+    private List<LostBlock> lost;
+
+    /** For an input opened with {@link #openSalvaging}: the damaged compressed blocks skipped so far (all of them once the stream was read). */
+    @Override
+    public List<LostBlock> lostBlocks() {
+        return lost == null ? List.of() : List.copyOf(lost);
+    }
+
+    private static InputSource openWith(String spec, InputStream stdin, List<LostBlock> lost) throws IOException {
+        if (spec.equals("-")) return unwrap("stdin", new BufferedInputStream(stdin, SNIFF), -1, null, null, lost);
         int bang = memberMark(spec);
         String member = bang < 0 ? null : spec.substring(bang + 1);
         Path path = file(spec);
@@ -76,14 +104,14 @@ public final class InputSource implements Input {
         } catch (AccessDeniedException e) {
             throw new InputException(spec + ": permission denied");
         }
-        InputSource src = unwrap(path.toString(), new BufferedInputStream(raw, SNIFF), size, path, member);
+        InputSource src = unwrap(path.toString(), new BufferedInputStream(raw, SNIFF), size, path, member, lost);
         src.origin = path;
         return src;
     }
 
-    private static InputSource unwrap(String name, InputStream in, long size, Path file, String member) throws IOException {
+    private static InputSource unwrap(String name, InputStream in, long size, Path file, String member, List<LostBlock> lost) throws IOException {
         if (member == null && plainRdb(in)) return new InputSource(name, in, size, file, List.of(), null);
-        Unwrapping.Unwrapped u = Unwrapping.unwrap(name, in, size, file, member);
+        Unwrapping.Unwrapped u = Unwrapping.unwrap(name, in, size, file, member, lost);
         return new InputSource(u.name(), u.stream(), u.size(), u.file(), u.wrappers(), u.soleMember());
     }
 

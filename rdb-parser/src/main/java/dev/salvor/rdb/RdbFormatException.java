@@ -34,6 +34,8 @@ public class RdbFormatException extends FormatException {
         LIMIT_EXCEEDED("limit exceeded"),
         /** Salvage only: a key that parses but covers a zeroed 4 KiB page of a damaged file. */
         ZEROED_PAGE("zeroed page"),
+        /** Salvage only: bytes missing from a decompressed input (a damaged compressed block was skipped) inside what was read. */
+        MISSING_BYTES("missing bytes"),
         /** A key that repeats one already read (the reader finds a repeated empty key, a run of zero bytes; salvage any). */
         DUPLICATE_KEY("duplicate key");
 

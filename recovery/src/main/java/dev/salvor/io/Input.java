@@ -37,6 +37,14 @@ public interface Input extends Closeable {
     List<String> wrappers();
 
     /**
+     * Damaged blocks of a compressed layer that the read went past (only for an input opened for
+     * salvage), in order; complete once the stream was read to its end.
+     */
+    default List<LostBlock> lostBlocks() {
+        return List.of();
+    }
+
+    /**
      * Checks what can only be checked once the input was read (an archive read without a member
      * name held one file). Commands call it before committing outputs; {@link #close()} calls it too.
      */

@@ -31,7 +31,8 @@ final class DamageAttribution {
      * read twice), not the byte where a read failed.
      */
     static boolean keyLevel(RdbFormatException e) {
-        return e.reason() == RdbFormatException.Reason.ZEROED_PAGE || e.reason() == RdbFormatException.Reason.DUPLICATE_KEY;
+        return e.reason() == RdbFormatException.Reason.ZEROED_PAGE || e.reason() == RdbFormatException.Reason.DUPLICATE_KEY
+                || e.reason() == RdbFormatException.Reason.MISSING_BYTES && e.key() != null;
     }
 
     /**

@@ -18,14 +18,32 @@ import java.util.function.LongConsumer;
  */
 public record RdbRepair(SalvageReport report, List<QuarantineWriter.Entry> quarantined, List<String> notes) {
     public static RdbRepair run(InputFile in, OutputStream repaired, OutputStream quarantine, LongConsumer progress) throws IOException {
+        return run(in, repaired, quarantine, progress, java.util.List.of());
+    }
+
+    /** As above, for a file decompressed past damaged blocks ({@link RdbSalvager#salvage(InputFile, SalvageVisitor, LongConsumer, List)}). */
+    public static RdbRepair run(InputFile in, OutputStream repaired, OutputStream quarantine, LongConsumer progress,
+                                List<dev.salvor.io.LostBlock> lostBlocks) throws IOException {
         RepairWriter writer = new RepairWriter(in.channel(), repaired);
         QuarantineWriter q = new QuarantineWriter(in.channel(), quarantine);
-        SalvageReport report = RdbSalvager.salvage(in, new VisitorChain(writer, q), progress);
+        SalvageReport report = RdbSalvager.salvage(in, new VisitorChain(writer, q), progress, lostBlocks);
         return new RdbRepair(report, q.entries(), writer.notes());
     }
 
     /** The report file: the salvage report with the quarantine's entries and the notes, naming the files written. */
     public void writeReport(OutputStream out, String quarantineFile, String repairedFile) throws IOException {
         SalvageReportJson.write(report, quarantined, quarantineFile, repairedFile, notes, out);
+    }
+
+    /** As above, with the damaged compressed blocks read past and where their bytes are in the quarantine. */
+    public void writeReport(OutputStream out, String quarantineFile, String repairedFile, List<SalvageReportJson.LostBlockEntry> lostBlocks) throws IOException {
+        SalvageReportJson.write(report, quarantined, quarantineFile, repairedFile, notes, lostBlocks, out);
+    }
+
+    /** Bytes the damaged regions took in the quarantine file. */
+    public long quarantineBytes() {
+        long n = 0;
+        for (QuarantineWriter.Entry e : quarantined) n += e.sourceEnd() - e.sourceStart();
+        return n;
     }
 }

@@ -2,6 +2,7 @@ package dev.salvor.salvage;
 
 import dev.salvor.format.FileRanges;
 import dev.salvor.format.InputFile;
+import dev.salvor.io.LostBlock;
 import dev.salvor.io.TempFiles;
 import dev.salvor.rdb.ChecksumStatus;
 import dev.salvor.rdb.RdbFlavor;
@@ -135,7 +136,39 @@ public final class RdbSalvager {
 
     /** Salvages an input opened once; every read of this run goes through it. */
     public static SalvageReport salvage(InputFile file, SalvageVisitor visitor, LongConsumer progress) throws IOException {
-        return new RdbSalvager(file, file.source(), progress).run(visitor);
+        return salvage(file, visitor, progress, List.of());
+    }
+
+    /**
+     * As above, for a file decompressed past damaged blocks: at each lost block's
+     * {@link LostBlock#decompressedAt} bytes are missing, so nothing read across that point is
+     * kept (the record is lost, reported with its bounds) and records are looked for again from it.
+     */
+    public static SalvageReport salvage(InputFile file, SalvageVisitor visitor, LongConsumer progress, List<LostBlock> lostBlocks) throws IOException {
+        RdbSalvager s = new RdbSalvager(file, file.source(), progress);
+        for (LostBlock b : lostBlocks) if (b.decompressedAt() > 0 && b.decompressedAt() < file.size()) s.cuts.add(b);
+        return s.run(visitor);
+    }
+
+    /** Where a decompressed input lacks bytes, in order (none for a plain file). */
+    private final List<LostBlock> cuts = new ArrayList<>();
+
+    /**
+     * The first cut in {@code [from, to)}, or null. A record that starts at a cut is taken too:
+     * whether the damaged block ended on a record boundary is not known, so the records it held
+     * are lost there, and the search for intact records starts at the cut.
+     */
+    private LostBlock cutWithin(long from, long to) {
+        for (LostBlock c : cuts) {
+            if (c.decompressedAt() >= from && c.decompressedAt() < to) return c;
+            if (c.decompressedAt() >= to) break;
+        }
+        return null;
+    }
+
+    private static String cutDetail(LostBlock c) {
+        return "bytes are missing at offset " + c.decompressedAt() + " of the decompressed RDB: the compressed block at byte offsets ["
+                + c.compressedStart() + ", " + c.compressedEnd() + ") was damaged (" + c.why() + ") and skipped; what was read across this point is lost";
     }
 
     /**
@@ -261,6 +294,10 @@ public final class RdbSalvager {
                     if (dbAssumed && assumedKeys > 0) assumedDbs.add(new SalvageReport.AssumedDb(segStart, reader.offset(), segDb, assumedKeys));
                     break;
                 }
+                if (!cuts.isEmpty() && t != RdbToken.KEY) {
+                    LostBlock c = cutWithin(reader.tokenOffset(), reader.offset());
+                    if (c != null) throw new RdbFormatException(RdbFormatException.Reason.MISSING_BYTES, source, c.decompressedAt(), reader.db(), null, cutDetail(c));
+                }
                 if ((t == RdbToken.SELECT_DB || t == RdbToken.KEY) && keyspaceStart < 0) keyspaceStart = reader.tokenOffset();
                 if (t == RdbToken.SELECT_DB && dbAssumed) {
                     if (assumedKeys > 0) assumedDbs.add(new SalvageReport.AssumedDb(segStart, reader.tokenOffset(), segDb, assumedKeys));
@@ -273,6 +310,10 @@ public final class RdbSalvager {
                                 reader.db(), reader.key(), "key repeats one already read (a database holds each key once)");
                     }
                     reader.skipValue();
+                    LostBlock cut = cuts.isEmpty() ? null : cutWithin(reader.recordOffset(), reader.keyRecordEndOffset());
+                    if (cut != null) {
+                        throw new RdbFormatException(RdbFormatException.Reason.MISSING_BYTES, source, cut.decompressedAt(), reader.db(), reader.key(), cutDetail(cut));
+                    }
                     long zero = zeroPages.firstWithin(reader.recordOffset(), reader.keyRecordEndOffset());
                     if (zero >= 0) {
                         throw new RdbFormatException(RdbFormatException.Reason.ZEROED_PAGE, source, zero, reader.db(), reader.key(),
@@ -317,7 +358,18 @@ public final class RdbSalvager {
                 byte[] lostKey = DamageAttribution.lostKey(e, failed);
                 boolean lostPlausible = DamageAttribution.lostByName(e, failed, lostKey);
                 int lostDb = failed.db();
-                boolean partialKey = DamageAttribution.cutAfterElements(e, failed);
+                // A read that went across a point where the decompressed input lacks bytes: the
+                // failure is the cut's, whatever the parser made of the bytes after it.
+                LostBlock cutHere = cuts.isEmpty() ? null : cutWithin(start, Math.max(e.offset(), failed.offset()) + 1);
+                if (cutHere != null && e.reason() != RdbFormatException.Reason.MISSING_BYTES) {
+                    e = new RdbFormatException(RdbFormatException.Reason.MISSING_BYTES, source, cutHere.decompressedAt(), failed.db(), null, cutDetail(cutHere));
+                }
+                if (cutHere != null) {
+                    // Each cut is one region: the search for records resumes at it and must not stop there again.
+                    long at = cutHere.decompressedAt();
+                    cuts.removeIf(c -> c.decompressedAt() <= at);
+                }
+                boolean partialKey = cutHere == null && DamageAttribution.cutAfterElements(e, failed);
                 RdbReader.Context here = failed.context();
                 failed.close(); // its counters stay valid after a failure
                 // Damage in a Dragonfly compressed blob is damage of the whole blob: the keys read
@@ -335,7 +387,8 @@ public final class RdbSalvager {
                 blobKeys.clear();
                 byte[] before = recent.isEmpty() ? null : recent.peekLast().key();
                 // A blob whose frame decompressed began where it was read: the key before it is sound.
-                boolean suspectBefore = !(blob != null && blob.decompressed()) && DamageAttribution.previousKeySuspect(e, failed, start, recent);
+                // Bytes before a cut came from intact blocks: the key before it is sound.
+                boolean suspectBefore = cutHere == null && !(blob != null && blob.decompressed()) && DamageAttribution.previousKeySuspect(e, failed, start, recent);
                 // A cut-off length right after a suspect key: a truncation only when nothing
                 // intact follows, in which case the key before it stays.
                 Resynchronizer.Found afterFailed = suspectBefore && e.reason() == RdbFormatException.Reason.TRUNCATED
@@ -358,7 +411,8 @@ public final class RdbSalvager {
                     if (absorbed.unverifiedStart() >= 0) unverifiedStarts.add(absorbed.unverifiedStart());
                 }
                 // The search after the failed record, if one was made and still applies.
-                Resynchronizer.Found found = afterFailed != null && start == failed.recordOffset() ? afterFailed
+                Resynchronizer.Found found = cutHere != null ? resync.find(cutHere.decompressedAt(), here)
+                        : afterFailed != null && start == failed.recordOffset() ? afterFailed
                         // An LZ4 frame keeps literal runs as they were: no record is looked for inside one.
                         // A blob ends where its length says, as a string does whatever its bytes hold:
                         // reading goes on there (an LZ4 frame keeps literal runs as they were, so no

@@ -20,15 +20,30 @@ public final class SalvageReportJson {
 
     public static void write(SalvageReport r, List<QuarantineWriter.Entry> quarantine, String quarantineFile,
                              String repairedFile, List<String> notes, OutputStream out) throws IOException {
+        write(r, quarantine, quarantineFile, repairedFile, notes, List.of(), out);
+    }
+
+    /** A damaged compressed block salvage read past, and where its compressed bytes went in the quarantine file. */
+    public record LostBlockEntry(dev.salvor.io.LostBlock block, String where, long quarantineOffset) {
+    }
+
+    /** As above, with the damaged compressed blocks the decompression went past ({@code compressed_blocks_lost}). */
+    public static void write(SalvageReport r, List<QuarantineWriter.Entry> quarantine, String quarantineFile,
+                             String repairedFile, List<String> notes, List<LostBlockEntry> lostBlocks, OutputStream out) throws IOException {
         try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             g.useDefaultPrettyPrinter();
-            writeObject(g, r, quarantine, quarantineFile, repairedFile, notes);
+            writeObject(g, r, quarantine, quarantineFile, repairedFile, notes, lostBlocks);
         }
     }
 
     /** The report as one JSON object on {@code g} (also nested in other reports, e.g. an AOF's salvaged preamble). */
     public static void writeObject(JsonGenerator g, SalvageReport r, List<QuarantineWriter.Entry> quarantine, String quarantineFile,
                                    String repairedFile, List<String> notes) throws IOException {
+        writeObject(g, r, quarantine, quarantineFile, repairedFile, notes, List.of());
+    }
+
+    private static void writeObject(JsonGenerator g, SalvageReport r, List<QuarantineWriter.Entry> quarantine, String quarantineFile,
+                                    String repairedFile, List<String> notes, List<LostBlockEntry> lostBlocks) throws IOException {
         {
             g.writeStartObject();
             g.writeStringField("source", r.source());
@@ -43,6 +58,21 @@ public final class SalvageReportJson {
             g.writeEndObject();
             if (repairedFile != null) g.writeStringField("repaired_file", repairedFile);
             if (quarantineFile != null) g.writeStringField("quarantine_file", quarantineFile);
+            if (!lostBlocks.isEmpty()) {
+                g.writeArrayFieldStart("compressed_blocks_lost");
+                for (LostBlockEntry e : lostBlocks) {
+                    g.writeStartObject();
+                    g.writeNumberField("compressed_start", e.block().compressedStart());
+                    g.writeNumberField("compressed_end", e.block().compressedEnd());
+                    g.writeStringField("compressed_in", e.where());
+                    g.writeNumberField("decompressed_at", e.block().decompressedAt());
+                    g.writeBooleanField("to_end", e.block().toEnd());
+                    g.writeStringField("reason", e.block().why());
+                    g.writeNumberField("quarantine_offset", e.quarantineOffset());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
             regions(g, r.regions(), quarantine);
             keys(g, "partial_keys", r.partialKeys());
             keys(g, "expiry_unknown_keys", r.expiryUnknownKeys());
@@ -72,6 +102,11 @@ public final class SalvageReportJson {
      * ({@code file_ends_at} among them when the file was cut off), one pretty-printed object.
      */
     public static void writeSummary(Writer out, SalvageReport r, String file, String repairedFile, String reportFile) throws IOException {
+        writeSummary(out, r, file, repairedFile, reportFile, 0);
+    }
+
+    /** As above, with how many damaged compressed blocks the decompression went past (not clean when any). */
+    public static void writeSummary(Writer out, SalvageReport r, String file, String repairedFile, String reportFile, int lostBlocks) throws IOException {
         try (JsonGenerator g = JSON.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
@@ -79,7 +114,8 @@ public final class SalvageReportJson {
             g.writeStringField("repaired_file", repairedFile);
             g.writeStringField("report_file", reportFile);
             counts(g, r, true);
-            g.writeBooleanField("clean", r.clean());
+            if (lostBlocks > 0) g.writeNumberField("compressed_blocks_lost", lostBlocks);
+            g.writeBooleanField("clean", r.clean() && lostBlocks == 0);
             g.writeEndObject();
         }
     }

@@ -44,13 +44,21 @@ public final class Unwrapping {
 
     /** Takes every compressor and archive off {@code in}; {@code member} names the archive member to read (null: the only one). */
     public static Unwrapped unwrap(String name, InputStream in, long size, Path file, String member) throws IOException {
+        return unwrap(name, in, size, file, member, null);
+    }
+
+    /**
+     * As above; with {@code lost} not null (salvage), a compressed layer that can be read past
+     * damage (the VKCS envelope's LZ4 blocks) skips a damaged block and records it there.
+     */
+    public static Unwrapped unwrap(String name, InputStream in, long size, Path file, String member, List<dev.salvor.io.LostBlock> lost) throws IOException {
         SoleMember soleMember = null;
         List<String> wrappers = new ArrayList<>();
         String display = name;
         for (int depth = 0; depth < 8; depth++) {
             if (VkcsEnvelope.matches(in)) {
                 // Valkey 9.2's rdbcompression lz4: the whole RDB in one LZ4 frame behind an envelope.
-                in = new BufferedInputStream(VkcsEnvelope.open(name, in), SNIFF);
+                in = new BufferedInputStream(VkcsEnvelope.open(name, in, lost), SNIFF);
                 wrappers.add(VkcsEnvelope.WRAPPER);
                 size = -1;
                 file = null;

@@ -34,12 +34,21 @@ final class VkcsEnvelope {
 
     /** Reads and checks the envelope as Valkey's loader does (readVkcsEnvelope); the RDB it holds. */
     static InputStream open(String name, InputStream in) throws IOException {
+        return open(name, in, null);
+    }
+
+    /**
+     * As {@link #open(String, InputStream)}; with {@code lost} not null, for salvage: a damaged
+     * block is skipped and added to it, and reading goes on at the next intact block ({@link VkcsSalvage}).
+     */
+    static InputStream open(String name, InputStream in, java.util.List<dev.salvor.io.LostBlock> lost) throws IOException {
         byte[] e = in.readNBytes(SIZE);
         if (e.length < SIZE) throw new InputException(name + ": the VKCS envelope is cut short (" + e.length + " of 8 bytes)");
         if (e[4] != 1) throw new InputException(name + ": VKCS envelope version " + (e[4] & 0xff) + " at byte offset 4 is not one Salvor reads (Valkey 9.2 writes 1)");
         if (e[5] != 1) throw new InputException(name + ": VKCS codec " + (e[5] & 0xff) + " at byte offset 5 is not one Valkey defines (1 = LZ4)");
         if ((e[6] & ~1) != 0) throw new InputException(name + ": VKCS flags 0x" + Integer.toHexString(e[6] & 0xff) + " at byte offset 6 set reserved bits");
         if (e[7] != 0) throw new InputException(name + ": VKCS stream kind " + (e[7] & 0xff) + " at byte offset 7 is not an RDB (0)");
+        if (lost != null) return VkcsSalvage.open(name, in, lost);
         FramedLZ4CompressorInputStream lz4;
         BlockVerifier verified = new BlockVerifier(name, in);
         try {

@@ -1,0 +1,160 @@
+package dev.salvor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.salvor.fixtures.RedisServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+
+/**
+ * Salvage reads past a damaged block of Valkey 9.2's compressed RDB ({@code rdbcompression lz4}:
+ * the VKCS envelope, then one LZ4 frame of 64 KiB independent blocks with block checksums;
+ * valkey src/compression_stream.c, compression_lz4.c). A real server writes the RDB; it is
+ * compressed as Valkey's writer does, by Commons Compress's LZ4 (each block holds the next 64 KiB
+ * of the RDB), and one block is damaged. The oracle for which keys survive does not use Salvor:
+ * each key's bytes are found in the server's own RDB by its DUMP payload (type byte, the key as an
+ * RDB string, the value: the payload without its 10-byte footer), and a key survives when all of
+ * them lie in blocks other than the damaged one.
+ */
+class VkcsSalvageTest {
+    @TempDir
+    Path tmp;
+
+    private static final int BLOCK = 64 * 1024;
+
+    private static byte[] vkcs(byte[] rdb) throws Exception {
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        bos.write(new byte[] {'V', 'K', 'C', 'S', 1, 1, 1, 0});
+        try (FramedLZ4CompressorOutputStream lz4 = new FramedLZ4CompressorOutputStream(bos,
+                new FramedLZ4CompressorOutputStream.Parameters(FramedLZ4CompressorOutputStream.BlockSize.K64, false, true, false))) {
+            lz4.write(rdb);
+        }
+        return bos.toByteArray();
+    }
+
+    /** Where each block starts in the compressed file: after the envelope (8) and the frame header (magic, FLG, BD, HC: 7). */
+    private static List<long[]> blocks(byte[] v) {
+        List<long[]> out = new ArrayList<>();
+        int at = 8 + 7;
+        while (true) {
+            long word = (v[at] & 0xffL) | (v[at + 1] & 0xffL) << 8 | (v[at + 2] & 0xffL) << 16 | (v[at + 3] & 0xffL) << 24;
+            if (word == 0) return out;
+            int n = (int) (word & 0x7fffffffL);
+            out.add(new long[] {at, at + 4 + n + 4});
+            at += 4 + n + 4;
+        }
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
+    void keysInIntactBlocksAreSalvagedPastADamagedOne() throws Exception {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, int[]> where = new LinkedHashMap<>();
+        byte[] rdb;
+        try (RedisServer redis = RedisServer.start(tmp.resolve("server"))) {
+            Random rnd = new Random(42);
+            for (int i = 0; i < 5000; i++) {
+                StringBuilder sb = new StringBuilder();
+                for (int j = 0; j < 60 + rnd.nextInt(120); j++) sb.append((char) ('a' + rnd.nextInt(26)));
+                String k = "key:" + i;
+                values.put(k, sb.toString());
+                redis.call("SET", k, sb.toString());
+            }
+            rdb = Files.readAllBytes(redis.save());
+            // Each key's bytes in the server's RDB, found by its own DUMP payload.
+            for (String k : values.keySet()) {
+                byte[] dump = (byte[]) redis.call("DUMP", k);
+                byte[] name = k.getBytes(StandardCharsets.UTF_8);
+                ByteArrayOutputStream pattern = new ByteArrayOutputStream();
+                pattern.write(dump[0]);
+                pattern.write(name.length); // names here are shorter than 64 bytes: a one-byte length
+                pattern.write(name);
+                pattern.write(dump, 1, dump.length - 11);
+                byte[] p = pattern.toByteArray();
+                int at = indexOf(rdb, p);
+                assertThat(at).as(k).isGreaterThan(0);
+                where.put(k, new int[] {at, at + p.length});
+            }
+        }
+        assertThat(rdb.length).isGreaterThan(4 * BLOCK);
+        byte[] v = vkcs(rdb);
+        List<long[]> blocks = blocks(v);
+        int damaged = 2;
+        long[] hit = blocks.get(damaged);
+        v[(int) (hit[0] + 4 + 100)] ^= 0x5a;
+        Path file = tmp.resolve("damaged.rdb");
+        Files.write(file, v);
+
+        // The oracle: keys whose bytes all lie outside the damaged block's 64 KiB of the RDB.
+        long lostFrom = (long) damaged * BLOCK, lostTo = lostFrom + BLOCK;
+        TreeSet<String> expected = new TreeSet<>();
+        for (Map.Entry<String, int[]> e : where.entrySet()) {
+            int[] r = e.getValue();
+            if (r[1] <= lostFrom || r[0] >= lostTo) expected.add(e.getKey());
+        }
+        assertThat(expected.size()).isLessThan(values.size()).isGreaterThan(values.size() / 2);
+
+        Path out = tmp.resolve("repaired.rdb");
+        CliRunner.Result salvage = CliRunner.run("salvage", file.toString(), "-o", out.toString());
+        assertThat(salvage.exitCode()).as(salvage.out() + salvage.err()).isEqualTo(1);
+        assertThat(salvage.out()).contains("damaged compressed block [" + hit[0] + ", " + hit[1] + ") ")
+                .contains("its checksum does not match; skipped, reading went on at the next intact block, the RDB lacks its bytes at offset " + lostFrom);
+
+        // Exactly the keys of intact blocks come back, each with the value the server held.
+        CliRunner.Result export = CliRunner.run("export", out.toString());
+        assertThat(export.exitCode()).isEqualTo(0);
+        ObjectMapper json = new ObjectMapper();
+        TreeSet<String> got = new TreeSet<>();
+        for (String line : export.out().split("\n")) {
+            if (line.isBlank()) continue;
+            JsonNode n = json.readTree(line);
+            if (!n.has("key")) continue;
+            String k = n.get("key").asText();
+            got.add(k);
+            assertThat(n.get("value").asText()).as(k).isEqualTo(values.get(k));
+        }
+        assertThat(got).isEqualTo(expected);
+
+        // The damaged compressed bytes are kept in the quarantine, where the report says.
+        JsonNode report = json.readTree(Files.readString(Path.of(out + ".report.json")));
+        JsonNode lost = report.get("compressed_blocks_lost").get(0);
+        assertThat(lost.get("compressed_start").asLong()).isEqualTo(hit[0]);
+        assertThat(lost.get("compressed_end").asLong()).isEqualTo(hit[1]);
+        assertThat(lost.get("decompressed_at").asLong()).isEqualTo(lostFrom);
+        byte[] q = Files.readAllBytes(Path.of(out + ".quarantine"));
+        int qat = lost.get("quarantine_offset").asInt();
+        assertThat(Arrays.copyOfRange(q, qat, qat + (int) (hit[1] - hit[0]))).isEqualTo(Arrays.copyOfRange(v, (int) hit[0], (int) hit[1]));
+        // The records cut by the missing bytes are a damaged region of the decompressed RDB, starting before the cut.
+        JsonNode region = report.get("regions").get(0);
+        assertThat(region.get("reason").asText()).isEqualTo("missing bytes");
+        assertThat(region.get("start").asLong()).isLessThanOrEqualTo(lostFrom);
+
+        // Reading without salvage still stops at the damaged block, with its offset.
+        CliRunner.Result check = CliRunner.run("check", file.toString());
+        assertThat(check.exitCode()).isNotEqualTo(0);
+        assertThat(check.err()).contains("the checksum of the block at byte offset " + hit[0]);
+    }
+}
