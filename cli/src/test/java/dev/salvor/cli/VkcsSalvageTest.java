@@ -69,8 +69,20 @@ class VkcsSalvageTest {
         return -1;
     }
 
-    @Test
-    void keysInIntactBlocksAreSalvagedPastADamagedOne() throws Exception {
+    /** The server's RDB, each key's value, and each key's byte range in the RDB (found by its DUMP payload). */
+    private record Dataset(byte[] rdb, Map<String, String> values, Map<String, int[]> where) {
+        /** Keys whose bytes all lie outside {@code [from, to)} of the RDB. */
+        TreeSet<String> outside(long from, long to) {
+            TreeSet<String> keys = new TreeSet<>();
+            for (Map.Entry<String, int[]> e : where.entrySet()) {
+                int[] r = e.getValue();
+                if (r[1] <= from || r[0] >= to) keys.add(e.getKey());
+            }
+            return keys;
+        }
+    }
+
+    private Dataset dataset() throws Exception {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, int[]> where = new LinkedHashMap<>();
         byte[] rdb;
@@ -100,7 +112,33 @@ class VkcsSalvageTest {
             }
         }
         assertThat(rdb.length).isGreaterThan(4 * BLOCK);
-        byte[] v = vkcs(rdb);
+        return new Dataset(rdb, values, where);
+    }
+
+    /** Salvages {@code file}; the keys the repaired file holds, each checked against the server's value. */
+    private TreeSet<String> salvaged(Path file, Dataset d, CliRunner.Result[] result) throws Exception {
+        Path out = tmp.resolve(file.getFileName() + ".repaired.rdb");
+        result[0] = CliRunner.run("salvage", file.toString(), "-o", out.toString());
+        CliRunner.Result export = CliRunner.run("export", out.toString());
+        assertThat(export.exitCode()).isEqualTo(0);
+        TreeSet<String> got = new TreeSet<>();
+        for (String line : export.out().split("\n")) {
+            if (line.isBlank()) continue;
+            JsonNode n = JSON.readTree(line);
+            if (!n.has("key")) continue;
+            String k = n.get("key").asText();
+            got.add(k);
+            assertThat(n.get("value").asText()).as(k).isEqualTo(d.values().get(k));
+        }
+        return got;
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void keysInIntactBlocksAreSalvagedPastADamagedOne() throws Exception {
+        Dataset d = dataset();
+        byte[] v = vkcs(d.rdb());
         List<long[]> blocks = blocks(v);
         int damaged = 2;
         long[] hit = blocks.get(damaged);
@@ -110,36 +148,19 @@ class VkcsSalvageTest {
 
         // The oracle: keys whose bytes all lie outside the damaged block's 64 KiB of the RDB.
         long lostFrom = (long) damaged * BLOCK, lostTo = lostFrom + BLOCK;
-        TreeSet<String> expected = new TreeSet<>();
-        for (Map.Entry<String, int[]> e : where.entrySet()) {
-            int[] r = e.getValue();
-            if (r[1] <= lostFrom || r[0] >= lostTo) expected.add(e.getKey());
-        }
-        assertThat(expected.size()).isLessThan(values.size()).isGreaterThan(values.size() / 2);
+        TreeSet<String> expected = d.outside(lostFrom, lostTo);
+        assertThat(expected.size()).isLessThan(d.values().size()).isGreaterThan(d.values().size() / 2);
 
-        Path out = tmp.resolve("repaired.rdb");
-        CliRunner.Result salvage = CliRunner.run("salvage", file.toString(), "-o", out.toString());
-        assertThat(salvage.exitCode()).as(salvage.out() + salvage.err()).isEqualTo(1);
-        assertThat(salvage.out()).contains("damaged compressed block [" + hit[0] + ", " + hit[1] + ") ")
+        CliRunner.Result[] salvage = new CliRunner.Result[1];
+        // Exactly the keys of intact blocks come back, each with the value the server held.
+        assertThat(salvaged(file, d, salvage)).isEqualTo(expected);
+        assertThat(salvage[0].exitCode()).as(salvage[0].out() + salvage[0].err()).isEqualTo(1);
+        assertThat(salvage[0].out()).contains("damaged compressed block [" + hit[0] + ", " + hit[1] + ") ")
                 .contains("its checksum does not match; skipped, reading went on at the next intact block, the RDB lacks its bytes at offset " + lostFrom);
 
-        // Exactly the keys of intact blocks come back, each with the value the server held.
-        CliRunner.Result export = CliRunner.run("export", out.toString());
-        assertThat(export.exitCode()).isEqualTo(0);
-        ObjectMapper json = new ObjectMapper();
-        TreeSet<String> got = new TreeSet<>();
-        for (String line : export.out().split("\n")) {
-            if (line.isBlank()) continue;
-            JsonNode n = json.readTree(line);
-            if (!n.has("key")) continue;
-            String k = n.get("key").asText();
-            got.add(k);
-            assertThat(n.get("value").asText()).as(k).isEqualTo(values.get(k));
-        }
-        assertThat(got).isEqualTo(expected);
-
         // The damaged compressed bytes are kept in the quarantine, where the report says.
-        JsonNode report = json.readTree(Files.readString(Path.of(out + ".report.json")));
+        Path out = tmp.resolve("damaged.rdb.repaired.rdb");
+        JsonNode report = JSON.readTree(Files.readString(Path.of(out + ".report.json")));
         JsonNode lost = report.get("compressed_blocks_lost").get(0);
         assertThat(lost.get("compressed_start").asLong()).isEqualTo(hit[0]);
         assertThat(lost.get("compressed_end").asLong()).isEqualTo(hit[1]);
@@ -156,5 +177,33 @@ class VkcsSalvageTest {
         CliRunner.Result check = CliRunner.run("check", file.toString());
         assertThat(check.exitCode()).isNotEqualTo(0);
         assertThat(check.err()).contains("the checksum of the block at byte offset " + hit[0]);
+    }
+
+    @Test
+    void aDamagedBlockSizeIsSearchedPast() throws Exception {
+        Dataset d = dataset();
+        byte[] v = vkcs(d.rdb());
+        List<long[]> blocks = blocks(v);
+        long[] hit = blocks.get(1);
+        v[(int) hit[0] + 1] ^= 0x01; // the size word: the block seems 256 bytes longer or shorter
+        Path file = tmp.resolve("size.rdb");
+        Files.write(file, v);
+        CliRunner.Result[] salvage = new CliRunner.Result[1];
+        assertThat(salvaged(file, d, salvage)).isEqualTo(d.outside(BLOCK, 2L * BLOCK));
+        assertThat(salvage[0].out()).contains("damaged compressed block [" + hit[0] + ", " + hit[1] + ") ");
+    }
+
+    @Test
+    void aFileCutInsideABlockKeepsTheBlocksBefore() throws Exception {
+        Dataset d = dataset();
+        byte[] v = vkcs(d.rdb());
+        long[] cut = blocks(v).get(3);
+        Path file = tmp.resolve("cut.rdb");
+        Files.write(file, Arrays.copyOf(v, (int) cut[0] + 1000));
+        CliRunner.Result[] salvage = new CliRunner.Result[1];
+        assertThat(salvaged(file, d, salvage)).isEqualTo(d.outside(3L * BLOCK, Long.MAX_VALUE));
+        assertThat(salvage[0].exitCode()).isEqualTo(1);
+        assertThat(salvage[0].out()).contains("damaged compressed block [" + cut[0] + ", " + (cut[0] + 1000) + ") ")
+                .contains("with the rest of the stream (no intact block follows)");
     }
 }
