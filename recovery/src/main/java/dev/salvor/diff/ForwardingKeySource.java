@@ -47,6 +47,11 @@ public abstract class ForwardingKeySource implements KeySource {
     }
 
     @Override
+    public java.util.List<String> notices() {
+        return inner.notices();
+    }
+
+    @Override
     public boolean live() {
         return inner.live();
     }
