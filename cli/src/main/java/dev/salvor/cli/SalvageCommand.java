@@ -98,7 +98,7 @@ public final class SalvageCommand implements Callable<Integer> {
                 String where = compressedWhere(src);
                 for (LostBlock b : lost) {
                     quar.stream().write(b.bytes());
-                    lostEntries.add(new SalvageReportJson.LostBlockEntry(b, where, at));
+                    lostEntries.add(new SalvageReportJson.LostBlockEntry(b, where, at, b.bytes().length));
                     at += b.bytes().length;
                 }
                 repair.writeReport(rep.stream(), quarantine.toString(), output.toString(), lostEntries);
@@ -126,6 +126,9 @@ public final class SalvageCommand implements Callable<Integer> {
                     b.compressedStart(), b.compressedEnd(), b.compressedEnd() - b.compressedStart(), Text.safe(e.where()), Text.safe(b.why()),
                     b.toEnd() ? " with the rest of the stream (no intact block follows)" : ", reading went on at the next intact block",
                     b.decompressedAt(), e.quarantineOffset());
+            if (e.bytesKept() < b.compressedEnd() - b.compressedStart()) {
+                out.printf("    only its first %,d bytes are in the quarantine (at most 64 MiB of one lost range is kept)%n", e.bytesKept());
+            }
         }
         out.printf("%s: RDB version %d, %,d bytes%s%n", Text.safe(input), r.version(), r.sizeBytes(), r.headerDamaged() ? " (header damaged; version inferred)" : "");
         for (CorruptRegion c : r.regions()) {

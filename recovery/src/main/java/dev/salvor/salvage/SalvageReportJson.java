@@ -24,7 +24,7 @@ public final class SalvageReportJson {
     }
 
     /** A damaged compressed block salvage read past, and where its compressed bytes went in the quarantine file. */
-    public record LostBlockEntry(dev.salvor.io.LostBlock block, String where, long quarantineOffset) {
+    public record LostBlockEntry(dev.salvor.io.LostBlock block, String where, long quarantineOffset, long bytesKept) {
     }
 
     /** As above, with the damaged compressed blocks the decompression went past ({@code compressed_blocks_lost}). */
@@ -69,6 +69,7 @@ public final class SalvageReportJson {
                     g.writeBooleanField("to_end", e.block().toEnd());
                     g.writeStringField("reason", e.block().why());
                     g.writeNumberField("quarantine_offset", e.quarantineOffset());
+                    g.writeNumberField("quarantine_bytes", e.bytesKept());
                     g.writeEndObject();
                 }
                 g.writeEndArray();

@@ -82,28 +82,64 @@ final class VkcsSalvage extends InputStream {
                         + ", so no later block can be proven intact");
                 return false;
             }
-            // Search on for the next block whose header, checksum and contents hold.
-            long resume = -1;
-            for (int i = 1; in.ensure(i + 4); i++) {
+            // Search on for the next block whose header, checksum and contents hold; the bytes
+            // passed over leave the window as the search goes, so it stays a block long.
+            Kept kept = new Kept();
+            boolean found = false;
+            int i = 1;
+            while (in.ensure(i + 4)) {
                 if (candidate(i)) {
-                    resume = i;
+                    found = true;
                     break;
                 }
+                if (++i >= 1 << 20) {
+                    kept.add(in.take(i));
+                    i = 0;
+                }
             }
-            if (resume < 0) {
-                loseToEnd(at, why);
+            if (!found) {
+                loseToEnd(at, why, kept);
                 return false;
             }
-            byte[] bytes = in.take((int) resume);
-            lost.add(new LostBlock(delivered, ENVELOPE + at, ENVELOPE + at + resume, bytes, false, why));
+            kept.add(in.take(i));
+            lost.add(new LostBlock(delivered, ENVELOPE + at, ENVELOPE + at + kept.length, kept.bytes(), false, why));
         }
         return false;
     }
 
     private void loseToEnd(long at, String why) throws IOException {
-        byte[] bytes = in.takeAll();
-        lost.add(new LostBlock(delivered, ENVELOPE + at, ENVELOPE + at + bytes.length, bytes, true, why));
+        loseToEnd(at, why, new Kept());
+    }
+
+    private void loseToEnd(long at, String why, Kept kept) throws IOException {
+        in.drain(kept);
+        lost.add(new LostBlock(delivered, ENVELOPE + at, ENVELOPE + at + kept.length, kept.bytes(), true, why));
         ended = true;
+    }
+
+    /**
+     * The bytes of a lost range, kept for the quarantine up to {@link #KEPT_MAX} (a caller that
+     * can read them again from the file itself does so instead); beyond it only counted.
+     */
+    static final int KEPT_MAX = 64 << 20;
+
+    private static final class Kept {
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        long length;
+
+        void add(byte[] b) {
+            add(b, 0, b.length);
+        }
+
+        void add(byte[] b, int off, int len) {
+            length += len;
+            int room = (int) Math.max(0, Math.min(len, KEPT_MAX - (long) bytes.size()));
+            bytes.write(b, off, room);
+        }
+
+        byte[] bytes() {
+            return bytes.toByteArray();
+        }
     }
 
     /** Whether a block (or the end mark, when the frame ends right after it) starts at window index {@code i}. */
@@ -205,12 +241,15 @@ final class VkcsSalvage extends InputStream {
         /** Whether {@code n} bytes are ahead (reading more as needed). */
         boolean ensure(int n) throws IOException {
             while (end - start < n && !eof) {
-                if (start > 0 && (buf.length - end < n || start > buf.length / 2)) {
-                    System.arraycopy(buf, start, buf, 0, end - start);
-                    end -= start;
-                    start = 0;
+                if (end == buf.length || buf.length - start < n) {
+                    // Out of room: move what is ahead to the front, and grow only when that is not enough.
+                    if (start > 0) {
+                        System.arraycopy(buf, start, buf, 0, end - start);
+                        end -= start;
+                        start = 0;
+                    }
+                    if (buf.length < n || end == buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n));
                 }
-                if (buf.length - start < n) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + start));
                 int r = in.read(buf, end, buf.length - end);
                 if (r < 0) eof = true;
                 else end += r;
@@ -253,17 +292,16 @@ final class VkcsSalvage extends InputStream {
             return b;
         }
 
-        byte[] takeAll() throws IOException {
-            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
-            all.write(buf, start, end - start);
+        /** Everything left, into {@code kept}. */
+        void drain(Kept kept) throws IOException {
+            kept.add(buf, start, end - start);
             drop(end - start);
             byte[] chunk = new byte[1 << 16];
             for (int r; (r = in.read(chunk)) >= 0; ) {
-                all.write(chunk, 0, r);
+                kept.add(chunk, 0, r);
                 position += r;
             }
             eof = true;
-            return all.toByteArray();
         }
     }
 }
