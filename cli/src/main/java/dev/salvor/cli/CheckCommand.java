@@ -97,7 +97,7 @@ public final class CheckCommand implements Callable<Integer> {
             }
         }
         java.util.List<Path> cleanup = new java.util.ArrayList<>();
-        try (InputSource src = InputSource.open(name, root.stdin);
+        try (InputSource src = InputSource.openChecking(name, root.stdin);
              ProgressBar bar = progress.bar(spec.commandLine().getErr(), src.size())) {
             Path file = src.file();
             Path aof = Inputs.spooledAof(src, cleanup);
@@ -111,11 +111,32 @@ public final class CheckCommand implements Callable<Integer> {
                         threads != null ? Math.max(1, threads) : RdbChecker.defaultThreads(), bar), null);
             }
             try (RdbReader reader = src.rdbReader()) {
-                return new Checked(RdbChecker.check(reader, bar), null);
+                return new Checked(withLostBlocks(RdbChecker.check(reader, bar), src), null);
             }
         } finally {
             for (Path p : cleanup) java.nio.file.Files.deleteIfExists(p);
         }
+    }
+
+    /**
+     * A compressed input whose damaged blocks were searched past (Valkey's VKCS envelope): each
+     * is a problem at its compressed byte offset, first; the RDB was checked up to the first one,
+     * where its bytes stop.
+     */
+    private static CheckReport withLostBlocks(CheckReport r, InputSource src) {
+        java.util.List<dev.salvor.io.LostBlock> lost = src.lostBlocks();
+        if (lost.isEmpty()) return r;
+        java.util.List<Problem> all = new java.util.ArrayList<>();
+        for (int i = 0; i < lost.size(); i++) {
+            dev.salvor.io.LostBlock b = lost.get(i);
+            all.add(new Problem(b.compressedStart(), -1, null, "damaged compressed block",
+                    "the VKCS LZ4 block at byte offsets [" + b.compressedStart() + ", " + b.compressedEnd() + ") of the compressed file: " + b.why()
+                            + (b.toEnd() ? "; no intact block follows it" : "; the next intact block starts at " + b.compressedEnd())
+                            + (i == 0 ? "; the RDB was checked up to offset " + b.decompressedAt() + " of its decompressed bytes, where this block's bytes are missing"
+                            + " (salvor salvage reads on past it)" : "")));
+        }
+        all.addAll(r.problems());
+        return new CheckReport(r.source(), r.sizeBytes(), r.version(), r.keys(), r.checksum(), false, r.valuesChecked(), all, r.problemsOmitted());
     }
 
     private static void printText(PrintWriter out, CheckReport r) {

@@ -58,11 +58,17 @@ class VkcsInputTest {
         Path file = tmp.resolve("damaged.rdb");
         Files.write(file, v);
         CliRunner.Result check = CliRunner.run("check", file.toString());
-        assertThat(check.exitCode()).isNotEqualTo(0);
-        assertThat(check.err()).contains("damaged VKCS LZ4 stream: the checksum of the block at byte offset").contains("does not match");
+        assertThat(check.exitCode()).isEqualTo(1);
+        assertThat(check.out()).contains("damaged compressed block: the VKCS LZ4 block at byte offsets [").contains("its checksum does not match");
         // The block that holds the damaged byte: it starts at most one block (64 KiB and its header) before it.
-        String at = check.err().replaceAll("(?s).*block at byte offset (\\d+).*", "$1");
+        String at = check.out().replaceAll("(?s).*block at byte offsets \\[(\\d+), .*", "$1");
         assertThat(Long.parseLong(at)).isBetween((long) hit - 65536 - 8, (long) hit);
+        // Every damaged block is listed, not only the first.
+        v[v.length - 40] ^= 0x40;
+        Files.write(file, v);
+        CliRunner.Result two = CliRunner.run("check", file.toString());
+        assertThat(two.exitCode()).isEqualTo(1);
+        assertThat(two.out().split("damaged compressed block:", -1)).hasSize(3);
     }
 
     @Test

@@ -173,10 +173,11 @@ class VkcsSalvageTest {
         assertThat(region.get("reason").asText()).isEqualTo("missing bytes");
         assertThat(region.get("start").asLong()).isLessThanOrEqualTo(lostFrom);
 
-        // Reading without salvage still stops at the damaged block, with its offset.
+        // A check names the damaged block by its compressed offsets, and where the RDB stops for it.
         CliRunner.Result check = CliRunner.run("check", file.toString());
-        assertThat(check.exitCode()).isNotEqualTo(0);
-        assertThat(check.err()).contains("the checksum of the block at byte offset " + hit[0]);
+        assertThat(check.exitCode()).isEqualTo(1);
+        assertThat(check.out()).contains("[offset " + hit[0] + "] damaged compressed block: the VKCS LZ4 block at byte offsets [" + hit[0] + ", " + hit[1] + ")")
+                .contains("the RDB was checked up to offset " + lostFrom);
     }
 
     @Test

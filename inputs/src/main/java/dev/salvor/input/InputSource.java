@@ -70,12 +70,25 @@ public final class InputSource implements Input {
      * (Valkey's VKCS envelope) is skipped and listed in {@link #lostBlocks()}, instead of ending the read.
      */
     public static InputSource openSalvaging(String spec, InputStream stdin) throws IOException {
-        return open(spec, stdin, true);
+        return open(spec, stdin, true, false);
+    }
+
+    /**
+     * Opens {@code spec} for a check: the data of a compressed layer that can be read past damage
+     * ends at its first damaged block, and every damaged block is listed in {@link #lostBlocks()}
+     * once the stream was read to its end.
+     */
+    public static InputSource openChecking(String spec, InputStream stdin) throws IOException {
+        return open(spec, stdin, true, true);
     }
 
     private static InputSource open(String spec, InputStream stdin, boolean salvaging) throws IOException {
+        return open(spec, stdin, salvaging, false);
+    }
+
+    private static InputSource open(String spec, InputStream stdin, boolean salvaging, boolean stopAtFirst) throws IOException {
         List<LostBlock> lost = salvaging ? new java.util.concurrent.CopyOnWriteArrayList<>() : null;
-        InputSource src = openWith(spec, stdin, lost);
+        InputSource src = openWith(spec, stdin, lost, stopAtFirst);
         src.lost = lost;
         return src;
     }
@@ -88,8 +101,8 @@ public final class InputSource implements Input {
         return lost == null ? List.of() : List.copyOf(lost);
     }
 
-    private static InputSource openWith(String spec, InputStream stdin, List<LostBlock> lost) throws IOException {
-        if (spec.equals("-")) return unwrap("stdin", new BufferedInputStream(stdin, SNIFF), -1, null, null, lost);
+    private static InputSource openWith(String spec, InputStream stdin, List<LostBlock> lost, boolean stopAtFirst) throws IOException {
+        if (spec.equals("-")) return unwrap("stdin", new BufferedInputStream(stdin, SNIFF), -1, null, null, lost, stopAtFirst);
         int bang = memberMark(spec);
         String member = bang < 0 ? null : spec.substring(bang + 1);
         Path path = file(spec);
@@ -104,14 +117,15 @@ public final class InputSource implements Input {
         } catch (AccessDeniedException e) {
             throw new InputException(spec + ": permission denied");
         }
-        InputSource src = unwrap(path.toString(), new BufferedInputStream(raw, SNIFF), size, path, member, lost);
+        InputSource src = unwrap(path.toString(), new BufferedInputStream(raw, SNIFF), size, path, member, lost, stopAtFirst);
         src.origin = path;
         return src;
     }
 
-    private static InputSource unwrap(String name, InputStream in, long size, Path file, String member, List<LostBlock> lost) throws IOException {
+    private static InputSource unwrap(String name, InputStream in, long size, Path file, String member, List<LostBlock> lost,
+                                      boolean stopAtFirst) throws IOException {
         if (member == null && plainRdb(in)) return new InputSource(name, in, size, file, List.of(), null);
-        Unwrapping.Unwrapped u = Unwrapping.unwrap(name, in, size, file, member, lost);
+        Unwrapping.Unwrapped u = Unwrapping.unwrap(name, in, size, file, member, lost, stopAtFirst);
         return new InputSource(u.name(), u.stream(), u.size(), u.file(), u.wrappers(), u.soleMember());
     }
 

@@ -52,13 +52,19 @@ public final class Unwrapping {
      * damage (the VKCS envelope's LZ4 blocks) skips a damaged block and records it there.
      */
     public static Unwrapped unwrap(String name, InputStream in, long size, Path file, String member, List<dev.salvor.io.LostBlock> lost) throws IOException {
+        return unwrap(name, in, size, file, member, lost, false);
+    }
+
+    /** As above; with {@code stopAtFirst} (a check), the data ends at the first damaged block, and the rest is only searched for damage. */
+    public static Unwrapped unwrap(String name, InputStream in, long size, Path file, String member, List<dev.salvor.io.LostBlock> lost,
+                                   boolean stopAtFirst) throws IOException {
         SoleMember soleMember = null;
         List<String> wrappers = new ArrayList<>();
         String display = name;
         for (int depth = 0; depth < 8; depth++) {
             if (VkcsEnvelope.matches(in)) {
                 // Valkey 9.2's rdbcompression lz4: the whole RDB in one LZ4 frame behind an envelope.
-                in = new BufferedInputStream(VkcsEnvelope.open(name, in, lost), SNIFF);
+                in = new BufferedInputStream(VkcsEnvelope.open(name, in, lost, stopAtFirst), SNIFF);
                 wrappers.add(VkcsEnvelope.WRAPPER);
                 size = -1;
                 file = null;

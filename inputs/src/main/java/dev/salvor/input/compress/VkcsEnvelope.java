@@ -42,13 +42,18 @@ final class VkcsEnvelope {
      * block is skipped and added to it, and reading goes on at the next intact block ({@link VkcsSalvage}).
      */
     static InputStream open(String name, InputStream in, java.util.List<dev.salvor.io.LostBlock> lost) throws IOException {
+        return open(name, in, lost, false);
+    }
+
+    /** As above; with {@code stopAtFirst} (for a check), the RDB ends at the first damaged block and the rest is only searched for damage. */
+    static InputStream open(String name, InputStream in, java.util.List<dev.salvor.io.LostBlock> lost, boolean stopAtFirst) throws IOException {
         byte[] e = in.readNBytes(SIZE);
         if (e.length < SIZE) throw new InputException(name + ": the VKCS envelope is cut short (" + e.length + " of 8 bytes)");
         if (e[4] != 1) throw new InputException(name + ": VKCS envelope version " + (e[4] & 0xff) + " at byte offset 4 is not one Salvor reads (Valkey 9.2 writes 1)");
         if (e[5] != 1) throw new InputException(name + ": VKCS codec " + (e[5] & 0xff) + " at byte offset 5 is not one Valkey defines (1 = LZ4)");
         if ((e[6] & ~1) != 0) throw new InputException(name + ": VKCS flags 0x" + Integer.toHexString(e[6] & 0xff) + " at byte offset 6 set reserved bits");
         if (e[7] != 0) throw new InputException(name + ": VKCS stream kind " + (e[7] & 0xff) + " at byte offset 7 is not an RDB (0)");
-        if (lost != null) return VkcsSalvage.open(name, in, lost);
+        if (lost != null) return VkcsSalvage.open(name, in, lost, stopAtFirst);
         FramedLZ4CompressorInputStream lz4;
         BlockVerifier verified = new BlockVerifier(name, in);
         try {

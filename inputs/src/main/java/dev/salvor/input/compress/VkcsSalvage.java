@@ -38,15 +38,25 @@ final class VkcsSalvage extends InputStream {
     private boolean independent;
     private boolean ended;
 
-    private VkcsSalvage(String name, InputStream in, List<LostBlock> lost) {
+    /** For a check: the stream ends at the first lost block, and the rest of the frame is only searched for more damage. */
+    private final boolean stopAtFirst;
+    private boolean stopped;
+
+    private VkcsSalvage(String name, InputStream in, List<LostBlock> lost, boolean stopAtFirst) {
         this.name = name;
         this.in = new Window(in);
         this.lost = lost;
+        this.stopAtFirst = stopAtFirst;
     }
 
-    /** After the envelope (read and checked by the caller): the frame header, then the blocks as they are read. */
-    static InputStream open(String name, InputStream in, List<LostBlock> lost) throws IOException {
-        VkcsSalvage s = new VkcsSalvage(name, in, lost);
+    /**
+     * After the envelope (read and checked by the caller): the frame header, then the blocks as
+     * they are read; with {@code stopAtFirst}, the decompressed stream ends where the first
+     * damaged block's bytes would have been, and the blocks after it are still read (not handed
+     * on) so that every damaged block is listed.
+     */
+    static InputStream open(String name, InputStream in, List<LostBlock> lost, boolean stopAtFirst) throws IOException {
+        VkcsSalvage s = new VkcsSalvage(name, in, lost, stopAtFirst);
         s.header();
         return s;
     }
@@ -75,8 +85,14 @@ final class VkcsSalvage extends InputStream {
         while (!ended) {
             long at = in.position();
             String why = block(0, true);
-            if (why == null) return true;
+            if (why == null) {
+                if (!stopped) return true;
+                out = new byte[0];
+                outPos = 0;
+                continue;
+            }
             if (ended) return false;
+            if (stopAtFirst) stopped = true;
             if (!blockChecksums || !independent) {
                 loseToEnd(at, why + (blockChecksums ? "; the frame's blocks depend on each other" : "; the frame has no block checksums")
                         + ", so no later block can be proven intact");
