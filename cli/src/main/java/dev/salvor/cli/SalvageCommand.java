@@ -6,6 +6,8 @@ import dev.salvor.io.OutputPlan;
 import dev.salvor.io.Text;
 import dev.salvor.io.Spool;
 import dev.salvor.input.InputSource;
+import dev.salvor.check.RdbChecker;
+import dev.salvor.salvage.CheckProof;
 import dev.salvor.salvage.CorruptRegion;
 import dev.salvor.salvage.RdbRepair;
 import dev.salvor.salvage.SalvageReport;
@@ -88,7 +90,10 @@ public final class SalvageCommand implements Callable<Integer> {
             // Opened once: the salvager and the writers that copy its bytes read the same file.
             try (InputFile in = InputFile.open(file);
                  ProgressBar bar = progress.bar(spec.commandLine().getErr(), in.size())) {
-                RdbRepair repair = RdbRepair.run(in, repaired.stream(), quar.stream(), bar, lost);
+                // The parallel full check first: what it proves (all of a clean file) is not decoded
+                // again. A file with blocks missing is not proved: the check cannot see the cuts.
+                CheckProof proof = lost.isEmpty() ? RdbChecker.prove(in, RdbChecker.defaultThreads(), bar) : CheckProof.NONE;
+                RdbRepair repair = RdbRepair.run(in, proof, repaired.stream(), quar.stream(), bar, lost);
                 result = repair.report();
                 if (result.foundNothing()) {
                     throw new InputException(input + ": no RDB record could be read in it, so nothing was written");

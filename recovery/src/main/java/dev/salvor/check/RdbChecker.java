@@ -11,6 +11,7 @@ import dev.salvor.rdb.RecordView;
 import dev.salvor.rdb.RedisType;
 import dev.salvor.rdb.walk.RdbVisitor;
 import dev.salvor.rdb.walk.RdbWalker;
+import dev.salvor.salvage.CheckProof;
 import dev.salvor.salvage.CorruptRegion;
 import dev.salvor.salvage.KeyLedger;
 import dev.salvor.salvage.RdbSalvager;
@@ -90,7 +91,7 @@ public final class RdbChecker {
         List<Problem> dups = walk.duplicates();
         if (walk.complete()) return report(walk, dups, true);
         Progress.phase(progress, "reading past the damage", walk.size(), Progress.Unit.BYTES);
-        SalvageReport salvage = RdbSalvager.salvage(file, SalvageVisitor.NONE, progress);
+        SalvageReport salvage = RdbSalvager.salvage(file, proof(walk, dups), SalvageVisitor.NONE, progress);
         List<Problem> problems = new ArrayList<>();
         Map<Long, Problem> found = new HashMap<>();
         for (Problem p : walk.problems()) found.putIfAbsent(p.offset(), p);
@@ -110,6 +111,39 @@ public final class RdbChecker {
         problems.sort(Comparator.comparingLong(Problem::offset));
         return new CheckReport(walk.source(), walk.size(), walk.version(), salvage.keysRecovered() + salvage.keysPartial(),
                 walk.checksum(), true, true, problems, 0);
+    }
+
+    /**
+     * The full check of a plain file ({@link Mode#FULL}) that a salvage run of the same input starts
+     * with: what it proves lets the salvager skip the decoding of every record proven (all of them
+     * in a clean file), see {@link RdbSalvager#salvage(InputFile, CheckProof, SalvageVisitor, LongConsumer)}.
+     */
+    public static CheckProof prove(InputFile file, int threads, LongConsumer progress) throws IOException {
+        Progress.phase(progress, "decoding every value", file.size(), Progress.Unit.BYTES);
+        ParallelCheck.Result walk = ParallelCheck.run(file, threads, progress);
+        return proof(walk, duplicates(file, walk.seen()));
+    }
+
+    private static final String EMPTY_VALUE = "empty value";
+
+    /**
+     * What a full check proved for the salvage scan, which stops at every record that fails to
+     * decode and at every key whose fingerprint it has seen before (it keeps fingerprints only,
+     * so a repeated fingerprint counts there whether or not the bytes are the same).
+     */
+    static CheckProof proof(ParallelCheck.Result walk, List<Problem> dups) {
+        long first = Long.MAX_VALUE;
+        // An empty value is a problem for the server, not for reading: salvage keeps such a key.
+        for (Problem p : walk.problems()) {
+            if (!EMPTY_VALUE.equals(p.reason())) first = Math.min(first, p.offset());
+        }
+        for (SeenKeys.Suspect s : walk.seen().suspects()) first = Math.min(first, s.offset());
+        for (Problem p : dups) first = Math.min(first, p.offset());
+        if (walk.problemsOmitted() > 0 && first == Long.MAX_VALUE) first = 0;
+        boolean trailerMatches = walk.complete() && walk.checksum() == ChecksumStatus.OK && !walk.trailingData();
+        boolean clean = walk.complete() && walk.problems().isEmpty() && walk.problemsOmitted() == 0 && walk.seen().suspects().isEmpty()
+                && walk.seen().suspectsOmitted() == 0 && walk.checksum() != ChecksumStatus.MISMATCH && !walk.trailingData();
+        return new CheckProof(clean, first, walk.checksum(), trailerMatches);
     }
 
     /** Full check, on one thread, of an input that can be reopened (no damage location beyond the first). */
@@ -173,7 +207,7 @@ public final class RdbChecker {
     static Problem emptyValue(KeyHeader k) {
         RedisType type = k.type();
         if (k.elementCount() != 0 || !(type == RedisType.LIST || type == RedisType.SET || type == RedisType.ZSET || type == RedisType.HASH)) return null;
-        return new Problem(k.recordOffset(), k.db(), k.key(), "empty value",
+        return new Problem(k.recordOffset(), k.db(), k.key(), EMPTY_VALUE,
                 "a " + type.wireName() + " with no elements (the server skips such a key when loading)");
     }
 

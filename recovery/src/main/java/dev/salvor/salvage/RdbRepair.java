@@ -18,15 +18,22 @@ import java.util.function.LongConsumer;
  */
 public record RdbRepair(SalvageReport report, List<QuarantineWriter.Entry> quarantined, List<String> notes) {
     public static RdbRepair run(InputFile in, OutputStream repaired, OutputStream quarantine, LongConsumer progress) throws IOException {
-        return run(in, repaired, quarantine, progress, java.util.List.of());
+        return run(in, CheckProof.NONE, repaired, quarantine, progress, List.of());
     }
 
-    /** As above, for a file decompressed past damaged blocks ({@link RdbSalvager#salvage(InputFile, SalvageVisitor, LongConsumer, List)}). */
-    public static RdbRepair run(InputFile in, OutputStream repaired, OutputStream quarantine, LongConsumer progress,
+    /**
+     * As {@link #run(InputFile, OutputStream, OutputStream, LongConsumer)}, after a full check that
+     * proved {@code proof}, for a file decompressed past the damaged blocks {@code lostBlocks}
+     * ({@link RdbSalvager#salvage(InputFile, SalvageVisitor, LongConsumer, List)}; a file with lost
+     * blocks is never proved, as the check does not know where bytes are missing).
+     */
+    public static RdbRepair run(InputFile in, CheckProof proof, OutputStream repaired, OutputStream quarantine, LongConsumer progress,
                                 List<dev.salvor.io.LostBlock> lostBlocks) throws IOException {
         RepairWriter writer = new RepairWriter(in.channel(), repaired);
         QuarantineWriter q = new QuarantineWriter(in.channel(), quarantine);
-        SalvageReport report = RdbSalvager.salvage(in, new VisitorChain(writer, q), progress, lostBlocks);
+        VisitorChain chain = new VisitorChain(writer, q);
+        SalvageReport report = lostBlocks.isEmpty() ? RdbSalvager.salvage(in, proof, chain, progress)
+                : RdbSalvager.salvage(in, chain, progress, lostBlocks);
         return new RdbRepair(report, q.entries(), writer.notes());
     }
 

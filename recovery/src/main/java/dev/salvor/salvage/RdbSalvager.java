@@ -3,6 +3,7 @@ package dev.salvor.salvage;
 import dev.salvor.format.FileRanges;
 import dev.salvor.format.InputFile;
 import dev.salvor.io.LostBlock;
+import dev.salvor.io.Progress;
 import dev.salvor.io.TempFiles;
 import dev.salvor.rdb.ChecksumStatus;
 import dev.salvor.rdb.RdbFlavor;
@@ -13,6 +14,7 @@ import dev.salvor.rdb.ElementView;
 import dev.salvor.rdb.KeyHeader;
 import dev.salvor.rdb.ReadProgress;
 import dev.salvor.rdb.walk.RdbVisitor;
+import dev.salvor.rdb.walk.ParallelRanges;
 import dev.salvor.rdb.walk.RdbWalker;
 
 import java.io.IOException;
@@ -44,6 +46,10 @@ public final class RdbSalvager {
     /** The name reports give the input (the original file when a part of it is salvaged from a copy). */
     private final String source;
     private final LongConsumer progress;
+    /** What a full check of this input proved before this run (nothing, for most callers). */
+    private final CheckProof proof;
+    /** The scan's reader has read from the file's start (a key read again from its start was not: see scan). */
+    private boolean crcFromStart = true;
 
     private final KeyLedger ledger = new KeyLedger();
     private final List<CorruptRegion> regions = new ArrayList<>();
@@ -116,9 +122,10 @@ public final class RdbSalvager {
         }
     }
 
-    private RdbSalvager(InputFile file, String source, LongConsumer progress) {
+    private RdbSalvager(InputFile file, String source, CheckProof proof, LongConsumer progress) {
         this.file = file;
         this.source = source;
+        this.proof = proof;
         this.progress = progress;
     }
 
@@ -136,7 +143,7 @@ public final class RdbSalvager {
 
     /** Salvages an input opened once; every read of this run goes through it. */
     public static SalvageReport salvage(InputFile file, SalvageVisitor visitor, LongConsumer progress) throws IOException {
-        return salvage(file, visitor, progress, List.of());
+        return new RdbSalvager(file, file.source(), CheckProof.NONE, progress).run(visitor);
     }
 
     /**
@@ -145,7 +152,7 @@ public final class RdbSalvager {
      * kept (the record is lost, reported with its bounds) and records are looked for again from it.
      */
     public static SalvageReport salvage(InputFile file, SalvageVisitor visitor, LongConsumer progress, List<LostBlock> lostBlocks) throws IOException {
-        RdbSalvager s = new RdbSalvager(file, file.source(), progress);
+        RdbSalvager s = new RdbSalvager(file, file.source(), CheckProof.NONE, progress);
         for (LostBlock b : lostBlocks) if (b.decompressedAt() > 0 && b.decompressedAt() < file.size()) s.cuts.add(b);
         return s.run(visitor);
     }
@@ -169,6 +176,17 @@ public final class RdbSalvager {
     private static String cutDetail(LostBlock c) {
         return "bytes are missing at offset " + c.decompressedAt() + " of the decompressed RDB: the compressed block at byte offsets ["
                 + c.compressedStart() + ", " + c.compressedEnd() + ") was damaged (" + c.why() + ") and skipped; what was read across this point is lost";
+    }
+
+    /**
+     * Salvages an input that a full check has just read ({@code RdbChecker.prove}): the report and
+     * what the visitor is told are the same as without the proof, but what the check proved is not
+     * decoded again. A clean file is read once more by its framing only, to hand the visitor its
+     * records; in a damaged one the keys before the first problem found are stepped over by their
+     * framing, and decoding starts at the first key the check did not prove.
+     */
+    public static SalvageReport salvage(InputFile file, CheckProof proof, SalvageVisitor visitor, LongConsumer progress) throws IOException {
+        return new RdbSalvager(file, file.source(), proof, progress).run(visitor);
     }
 
     /**
@@ -202,7 +220,7 @@ public final class RdbSalvager {
                 FileRanges.copy(file.channel(), from, to, out);
             }
             try (InputFile in = InputFile.openNoLinks(copy, copy.toString())) {
-                return new RdbSalvager(in, file.source(), progress).run(visitor);
+                return new RdbSalvager(in, file.source(), CheckProof.NONE, progress).run(visitor);
             }
         } finally {
             TempFiles.delete(copy);
@@ -212,8 +230,67 @@ public final class RdbSalvager {
     private SalvageReport run(SalvageVisitor visitor) throws IOException {
         FileChannel ch = file.channel();
         long size = file.size();
+        // A trailer that matches proves no page was zeroed (see ZeroPages): the check computed it already.
+        zeroPages = proof.trailerMatches() ? ZeroPages.NONE : ZeroPages.ifDamaged(ch, size);
+        if (proof.clean() && zeroPages.isEmpty()) return proven(visitor, size);
         Scan scan = scan(ch, size);
         return replay(scan, visitor, ch, size);
+    }
+
+    // ------------------------------------------------------------------ a file proven clean
+
+    /**
+     * A file the check proved clean, in one walk by its framing: what the scan would count (every
+     * key recovered, the RESIZEDB counts, the aux fields and functions) and what the replay would
+     * hand the visitor, with nothing decoded again. Its checksum is the check's.
+     */
+    private SalvageReport proven(SalvageVisitor visitor, long size) throws IOException {
+        Progress.phase(progress, "reading the proven records", size, Progress.Unit.BYTES);
+        RdbReader.Context ctx;
+        try (RdbReader r = RdbReader.openChecksummedElsewhere(file)) {
+            r.next(); // the header
+            ctx = r.context();
+            visitor.start(ctx, r.magic(), false);
+            Doubted doubted = new Doubted(visitor);
+            long nextReport = 0;
+            RdbToken t;
+            while ((t = r.next()) != RdbToken.END) {
+                if ((t == RdbToken.SELECT_DB || t == RdbToken.KEY) && keyspaceStart < 0) keyspaceStart = r.tokenOffset();
+                if (t == RdbToken.KEY) {
+                    recovered++;
+                    DbTally tally = tally(r.db());
+                    tally.recovered++;
+                    if (r.expireAtMs() >= 0) tally.recoveredExpiring++;
+                    RdbWalker.key(r, doubted);
+                } else {
+                    if (t == RdbToken.RESIZE_DB) {
+                        DbTally tally = tally(r.db());
+                        if (tally.announcedKeys < 0) {
+                            tally.announcedKeys = r.resizeDbSize();
+                            tally.announcedExpires = r.resizeExpiresSize();
+                        }
+                    } else if (t == RdbToken.AUX) {
+                        auxRecovered.add(r.auxKey().toString());
+                    } else if (t == RdbToken.FUNCTION) {
+                        functionsRecovered.add(r.functionLibraryName());
+                    }
+                    visitor.record(t, r);
+                    // The replay of a clean file stops after the EOF record: nothing is read after it.
+                    if (t == RdbToken.EOF) break;
+                }
+                if (progress != null && r.offset() >= nextReport) {
+                    progress.accept(r.offset());
+                    nextReport = r.offset() + (4 << 20);
+                }
+            }
+        }
+        if (progress != null) progress.accept(size);
+        Scan scan = new Scan(ctx, null, false, true, proof.checksum());
+        SalvageReport report = new SalvageReport(source, size, ctx.version(), ctx.flavor(), false, recovered, partial, lost, lostKeys,
+                partialKeys, List.of(), proof.checksum(), true, expiryUnknown, assumedDbs, doubtfulKeys, unverifiedKeys,
+                losses(file.channel(), size, scan));
+        visitor.end(report);
+        return report;
     }
 
     // ------------------------------------------------------------------ pass 1: scan
@@ -225,7 +302,6 @@ public final class RdbSalvager {
     private ZeroPages zeroPages = ZeroPages.NONE;
 
     private Scan scan(FileChannel ch, long size) throws IOException {
-        zeroPages = ZeroPages.ifDamaged(ch, size);
         Resynchronizer resync = new Resynchronizer(ch, size, source, ledger);
         RdbReader reader = RdbReader.open(file);
         RdbReader.Context ctx;
@@ -309,7 +385,23 @@ public final class RdbSalvager {
                         throw new RdbFormatException(RdbFormatException.Reason.DUPLICATE_KEY, source, reader.recordOffset(),
                                 reader.db(), reader.key(), "key repeats one already read (a database holds each key once)");
                     }
-                    reader.skipValue();
+                    if (regions.isEmpty() && reader.compressedBlob() == null && reader.recordOffset() < proof.validBefore()) {
+                        // Before any damage and before the first problem the check found: the key
+                        // is stepped over by its framing unless its bytes reach that problem. Such
+                        // a key (or one whose framing fails) is read again from its start and
+                        // decoded, so it fails as a full read fails, with the same error.
+                        long keyStart = reader.recordOffset();
+                        RdbReader.Context keyContext = reader.context();
+                        if (!framedWithinProof(reader)) {
+                            reader.close();
+                            reader = RdbReader.resume(file, keyStart, keyContext);
+                            crcFromStart = false;
+                            reader.next();
+                            reader.skipValue();
+                        }
+                    } else {
+                        reader.skipValue();
+                    }
                     LostBlock cut = cuts.isEmpty() ? null : cutWithin(reader.recordOffset(), reader.keyRecordEndOffset());
                     if (cut != null) {
                         throw new RdbFormatException(RdbFormatException.Reason.MISSING_BYTES, source, cut.decompressedAt(), reader.db(), reader.key(), cutDetail(cut));
@@ -345,7 +437,8 @@ public final class RdbSalvager {
                     functionsRecovered.add(reader.functionLibraryName());
                 } else if (t == RdbToken.EOF) {
                     reachedEof = true;
-                    checksum = reader.checksumStatus();
+                    checksum = crcFromStart ? reader.checksumStatus()
+                            : ChecksumStatus.of(reader.version(), reader.storedChecksum(), ParallelRanges.checksum(file, 0, reader.eofOffset() + 1));
                 }
                 if (progress != null && reader.offset() >= nextReport) {
                     progress.accept(reader.offset() / 2);
@@ -447,6 +540,16 @@ public final class RdbSalvager {
     }
 
     private static final int MAGIC_LENGTH = 9;
+
+    /** Steps over the key at hand by its framing; false when that fails or its bytes reach past what the check proved. */
+    private boolean framedWithinProof(RdbReader reader) throws IOException {
+        try {
+            reader.skipValue(RdbReader.Skip.FRAMING);
+            return reader.keyRecordEndOffset() <= proof.validBefore();
+        } catch (RdbFormatException e) {
+            return false;
+        }
+    }
 
     /**
      * Whether the bytes [from, to) are whole top-level records that read without error and end

@@ -69,6 +69,10 @@ final class ZeroPages {
         return true;
     }
 
+    boolean isEmpty() {
+        return pages.length == 0;
+    }
+
     /** The first zero page overlapping {@code [start, end)}, or -1. */
     long firstWithin(long start, long end) {
         int i = Arrays.binarySearch(pages, start - PAGE + 1);
