@@ -92,8 +92,10 @@ public final class SalvageCommand implements Callable<Integer> {
                  ProgressBar bar = progress.bar(spec.commandLine().getErr(), in.size())) {
                 // The parallel full check first: what it proves (all of a clean file) is not decoded
                 // again. A file with blocks missing is not proved: the check cannot see the cuts.
-                CheckProof proof = lost.isEmpty() ? RdbChecker.prove(in, RdbChecker.defaultThreads(), bar) : CheckProof.NONE;
-                RdbRepair repair = RdbRepair.run(in, proof, repaired.stream(), quar.stream(), bar, lost);
+                int threads = RdbChecker.defaultThreads();
+                CheckProof proof = lost.isEmpty() ? RdbChecker.prove(in, threads, bar) : CheckProof.NONE;
+                CheckProof.Prover prover = lost.isEmpty() ? RdbChecker.prover(in, threads) : CheckProof.Prover.NONE;
+                RdbRepair repair = RdbRepair.run(in, proof, prover, repaired.stream(), quar.stream(), bar, lost);
                 result = repair.report();
                 if (result.foundNothing()) {
                     throw new InputException(input + ": no RDB record could be read in it, so nothing was written");

@@ -61,11 +61,27 @@ final class ParallelCheck {
 
     /** As {@link #run(InputFile, int, LongConsumer)}, with ranges of about {@code rangeBytes}. */
     static Result run(InputFile in, int workers, long rangeBytes, LongConsumer progress) throws IOException {
-        return run(in, workers, rangeBytes, progress, KeyFingerprints.KEY_HASH, KeyFingerprints.defaultBudgetWords());
+        return run(in, -1, null, workers, rangeBytes, progress, KeyFingerprints.KEY_HASH, KeyFingerprints.defaultBudgetWords());
+    }
+
+    /**
+     * The records from {@code from}, the first byte of a top-level record read with {@code context}
+     * (where a salvage scan reads on after damage), to the end: checked as {@link #run} checks a
+     * file, except the checksum, which covers the whole file and is not computed ({@link
+     * ChecksumStatus#NOT_REACHED}).
+     */
+    static Result runFrom(InputFile in, long from, RdbReader.Context context, int workers, LongConsumer progress) throws IOException {
+        return run(in, from, context, workers, RANGE_BYTES, progress, KeyFingerprints.KEY_HASH, KeyFingerprints.defaultBudgetWords());
     }
 
     /** As {@link #run(InputFile, int, long, LongConsumer)}, keys hashed by {@code hash}, {@code budgetWords} fingerprints kept in memory. */
     static Result run(InputFile in, int workers, long rangeBytes, LongConsumer progress, KeyFingerprints.KeyHash hash, long budgetWords)
+            throws IOException {
+        return run(in, -1, null, workers, rangeBytes, progress, hash, budgetWords);
+    }
+
+    private static Result run(InputFile in, long from, RdbReader.Context resumeAt, int workers, long rangeBytes, LongConsumer progress,
+                              KeyFingerprints.KeyHash hash, long budgetWords)
             throws IOException {
         AtomicInteger threadNo = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
@@ -85,7 +101,7 @@ final class ParallelCheck {
         boolean eof = false;
         long headerCrc = 0;
         long firstStart = -1;
-        try (RdbReader r = RdbReader.openChecksummedElsewhere(in);
+        try (RdbReader r = resumeAt == null ? RdbReader.openChecksummedElsewhere(in) : RdbReader.resume(in, from, resumeAt);
              KeyFingerprints fingerprints = new KeyFingerprints(r.size() / Math.max(1, rangeBytes) + 2, budgetWords, hash)) {
             long size = r.size();
             int done = 0;
@@ -93,10 +109,10 @@ final class ParallelCheck {
             long start = -1;
             RdbReader.Context context = null;
             try {
-                r.next(); // the header
+                if (resumeAt == null) r.next(); // the header
                 start = r.offset();
                 firstStart = start;
-                headerCrc = ParallelRanges.checksum(in, 0, start);
+                if (resumeAt == null) headerCrc = ParallelRanges.checksum(in, 0, start);
                 context = r.context();
                 RdbToken t;
                 while ((t = r.next()) != RdbToken.END) {
@@ -151,7 +167,7 @@ final class ParallelCheck {
             }
             if (progress != null) progress.accept(plannerError == null ? size : r.offset());
             ChecksumStatus checksum = ChecksumStatus.NOT_REACHED;
-            if (eof && plannerError == null) {
+            if (eof && plannerError == null && resumeAt == null) {
                 // The checksum covers every byte before it: the ranges end at the EOF opcode, which is in too.
                 crc = Crc64.combine(crc, ParallelRanges.checksum(in, crcEnd, r.eofOffset() + 1), r.eofOffset() + 1 - crcEnd);
                 checksum = ChecksumStatus.of(r.version(), r.storedChecksum(), crc);

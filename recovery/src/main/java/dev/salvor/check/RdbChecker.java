@@ -91,7 +91,7 @@ public final class RdbChecker {
         List<Problem> dups = walk.duplicates();
         if (walk.complete()) return report(walk, dups, true);
         Progress.phase(progress, "reading past the damage", walk.size(), Progress.Unit.BYTES);
-        SalvageReport salvage = RdbSalvager.salvage(file, proof(walk, dups), SalvageVisitor.NONE, progress);
+        SalvageReport salvage = RdbSalvager.salvage(file, proof(walk, dups), prover(file, threads), SalvageVisitor.NONE, progress);
         List<Problem> problems = new ArrayList<>();
         Map<Long, Problem> found = new HashMap<>();
         for (Problem p : walk.problems()) found.putIfAbsent(p.offset(), p);
@@ -121,15 +121,33 @@ public final class RdbChecker {
     public static CheckProof prove(InputFile file, int threads, LongConsumer progress) throws IOException {
         Progress.phase(progress, "decoding every value", file.size(), Progress.Unit.BYTES);
         ParallelCheck.Result walk = ParallelCheck.run(file, threads, progress);
-        return proof(walk, duplicates(file, walk.seen()));
+        return proof(walk, walk.duplicates());
+    }
+
+    /**
+     * What proves the rest of a file after a damaged region, for the salvage run that follows
+     * {@link #prove}: a full check of the records from there, on {@code threads} threads. Under
+     * {@code minBytes} left nothing is proven (starting the workers costs more than decoding).
+     */
+    public static CheckProof.Prover prover(InputFile file, int threads, long minBytes) {
+        return (offset, context) -> {
+            if (file.size() - offset < minBytes) return CheckProof.NONE;
+            ParallelCheck.Result walk = ParallelCheck.runFrom(file, offset, context, threads, null);
+            return proof(walk, walk.duplicates());
+        };
+    }
+
+    /** As {@link #prover(InputFile, int, long)}, for the rest of a file of more than a few ranges. */
+    public static CheckProof.Prover prover(InputFile file, int threads) {
+        return prover(file, threads, 4 * ParallelCheck.RANGE_BYTES);
     }
 
     private static final String EMPTY_VALUE = "empty value";
 
     /**
      * What a full check proved for the salvage scan, which stops at every record that fails to
-     * decode and at every key whose fingerprint it has seen before (it keeps fingerprints only,
-     * so a repeated fingerprint counts there whether or not the bytes are the same).
+     * decode and at every key it has read before (by its fingerprint; a repeated key is confirmed
+     * here by its bytes, so two keys whose fingerprints collide are both kept in a clean file).
      */
     static CheckProof proof(ParallelCheck.Result walk, List<Problem> dups) {
         long first = Long.MAX_VALUE;
@@ -137,12 +155,11 @@ public final class RdbChecker {
         for (Problem p : walk.problems()) {
             if (!EMPTY_VALUE.equals(p.reason())) first = Math.min(first, p.offset());
         }
-        for (SeenKeys.Suspect s : walk.seen().suspects()) first = Math.min(first, s.offset());
         for (Problem p : dups) first = Math.min(first, p.offset());
         if (walk.problemsOmitted() > 0 && first == Long.MAX_VALUE) first = 0;
         boolean trailerMatches = walk.complete() && walk.checksum() == ChecksumStatus.OK && !walk.trailingData();
-        boolean clean = walk.complete() && walk.problems().isEmpty() && walk.problemsOmitted() == 0 && walk.seen().suspects().isEmpty()
-                && walk.seen().suspectsOmitted() == 0 && walk.checksum() != ChecksumStatus.MISMATCH && !walk.trailingData();
+        boolean clean = walk.complete() && walk.problems().isEmpty() && walk.problemsOmitted() == 0 && dups.isEmpty()
+                && walk.checksum() != ChecksumStatus.MISMATCH && !walk.trailingData();
         return new CheckProof(clean, first, walk.checksum(), trailerMatches);
     }
 

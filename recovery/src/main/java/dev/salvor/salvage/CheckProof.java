@@ -1,6 +1,9 @@
 package dev.salvor.salvage;
 
 import dev.salvor.rdb.ChecksumStatus;
+import dev.salvor.rdb.RdbReader;
+
+import java.io.IOException;
 
 /**
  * What a full check of the same input (every value decoded with every rule, on several threads)
@@ -20,4 +23,17 @@ import dev.salvor.rdb.ChecksumStatus;
 public record CheckProof(boolean clean, long validBefore, ChecksumStatus checksum, boolean trailerMatches) {
     /** Nothing proven: salvage reads and decodes every record itself. */
     public static final CheckProof NONE = new CheckProof(false, -1, ChecksumStatus.NOT_REACHED, false);
+
+    /**
+     * Proves the records from an offset to the end as a full check does: where a salvage scan
+     * reads on after a damaged region, so that what follows the damage is not decoded again
+     * either. Its {@link CheckProof#validBefore()} counts for the records read from {@code offset}.
+     */
+    @FunctionalInterface
+    public interface Prover {
+        /** Nothing is proven: every record after damage is decoded by the scan. */
+        Prover NONE = (offset, context) -> CheckProof.NONE;
+
+        CheckProof proveFrom(long offset, RdbReader.Context context) throws IOException;
+    }
 }

@@ -18,21 +18,22 @@ import java.util.function.LongConsumer;
  */
 public record RdbRepair(SalvageReport report, List<QuarantineWriter.Entry> quarantined, List<String> notes) {
     public static RdbRepair run(InputFile in, OutputStream repaired, OutputStream quarantine, LongConsumer progress) throws IOException {
-        return run(in, CheckProof.NONE, repaired, quarantine, progress, List.of());
+        return run(in, CheckProof.NONE, CheckProof.Prover.NONE, repaired, quarantine, progress, List.of());
     }
 
     /**
      * As {@link #run(InputFile, OutputStream, OutputStream, LongConsumer)}, after a full check that
-     * proved {@code proof}, for a file decompressed past the damaged blocks {@code lostBlocks}
-     * ({@link RdbSalvager#salvage(InputFile, SalvageVisitor, LongConsumer, List)}; a file with lost
-     * blocks is never proved, as the check does not know where bytes are missing).
+     * proved {@code proof}; {@code prover} proves what follows each damaged region. For a file
+     * decompressed past the damaged blocks {@code lostBlocks}
+     * ({@link RdbSalvager#salvage(InputFile, SalvageVisitor, LongConsumer, List)}) nothing is proved,
+     * as the check does not know where bytes are missing.
      */
-    public static RdbRepair run(InputFile in, CheckProof proof, OutputStream repaired, OutputStream quarantine, LongConsumer progress,
-                                List<dev.salvor.io.LostBlock> lostBlocks) throws IOException {
+    public static RdbRepair run(InputFile in, CheckProof proof, CheckProof.Prover prover, OutputStream repaired, OutputStream quarantine,
+                                LongConsumer progress, List<dev.salvor.io.LostBlock> lostBlocks) throws IOException {
         RepairWriter writer = new RepairWriter(in.channel(), repaired);
         QuarantineWriter q = new QuarantineWriter(in.channel(), quarantine);
         VisitorChain chain = new VisitorChain(writer, q);
-        SalvageReport report = lostBlocks.isEmpty() ? RdbSalvager.salvage(in, proof, chain, progress)
+        SalvageReport report = lostBlocks.isEmpty() ? RdbSalvager.salvage(in, proof, prover, chain, progress)
                 : RdbSalvager.salvage(in, chain, progress, lostBlocks);
         return new RdbRepair(report, q.entries(), writer.notes());
     }

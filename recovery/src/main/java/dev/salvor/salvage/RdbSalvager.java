@@ -48,6 +48,14 @@ public final class RdbSalvager {
     private final LongConsumer progress;
     /** What a full check of this input proved before this run (nothing, for most callers). */
     private final CheckProof proof;
+    /** Proves the rest of the file where the scan reads on after a damaged region. */
+    private final CheckProof.Prover prover;
+    /** What is proven of the records the scan's reader reads now (it read none that failed since it started). */
+    private CheckProof chainProof;
+    /** Bytes of key records the scan decoded (read in full with every check), for tests of what a proof spares. */
+    private long keyBytesDecoded;
+    /** Where the key being decoded by the scan starts, or -1. */
+    private long decodingFrom = -1;
     /** The scan's reader has read from the file's start (a key read again from its start was not: see scan). */
     private boolean crcFromStart = true;
 
@@ -122,10 +130,12 @@ public final class RdbSalvager {
         }
     }
 
-    private RdbSalvager(InputFile file, String source, CheckProof proof, LongConsumer progress) {
+    private RdbSalvager(InputFile file, String source, CheckProof proof, CheckProof.Prover prover, LongConsumer progress) {
         this.file = file;
         this.source = source;
         this.proof = proof;
+        this.prover = prover;
+        this.chainProof = proof;
         this.progress = progress;
     }
 
@@ -143,7 +153,7 @@ public final class RdbSalvager {
 
     /** Salvages an input opened once; every read of this run goes through it. */
     public static SalvageReport salvage(InputFile file, SalvageVisitor visitor, LongConsumer progress) throws IOException {
-        return new RdbSalvager(file, file.source(), CheckProof.NONE, progress).run(visitor);
+        return new RdbSalvager(file, file.source(), CheckProof.NONE, CheckProof.Prover.NONE, progress).run(visitor);
     }
 
     /**
@@ -152,7 +162,7 @@ public final class RdbSalvager {
      * kept (the record is lost, reported with its bounds) and records are looked for again from it.
      */
     public static SalvageReport salvage(InputFile file, SalvageVisitor visitor, LongConsumer progress, List<LostBlock> lostBlocks) throws IOException {
-        RdbSalvager s = new RdbSalvager(file, file.source(), CheckProof.NONE, progress);
+        RdbSalvager s = new RdbSalvager(file, file.source(), CheckProof.NONE, CheckProof.Prover.NONE, progress);
         for (LostBlock b : lostBlocks) if (b.decompressedAt() > 0 && b.decompressedAt() < file.size()) s.cuts.add(b);
         return s.run(visitor);
     }
@@ -183,10 +193,12 @@ public final class RdbSalvager {
      * what the visitor is told are the same as without the proof, but what the check proved is not
      * decoded again. A clean file is read once more by its framing only, to hand the visitor its
      * records; in a damaged one the keys before the first problem found are stepped over by their
-     * framing, and decoding starts at the first key the check did not prove.
+     * framing, and decoding starts at the first key the check did not prove; where the scan reads
+     * on after a damaged region, {@code prover} proves the rest in turn.
      */
-    public static SalvageReport salvage(InputFile file, CheckProof proof, SalvageVisitor visitor, LongConsumer progress) throws IOException {
-        return new RdbSalvager(file, file.source(), proof, progress).run(visitor);
+    public static SalvageReport salvage(InputFile file, CheckProof proof, CheckProof.Prover prover, SalvageVisitor visitor,
+                                        LongConsumer progress) throws IOException {
+        return new RdbSalvager(file, file.source(), proof, prover, progress).run(visitor);
     }
 
     /**
@@ -220,7 +232,7 @@ public final class RdbSalvager {
                 FileRanges.copy(file.channel(), from, to, out);
             }
             try (InputFile in = InputFile.openNoLinks(copy, copy.toString())) {
-                return new RdbSalvager(in, file.source(), CheckProof.NONE, progress).run(visitor);
+                return new RdbSalvager(in, file.source(), CheckProof.NONE, CheckProof.Prover.NONE, progress).run(visitor);
             }
         } finally {
             TempFiles.delete(copy);
@@ -348,6 +360,7 @@ public final class RdbSalvager {
             regions.add(new CorruptRegion(0, end, e.reason().text(), e.detail(), e.offset(), null, null, null, -1, resume < 0));
             regionContexts.add(ctx);
             if (resume < 0) return new Scan(ctx, null, true, false, ChecksumStatus.NOT_REACHED);
+            chainProof = prover.proveFrom(resume, ctx);
             reader = RdbReader.resume(file, resume, ctx);
             segStart = resume;
         }
@@ -385,7 +398,7 @@ public final class RdbSalvager {
                         throw new RdbFormatException(RdbFormatException.Reason.DUPLICATE_KEY, source, reader.recordOffset(),
                                 reader.db(), reader.key(), "key repeats one already read (a database holds each key once)");
                     }
-                    if (regions.isEmpty() && reader.compressedBlob() == null && reader.recordOffset() < proof.validBefore()) {
+                    if (reader.compressedBlob() == null && reader.recordOffset() < chainProof.validBefore()) {
                         // Before any damage and before the first problem the check found: the key
                         // is stepped over by its framing unless its bytes reach that problem. Such
                         // a key (or one whose framing fails) is read again from its start and
@@ -397,10 +410,10 @@ public final class RdbSalvager {
                             reader = RdbReader.resume(file, keyStart, keyContext);
                             crcFromStart = false;
                             reader.next();
-                            reader.skipValue();
+                            decode(reader);
                         }
                     } else {
-                        reader.skipValue();
+                        decode(reader);
                     }
                     LostBlock cut = cuts.isEmpty() ? null : cutWithin(reader.recordOffset(), reader.keyRecordEndOffset());
                     if (cut != null) {
@@ -447,6 +460,10 @@ public final class RdbSalvager {
             } catch (RdbFormatException e) {
                 RdbReader failed = reader;
                 reader = null;
+                if (decodingFrom >= 0) keyBytesDecoded += failed.offset() - decodingFrom;
+                decodingFrom = -1;
+                // What the check proved holds for the records as read from the chain's start, no further.
+                chainProof = CheckProof.NONE;
                 long start = failed.recordOffset();
                 byte[] lostKey = DamageAttribution.lostKey(e, failed);
                 boolean lostPlausible = DamageAttribution.lostByName(e, failed, lostKey);
@@ -530,6 +547,7 @@ public final class RdbSalvager {
                     dbAssumed = found.db() == here.db();
                     assumedKeys = 0;
                     segContext = here.withDb(segDb);
+                    chainProof = prover.proveFrom(segStart, segContext);
                     reader = RdbReader.resume(file, segStart, segContext);
                 }
             }
@@ -541,11 +559,30 @@ public final class RdbSalvager {
 
     private static final int MAGIC_LENGTH = 9;
 
+    /** Reads the rest of the key at hand in full, with every check. */
+    private void decode(RdbReader reader) throws IOException {
+        decodingFrom = reader.recordOffset();
+        reader.skipValue();
+        keyBytesDecoded += reader.keyRecordEndOffset() - decodingFrom;
+        decodingFrom = -1;
+    }
+
+    /** A run's report and the bytes of key records its scan decoded. */
+    record Counted(SalvageReport report, long keyBytesDecoded) {
+    }
+
+    /** As {@link #salvage(InputFile, CheckProof, CheckProof.Prover, SalvageVisitor, LongConsumer)}, counting what the scan decoded. */
+    static Counted salvageCounted(InputFile file, CheckProof proof, CheckProof.Prover prover, SalvageVisitor visitor) throws IOException {
+        RdbSalvager s = new RdbSalvager(file, file.source(), proof, prover, null);
+        SalvageReport report = s.run(visitor);
+        return new Counted(report, s.keyBytesDecoded);
+    }
+
     /** Steps over the key at hand by its framing; false when that fails or its bytes reach past what the check proved. */
     private boolean framedWithinProof(RdbReader reader) throws IOException {
         try {
             reader.skipValue(RdbReader.Skip.FRAMING);
-            return reader.keyRecordEndOffset() <= proof.validBefore();
+            return reader.keyRecordEndOffset() <= chainProof.validBefore();
         } catch (RdbFormatException e) {
             return false;
         }
