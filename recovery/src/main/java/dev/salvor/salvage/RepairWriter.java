@@ -1,7 +1,6 @@
 package dev.salvor.salvage;
 
 import dev.salvor.export.ValueElement;
-import dev.salvor.format.FileRanges;
 import dev.salvor.rdb.RdbEncoding;
 import dev.salvor.rdb.RdbFlavor;
 import dev.salvor.rdb.KeyHeader;
@@ -34,8 +33,17 @@ public final class RepairWriter implements SalvageVisitor {
 
     /** {@code input} is read for the raw bytes of recovered records; output goes to {@code out}. */
     public RepairWriter(FileChannel input, OutputStream out) {
+        this(input, new RdbEncoder(out));
+    }
+
+    /** With copies of at least {@code asyncCrcBytes} checksummed on another thread (tests make them short). */
+    RepairWriter(FileChannel input, OutputStream out, long asyncCrcBytes) {
+        this(input, new RdbEncoder(out, asyncCrcBytes));
+    }
+
+    private RepairWriter(FileChannel input, RdbEncoder out) {
         this.input = input;
-        this.out = new RdbEncoder(out);
+        this.out = out;
     }
 
     @Override
@@ -99,7 +107,7 @@ public final class RepairWriter implements SalvageVisitor {
     }
 
     private void copy(long from, long to) throws IOException {
-        FileRanges.copy(input, from, to, out.stream());
+        out.copy(input, from, to);
     }
 
     @Override
