@@ -83,6 +83,26 @@ public final class ByteWindow {
         return w;
     }
 
+    /**
+     * Moves a window made by {@link #at} to absolute offset {@code offset}: what is already in the
+     * window is kept when the offset lies ahead within it, else the window is read again from there.
+     * Only without a tap (a checksum would miss the bytes stepped over) and without a mark.
+     */
+    public void seek(long offset) {
+        if (file == null || tap != null || mark >= 0) throw new IllegalStateException("only an unmarked, untapped window over a file moves");
+        long at = offset - base;
+        if (at >= pos && at <= lim) {
+            pos = (int) at;
+            return;
+        }
+        base = offset;
+        pos = 0;
+        lim = 0;
+        tapPos = 0;
+        filePos = offset;
+        eof = false;
+    }
+
     /** The file of a window made by {@link #at}, else null. */
     public FileChannel file() {
         return file;

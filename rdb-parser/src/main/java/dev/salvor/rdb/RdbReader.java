@@ -616,6 +616,26 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
         return family == RdbEncoding.Family.STRING ? strings.lastRaw || strings.lastLzf : family.endsUnchecked();
     }
 
+    /**
+     * Whether the reader stands between two top-level records of the file itself: not in a value,
+     * not between a key's prefixes and its type, not in a compressed blob's content, not failed or done.
+     */
+    public boolean betweenRecords() {
+        return state == State.TOP && !records.prefixesPending() && in.blob == null;
+    }
+
+    /**
+     * Goes on reading at {@code offset}, a record start of the same file, keeping everything this
+     * reader carries from record to record (database, templates, producer, the empty key seen): for
+     * a walk that knows from elsewhere that the records in between change none of it (speculative
+     * framing on several threads, {@link dev.salvor.rdb.walk.ParallelRanges}). Only between records,
+     * on a reader of an input opened once that computes no checksum.
+     */
+    public void continueAt(long offset) {
+        if (!betweenRecords()) throw new IllegalStateException(in.source + ": a reader moves only between records");
+        bytes.seek(offset);
+    }
+
     /** Whether the reader is inside a key's value (between KEY and KEY_END), or failed inside one. */
     public boolean inValue() {
         return state == State.VALUE || state == State.FAILED && failedIn == State.VALUE;

@@ -147,6 +147,11 @@ final class TopLevelRecords {
         keySeen = false;
     }
 
+    /** A key's prefixes were read and an AUX record came between them and its type. */
+    boolean prefixesPending() {
+        return prefixesPending;
+    }
+
     /** Who wrote the file as far as the header read so far says; null for a DUMP payload or a resumed read. */
     Producer producer() {
         return detector == null ? null : detector.producer();

@@ -149,6 +149,11 @@ public final class ParallelExport {
         }
 
         @Override
+        public boolean everyKey() {
+            return false;
+        }
+
+        @Override
         public void token(RdbReader planner, RdbToken token) {
             if (token == RdbToken.EOF) eof = true;
         }

@@ -33,6 +33,14 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ParallelRanges<T> implements AutoCloseable {
     /** Input bytes per range: large enough to amortise a reader, small enough to balance load. */
     public static final long RANGE_BYTES = 1L << 20;
+    /** Input bytes per segment of a framing walk on several threads. */
+    public static final long SEGMENT_BYTES = 8L << 20;
+    /**
+     * Workers one framing thread keeps busy. Measured on the realistic dataset (many small keys):
+     * the one-thread walk keeps up with about 11.5 workers; a second framing thread is started from
+     * 11 workers on, one more per 10.
+     */
+    static final int WORKERS_PER_FRAMING_THREAD = 10;
     /** Ranges in flight per worker: while one worker is busy with a large key, the others go this far ahead. */
     public static final int RANGES_AHEAD = 8;
 
@@ -62,6 +70,16 @@ public final class ParallelRanges<T> implements AutoCloseable {
         }
 
         /**
+         * Whether {@link #token} sees every KEY token, or of the keys only the file's first (the facts
+         * read before any key are settled there). A plan that leaves the keys to its workers lets the
+         * planner frame the file on several threads when there are many workers
+         * ({@link #framingThreads(int)}); its other tokens still come in file order, on the planner's reader.
+         */
+        default boolean everyKey() {
+            return true;
+        }
+
+        /**
          * Whether the user checksums the file itself, by ranges on the workers ({@link #checksum}):
          * then the planner folds no CRC64 (more than half of its work on a file of small keys) and
          * reports the trailer {@link dev.salvor.rdb.ChecksumStatus#UNVERIFIABLE}, its stored value read.
@@ -84,6 +102,9 @@ public final class ParallelRanges<T> implements AutoCloseable {
     private final Plan<T> plan;
     private final long rangeBytes;
     private final String name;
+    private final int framingThreads;
+    private final long segmentBytes;
+    private final boolean plannerWaits;
     @SuppressWarnings("unchecked")
     private final T end = (T) new Object();
     private final BlockingQueue<T> ordered;
@@ -97,14 +118,32 @@ public final class ParallelRanges<T> implements AutoCloseable {
 
     /**
      * Starts the planner and {@code workers} workers, named {@code salvor-NAME-planner} and
-     * {@code salvor-NAME-N}; {@link #close()} stops them.
+     * {@code salvor-NAME-N}; {@link #close()} stops them. The framing walk runs on
+     * {@link #framingThreads(int)} threads, in segments of {@link #SEGMENT_BYTES}.
      */
     public ParallelRanges(InputFile file, int workers, long rangeBytes, String name, Plan<T> plan) {
+        this(file, workers, rangeBytes, framingThreads(workers), SEGMENT_BYTES, name, plan);
+    }
+
+    /**
+     * As {@link #ParallelRanges(InputFile, int, long, String, Plan)}, the framing walk on
+     * {@code framingThreads} threads (1: the planner alone) in segments of {@code segmentBytes}.
+     */
+    public ParallelRanges(InputFile file, int workers, long rangeBytes, int framingThreads, long segmentBytes, String name, Plan<T> plan) {
+        this(file, workers, rangeBytes, framingThreads, segmentBytes, false, name, plan);
+    }
+
+    /** {@code plannerWaits}: the planner waits for every segment's guessed walk instead of walking an unstarted one itself (tests). */
+    ParallelRanges(InputFile file, int workers, long rangeBytes, int framingThreads, long segmentBytes, boolean plannerWaits, String name, Plan<T> plan) {
         if (workers < 1) throw new IllegalArgumentException("workers must be at least 1");
+        if (framingThreads < 1) throw new IllegalArgumentException("framing threads must be at least 1");
         this.file = file;
         this.plan = plan;
         this.rangeBytes = rangeBytes;
         this.name = name;
+        this.framingThreads = framingThreads;
+        this.segmentBytes = segmentBytes;
+        this.plannerWaits = plannerWaits;
         this.ordered = new ArrayBlockingQueue<>(RANGES_AHEAD * workers);
         Thread.UncaughtExceptionHandler onFatal = (t, e) -> fatal.compareAndSet(null, e);
         AtomicInteger threadNo = new AtomicInteger();
@@ -118,6 +157,23 @@ public final class ParallelRanges<T> implements AutoCloseable {
         plannerThread.setDaemon(true);
         plannerThread.setUncaughtExceptionHandler(onFatal);
         plannerThread.start();
+    }
+
+    /**
+     * Threads for the framing walk with {@code workers} workers: 1 (the planner alone) up to 10
+     * workers, then one more per 10 workers. The system property {@code salvor.framing.threads}
+     * sets it (for measurements).
+     */
+    public static int framingThreads(int workers) {
+        String set = System.getProperty("salvor.framing.threads");
+        if (set != null) {
+            try {
+                return Math.max(1, Integer.parseInt(set.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("salvor.framing.threads: not a number: " + set);
+            }
+        }
+        return workers <= WORKERS_PER_FRAMING_THREAD ? 1 : 1 + (workers + WORKERS_PER_FRAMING_THREAD - 1) / WORKERS_PER_FRAMING_THREAD;
     }
 
     /** The file's size once the planner opened it (Long.MAX_VALUE before), for progress. */
@@ -164,48 +220,100 @@ public final class ParallelRanges<T> implements AutoCloseable {
     @Override
     public void close() {
         plannerThread.interrupt();
+        SpeculativeFraming f = framing;
+        if (f != null) f.close();
         pool.shutdownNow();
     }
 
+    // The planner thread's walk: where the range being gathered starts, its context, and whether
+    // the first key was seen (the only KEY a plan that does not want every key is shown).
+    private long cutStart = -1;
+    private RdbReader.Context cutContext;
+    private boolean keySeen;
+    private boolean framingTried;
+    private volatile SpeculativeFraming framing;
+
+    /** What the framing threads did (null when the planner walked alone), once {@link #next()} returned null. */
+    SpeculativeFraming.Stats framingStats() {
+        SpeculativeFraming f = framing;
+        return f == null ? null : f.stats();
+    }
+
     private void planAll() {
-        long start = -1;
-        RdbReader.Context context = null;
         try (RdbReader r = plan.checksumOnWorkers() ? RdbReader.openChecksummedElsewhere(file) : RdbReader.open(file)) {
             size = r.size();
             r.next(); // the header
             plan.header(r);
-            start = r.offset();
-            context = r.context();
-            RdbToken t;
-            while ((t = r.next()) != RdbToken.END) {
-                plan.token(r, t);
-                if (t != RdbToken.KEY) continue;
-                long keyStart = r.tokenOffset();
-                if (keyStart - start >= rangeBytes) {
-                    submit(new Range(start, keyStart, context));
-                    start = keyStart;
-                    context = r.context();
+            cutStart = r.offset();
+            cutContext = r.context();
+            while (true) {
+                SpeculativeFraming f = framing;
+                if (!framingTried && keySeen && framingThreads > 1 && plan.checksumOnWorkers() && !plan.everyKey()) {
+                    framingTried = true;
+                    f = framing = SpeculativeFraming.start(file, r, framingThreads - 1, segmentBytes, name, plannerWaits);
                 }
-                r.skipValue(RdbReader.Skip.FRAMING);
+                if (f != null && r.betweenRecords() && r.offset() >= f.boundary()) {
+                    if (!f.stitch(r, this::step, this::adopt)) break;
+                    continue;
+                }
+                if (!step(r)) break;
             }
             plan.end(r);
-            submit(new Range(start, r.eofOffset(), context));
+            submit(new Range(cutStart, r.eofOffset(), cutContext));
         } catch (InterruptedException e) {
             return;
         } catch (Throwable e) {
             failure = e;
-            if (start >= 0) {
+            if (cutStart >= 0) {
                 try {
-                    submit(new Range(start, Long.MAX_VALUE, context));
+                    submit(new Range(cutStart, Long.MAX_VALUE, cutContext));
                 } catch (InterruptedException ie) {
                     return;
                 }
             }
+        } finally {
+            SpeculativeFraming f = framing;
+            if (f != null) f.close();
         }
         try {
             ordered.put(end);
         } catch (InterruptedException e) {
             // The caller has stopped.
+        }
+    }
+
+    /** Reads one record with the planner's reader (values skipped by their framing); false at the end of the file. */
+    private boolean step(RdbReader r) throws IOException, InterruptedException {
+        RdbToken t = r.next();
+        if (t == RdbToken.END) return false;
+        if (t != RdbToken.KEY || !keySeen || plan.everyKey()) plan.token(r, t);
+        if (t != RdbToken.KEY) return true;
+        keySeen = true;
+        cut(r.tokenOffset(), r);
+        r.skipValue(RdbReader.Skip.FRAMING);
+        return true;
+    }
+
+    /**
+     * Takes a record another framing thread walked: a key only says where a range may be cut; any
+     * other record is read again by the planner's reader, so the plan sees it and the reader's
+     * database follows.
+     */
+    private void adopt(RdbReader r, long offset, boolean key) throws IOException, InterruptedException {
+        if (key) {
+            cut(offset, r);
+            return;
+        }
+        if (r.offset() != offset) r.continueAt(offset);
+        plan.token(r, r.next());
+    }
+
+    /** Cuts a range at the key starting at {@code keyStart} when the range gathered so far is long enough. */
+    private void cut(long keyStart, RdbReader r) throws InterruptedException {
+        if (keyStart - cutStart >= rangeBytes) {
+            submit(new Range(cutStart, keyStart, cutContext));
+            cutStart = keyStart;
+            cutContext = r.context();
         }
     }
 

@@ -1,0 +1,317 @@
+package dev.salvor.rdb.walk;
+
+import dev.salvor.format.InputFile;
+import dev.salvor.rdb.RdbEncoding;
+import dev.salvor.rdb.RdbFlavor;
+import dev.salvor.rdb.RdbFormatException;
+import dev.salvor.rdb.RdbOpcode;
+import dev.salvor.rdb.RdbReader;
+import dev.salvor.rdb.RdbToken;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The framing walk of {@link ParallelRanges} on several threads. The file is cut into segments;
+ * helper threads walk each segment ahead of the planner from a guessed record start (the first
+ * offset where a strict probe reads several records in a row). A guess may be wrong: a value's
+ * bytes can look like records. So the planner's own reader, which knows the true framing, goes on
+ * from the previous segment record by record until it stands on a record start the guessed walk
+ * also stood on, in the same state; from there both read the same bytes the same way (framing is
+ * determined by the start and the state), and the planner takes the guessed walk's records
+ * instead of reading them. Where they never meet, the planner walks the segment itself. So the
+ * outcome (ranges, the plan's tokens, errors) is the one-thread walk's, whatever was guessed.
+ *
+ * <p>A guessed walk stops before any record that would change what a reader carries beyond its
+ * database (a hash template, the empty key, a Redis Enterprise prefix, AUX fields) and before the
+ * EOF record: the planner reads those itself. Only Redis and Valkey files are walked this way.
+ */
+final class SpeculativeFraming implements AutoCloseable {
+    /** Bytes after a segment's start searched for a record start. */
+    static final int PROBE_BYTES = 256 << 10;
+    /** Records a probe reads in a row (within the probe's bytes) before a walk starts there. */
+    static final int PROBE_RECORDS = 8;
+    /** Probes and walks tried per segment before it is left to the planner. */
+    static final int MAX_PROBES = 4096;
+    static final int MAX_WALKS = 16;
+    /** Records a guessed walk keeps when it then meets an error (fewer: the guess was wrong). */
+    static final int KEEP_BEFORE_ERROR = 16;
+
+    /** Reads one record with the planner's reader; false at the end of the file. */
+    interface Step {
+        boolean step(RdbReader planner) throws IOException, InterruptedException;
+    }
+
+    /** Takes one record a guessed walk read: a key (its start) or another record (read again by the planner). */
+    interface Adopt {
+        void record(RdbReader planner, long offset, boolean key) throws IOException, InterruptedException;
+    }
+
+    /** What the framing threads did, for tests and measurements. */
+    /**
+     * What the framing threads did. {@code lateMeetings}: guessed walks the planner met after their
+     * first record, so they began inside a record (a value whose bytes look like records).
+     */
+    record Stats(int segmentsTaken, int segmentsWalkedByPlanner, long recordsTaken, int lateMeetings) {
+    }
+
+    private final InputFile file;
+    private final RdbReader.Context context;
+    private final int templates;
+    private final long size;
+    private final long segmentBytes;
+    private final long lastSegment;
+    private final int ahead;
+    private final ExecutorService pool;
+    /** Whether the planner waits for every segment's guessed walk, never walking one itself first (tests: every segment is guessed). */
+    private final boolean plannerWaits;
+    private volatile boolean closed;
+    // The planner's side (one thread).
+    private long next;
+    private long submitted;
+    private final Map<Long, Segment> segments = new HashMap<>();
+    private int taken;
+    private int walkedByPlanner;
+    private long recordsTaken;
+    private int lateMeetings;
+
+    private SpeculativeFraming(InputFile file, RdbReader.Context context, long size, long firstSegment, int threads, long segmentBytes, String name, boolean plannerWaits) {
+        this.file = file;
+        this.plannerWaits = plannerWaits;
+        this.context = context;
+        this.templates = context.templates().size();
+        this.size = size;
+        this.segmentBytes = segmentBytes;
+        this.lastSegment = (size - 1) / segmentBytes;
+        this.next = firstSegment;
+        this.submitted = firstSegment;
+        this.ahead = 2 * threads + 1;
+        AtomicInteger threadNo = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "salvor-" + name + "-framing-" + threadNo.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        topUp();
+    }
+
+    /**
+     * Starts helper threads for the rest of the file after the planner's reader {@code r}, which
+     * has read the file's first key; null when the file is not one to walk this way (not Redis or
+     * Valkey, or too little of it left for two segments).
+     */
+    static SpeculativeFraming start(InputFile file, RdbReader r, int threads, long segmentBytes, String name, boolean plannerWaits) {
+        if (threads < 1 || r.flavor() != RdbFlavor.REDIS && r.flavor() != RdbFlavor.VALKEY) return null;
+        long size = r.size();
+        long first = r.offset() / segmentBytes + 1;
+        if (size < 0 || first > (size - 1) / segmentBytes - 1) return null;
+        return new SpeculativeFraming(file, r.context(), size, first, threads, segmentBytes, name, plannerWaits);
+    }
+
+    /** Where the next segment begins: the planner stitches there ({@link #stitch}); Long.MAX_VALUE after the last. */
+    long boundary() {
+        return next > lastSegment ? Long.MAX_VALUE : next * segmentBytes;
+    }
+
+    Stats stats() {
+        return new Stats(taken, walkedByPlanner, recordsTaken, lateMeetings);
+    }
+
+    /**
+     * With the planner's reader between records at or past {@link #boundary()}: takes the
+     * segment's guessed walk from where the true walk meets it, or leaves the segment to the
+     * planner. False when the planner's reader reached the end of the file.
+     */
+    boolean stitch(RdbReader r, Step step, Adopt adopt) throws IOException, InterruptedException {
+        long k = next++;
+        topUp();
+        Segment s = segments.remove(k);
+        boolean passed = r.offset() >= (k + 1) * segmentBytes;
+        Walked w = s == null ? null : s.result(passed);
+        if (w == null) {
+            if (!passed) walkedByPlanner++;
+            return true;
+        }
+        while (r.offset() < w.end) {
+            int i = w.indexOf(r.offset());
+            if (i >= 0 && r.betweenRecords() && r.context().templates().size() == templates) {
+                for (int j = i; j < w.n; j++) adopt.record(r, w.at[j], !w.other.get(j));
+                r.continueAt(w.end);
+                taken++;
+                if (i > 0) lateMeetings++;
+                recordsTaken += w.n - i;
+                return true;
+            }
+            if (!step.step(r)) return false;
+        }
+        walkedByPlanner++;
+        return true;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        // No interrupt: the helpers read the file the workers read, and an interrupted read closes it.
+        pool.shutdown();
+    }
+
+    private void topUp() {
+        while (submitted <= lastSegment && submitted < next + ahead) {
+            Segment s = new Segment(submitted);
+            segments.put(submitted, s);
+            pool.execute(s);
+            submitted++;
+        }
+    }
+
+    /** One segment's guessed walk, claimed by a helper or by the planner (then never walked). */
+    private final class Segment implements Runnable {
+        private final long index;
+        private final AtomicInteger claim = new AtomicInteger();
+        private final CompletableFuture<Walked> done = new CompletableFuture<>();
+
+        Segment(long index) {
+            this.index = index;
+        }
+
+        @Override
+        public void run() {
+            if (!claim.compareAndSet(0, 1)) return;
+            Walked w = null;
+            try {
+                if (!closed) w = walk(index);
+            } catch (IOException | RuntimeException e) {
+                // A guess that could not be walked: the planner walks the segment.
+            } finally {
+                done.complete(w);
+            }
+        }
+
+        /** The walk, waited for; null when no helper started it (now none will) or it found nothing, or {@code skip}. */
+        Walked result(boolean skip) throws InterruptedException {
+            if (skip || !plannerWaits && claim.compareAndSet(0, 2)) return null;
+            try {
+                return done.get();
+            } catch (ExecutionException e) {
+                return null;
+            }
+        }
+    }
+
+    /** The records a guessed walk read, in file order: each one's start, which are not keys, and where it stopped. */
+    static final class Walked {
+        long[] at = new long[1024];
+        final BitSet other = new BitSet();
+        int n;
+        long end;
+
+        void add(long offset, boolean key) {
+            if (n == at.length) at = Arrays.copyOf(at, n * 2);
+            if (!key) other.set(n);
+            at[n++] = offset;
+        }
+
+        int indexOf(long offset) {
+            int i = Arrays.binarySearch(at, 0, n, offset);
+            return i < 0 ? -1 : i;
+        }
+    }
+
+    private Walked walk(long k) throws IOException {
+        long from = k * segmentBytes;
+        long to = Math.min(from + segmentBytes, size);
+        int len = (int) Math.min(Math.min(PROBE_BYTES, size - from), segmentBytes + PROBE_BYTES / 4);
+        byte[] buf = new byte[len];
+        ByteBuffer bb = ByteBuffer.wrap(buf);
+        while (bb.hasRemaining()) {
+            if (file.channel().read(bb, from + bb.position()) < 0) return null;
+        }
+        int probes = 0, walks = 0;
+        for (int i = 0; i < len && from + i < to && probes < MAX_PROBES && walks < MAX_WALKS && !closed; i++) {
+            if (!plausible(buf[i] & 0xff)) continue;
+            probes++;
+            if (!probe(buf, i, len - i, from + i)) continue;
+            walks++;
+            Walked w = walkFrom(from + i, to);
+            if (w != null) return w;
+        }
+        return null;
+    }
+
+    /** Whether a record can begin with this byte: a value type of the file's flavor or an opcode. */
+    private boolean plausible(int b) {
+        return b >= RdbOpcode.FIRST || RdbEncoding.of(b, context.flavor()) != null;
+    }
+
+    /**
+     * Whether {@link #PROBE_RECORDS} records read in a row from {@code buf[off]}, each starting
+     * where the last ended (or the bytes run out inside a key's value after at least its name).
+     */
+    private boolean probe(byte[] buf, int off, int len, long at) {
+        RdbReader p = RdbReader.probe(buf, off, len, at, size, file.source(), context);
+        int records = 0;
+        try {
+            while (records < PROBE_RECORDS) {
+                long start = p.offset();
+                RdbToken t = p.next();
+                if (t == RdbToken.EOF || t == RdbToken.END) return records > 0;
+                if (p.tokenOffset() != start) return false;
+                if (t == RdbToken.KEY) p.skipValue(RdbReader.Skip.FRAMING);
+                if (!p.betweenRecords()) return false;
+                records++;
+            }
+            return true;
+        } catch (RdbFormatException e) {
+            return e.reason() == RdbFormatException.Reason.TRUNCATED && (records > 0 || p.inValue());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The records from {@code start} up to the first that starts at or past {@code to}; null when the guess proved wrong. */
+    private Walked walkFrom(long start, long to) {
+        Walked w = new Walked();
+        long at = start;
+        try (RdbReader r = RdbReader.resume(file, start, context)) {
+            while (at < to && !closed) {
+                RdbToken t = r.next();
+                if (!guessed(t) || r.tokenOffset() != at) break;
+                if (t == RdbToken.KEY) {
+                    if (r.key().length == 0 || r.enterpriseRecords() != 0) break;
+                    r.skipValue(RdbReader.Skip.FRAMING);
+                }
+                if (!r.betweenRecords()) break;
+                w.add(at, t == RdbToken.KEY);
+                at = r.offset();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (w.n < KEEP_BEFORE_ERROR) return null;
+        }
+        w.end = at;
+        return w.n == 0 ? null : w;
+    }
+
+    /** Records a guessed walk takes: keys and the records that change nothing a reader carries but its database. */
+    private static boolean guessed(RdbToken t) {
+        switch (t) {
+            case KEY:
+            case SELECT_DB:
+            case RESIZE_DB:
+            case FUNCTION:
+            case MODULE_AUX:
+            case SLOT_INFO:
+                return true;
+            default:
+                return false;
+        }
+    }
+}
