@@ -164,7 +164,11 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
 
     /** As {@link #resume(Path, long, Context)}, through an input opened once. */
     public static RdbReader resume(InputFile file, long offset, Context ctx) {
-        ReadConstraints c = ReadConstraints.defaults();
+        return resume(file, offset, ctx, ReadConstraints.defaults());
+    }
+
+    /** As {@link #resume(InputFile, long, Context)}, within {@code c}. */
+    public static RdbReader resume(InputFile file, long offset, Context ctx, ReadConstraints c) {
         return resumed(ByteWindow.at(file.channel(), offset, file.size(), c.windowSize()), file.source(), c, ctx);
     }
 

@@ -7,6 +7,7 @@ import dev.salvor.rdb.RdbFormatException;
 import dev.salvor.rdb.RdbOpcode;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
+import dev.salvor.rdb.ReadConstraints;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,7 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * outcome (ranges, the plan's tokens, errors) is the one-thread walk's, whatever was guessed.
  *
  * <p>A guessed walk stops before any record that would change what a reader carries beyond its
- * database (a hash template, the empty key, a Redis Enterprise prefix, AUX fields) and before the
+ * database (a hash template, the empty key, a Redis Enterprise prefix, AUX fields, functions) and before the
  * EOF record: the planner reads those itself. Only Redis and Valkey files are walked this way.
  */
 final class SpeculativeFraming implements AutoCloseable {
@@ -45,6 +46,16 @@ final class SpeculativeFraming implements AutoCloseable {
     static final int MAX_WALKS = 16;
     /** Records a guessed walk keeps when it then meets an error (fewer: the guess was wrong). */
     static final int KEEP_BEFORE_ERROR = 16;
+
+    /**
+     * A guessed start may be inside a value, where any length is garbage: a guessed walk allocates
+     * for no key over 64 KiB and no string over 1 MiB (a record that needs more ends the guess there,
+     * and the planner reads it).
+     */
+    private static ReadConstraints guessing() {
+        ReadConstraints d = ReadConstraints.defaults();
+        return d.rebuild().maxKeySize(Math.min(d.maxKeySize(), 64 << 10)).maxStringSize(Math.min(d.maxStringSize(), 1 << 20)).build();
+    }
 
     /** Reads one record with the planner's reader; false at the end of the file. */
     interface Step {
@@ -66,6 +77,7 @@ final class SpeculativeFraming implements AutoCloseable {
 
     private final InputFile file;
     private final RdbReader.Context context;
+    private final ReadConstraints constraints = guessing();
     private final int templates;
     private final long size;
     private final long segmentBytes;
@@ -281,7 +293,7 @@ final class SpeculativeFraming implements AutoCloseable {
     private Walked walkFrom(long start, long to) {
         Walked w = new Walked();
         long at = start;
-        try (RdbReader r = RdbReader.resume(file, start, context)) {
+        try (RdbReader r = RdbReader.resume(file, start, context, constraints)) {
             while (at < to && !closed) {
                 RdbToken t = r.next();
                 if (!guessed(t) || r.tokenOffset() != at) break;
@@ -306,7 +318,6 @@ final class SpeculativeFraming implements AutoCloseable {
             case KEY:
             case SELECT_DB:
             case RESIZE_DB:
-            case FUNCTION:
             case MODULE_AUX:
             case SLOT_INFO:
                 return true;
