@@ -7,6 +7,7 @@ import dev.salvor.rdb.RdbFlavor;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
 import dev.salvor.rdb.RedisType;
+import dev.salvor.rdb.walk.ParallelRanges;
 import dev.salvor.salvage.PartialKey;
 import dev.salvor.salvage.RdbSalvager;
 import dev.salvor.salvage.RepairWriter;
@@ -107,8 +108,13 @@ public final class MemoryAnalyzer {
     }
 
     MemoryReport analyzeParallel(Path file, int threads, long rangeBytes, KeySink sink, LongConsumer progress) throws IOException {
+        return analyzeParallel(file, threads, rangeBytes, ParallelRanges.framingThreads(threads), ParallelRanges.SEGMENT_BYTES, sink, progress);
+    }
+
+    /** As {@link #analyzeParallel(Path, int, KeySink, LongConsumer)}, the framing walk on {@code framingThreads} threads in segments of {@code segmentBytes}. */
+    MemoryReport analyzeParallel(Path file, int threads, long rangeBytes, int framingThreads, long segmentBytes, KeySink sink, LongConsumer progress) throws IOException {
         FileFacts facts = new FileFacts();
-        ParallelMemory.Result r = new ParallelMemory(file, threads, facts, rangeBytes).run(sink, progress, Files.getLastModifiedTime(file).toMillis());
+        ParallelMemory.Result r = new ParallelMemory(file, threads, facts, rangeBytes, framingThreads, segmentBytes).run(sink, progress, Files.getLastModifiedTime(file).toMillis());
         return facts.report(file.toString(), Files.size(file), r.version(), r.flavor(), Files.getLastModifiedTime(file).toMillis(),
                 r.model(), r.aggregator(), r.checksum(), null, List.of());
     }

@@ -38,6 +38,20 @@ class ParallelMemoryTest {
                 assertThat(manyKeys.toString(StandardCharsets.UTF_8)).as(rdb + " range " + range).isEqualTo(oneKeys.toString(StandardCharsets.UTF_8));
                 assertThat(json(many)).as(rdb + " range " + range).isEqualTo(json(one));
             }
+            // The framing walk on three threads, in segments small enough that every fixture has several.
+            MemoryAnalyzer a = new MemoryAnalyzer(MemoryOptions.defaults());
+            ByteArrayOutputStream oneKeys = new ByteArrayOutputStream();
+            MemoryReport one;
+            try (RdbReader r = RdbReader.open(rdb); KeyRecordWriter w = new KeyRecordWriter(KeyRecordWriter.Format.NDJSON, oneKeys)) {
+                one = a.analyze(r, Files.size(rdb), Files.getLastModifiedTime(rdb).toMillis(), w, null);
+            }
+            ByteArrayOutputStream splitKeys = new ByteArrayOutputStream();
+            MemoryReport split;
+            try (KeyRecordWriter w = new KeyRecordWriter(KeyRecordWriter.Format.NDJSON, splitKeys)) {
+                split = a.analyzeParallel(rdb, 3, 2048, 3, 1024, w, null);
+            }
+            assertThat(splitKeys.toString(StandardCharsets.UTF_8)).as(rdb + " framing on 3 threads").isEqualTo(oneKeys.toString(StandardCharsets.UTF_8));
+            assertThat(json(split)).as(rdb + " framing on 3 threads").isEqualTo(json(one));
             files++;
         }
         assertThat(files).isGreaterThanOrEqualTo(10);
