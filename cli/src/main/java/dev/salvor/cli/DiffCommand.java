@@ -204,7 +204,7 @@ public final class DiffCommand implements Callable<Integer> {
             return switch (via) {
                 case "dump" -> new LiveSource(spec, auth.password(), auth.caCert).deadline(deadline)
                         .rateLimit(rateLimit == null ? dev.salvor.live.RateLimiter.NONE : new dev.salvor.live.RateLimiter(rateLimit));
-                case "replication" -> new dev.salvor.live.ReplicationSource(spec, auth.password()).deadline(deadline).snapshotWait(snapshotWait);
+                case "replication" -> new dev.salvor.live.ReplicationSource(spec, auth.password()).deadline(deadline).snapshotWait(snapshotWait).spool(spool);
                 default -> throw new picocli.CommandLine.ParameterException(this.spec.commandLine(), "--via takes dump or replication");
             };
         }

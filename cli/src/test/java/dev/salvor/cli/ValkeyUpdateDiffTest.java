@@ -118,61 +118,71 @@ class ValkeyUpdateDiffTest {
         }
     }
 
+    /**
+     * The forkless file: keys in two databases, then the commands a forkless save streamed while
+     * clients went on writing, each also run on {@code redis}, which ends up holding what a
+     * Valkey server holds after loading the file.
+     */
+    private Path forkless(RedisServer redis) throws IOException {
+        Both b = new Both(redis);
+        b.db(0);
+        b.string("s1", "10");
+        b.expiry("s2", T1);
+        b.string("s2", "hello");
+        b.list("l1", "a", "b", "c", "d", "c");
+        b.set("st1", "x", "y", "z");
+        b.zset("z1", "m1", 1.0, "m2", 2.5);
+        b.hash("h1", "f1", "v1", "f2", "7");
+        b.string("u1", "untouched");
+        b.list("u2", "1", "2");
+        b.db(2);
+        b.string("k2a", "flushed");
+        b.string("k2b", "flushed too");
+        // The commands a forkless save streamed while it went on, each in its database.
+        b.db(0);
+        b.update("INCRBY", "s1", "5");
+        b.update("APPEND", "s2", " world");
+        b.update("SET", "s3", "new", "PXAT", Long.toString(T2));
+        b.update("RPUSH", "l1", "e");
+        b.update("LPOP", "l1");
+        b.update("LREM", "l1", "0", "c");
+        b.update("LINSERT", "l1", "BEFORE", "d", "x1");
+        b.update("SADD", "st1", "w");
+        b.update("SREM", "st1", "x");
+        b.update("ZADD", "z1", "GT", "3", "m1", "1", "m3");
+        b.update("ZINCRBY", "z1", "-1", "m2");
+        b.update("HSET", "h1", "f3", "v3");
+        b.update("HINCRBY", "h1", "f2", "3");
+        b.update("HDEL", "h1", "f1");
+        b.update("RENAME", "s1", "s1r");
+        b.update("PEXPIREAT", "l1", Long.toString(T3));
+        b.update("LPUSH", "s2", "refused"); // WRONGTYPE: the server changes nothing
+        b.update("PERSIST", "s2");
+        b.update("SMOVE", "st1", "st2", "y");
+        b.update("LMOVE", "l1", "l2", "LEFT", "RIGHT");
+        b.update("MSET", "m1", "a", "m2", "b");
+        b.update("COPY", "h1", "h1c");
+        b.update("MULTI");
+        b.update("SET", "t", "1");
+        b.update("INCR", "t");
+        b.update("EXEC");
+        b.update("DEL", "m2", "nosuchkey");
+        b.update("GETDEL", "l2"); // WRONGTYPE: l2 stays
+        b.update("GETDEL", "m1");
+        b.db(2);
+        b.update("FLUSHDB");
+        b.update("SET", "k2c", "after the flush");
+        b.db(0);
+        b.string("u3", "written after the commands");
+        Path file = tmp.resolve("forkless.rdb");
+        Files.write(file, b.file.finish());
+        return file;
+    }
+
     @Test
     void theFileSideIsWhatTheServerHoldsAfterReplayingItsCommands() throws Exception {
         try (RedisServer redis = RedisServer.start(tmp.resolve("server"))) {
-            Both b = new Both(redis);
-            b.db(0);
-            b.string("s1", "10");
-            b.expiry("s2", T1);
-            b.string("s2", "hello");
-            b.list("l1", "a", "b", "c", "d", "c");
-            b.set("st1", "x", "y", "z");
-            b.zset("z1", "m1", 1.0, "m2", 2.5);
-            b.hash("h1", "f1", "v1", "f2", "7");
-            b.string("u1", "untouched");
-            b.list("u2", "1", "2");
-            b.db(2);
-            b.string("k2a", "flushed");
-            b.string("k2b", "flushed too");
-            // The commands a forkless save streamed while it went on, each in its database.
-            b.db(0);
-            b.update("INCRBY", "s1", "5");
-            b.update("APPEND", "s2", " world");
-            b.update("SET", "s3", "new", "PXAT", Long.toString(T2));
-            b.update("RPUSH", "l1", "e");
-            b.update("LPOP", "l1");
-            b.update("LREM", "l1", "0", "c");
-            b.update("LINSERT", "l1", "BEFORE", "d", "x1");
-            b.update("SADD", "st1", "w");
-            b.update("SREM", "st1", "x");
-            b.update("ZADD", "z1", "GT", "3", "m1", "1", "m3");
-            b.update("ZINCRBY", "z1", "-1", "m2");
-            b.update("HSET", "h1", "f3", "v3");
-            b.update("HINCRBY", "h1", "f2", "3");
-            b.update("HDEL", "h1", "f1");
-            b.update("RENAME", "s1", "s1r");
-            b.update("PEXPIREAT", "l1", Long.toString(T3));
-            b.update("LPUSH", "s2", "refused"); // WRONGTYPE: the server changes nothing
-            b.update("PERSIST", "s2");
-            b.update("SMOVE", "st1", "st2", "y");
-            b.update("LMOVE", "l1", "l2", "LEFT", "RIGHT");
-            b.update("MSET", "m1", "a", "m2", "b");
-            b.update("COPY", "h1", "h1c");
-            b.update("MULTI");
-            b.update("SET", "t", "1");
-            b.update("INCR", "t");
-            b.update("EXEC");
-            b.update("DEL", "m2", "nosuchkey");
-            b.update("GETDEL", "l2"); // WRONGTYPE: l2 stays
-            b.update("GETDEL", "m1");
-            b.db(2);
-            b.update("FLUSHDB");
-            b.update("SET", "k2c", "after the flush");
-            b.db(0);
-            b.string("u3", "written after the commands");
-            Path file = tmp.resolve("forkless.rdb");
-            Files.write(file, b.file.finish());
+            Path file = forkless(redis);
 
             CliRunner.Result diff = CliRunner.run("diff", file.toString(), redis.url());
             assertThat(diff.exitCode()).as(diff.out() + diff.err()).isEqualTo(0);
@@ -215,5 +225,48 @@ class ValkeyUpdateDiffTest {
 
         // A REDIS-magic file's byte 242 is no UPDATE: nothing is replayed there, and a file without commands diffs as before.
         assertThat(CliRunner.run("diff", plain.toString(), plain.toString()).exitCode()).isEqualTo(0);
+    }
+    /** A master that sends {@code rdb} as a disk-backed snapshot ({@code $<length>}), as a Valkey 9.2 forkless save streams one. */
+    private static FakeMaster serving(byte[] rdb) throws IOException {
+        return new FakeMaster(out -> {
+            out.write(("$" + rdb.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(rdb);
+        });
+    }
+
+    @Test
+    void aReplicationSnapshotsCommandsAreReplayedToo() throws Exception {
+        try (RedisServer redis = RedisServer.start(tmp.resolve("server"))) {
+            Path file = forkless(redis);
+            // The snapshot a Valkey master streams (its UPDATE records included) against what the
+            // server that ran the same commands holds, itself read through replication. Were the
+            // commands not replayed, s1, l1, h1 and more would differ.
+            Path temp = Files.createDirectories(tmp.resolve("temp"));
+            try (FakeMaster master = serving(Files.readAllBytes(file))) {
+                CliRunner.Result diff = CliRunner.run("diff", master.url(), redis.url(), "--via", "replication", "--temp-dir", temp.toString());
+                assertThat(diff.exitCode()).as(diff.out() + diff.err()).isEqualTo(0);
+                assertThat(diff.out()).contains("identical").doesNotContain("notice");
+            }
+            // The snapshot, stored in --temp-dir to be read twice, is removed at the end.
+            try (var left = Files.list(temp)) {
+                assertThat(left).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aReplicationSnapshotsCommandNotAppliedIsANotice() throws Exception {
+        RdbBuilder f = new RdbBuilder("VALKEY081").aux("valkey-ver", "9.2.0").selectDb(0, 2, 0).stringKey("a", "1").stringKey("b", "2");
+        int xadd = f.offset();
+        f.u8(242).raw("*5\r\n$4\r\nXADD\r\n$1\r\na\r\n$1\r\n*\r\n$1\r\nf\r\n$1\r\nv\r\n".getBytes(StandardCharsets.US_ASCII));
+        Path plain = tmp.resolve("plain.rdb");
+        Files.write(plain, new RdbBuilder("VALKEY081").aux("valkey-ver", "9.2.0").selectDb(0, 2, 0).stringKey("a", "1").stringKey("b", "2").finish());
+        try (FakeMaster master = serving(f.finish())) {
+            CliRunner.Result diff = CliRunner.run("diff", master.url(), plain.toString(), "--via", "replication");
+            assertThat(diff.exitCode()).as(diff.out() + diff.err()).isEqualTo(1);
+            assertThat(diff.out())
+                    .contains("notice: A: the UPDATE command at byte offset " + xadd + " (db 0): XADD a * f v was not applied by Salvor")
+                    .containsPattern("damaged +db0 \"a\"\n");
+        }
     }
 }

@@ -8,6 +8,8 @@ import dev.salvor.diff.ServerUrl;
 import dev.salvor.diff.AuthenticationException;
 import dev.salvor.export.KeySelector;
 import dev.salvor.io.Deadline;
+import dev.salvor.io.Spool;
+import dev.salvor.diff.RdbFileSource;
 import dev.salvor.rdb.RdbReader;
 import dev.salvor.rdb.RdbToken;
 
@@ -19,6 +21,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -27,8 +30,9 @@ import java.util.function.Consumer;
  * A live server read as one consistent point-in-time snapshot through the replication protocol:
  * the source asks for a full resynchronisation ({@code PSYNC ? -1}) and the RDB the server sends,
  * disk-backed ({@code $<length>}) or diskless ({@code $EOF:<40-byte mark>}), streams straight
- * into the RDB parser without being stored. Element-level detail comes from the live server
- * (DUMP), like {@link LiveSource}.
+ * into the RDB parser without being stored, except a Valkey 9 snapshot, whose UPDATE records
+ * are replayed as the loader does (it is stored in a temporary file and read as a file).
+ * Element-level detail comes from the live server (DUMP), like {@link LiveSource}.
  */
 public final class ReplicationSource implements KeySource {
     private final String host;
@@ -123,7 +127,19 @@ public final class ReplicationSource implements KeySource {
             } else {
                 throw new IOException(name + ": expected the RDB transfer header, got " + header);
             }
-            try (RdbReader r = RdbReader.of(rdb, name, size)) {
+            // A Valkey 9 snapshot may carry UPDATE records (commands a forkless save wrote into
+            // it while clients went on writing): replaying them needs to know every key they name
+            // before the first key is compared, so such a snapshot is stored and read twice.
+            BufferedInputStream buffered = new BufferedInputStream(rdb, 1 << 16);
+            buffered.mark(VALKEY_MAGIC.length);
+            byte[] magic = buffered.readNBytes(VALKEY_MAGIC.length);
+            buffered.reset();
+            if (Arrays.equals(magic, VALKEY_MAGIC)) {
+                scanStored(buffered, size, selector, sink);
+                return;
+            }
+            notices = java.util.List.of();
+            try (RdbReader r = RdbReader.of(buffered, name, size)) {
                 RdbToken t;
                 while ((t = r.next()) != RdbToken.END) {
                     if (t != RdbToken.KEY) continue;
@@ -138,6 +154,43 @@ public final class ReplicationSource implements KeySource {
                 }
             }
         }
+    }
+
+    private static final byte[] VALKEY_MAGIC = "VALKEY".getBytes(StandardCharsets.US_ASCII);
+
+    /** Where a snapshot that must be read twice is stored; set by the command (its temp options). */
+    private Spool spool = Spool.defaults();
+    private java.util.List<String> notices = java.util.List.of();
+
+    /** The temporary disk a Valkey 9 snapshot is stored on ({@code --temp-dir}, {@code --temp-limit}). */
+    public ReplicationSource spool(Spool s) {
+        this.spool = s;
+        return this;
+    }
+
+    /**
+     * A snapshot stored in a temporary file within the spool's limits, then read as a file is
+     * (its UPDATE records replayed); the file is removed at the end. Keys are handed on located
+     * nowhere: their detail comes from the live server, as for a streamed snapshot.
+     */
+    private void scanStored(InputStream rdb, long size, KeySelector selector, Consumer<KeyRecord> sink) throws IOException {
+        Path stored = spool.copy(rdb, name + " (its snapshot)", size);
+        try (RdbFileSource file = new RdbFileSource(stored, name)) {
+            file.scan((db, key, type) -> covers(db) && selector.select(db, key, type),
+                    k -> sink.accept(new KeyRecord(k.db(), k.key(), k.expireAtMs(), k.digest(), -1)));
+            notices = file.notices();
+        } finally {
+            spool.delete(stored);
+        }
+    }
+
+    /**
+     * The snapshot's UPDATE commands Salvor did not apply, or that stop it from loading, each
+     * located by its byte offset in the snapshot.
+     */
+    @Override
+    public java.util.List<String> notices() {
+        return notices;
     }
 
     private void expectOk(String reply, String what) throws IOException {
