@@ -13,12 +13,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -67,12 +64,11 @@ final class SpeculativeFraming implements AutoCloseable {
         void record(RdbReader planner, long offset, boolean key) throws IOException, InterruptedException;
     }
 
-    /** What the framing threads did, for tests and measurements. */
     /**
      * What the framing threads did. {@code lateMeetings}: guessed walks the planner met after their
      * first record, so they began inside a record (a value whose bytes look like records).
      */
-    record Stats(int segmentsTaken, int segmentsWalkedByPlanner, long recordsTaken, int lateMeetings) {
+    record Stats(int segmentsTaken, int segmentsWalkedByPlanner, long recordsTaken, int lateMeetings, long probes, long walks) {
     }
 
     private final InputFile file;
@@ -82,19 +78,27 @@ final class SpeculativeFraming implements AutoCloseable {
     private final long size;
     private final long segmentBytes;
     private final long lastSegment;
+    /** Segments a helper may walk past the planner's: bounds the walks held at once. */
     private final int ahead;
-    private final ExecutorService pool;
+    private final Thread[] helpers;
     /** Whether the planner waits for every segment's guessed walk, never walking one itself first (tests: every segment is guessed). */
     private final boolean plannerWaits;
     private volatile boolean closed;
+    /** The segment the planner is in: helpers take the first free one after it. */
+    private volatile long plannerAt;
+    /** The last segment the planner is done with: no helper walks it any more. */
+    private volatile long stitchedUpTo;
+    private final Object moved = new Object();
+    private final Map<Long, Segment> segments = new java.util.concurrent.ConcurrentHashMap<>();
     // The planner's side (one thread).
     private long next;
-    private long submitted;
-    private final Map<Long, Segment> segments = new HashMap<>();
     private int taken;
     private int walkedByPlanner;
     private long recordsTaken;
     private int lateMeetings;
+    // The helpers' side.
+    private final java.util.concurrent.atomic.AtomicLong probeCount = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong walkCount = new java.util.concurrent.atomic.AtomicLong();
 
     private SpeculativeFraming(InputFile file, RdbReader.Context context, long size, long firstSegment, int threads, long segmentBytes, String name, boolean plannerWaits) {
         this.file = file;
@@ -105,15 +109,15 @@ final class SpeculativeFraming implements AutoCloseable {
         this.segmentBytes = segmentBytes;
         this.lastSegment = (size - 1) / segmentBytes;
         this.next = firstSegment;
-        this.submitted = firstSegment;
+        this.plannerAt = firstSegment - 1;
+        this.stitchedUpTo = firstSegment - 1;
         this.ahead = 2 * threads + 1;
-        AtomicInteger threadNo = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "salvor-" + name + "-framing-" + threadNo.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        topUp();
+        this.helpers = new Thread[threads];
+        for (int i = 0; i < threads; i++) {
+            helpers[i] = new Thread(this::help, "salvor-" + name + "-framing-" + (i + 1));
+            helpers[i].setDaemon(true);
+            helpers[i].start();
+        }
     }
 
     /**
@@ -135,22 +139,55 @@ final class SpeculativeFraming implements AutoCloseable {
     }
 
     Stats stats() {
-        return new Stats(taken, walkedByPlanner, recordsTaken, lateMeetings);
+        return new Stats(taken, walkedByPlanner, recordsTaken, lateMeetings, probeCount.get(), walkCount.get());
     }
 
     /**
      * With the planner's reader between records at or past {@link #boundary()}: takes the
      * segment's guessed walk from where the true walk meets it, or leaves the segment to the
-     * planner. False when the planner's reader reached the end of the file.
+     * planner. The planner never waits for a helper (unless told to, for tests): a segment no
+     * helper has begun is the planner's; one a helper is walking, the planner walks on meanwhile
+     * and takes the guess once it is done. False when the planner's reader reached the end of the file.
      */
     boolean stitch(RdbReader r, Step step, Adopt adopt) throws IOException, InterruptedException {
         long k = next++;
-        topUp();
-        Segment s = segments.remove(k);
-        boolean passed = r.offset() >= (k + 1) * segmentBytes;
-        Walked w = s == null ? null : s.result(passed);
+        plannerAt = k;
+        synchronized (moved) {
+            moved.notifyAll();
+        }
+        try {
+            return stitch(k, segments.computeIfAbsent(k, x -> new Segment()), r, step, adopt);
+        } finally {
+            stitchedUpTo = k;
+            segments.remove(k);
+        }
+    }
+
+    private boolean stitch(long k, Segment s, RdbReader r, Step step, Adopt adopt) throws IOException, InterruptedException {
+        long segmentEnd = (k + 1) * segmentBytes;
+        if (r.offset() >= segmentEnd) {
+            s.claim.compareAndSet(0, 2);
+            return true;
+        }
+        Walked w;
+        if (plannerWaits) {
+            w = s.waitFor();
+        } else {
+            if (s.claim.compareAndSet(0, 2)) {
+                walkedByPlanner++;
+                return true;
+            }
+            while (!s.done.isDone()) {
+                if (!step.step(r)) return false;
+                if (r.offset() >= segmentEnd) {
+                    walkedByPlanner++;
+                    return true;
+                }
+            }
+            w = s.waitFor();
+        }
         if (w == null) {
-            if (!passed) walkedByPlanner++;
+            walkedByPlanner++;
             return true;
         }
         while (r.offset() < w.end) {
@@ -173,44 +210,61 @@ final class SpeculativeFraming implements AutoCloseable {
     public void close() {
         closed = true;
         // No interrupt: the helpers read the file the workers read, and an interrupted read closes it.
-        pool.shutdown();
-    }
-
-    private void topUp() {
-        while (submitted <= lastSegment && submitted < next + ahead) {
-            Segment s = new Segment(submitted);
-            segments.put(submitted, s);
-            pool.execute(s);
-            submitted++;
+        synchronized (moved) {
+            moved.notifyAll();
         }
     }
 
-    /** One segment's guessed walk, claimed by a helper or by the planner (then never walked). */
-    private final class Segment implements Runnable {
-        private final long index;
-        private final AtomicInteger claim = new AtomicInteger();
-        private final CompletableFuture<Walked> done = new CompletableFuture<>();
-
-        Segment(long index) {
-            this.index = index;
-        }
-
-        @Override
-        public void run() {
-            if (!claim.compareAndSet(0, 1)) return;
+    /** A helper: walks the first free segment after the planner's, within {@link #ahead}. */
+    private void help() {
+        long k = -1;
+        while (!closed) {
+            Segment s = null;
+            synchronized (moved) {
+                while (!closed) {
+                    long at = plannerAt;
+                    k = Math.max(stitchedUpTo + 1, plannerWaits ? at : at + 1);
+                    long last = Math.min(lastSegment, at + ahead);
+                    for (; k <= last; k++) {
+                        Segment c = segments.computeIfAbsent(k, x -> new Segment());
+                        if (c.claim.compareAndSet(0, 1)) {
+                            s = c;
+                            break;
+                        }
+                    }
+                    if (s != null) break;
+                    try {
+                        moved.wait(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+            if (s == null) return;
+            if (k <= stitchedUpTo) {
+                // The planner finished this segment (and dropped its entry) while the helper looked.
+                segments.remove(k, s);
+                s.done.complete(null);
+                continue;
+            }
             Walked w = null;
             try {
-                if (!closed) w = walk(index);
+                w = walk(k);
             } catch (IOException | RuntimeException e) {
                 // A guess that could not be walked: the planner walks the segment.
             } finally {
-                done.complete(w);
+                s.done.complete(w);
             }
         }
+    }
 
-        /** The walk, waited for; null when no helper started it (now none will) or it found nothing, or {@code skip}. */
-        Walked result(boolean skip) throws InterruptedException {
-            if (skip || !plannerWaits && claim.compareAndSet(0, 2)) return null;
+    /** One segment's guessed walk, claimed by a helper (1) or by the planner (2: then never walked). */
+    private static final class Segment {
+        final AtomicInteger claim = new AtomicInteger();
+        final CompletableFuture<Walked> done = new CompletableFuture<>();
+
+        /** The walk once done (null: it found nothing). */
+        Walked waitFor() throws InterruptedException {
             try {
                 return done.get();
             } catch (ExecutionException e) {
@@ -248,20 +302,45 @@ final class SpeculativeFraming implements AutoCloseable {
             if (file.channel().read(bb, from + bb.position()) < 0) return null;
         }
         int probes = 0, walks = 0;
+        Walked w = null;
         for (int i = 0; i < len && from + i < to && probes < MAX_PROBES && walks < MAX_WALKS && !closed; i++) {
-            if (!plausible(buf[i] & 0xff)) continue;
+            if (!plausible(buf, i, len)) continue;
             probes++;
             if (!probe(buf, i, len - i, from + i)) continue;
             walks++;
-            Walked w = walkFrom(from + i, to);
-            if (w != null) return w;
+            w = walkFrom(from + i, to);
+            if (w != null) break;
         }
-        return null;
+        probeCount.addAndGet(probes);
+        walkCount.addAndGet(walks);
+        return w;
     }
 
-    /** Whether a record can begin with this byte: a value type of the file's flavor or an opcode. */
-    private boolean plausible(int b) {
-        return b >= RdbOpcode.FIRST || RdbEncoding.of(b, context.flavor()) != null;
+    /**
+     * Whether a key record seems to begin at {@code buf[i]}: an optional millisecond expiry, a value
+     * type of the file's flavor, and a name of 1 to 16383 printable ASCII bytes. A cheap filter
+     * before a probe (each failed probe costs a reader and an exception): it misses keys with other
+     * names, which only means the guess starts at a later key.
+     */
+    private boolean plausible(byte[] buf, int i, int len) {
+        if ((buf[i] & 0xff) == RdbOpcode.EXPIRETIME_MS) i += 9;
+        if (i + 2 >= len || RdbEncoding.of(buf[i] & 0xff, context.flavor()) == null) return false;
+        int b = buf[i + 1] & 0xff;
+        int n, at;
+        if (b >> 6 == 0) {
+            n = b & 0x3f;
+            at = i + 2;
+        } else if (b >> 6 == 1) {
+            n = (b & 0x3f) << 8 | buf[i + 2] & 0xff;
+            at = i + 3;
+        } else {
+            return false;
+        }
+        if (n == 0 || at + n > len) return false;
+        for (int j = at; j < at + n; j++) {
+            if (buf[j] < 0x20 || buf[j] > 0x7e) return false;
+        }
+        return true;
     }
 
     /**
