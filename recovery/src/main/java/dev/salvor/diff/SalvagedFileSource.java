@@ -1,6 +1,5 @@
 package dev.salvor.diff;
 
-import dev.salvor.export.KeySelector;
 import dev.salvor.format.InputFile;
 import dev.salvor.io.Spool;
 import dev.salvor.salvage.RdbSalvager;
@@ -11,23 +10,21 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.Consumer;
 
 /**
  * A damaged RDB file as a diff source: what salvage recovers from it (every key read whole, and
  * the intact part of a key cut by damage), so a damaged backup is still compared as far as it
  * can be read. The recovered keys are held in a temporary repaired file, removed on close.
  */
-public final class SalvagedFileSource implements KeySource {
+public final class SalvagedFileSource extends ForwardingKeySource {
     private final Spool spool;
     private final Path repaired;
-    private final RdbFileSource source;
     private final SalvageReport report;
 
     private SalvagedFileSource(Path repaired, Spool spool, RdbFileSource source, SalvageReport report) {
+        super(source);
         this.repaired = repaired;
         this.spool = spool;
-        this.source = source;
         this.report = report;
     }
 
@@ -56,33 +53,8 @@ public final class SalvagedFileSource implements KeySource {
     }
 
     @Override
-    public String describe() {
-        return source.describe();
-    }
-
-    @Override
-    public void scan(KeySelector selector, Consumer<KeyRecord> sink) throws IOException {
-        source.scan(selector, sink);
-    }
-
-    @Override
-    public CollectedValue fetch(KeyRecord record) throws IOException {
-        return source.fetch(record);
-    }
-
-    @Override
-    public java.util.List<String> notices() {
-        return source.notices();
-    }
-
-    @Override
-    public boolean live() {
-        return false;
-    }
-
-    @Override
     public void close() throws IOException {
-        source.close();
+        inner.close();
         spool.delete(repaired);
     }
 }
