@@ -72,11 +72,9 @@ final class VkcsEnvelope {
      * them), so that a damaged block is reported at its own offset before the decompressor hands
      * on what it made of it. Only the frame's structure is read here; Commons Compress decodes.
      */
-    private static final class BlockVerifier extends InputStream {
+    private static final class BlockVerifier extends PieceStream {
         private final String name;
         private final InputStream in;
-        private byte[] pending = new byte[0];
-        private int pendingPos;
         /** Compressed bytes taken from the input so far (after the envelope). */
         private long consumed;
         private boolean blockChecksums;
@@ -104,7 +102,8 @@ final class VkcsEnvelope {
         }
 
         /** The next piece to pass on: the frame header, one verified block, or the end mark; false after it. */
-        private boolean fill() throws IOException {
+        @Override
+        protected boolean fill() throws IOException {
             if (ended) return false;
             if (!headerRead) {
                 byte[] fixed = take(6, "the frame header");
@@ -113,8 +112,7 @@ final class VkcsEnvelope {
                 contentChecksum = (flg & 0x04) != 0;
                 int rest = ((flg & 0x08) != 0 ? 8 : 0) + ((flg & 0x01) != 0 ? 4 : 0) + 1;
                 byte[] more = take(rest, "the frame header");
-                pending = concat(fixed, more);
-                pendingPos = 0;
+                hand(concat(fixed, more));
                 headerRead = true;
                 return true;
             }
@@ -122,8 +120,7 @@ final class VkcsEnvelope {
             byte[] size = take(4, "a block size");
             long word = (size[0] & 0xffL) | (size[1] & 0xffL) << 8 | (size[2] & 0xffL) << 16 | (size[3] & 0xffL) << 24;
             if (word == 0) {
-                pending = contentChecksum ? concat(size, take(4, "the content checksum")) : size;
-                pendingPos = 0;
+                hand(contentChecksum ? concat(size, take(4, "the content checksum")) : size);
                 ended = true;
                 return true;
             }
@@ -145,8 +142,7 @@ final class VkcsEnvelope {
                             + " compressed bytes) does not match; the RDB decompressed from the blocks before it is intact");
                 }
             }
-            pending = block;
-            pendingPos = 0;
+            hand(block);
             return true;
         }
 
@@ -154,24 +150,6 @@ final class VkcsEnvelope {
             byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
             System.arraycopy(b, 0, out, a.length, b.length);
             return out;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) return 0;
-            while (pendingPos >= pending.length) {
-                if (!fill()) return -1;
-            }
-            int n = Math.min(len, pending.length - pendingPos);
-            System.arraycopy(pending, pendingPos, b, off, n);
-            pendingPos += n;
-            return n;
         }
 
         /** After the frame's end: whether the input holds more bytes. */

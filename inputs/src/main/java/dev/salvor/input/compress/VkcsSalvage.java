@@ -23,15 +23,12 @@ import java.util.List;
  * RDB salvage treats that point as a cut. A frame without block checksums, or with dependent
  * blocks, cannot be read past damage: the rest of it is then one lost range.
  */
-final class VkcsSalvage extends InputStream {
+final class VkcsSalvage extends PieceStream {
     private static final int ENVELOPE = 8;
 
     private final String name;
     private final Window in;
     private final List<LostBlock> lost;
-    private byte[] out = new byte[0];
-    private int outPos;
-    private long delivered;
     private int blockMax;
     private boolean blockChecksums;
     private boolean contentChecksum;
@@ -80,15 +77,15 @@ final class VkcsSalvage extends InputStream {
         in.drop(len);
     }
 
-    /** Fills {@code out} with the next intact block's bytes; false at the end of the frame. */
-    private boolean fill() throws IOException {
+    /** Hands on the next intact block's bytes; false at the end of the frame. */
+    @Override
+    protected boolean fill() throws IOException {
         while (!ended) {
             long at = in.position();
             String why = block(0, true);
             if (why == null) {
                 if (!stopped) return true;
-                out = new byte[0];
-                outPos = 0;
+                handNothing();
                 continue;
             }
             if (ended) return false;
@@ -118,7 +115,7 @@ final class VkcsSalvage extends InputStream {
                 return false;
             }
             kept.add(in.take(i));
-            lost.add(new LostBlock(delivered, ENVELOPE + at, ENVELOPE + at + kept.length, kept.bytes(), false, why));
+            lost.add(new LostBlock(delivered(), ENVELOPE + at, ENVELOPE + at + kept.length, kept.bytes(), false, why));
         }
         return false;
     }
@@ -129,7 +126,7 @@ final class VkcsSalvage extends InputStream {
 
     private void loseToEnd(long at, String why, Kept kept) throws IOException {
         in.drain(kept);
-        lost.add(new LostBlock(delivered, ENVELOPE + at, ENVELOPE + at + kept.length, kept.bytes(), true, why));
+        lost.add(new LostBlock(delivered(), ENVELOPE + at, ENVELOPE + at + kept.length, kept.bytes(), true, why));
         ended = true;
     }
 
@@ -172,7 +169,7 @@ final class VkcsSalvage extends InputStream {
 
     /**
      * Reads the block at window index {@code i}: null when it is intact (and, with {@code take},
-     * its bytes decoded into {@code out} and consumed), else what is wrong with it.
+     * its bytes decoded and handed on), else what is wrong with it.
      */
     private String block(int i, boolean take) throws IOException {
         if (!in.ensure(i + 4)) {
@@ -216,29 +213,9 @@ final class VkcsSalvage extends InputStream {
         }
         if (take) {
             in.drop(4 + (int) n + tail);
-            out = data;
-            outPos = 0;
+            hand(data);
         }
         return null;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) return 0;
-        while (outPos >= out.length) {
-            if (!fill()) return -1;
-        }
-        int n = Math.min(len, out.length - outPos);
-        System.arraycopy(out, outPos, b, off, n);
-        outPos += n;
-        delivered += n;
-        return n;
     }
 
     /** The compressed bytes ahead, held in a buffer that grows to what a look-ahead needs (a block and its header). */
