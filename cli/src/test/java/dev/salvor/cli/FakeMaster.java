@@ -32,6 +32,9 @@ final class FakeMaster implements Closeable {
         server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
         thread = new Thread(() -> {
             try (Socket s = server.accept()) {
+                // One replica only: a later connection (a DUMP for a key's detail) is refused at
+                // once rather than left waiting in the backlog for a handshake no one answers.
+                server.close();
                 InputStream in = new BufferedInputStream(s.getInputStream());
                 OutputStream out = new BufferedOutputStream(s.getOutputStream(), 1 << 16);
                 while (true) {
