@@ -712,7 +712,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
 
     /** At {@link RdbToken#COMMAND}: the command's arguments (Valkey's UPDATE record), in order. */
     public java.util.List<byte[]> commandArgs() {
-        return java.util.Collections.unmodifiableList(records.commandArgs);
+        return records.commandArgs.isEmpty() ? java.util.List.of() : java.util.Collections.unmodifiableList(records.commandArgs);
     }
 
     /** At {@link RdbToken#HASH_TEMPLATE}: the template's id. */
@@ -779,9 +779,12 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
         return v.encoding;
     }
 
-    /** The current key's Redis 8.6+ metadata classes (KEY_META before it), in file order; empty when none. */
+    /**
+     * The current key's Redis 8.6+ metadata classes (KEY_META before it), in file order; empty when
+     * none (then no view is made: this is asked once per key).
+     */
     public java.util.List<KeyMetadata> keyMetadata() {
-        return java.util.Collections.unmodifiableList(records.keyMetadata);
+        return records.keyMetadata.isEmpty() ? java.util.List.of() : java.util.Collections.unmodifiableList(records.keyMetadata);
     }
 
     /** Dragonfly: the current key's flags (its DF_MASK record: bit 0 sticky, bit 1 memcached flags), 0 when none. */
@@ -857,7 +860,7 @@ public final class RdbReader implements Closeable, RecordView, KeyHeader, Elemen
      * pairs after the value, Dragonfly's set members with expiry), in file order; empty when none.
      */
     public java.util.List<MemberExpiry> memberExpiries() {
-        return java.util.Collections.unmodifiableList(v.memberExpiries);
+        return v.memberExpiries.isEmpty() ? java.util.List.of() : java.util.Collections.unmodifiableList(v.memberExpiries);
     }
 
     /**
