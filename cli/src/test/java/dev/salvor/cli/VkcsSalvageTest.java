@@ -1,5 +1,6 @@
 package dev.salvor.cli;
 
+import static dev.salvor.fixtures.Bytes.indexOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.salvor.fixtures.RedisServer;
@@ -60,14 +61,6 @@ class VkcsSalvageTest {
         }
     }
 
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
-            return i;
-        }
-        return -1;
-    }
 
     /** The server's RDB, each key's value, and each key's byte range in the RDB (found by its DUMP payload). */
     private record Dataset(byte[] rdb, Map<String, String> values, Map<String, int[]> where) {

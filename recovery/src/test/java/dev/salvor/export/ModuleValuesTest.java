@@ -1,5 +1,6 @@
 package dev.salvor.export;
 
+import static dev.salvor.fixtures.Bytes.indexOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -67,10 +68,6 @@ class ModuleValuesTest {
         return m;
     }
 
-    private static int indexOf(byte[] in, byte[] what) {
-        for (int i = 0; i + what.length <= in.length; i++) if (Arrays.equals(in, i, i + what.length, what, 0, what.length)) return i;
-        return -1;
-    }
 
     @Test
     void redisJson1DocumentFromARealFileIsExportedAsJson() throws Exception {

@@ -233,12 +233,7 @@ final class LiveAof {
     }
 
     static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
-            return i;
-        }
-        return -1;
+        return dev.salvor.fixtures.Bytes.indexOf(hay, needle);
     }
 
     /** The commands of an intact AOF part, parsed without Salvor: each as its arguments; annotations skipped. */

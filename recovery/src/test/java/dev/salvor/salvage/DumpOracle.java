@@ -118,14 +118,7 @@ final class DumpOracle {
     }
 
     static int indexOf(byte[] hay, byte[] needle, int from) {
-        outer:
-        for (int i = from; i <= hay.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) continue outer;
-            }
-            return i;
-        }
-        return -1;
+        return dev.salvor.fixtures.Bytes.indexOf(hay, needle, from);
     }
 
     private static long le64(byte[] b, int at) {

@@ -1,5 +1,6 @@
 package dev.salvor.salvage;
 
+import static dev.salvor.fixtures.Bytes.indexOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.salvor.fixtures.Fixtures;
@@ -51,12 +52,4 @@ class RedisEnterpriseRepairTest {
         }
     }
 
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
-            return i;
-        }
-        return -1;
-    }
 }

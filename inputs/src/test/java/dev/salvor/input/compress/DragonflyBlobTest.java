@@ -1,5 +1,6 @@
 package dev.salvor.input.compress;
 
+import static dev.salvor.fixtures.Bytes.indexOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -230,14 +231,6 @@ class DragonflyBlobTest {
         assertThat(report.keysRecovered()).isEqualTo(1);
     }
 
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
-            return i;
-        }
-        return -1;
-    }
 
     static {
         // The parser finds the decompressor on the class path.
