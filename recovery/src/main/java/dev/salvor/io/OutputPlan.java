@@ -300,6 +300,15 @@ public final class OutputPlan implements Closeable {
         }
     }
 
+    /** Bytes written to an output file between two forces behind the writing. */
+    static final long FLUSH_BEHIND = 64L << 20;
+    /** The thread that forces output files behind their writing. */
+    private static final java.util.concurrent.ExecutorService FLUSHER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "salvor-flush-behind");
+        t.setDaemon(true);
+        return t;
+    });
+
     /** An output file: written through {@link #stream()} into a temporary beside the target. */
     public static final class FileOutput extends Output {
         private FileChannel channel;
@@ -318,7 +327,46 @@ public final class OutputPlan implements Closeable {
                 Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
             }
             channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-            stream = new BufferedOutputStream(OutputStreams.unclosable(Channels.newOutputStream(channel)), 1 << 16);
+            stream = new BufferedOutputStream(OutputStreams.unclosable(new FlushBehind(Channels.newOutputStream(channel))), 1 << 16);
+        }
+
+        /**
+         * Hands what was written to the disk while writing goes on: every {@link #FLUSH_BEHIND} bytes
+         * a background thread forces the file, so the fsync at the end (which makes the output
+         * durable) finds little left to write instead of the whole file.
+         */
+        private final class FlushBehind extends java.io.FilterOutputStream {
+            private long sinceFlush;
+
+            FlushBehind(OutputStream out) {
+                super(out);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+                sinceFlush += len;
+                if (sinceFlush >= FLUSH_BEHIND && (flushing == null || flushing.isDone())) {
+                    sinceFlush = 0;
+                    FileChannel ch = channel;
+                    flushing = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                        try {
+                            ch.force(false);
+                            forcedBehind++;
+                        } catch (IOException e) {
+                            // Only early: the fsync at the end reports what fails.
+                        }
+                    }, FLUSHER);
+                }
+            }
+        }
+
+        private volatile java.util.concurrent.CompletableFuture<Void> flushing;
+        /** Forces done behind the writing (for tests); written by the one flusher thread only. */
+        private volatile int forcedBehind;
+
+        int forcedBehind() {
+            return forcedBehind;
         }
 
         /** Where the output is written; closing it only flushes. */
@@ -330,6 +378,7 @@ public final class OutputPlan implements Closeable {
         @Override
         void sync() throws IOException {
             stream.flush();
+            if (flushing != null) flushing.join();
             channel.force(true);
             channel.close();
         }

@@ -50,6 +50,58 @@ class OutputPlanTest {
         assertThat(entries(tmp.resolve("out"))).isEqualTo(2);
     }
 
+    /** Bytes {@code [from, from + n)} of a pattern no two nearby positions share. */
+    private static byte[] pattern(long from, int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            long x = (from + i) * 0x9E3779B97F4A7C15L;
+            b[i] = (byte) (x >>> 56);
+        }
+        return b;
+    }
+
+    @Test
+    void aLargeOutputIsForcedBehindItsWritingAndCommittedWhole() throws Exception {
+        Path big = tmp.resolve("big.bin");
+        long total = 2 * OutputPlan.FLUSH_BEHIND + 123_457;
+        try (OutputPlan plan = new OutputPlan(false)) {
+            OutputPlan.FileOutput out = plan.file(big, "output");
+            plan.open();
+            long at = 0;
+            int chunk = 1_000_003; // not a divisor of anything the streams buffer by
+            while (at < total) {
+                int n = (int) Math.min(chunk, total - at);
+                out.stream().write(pattern(at, n));
+                at += n;
+            }
+            plan.commit();
+            assertThat(out.forcedBehind()).as("forces behind the writing").isGreaterThanOrEqualTo(1);
+        }
+        assertThat(Files.size(big)).isEqualTo(total);
+        try (var in = Files.newInputStream(big)) {
+            long at = 0;
+            byte[] buf = new byte[1 << 20];
+            int n;
+            while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
+                assertThat(java.util.Arrays.equals(buf, 0, n, pattern(at, n), 0, n)).as("bytes at %d", at).isTrue();
+                at += n;
+            }
+        }
+    }
+
+    @Test
+    void aLargeOutputLeftUncommittedLeavesNothingWhileAForceMayBeRunning() throws Exception {
+        Path big = tmp.resolve("out/big.bin");
+        try (OutputPlan plan = new OutputPlan(false)) {
+            OutputPlan.FileOutput out = plan.file(big, "output");
+            plan.open();
+            byte[] block = pattern(0, 1 << 20);
+            for (long at = 0; at < OutputPlan.FLUSH_BEHIND + (2 << 20); at += block.length) out.stream().write(block);
+        }
+        assertThat(big).doesNotExist();
+        assertThat(entries(tmp.resolve("out"))).isZero();
+    }
+
     @Test
     void anOutputUnderALinkedDirectoryIsResolvedWhereTheKernelPutsIt() throws Exception {
         Path real = Files.createDirectories(tmp.resolve("real/inner"));
