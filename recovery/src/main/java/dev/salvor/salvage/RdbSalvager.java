@@ -315,7 +315,14 @@ public final class RdbSalvager {
 
     private Scan scan(FileChannel ch, long size) throws IOException {
         Resynchronizer resync = new Resynchronizer(ch, size, source, ledger);
-        RdbReader reader = RdbReader.open(file);
+        // The check that ran first gave its verdict on the trailer (its workers folded the CRC64 of
+        // every byte): the scan does not fold it again on this one thread.
+        boolean checksumProven = proof.checksum() != ChecksumStatus.NOT_REACHED;
+        // Where it found a problem, damage will most likely leave the trailer unverifiable: the
+        // CRC64 is then computed at the end only if no region was found after all.
+        boolean problemFound = proof.validBefore() >= 0 && proof.validBefore() != Long.MAX_VALUE;
+        RdbReader reader = checksumProven || problemFound ? RdbReader.openChecksummedElsewhere(file) : RdbReader.open(file);
+        if (problemFound) crcFromStart = false;
         RdbReader.Context ctx;
         String magic;
         boolean headerDamaged = false;
@@ -450,7 +457,11 @@ public final class RdbSalvager {
                     functionsRecovered.add(reader.functionLibraryName());
                 } else if (t == RdbToken.EOF) {
                     reachedEof = true;
-                    checksum = crcFromStart ? reader.checksumStatus()
+                    // Past damage the trailer cannot be verified (below): the file's CRC64 is not
+                    // computed again for a verdict that is known.
+                    checksum = checksumProven ? proof.checksum()
+                            : crcFromStart ? reader.checksumStatus()
+                            : !regions.isEmpty() ? ChecksumStatus.UNVERIFIABLE
                             : ChecksumStatus.of(reader.version(), reader.storedChecksum(), ParallelRanges.checksum(file, 0, reader.eofOffset() + 1));
                 }
                 if (progress != null && reader.offset() >= nextReport) {

@@ -24,7 +24,13 @@ final class ZeroPages {
     }
 
     static ZeroPages ifDamaged(FileChannel ch, long size) throws IOException {
-        if (size < 18 || trailerMatches(ch, size)) return NONE;
+        if (size < 18) return NONE;
+        // The pages first: most files have none, and then the checksum need not be computed.
+        ZeroPages found = find(ch, size);
+        return found.isEmpty() || trailerMatches(ch, size) ? NONE : found;
+    }
+
+    private static ZeroPages find(FileChannel ch, long size) throws IOException {
         long[] found = new long[16];
         int n = 0;
         byte[] buf = new byte[1 << 20];
@@ -48,25 +54,50 @@ final class ZeroPages {
         for (int i = 8; i >= 1; i--) stored = stored << 8 | (tail[i] & 0xffL);
         // No EOF opcode or no checksum at the end (a cut or zero-filled file): nothing to compute.
         if ((tail[0] & 0xff) != 0xff || stored == 0) return false;
-        byte[] buf = new byte[1 << 20];
-        long crc = 0;
-        long end = size - 8;
-        for (long base = 0; base < end; base += buf.length) {
-            int len = read(ch, base, buf, (int) Math.min(buf.length, end - base));
-            crc = Crc64.update(crc, buf, 0, len);
+        return stored == crc(ch, size - 8);
+    }
+
+    /** Bytes each thread checksums at a time; the parts' CRCs are joined in order. */
+    private static final int CRC_PART = 16 << 20;
+
+    /** The CRC64 of the file's first {@code end} bytes, its parts on every processor, joined in order. */
+    private static long crc(FileChannel ch, long end) throws IOException {
+        int parts = (int) ((end + CRC_PART - 1) / CRC_PART);
+        long[] crcs = new long[parts];
+        try {
+            java.util.stream.IntStream.range(0, parts).parallel().forEach(i -> {
+                long from = (long) i * CRC_PART;
+                int len = (int) Math.min(CRC_PART, end - from);
+                byte[] buf = new byte[1 << 20];
+                long c = 0;
+                for (int done = 0; done < len; ) {
+                    int n = Math.min(buf.length, len - done);
+                    try {
+                        FileRanges.readFully(ch, from + done, buf, 0, n);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    c = Crc64.update(c, buf, 0, n);
+                    done += n;
+                }
+                crcs[i] = c;
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
-        return stored == crc;
+        long crc = 0;
+        for (int i = 0; i < parts; i++) crc = Crc64.combine(crc, crcs[i], Math.min(CRC_PART, end - (long) i * CRC_PART));
+        return crc;
     }
 
     private static int read(FileChannel ch, long at, byte[] buf, int len) throws IOException {
         return FileRanges.read(ch, at, buf, 0, len);
     }
 
+    private static final byte[] ZEROS = new byte[PAGE];
+
     private static boolean allZero(byte[] b, int off, int len) {
-        for (int i = off; i < off + len; i++) {
-            if (b[i] != 0) return false;
-        }
-        return true;
+        return Arrays.mismatch(b, off, off + len, ZEROS, 0, len) < 0;
     }
 
     boolean isEmpty() {
