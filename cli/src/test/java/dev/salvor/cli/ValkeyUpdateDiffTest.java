@@ -67,23 +67,21 @@ class ValkeyUpdateDiffTest {
         }
 
         void list(String k, String... items) throws IOException {
-            file.key(1, k).len(items.length);
-            for (String i : items) file.str(i);
-            Object[] args = new Object[items.length + 2];
-            args[0] = "RPUSH";
-            args[1] = k;
-            System.arraycopy(items, 0, args, 2, items.length);
-            redis.call(args);
-            expireIfSet(k);
+            collection(1, "RPUSH", k, items);
         }
 
         void set(String k, String... members) throws IOException {
-            file.key(2, k).len(members.length);
-            for (String m : members) file.str(m);
-            Object[] args = new Object[members.length + 2];
-            args[0] = "SADD";
+            collection(2, "SADD", k, members);
+        }
+
+        /** A plain list (type 1) or set (type 2) in the file; the command that makes it on the server. */
+        private void collection(int type, String command, String k, String... items) throws IOException {
+            file.key(type, k).len(items.length);
+            for (String i : items) file.str(i);
+            Object[] args = new Object[items.length + 2];
+            args[0] = command;
             args[1] = k;
-            System.arraycopy(members, 0, args, 2, members.length);
+            System.arraycopy(items, 0, args, 2, items.length);
             redis.call(args);
             expireIfSet(k);
         }

@@ -1,6 +1,7 @@
 package dev.salvor.diff;
 
 import dev.salvor.export.KeySelector;
+import dev.salvor.format.ByteKey;
 import dev.salvor.format.InputFile;
 import dev.salvor.rdb.ElementView;
 import dev.salvor.rdb.KeyHeader;
@@ -42,24 +43,7 @@ import java.util.function.Consumer;
  */
 final class UpdateReplay {
     /** A key of one database, compared by bytes. */
-    private record Ref(int db, Bytes key) {
-    }
-
-    /** Bytes compared by content. */
-    private record Bytes(byte[] b) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Bytes x && Arrays.equals(x.b, b);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(b);
-        }
-
-        static Bytes of(String s) {
-            return new Bytes(s.getBytes(StandardCharsets.UTF_8));
-        }
+    private record Ref(int db, ByteKey key) {
     }
 
     /** A hash field's value and its expiry (-1: none). */
@@ -77,9 +61,9 @@ final class UpdateReplay {
         long expireAtMs = -1;
         byte[] string;
         List<byte[]> list;
-        LinkedHashSet<Bytes> set;
-        LinkedHashMap<Bytes, Double> zset;
-        LinkedHashMap<Bytes, Field> hash;
+        LinkedHashSet<ByteKey> set;
+        LinkedHashMap<ByteKey, Double> zset;
+        LinkedHashMap<ByteKey, Field> hash;
         ValueDigest opaque;
         long locator = -1;
         String unknown;
@@ -176,16 +160,16 @@ final class UpdateReplay {
             case "FLUSHALL", "FLUSHDB", "SWAPDB", "MULTI", "EXEC", "DISCARD", "PING", "PUBLISH", "SPUBLISH", "FUNCTION", "SCRIPT", "SELECT" -> {
             }
             case "DEL", "UNLINK" -> {
-                for (int i = 1; i < n; i++) keys.add(new Ref(db, new Bytes(args.get(i))));
+                for (int i = 1; i < n; i++) keys.add(new Ref(db, new ByteKey(args.get(i))));
             }
             case "MSET", "MSETNX" -> {
-                for (int i = 1; i < n; i += 2) keys.add(new Ref(db, new Bytes(args.get(i))));
+                for (int i = 1; i < n; i += 2) keys.add(new Ref(db, new ByteKey(args.get(i))));
             }
             case "RENAME", "RENAMENX", "SMOVE", "LMOVE", "RPOPLPUSH" -> {
-                for (int i = 1; i < Math.min(n, 3); i++) keys.add(new Ref(db, new Bytes(args.get(i))));
+                for (int i = 1; i < Math.min(n, 3); i++) keys.add(new Ref(db, new ByteKey(args.get(i))));
             }
             case "COPY" -> {
-                if (n > 1) keys.add(new Ref(db, new Bytes(args.get(1))));
+                if (n > 1) keys.add(new Ref(db, new ByteKey(args.get(1))));
                 if (n > 2) {
                     int to = db;
                     for (int i = 3; i + 1 < n; i++) {
@@ -194,21 +178,21 @@ final class UpdateReplay {
                             if (d != null && d >= 0 && d <= Integer.MAX_VALUE) to = (int) (long) d;
                         }
                     }
-                    keys.add(new Ref(to, new Bytes(args.get(2))));
+                    keys.add(new Ref(to, new ByteKey(args.get(2))));
                 }
             }
             case "MOVE" -> {
-                if (n > 1) keys.add(new Ref(db, new Bytes(args.get(1))));
+                if (n > 1) keys.add(new Ref(db, new ByteKey(args.get(1))));
                 if (n > 2) {
                     Long d = integer(args.get(2));
-                    if (d != null && d >= 0 && d <= Integer.MAX_VALUE) keys.add(new Ref((int) (long) d, new Bytes(args.get(1))));
+                    if (d != null && d >= 0 && d <= Integer.MAX_VALUE) keys.add(new Ref((int) (long) d, new ByteKey(args.get(1))));
                 }
             }
             case "XGROUP", "XINFO", "OBJECT" -> {
-                if (n > 2) keys.add(new Ref(db, new Bytes(args.get(2))));
+                if (n > 2) keys.add(new Ref(db, new ByteKey(args.get(2))));
             }
             default -> {
-                if (n > 1) keys.add(new Ref(db, new Bytes(args.get(1))));
+                if (n > 1) keys.add(new Ref(db, new ByteKey(args.get(1))));
             }
         }
         return keys;
@@ -216,7 +200,7 @@ final class UpdateReplay {
 
     /** Whether the diff's pass must hand this key to {@link #load} instead of fingerprinting it. */
     boolean touched(int db, byte[] key) {
-        return touched.contains(new Ref(db, new Bytes(key)));
+        return touched.contains(new Ref(db, new ByteKey(key)));
     }
 
     /** Whether a key the commands do not name is emptied by a FLUSHDB or FLUSHALL after it. */
@@ -227,7 +211,7 @@ final class UpdateReplay {
 
     /** At a KEY token of a named key: its value as the file holds it (consumed to KEY_END). */
     void load(RdbReader r, long locator) throws IOException {
-        Ref ref = new Ref(r.db(), new Bytes(r.key()));
+        Ref ref = new Ref(r.db(), new ByteKey(r.key()));
         long at = r.tokenOffset();
         Held h;
         RedisType type = r.type();
@@ -267,9 +251,9 @@ final class UpdateReplay {
             switch (held.type) {
                 case STRING -> held.string = r.item().toBytes();
                 case LIST -> held.list.add(r.item().toBytes());
-                case SET -> held.set.add(new Bytes(r.item().toBytes()));
-                case ZSET -> held.zset.put(new Bytes(r.item().toBytes()), r.score());
-                case HASH -> held.hash.put(new Bytes(r.item().toBytes()), new Field(r.hashValue().toBytes(), r.fieldExpireAtMs()));
+                case SET -> held.set.add(new ByteKey(r.item().toBytes()));
+                case ZSET -> held.zset.put(new ByteKey(r.item().toBytes()), r.score());
+                case HASH -> held.hash.put(new ByteKey(r.item().toBytes()), new Field(r.hashValue().toBytes(), r.fieldExpireAtMs()));
                 default -> {
                 }
             }
@@ -359,7 +343,7 @@ final class UpdateReplay {
 
     private static String keyList(List<Ref> keys) {
         StringBuilder sb = new StringBuilder();
-        for (Ref k : keys) sb.append(sb.length() == 0 ? "" : ", ").append("db").append(k.db).append(' ').append(CollectedValue.text(k.key.b));
+        for (Ref k : keys) sb.append(sb.length() == 0 ? "" : ", ").append("db").append(k.db).append(' ').append(CollectedValue.text(k.key.bytes()));
         return sb.toString();
     }
 
@@ -494,7 +478,7 @@ final class UpdateReplay {
                 arity(n == 3);
                 long d = integerOrRefuse(a.get(2));
                 if (d == db || d < 0 || d > Integer.MAX_VALUE) throw new Refused();
-                Ref from = ref(db, a, 1), to = new Ref((int) d, new Bytes(a.get(1)));
+                Ref from = ref(db, a, 1), to = new Ref((int) d, new ByteKey(a.get(1)));
                 Held h = state.get(from);
                 if (h == null || state.containsKey(to)) return;
                 state.remove(from);
@@ -610,14 +594,14 @@ final class UpdateReplay {
                     h = Held.of(RedisType.SET);
                     state.put(k, h);
                 }
-                for (int i = 2; i < n; i++) h.set.add(new Bytes(a.get(i)));
+                for (int i = 2; i < n; i++) h.set.add(new ByteKey(a.get(i)));
             }
             case "SREM" -> {
                 arity(n >= 3);
                 Ref k = ref(db, a, 1);
                 Held h = typed(k, RedisType.SET);
                 if (h == null) return;
-                for (int i = 2; i < n; i++) h.set.remove(new Bytes(a.get(i)));
+                for (int i = 2; i < n; i++) h.set.remove(new ByteKey(a.get(i)));
                 dropIfEmpty(k);
             }
             case "SMOVE" -> {
@@ -625,7 +609,7 @@ final class UpdateReplay {
                 Ref src = ref(db, a, 1), dst = ref(db, a, 2);
                 Held s = typed(src, RedisType.SET);
                 Held d = typed(dst, RedisType.SET);
-                Bytes m = new Bytes(a.get(3));
+                ByteKey m = new ByteKey(a.get(3));
                 if (s == null || !s.set.contains(m)) return;
                 if (src.equals(dst)) return;
                 s.set.remove(m);
@@ -650,7 +634,7 @@ final class UpdateReplay {
                 arity(n == 4);
                 Ref k = ref(db, a, 1);
                 Held h = typed(k, RedisType.HASH);
-                if (h != null && h.hash.containsKey(new Bytes(a.get(2)))) return;
+                if (h != null && h.hash.containsKey(new ByteKey(a.get(2)))) return;
                 if (h == null) {
                     h = Held.of(RedisType.HASH);
                     state.put(k, h);
@@ -662,7 +646,7 @@ final class UpdateReplay {
                 Ref k = ref(db, a, 1);
                 Held h = typed(k, RedisType.HASH);
                 if (h == null) return;
-                for (int i = 2; i < n; i++) h.hash.remove(new Bytes(a.get(i)));
+                for (int i = 2; i < n; i++) h.hash.remove(new ByteKey(a.get(i)));
                 dropIfEmpty(k);
             }
             case "HINCRBY" -> {
@@ -670,7 +654,7 @@ final class UpdateReplay {
                 Ref k = ref(db, a, 1);
                 Held h = typed(k, RedisType.HASH);
                 long d = integerOrRefuse(a.get(3));
-                Field f = h == null ? null : h.hash.get(new Bytes(a.get(2)));
+                Field f = h == null ? null : h.hash.get(new ByteKey(a.get(2)));
                 long v = f == null ? 0 : integerOrRefuse(f.value);
                 long r;
                 try {
@@ -690,7 +674,7 @@ final class UpdateReplay {
                 Ref k = ref(db, a, 1);
                 Held h = typed(k, RedisType.ZSET);
                 double d = score(a.get(2));
-                Bytes m = new Bytes(a.get(3));
+                ByteKey m = new ByteKey(a.get(3));
                 Double old = h == null ? null : h.zset.get(m);
                 double r = (old == null ? 0 : old) + d;
                 if (Double.isNaN(r)) throw new Refused();
@@ -705,7 +689,7 @@ final class UpdateReplay {
                 Ref k = ref(db, a, 1);
                 Held h = typed(k, RedisType.ZSET);
                 if (h == null) return;
-                for (int i = 2; i < n; i++) h.zset.remove(new Bytes(a.get(i)));
+                for (int i = 2; i < n; i++) h.zset.remove(new ByteKey(a.get(i)));
                 dropIfEmpty(k);
             }
             default -> throw new NotApplied(cmd.equals("SWAPDB") ? "SWAPDB exchanges whole databases, which Salvor does not replay"
@@ -718,7 +702,7 @@ final class UpdateReplay {
     }
 
     private static Ref ref(int db, List<byte[]> a, int i) {
-        return new Ref(db, new Bytes(a.get(i)));
+        return new Ref(db, new ByteKey(a.get(i)));
     }
 
     /** The key when it holds {@code type}; null when it is not there; the wrong type is the server's WRONGTYPE error. */
@@ -748,7 +732,7 @@ final class UpdateReplay {
 
     /** A field set anew; one that has an expiry of its own is not applied (what the write does to it is not replayed here). */
     private static void setField(Held h, byte[] field, byte[] value) throws NotApplied {
-        Bytes f = new Bytes(field);
+        ByteKey f = new ByteKey(field);
         Field old = h.hash.get(f);
         if (old != null && old.expireAtMs >= 0) throw new NotApplied("it writes a hash field that has an expiry of its own");
         h.hash.put(f, new Field(value, -1));
@@ -840,7 +824,7 @@ final class UpdateReplay {
                 throw new Refused();
             }
         }
-        Ref src = ref(db, a, 1), dst = new Ref(to, new Bytes(a.get(2)));
+        Ref src = ref(db, a, 1), dst = new Ref(to, new ByteKey(a.get(2)));
         if (src.equals(dst)) throw new Refused();
         Held h = state.get(src);
         if (h == null) return;
@@ -873,7 +857,7 @@ final class UpdateReplay {
             h = Held.of(RedisType.ZSET);
         }
         for (int j = 0; j < scores.length; j++) {
-            Bytes m = new Bytes(a.get(i + 2 * j + 1));
+            ByteKey m = new ByteKey(a.get(i + 2 * j + 1));
             Double old = h.zset.get(m);
             double s = scores[j];
             if (old == null) {
@@ -943,7 +927,7 @@ final class UpdateReplay {
         for (Map.Entry<Ref, Held> e : state.entrySet()) {
             Ref k = e.getKey();
             Held h = e.getValue();
-            if (h.type != null && !selector.select(k.db, k.key.b, h.type)) continue;
+            if (h.type != null && !selector.select(k.db, k.key.bytes(), h.type)) continue;
             ValueDigest d;
             long locator;
             if (h.unknown != null) {
@@ -956,7 +940,7 @@ final class UpdateReplay {
                 d = digest(h);
                 locator = handOut(h);
             }
-            sink.accept(new KeyRecord(k.db, k.key.b, h.expireAtMs, d, locator));
+            sink.accept(new KeyRecord(k.db, k.key.bytes(), h.expireAtMs, d, locator));
         }
     }
 
@@ -978,9 +962,9 @@ final class UpdateReplay {
         switch (h.type) {
             case STRING -> el.add(new String[] {CollectedValue.text(h.string)});
             case LIST -> h.list.forEach(x -> el.add(new String[] {CollectedValue.text(x)}));
-            case SET -> h.set.forEach(x -> el.add(new String[] {CollectedValue.text(x.b)}));
-            case ZSET -> h.zset.forEach((m, s) -> el.add(new String[] {CollectedValue.text(m.b), Double.toString(s)}));
-            case HASH -> h.hash.forEach((f, v) -> el.add(new String[] {CollectedValue.text(f.b), CollectedValue.text(v.value),
+            case SET -> h.set.forEach(x -> el.add(new String[] {CollectedValue.text(x.bytes())}));
+            case ZSET -> h.zset.forEach((m, s) -> el.add(new String[] {CollectedValue.text(m.bytes()), Double.toString(s)}));
+            case HASH -> h.hash.forEach((f, v) -> el.add(new String[] {CollectedValue.text(f.bytes()), CollectedValue.text(v.value),
                     v.expireAtMs >= 0 ? Long.toString(v.expireAtMs) : ""}));
             default -> throw new IOException(name + ": no value held for a replayed " + h.type.wireName());
         }
@@ -992,9 +976,9 @@ final class UpdateReplay {
         switch (h.type) {
             case STRING -> b.item(h.string);
             case LIST -> h.list.forEach(b::item);
-            case SET -> h.set.forEach(x -> b.item(x.b));
-            case ZSET -> h.zset.forEach((m, s) -> b.zsetEntry(m.b, s));
-            case HASH -> h.hash.forEach((f, v) -> b.hashEntry(f.b, v.value, v.expireAtMs));
+            case SET -> h.set.forEach(x -> b.item(x.bytes()));
+            case ZSET -> h.zset.forEach((m, s) -> b.zsetEntry(m.bytes(), s));
+            case HASH -> h.hash.forEach((f, v) -> b.hashEntry(f.bytes(), v.value, v.expireAtMs));
             default -> {
             }
         }

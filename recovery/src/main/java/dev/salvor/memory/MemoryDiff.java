@@ -1,11 +1,11 @@
 package dev.salvor.memory;
 
+import dev.salvor.format.ByteKey;
 import dev.salvor.io.Spool;
 import dev.salvor.rdb.RedisType;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -119,31 +119,19 @@ public final class MemoryDiff {
         if (q.size() > top) q.poll();
     }
 
-    private record Slice(byte[] a) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Slice s && Arrays.equals(s.a, a);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(a);
-        }
-    }
-
     private static List<PrefixChange> prefixes(PrefixTree before, PrefixTree after) {
-        Map<Slice, PrefixTree.Node> old = new HashMap<>();
+        Map<ByteKey, PrefixTree.Node> old = new HashMap<>();
         flatten(before.root(), old);
-        Map<Slice, PrefixTree.Node> neu = new HashMap<>();
+        Map<ByteKey, PrefixTree.Node> neu = new HashMap<>();
         flatten(after.root(), neu);
         List<PrefixChange> out = new ArrayList<>();
-        for (Map.Entry<Slice, PrefixTree.Node> e : neu.entrySet()) {
+        for (Map.Entry<ByteKey, PrefixTree.Node> e : neu.entrySet()) {
             PrefixTree.Node n = e.getValue();
             PrefixTree.Node o = old.get(e.getKey());
             out.add(new PrefixChange(n.prefix(), n.depth(), o == null ? 0 : o.keys(), n.keys(), o == null ? 0 : o.bytes(), n.bytes(),
                     n.exact() && (o == null || o.exact())));
         }
-        for (Map.Entry<Slice, PrefixTree.Node> e : old.entrySet()) {
+        for (Map.Entry<ByteKey, PrefixTree.Node> e : old.entrySet()) {
             if (neu.containsKey(e.getKey())) continue;
             PrefixTree.Node o = e.getValue();
             out.add(new PrefixChange(o.prefix(), o.depth(), o.keys(), 0, o.bytes(), 0, o.exact()));
@@ -151,9 +139,9 @@ public final class MemoryDiff {
         return out;
     }
 
-    private static void flatten(PrefixTree.Node n, Map<Slice, PrefixTree.Node> out) {
+    private static void flatten(PrefixTree.Node n, Map<ByteKey, PrefixTree.Node> out) {
         for (PrefixTree.Node c : n.children()) {
-            out.put(new Slice(c.prefix()), c);
+            out.put(new ByteKey(c.prefix()), c);
             flatten(c, out);
         }
     }
