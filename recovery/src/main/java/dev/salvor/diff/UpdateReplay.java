@@ -490,8 +490,7 @@ final class UpdateReplay {
                 Held h = typed(k, RedisType.LIST);
                 if (h == null) {
                     if (cmd.endsWith("X")) return;
-                    h = Held.of(RedisType.LIST);
-                    state.put(k, h);
+                    h = created(k, RedisType.LIST);
                 }
                 for (int i = 2; i < n; i++) {
                     if (cmd.startsWith("L")) h.list.add(0, a.get(i));
@@ -578,10 +577,7 @@ final class UpdateReplay {
                 if (s == null) return;
                 Held d = typed(dst, RedisType.LIST);
                 byte[] e = s.list.remove(from.equals("LEFT") ? 0 : s.list.size() - 1);
-                if (d == null) {
-                    d = Held.of(RedisType.LIST);
-                    state.put(dst, d);
-                }
+                if (d == null) d = created(dst, RedisType.LIST);
                 if (to.equals("LEFT")) d.list.add(0, e);
                 else d.list.add(e);
                 dropIfEmpty(src);
@@ -590,10 +586,7 @@ final class UpdateReplay {
                 arity(n >= 3);
                 Ref k = ref(db, a, 1);
                 Held h = typed(k, RedisType.SET);
-                if (h == null) {
-                    h = Held.of(RedisType.SET);
-                    state.put(k, h);
-                }
+                if (h == null) h = created(k, RedisType.SET);
                 for (int i = 2; i < n; i++) h.set.add(new ByteKey(a.get(i)));
             }
             case "SREM" -> {
@@ -613,10 +606,7 @@ final class UpdateReplay {
                 if (s == null || !s.set.contains(m)) return;
                 if (src.equals(dst)) return;
                 s.set.remove(m);
-                if (d == null) {
-                    d = Held.of(RedisType.SET);
-                    state.put(dst, d);
-                }
+                if (d == null) d = created(dst, RedisType.SET);
                 d.set.add(m);
                 dropIfEmpty(src);
             }
@@ -624,10 +614,7 @@ final class UpdateReplay {
                 arity(n >= 4 && n % 2 == 0);
                 Ref k = ref(db, a, 1);
                 Held h = typed(k, RedisType.HASH);
-                if (h == null) {
-                    h = Held.of(RedisType.HASH);
-                    state.put(k, h);
-                }
+                if (h == null) h = created(k, RedisType.HASH);
                 for (int i = 2; i < n; i += 2) setField(h, a.get(i), a.get(i + 1));
             }
             case "HSETNX" -> {
@@ -635,10 +622,7 @@ final class UpdateReplay {
                 Ref k = ref(db, a, 1);
                 Held h = typed(k, RedisType.HASH);
                 if (h != null && h.hash.containsKey(new ByteKey(a.get(2)))) return;
-                if (h == null) {
-                    h = Held.of(RedisType.HASH);
-                    state.put(k, h);
-                }
+                if (h == null) h = created(k, RedisType.HASH);
                 setField(h, a.get(2), a.get(3));
             }
             case "HDEL" -> {
@@ -662,10 +646,7 @@ final class UpdateReplay {
                 } catch (ArithmeticException e) {
                     throw new Refused();
                 }
-                if (h == null) {
-                    h = Held.of(RedisType.HASH);
-                    state.put(k, h);
-                }
+                if (h == null) h = created(k, RedisType.HASH);
                 setField(h, a.get(2), Long.toString(r).getBytes(StandardCharsets.US_ASCII));
             }
             case "ZADD" -> zadd(db, a);
@@ -678,10 +659,7 @@ final class UpdateReplay {
                 Double old = h == null ? null : h.zset.get(m);
                 double r = (old == null ? 0 : old) + d;
                 if (Double.isNaN(r)) throw new Refused();
-                if (h == null) {
-                    h = Held.of(RedisType.ZSET);
-                    state.put(k, h);
-                }
+                if (h == null) h = created(k, RedisType.ZSET);
                 h.zset.put(m, r);
             }
             case "ZREM" -> {
@@ -711,6 +689,13 @@ final class UpdateReplay {
         if (h == null) return null;
         if (h.type != type) throw new Refused();
         if (h.opaque != null) throw new NotApplied("a " + type.wireName() + " Salvor holds only by its fingerprint");
+        return h;
+    }
+
+    /** A new, empty value of {@code type} for {@code k}, as a command that makes the key starts it. */
+    private Held created(Ref k, RedisType type) {
+        Held h = Held.of(type);
+        state.put(k, h);
         return h;
     }
 

@@ -23,13 +23,14 @@ class ParallelMemoryTest {
         int files = 0;
         for (Path[] pair : Fixtures.rdbsWithTruth()) {
             Path rdb = pair[0];
+            // The one-thread report, which every parallel run below must give.
+            MemoryAnalyzer a = new MemoryAnalyzer(MemoryOptions.defaults());
+            ByteArrayOutputStream oneKeys = new ByteArrayOutputStream();
+            MemoryReport one;
+            try (RdbReader r = RdbReader.open(rdb); KeyRecordWriter w = new KeyRecordWriter(KeyRecordWriter.Format.NDJSON, oneKeys)) {
+                one = a.analyze(r, Files.size(rdb), Files.getLastModifiedTime(rdb).toMillis(), w, null);
+            }
             for (long range : new long[] {1, 4096, ParallelMemory.RANGE_BYTES}) {
-                MemoryAnalyzer a = new MemoryAnalyzer(MemoryOptions.defaults());
-                ByteArrayOutputStream oneKeys = new ByteArrayOutputStream();
-                MemoryReport one;
-                try (RdbReader r = RdbReader.open(rdb); KeyRecordWriter w = new KeyRecordWriter(KeyRecordWriter.Format.NDJSON, oneKeys)) {
-                    one = a.analyze(r, Files.size(rdb), Files.getLastModifiedTime(rdb).toMillis(), w, null);
-                }
                 ByteArrayOutputStream manyKeys = new ByteArrayOutputStream();
                 MemoryReport many;
                 try (KeyRecordWriter w = new KeyRecordWriter(KeyRecordWriter.Format.NDJSON, manyKeys)) {
@@ -39,12 +40,6 @@ class ParallelMemoryTest {
                 assertThat(json(many)).as(rdb + " range " + range).isEqualTo(json(one));
             }
             // The framing walk on three threads, in segments small enough that every fixture has several.
-            MemoryAnalyzer a = new MemoryAnalyzer(MemoryOptions.defaults());
-            ByteArrayOutputStream oneKeys = new ByteArrayOutputStream();
-            MemoryReport one;
-            try (RdbReader r = RdbReader.open(rdb); KeyRecordWriter w = new KeyRecordWriter(KeyRecordWriter.Format.NDJSON, oneKeys)) {
-                one = a.analyze(r, Files.size(rdb), Files.getLastModifiedTime(rdb).toMillis(), w, null);
-            }
             ByteArrayOutputStream splitKeys = new ByteArrayOutputStream();
             MemoryReport split;
             try (KeyRecordWriter w = new KeyRecordWriter(KeyRecordWriter.Format.NDJSON, splitKeys)) {

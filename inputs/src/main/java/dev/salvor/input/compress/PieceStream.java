@@ -32,9 +32,10 @@ abstract class PieceStream extends InputStream {
         return delivered;
     }
 
+    private final byte[] one = new byte[1];
+
     @Override
     public final int read() throws IOException {
-        byte[] one = new byte[1];
         return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 

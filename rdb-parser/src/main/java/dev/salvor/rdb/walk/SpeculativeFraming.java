@@ -15,8 +15,10 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The framing walk of {@link ParallelRanges} on several threads. The file is cut into segments;
@@ -89,7 +91,7 @@ final class SpeculativeFraming implements AutoCloseable {
     /** The last segment the planner is done with: no helper walks it any more. */
     private volatile long stitchedUpTo;
     private final Object moved = new Object();
-    private final Map<Long, Segment> segments = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, Segment> segments = new ConcurrentHashMap<>();
     // The planner's side (one thread).
     private long next;
     private int taken;
@@ -97,8 +99,8 @@ final class SpeculativeFraming implements AutoCloseable {
     private long recordsTaken;
     private int lateMeetings;
     // The helpers' side.
-    private final java.util.concurrent.atomic.AtomicLong probeCount = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong walkCount = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong probeCount = new AtomicLong();
+    private final AtomicLong walkCount = new AtomicLong();
 
     private SpeculativeFraming(InputFile file, RdbReader.Context context, long size, long firstSegment, int threads, long segmentBytes, String name, boolean plannerWaits) {
         this.file = file;
